@@ -1,0 +1,135 @@
+# s3engine - bulk server-side S3 copy driven by Lua plans.
+#
+#   make                      build ./s3engine
+#   make test                 install missing packages, build, run unit + integration tests
+#   make SANITIZER=address    build with ASan + UBSan into build/asan/
+#   make test-sanitize        the whole suite against the sanitizer build
+#   make install PREFIX=/usr/local [DESTDIR=...]    binary + Lua recipes
+#   make demo | make bench    see README.md
+#
+# Quiet unless V=1.
+
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+LUADIR    = $(PREFIX)/share/s3engine/lua
+
+PKG_CONFIG ?= pkg-config
+# Lua 5.4 has a different pkg-config name on each distribution: take the first that exists.
+LUA_PC := $(firstword $(foreach p,lua5.4 lua-5.4 lua54 lua,$(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo $(p))))
+DEPS_PC = $(LUA_PC) libcurl openssl libxml-2.0
+
+ifeq ($(SANITIZER),)
+  OUT   = build/release
+  OPT   = -O2
+else
+  OUT   = build/asan
+  OPT   = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  SAN_LDFLAGS = -fsanitize=address,undefined
+endif
+
+CC      ?= cc
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(CFLAGS) $(WARN) -pthread \
+             -Iinclude -MMD -MP $(shell $(PKG_CONFIG) --cflags $(DEPS_PC)) \
+             -DS3E_LUA_DIR='"$(LUADIR)"'
+LIBS     = $(shell $(PKG_CONFIG) --libs $(DEPS_PC)) -lm -pthread
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
+
+ifeq ($(V),1)
+  Q =
+  say =
+else
+  Q = @
+  say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+ENGINE_SRC = $(filter-out engine/main.c,$(wildcard engine/*.c))
+ENGINE_OBJ = $(patsubst engine/%.c,$(OUT)/engine/%.o,$(ENGINE_SRC))
+MAIN_OBJ   = $(OUT)/engine/main.o
+LIB        = $(OUT)/libs3engine.a
+BIN        = $(OUT)/s3engine
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
+ITEST_SRC  = $(wildcard tests/integration/itest_*.c)
+ITEST_BIN  = $(patsubst tests/integration/%.c,$(OUT)/tests/%,$(ITEST_SRC))
+TEST_SUPPORT_SRC = $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_SUPPORT_SRC))
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
+
+.PHONY: all check-deps test test-unit test-sanitize tests demo bench install uninstall clean
+all: check-deps s3engine
+
+check-deps:
+	@test -n "$(LUA_PC)" || { echo "Lua 5.4 development files not found (pkg-config lua5.4). Run: sudo scripts/install-deps.sh" >&2; exit 1; }
+	@$(PKG_CONFIG) --exists libcurl openssl libxml-2.0 || { echo "libcurl/openssl/libxml2 development files missing. Run: sudo scripts/install-deps.sh" >&2; exit 1; }
+
+# The release build is linked at the top of the tree so that `./s3engine` works
+# from a checkout (it finds ./lua/ next to itself).
+s3engine: $(BIN)
+	$(Q)ln -sf $(BIN) s3engine
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+
+$(LIB): $(ENGINE_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/engine/%.o: engine/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/tests/support/%.o: tests/support/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/support -c -o $@ $<
+
+$(OUT)/tests/%: tests/unit/%.c $(LIB) $(TEST_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
+
+$(OUT)/tests/%: tests/integration/%.c $(LIB) $(TEST_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
+
+tests: check-deps $(BIN) $(UNIT_BIN) $(ITEST_BIN)
+
+# The whole suite: installs what is missing, builds, starts radosgw, runs
+# everything, stops radosgw. Exits non-zero on any failure.
+test:
+	$(Q)scripts/run-tests.sh
+
+# Unit tests only (no server, no install).
+test-unit: tests
+	$(Q)scripts/run-tests.sh --unit-only
+
+test-sanitize:
+	$(Q)SANITIZER=address scripts/run-tests.sh
+
+demo:
+	$(Q)scripts/demo.sh
+
+bench:
+	$(Q)scripts/bench.sh
+
+install: all
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LUADIR)
+	$(Q)install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/s3engine
+	$(Q)cd lua && find s3engine -name '*.lua' -exec install -D -m 0644 {} $(DESTDIR)$(LUADIR)/{} \;
+	@echo "installed $(DESTDIR)$(BINDIR)/s3engine and recipes in $(DESTDIR)$(LUADIR)"
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/s3engine
+	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/s3engine
+
+clean:
+	$(Q)rm -rf build s3engine
+
+-include $(ENGINE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)

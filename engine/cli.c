@@ -1,0 +1,291 @@
+/* cli.c - option parsing and --help. */
+#include <stdio.h>
+#include "cli.h"
+#include "s3engine/error.h"
+#include "s3engine/units.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
+    OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
+    OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
+    OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES
+};
+
+static const struct option long_opts[] = {
+    { "dry-run", no_argument, NULL, 'n' },
+    { "workers", required_argument, NULL, 'w' },
+    { "force", no_argument, NULL, OPT_FORCE },
+    { "move", no_argument, NULL, OPT_MOVE },
+    { "max-payload", required_argument, NULL, OPT_MAX_PAYLOAD },
+    { "max-payload-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+    { "report", required_argument, NULL, OPT_REPORT },
+    { "endpoint", required_argument, NULL, OPT_ENDPOINT },
+    { "region", required_argument, NULL, OPT_REGION },
+    { "profile", required_argument, NULL, OPT_PROFILE },
+    { "path-style", no_argument, NULL, OPT_PATH_STYLE },
+    { "virtual-hosted", no_argument, NULL, OPT_VIRTUAL },
+    { "no-verify-ssl", no_argument, NULL, OPT_NO_VERIFY_SSL },
+    { "multipart-cutoff", required_argument, NULL, OPT_CUTOFF },
+    { "part-size", required_argument, NULL, OPT_PART_SIZE },
+    { "part-concurrency", required_argument, NULL, OPT_PART_CONC },
+    { "shard", required_argument, NULL, OPT_SHARD },
+    { "hold", required_argument, NULL, OPT_HOLD },
+    { "unsafe-lua", no_argument, NULL, OPT_UNSAFE },
+    { "arg", required_argument, NULL, OPT_ARG },
+    { "seed-input", required_argument, NULL, OPT_SEED },
+    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+    { "progress", no_argument, NULL, OPT_PROGRESS },
+    { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+    { "retries", required_argument, NULL, OPT_RETRIES },
+    { "verbose", no_argument, NULL, 'v' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+void s3e_cli_usage(FILE *out)
+{
+    fputs(
+"usage: s3engine [options] PLAN.lua           run a copy plan\n"
+"       s3engine [options] --seed-input FILE.json\n"
+"                                            run the serverless seed's s3_copy_config input\n"
+"       s3engine ls s3://BUCKET[/PREFIX]      list objects (key, size, ETag, date)\n"
+"       s3engine cp s3://BUCKET/KEY s3://BUCKET/KEY\n"
+"                                            copy one object server-side\n"
+"       s3engine lua FILE.lua [ARG...]        run a Lua file with the s3engine module\n"
+"\n"
+"A plan is a Lua file that returns a table: sources to list, select(obj), route(obj),\n"
+"named targets, a payload policy and a worker count (see README.md, \"Writing a plan\").\n"
+"s3engine lists the sources, runs select and route on every object, packs the copies\n"
+"into payloads of bounded size, balances them over N workers and copies server-side\n"
+"(CopyObject, or multipart UploadPartCopy above the cutoff). Objects already at the\n"
+"target with the same size and ETag are skipped, so a killed run resumes where it stopped.\n"
+"\n"
+"Planning:\n"
+"  -n, --dry-run               list, select, route and pack, print the plan, copy nothing\n"
+"  -w, --workers N             parallel workers (overrides the plan; default 16)\n"
+"      --max-payload SIZE      most bytes per payload, e.g. 800MB, 10GiB (default 10GiB)\n"
+"      --max-payload-objects N most objects per payload (default 10000)\n"
+"      --hold N                jobs held for byte balancing; past N, payloads stream to\n"
+"                              whichever worker is free (default 1000000)\n"
+"      --shard I/N             take only shard I (0-based) of N: a deterministic share of\n"
+"                              the objects, for running one plan on N machines\n"
+"      --arg NAME=VALUE        pass a value to the plan (s3engine.args.NAME)\n"
+"      --seed-input FILE       run the seed's Step Functions JSON input unchanged\n"
+"      --unsafe-lua            give the plan the full Lua standard library (io, os)\n"
+"\n"
+"Copying:\n"
+"      --force                 copy even objects already current at the target\n"
+"      --move                  delete each source object after its copy is verified\n"
+"      --multipart-cutoff SIZE objects above this use multipart copy (default 256MiB,\n"
+"                              at most 5GiB)\n"
+"      --part-size SIZE        multipart part size (default 64MiB, raised to fit 10000)\n"
+"      --part-concurrency N    parts in flight per large object (default 8)\n"
+"      --retries N             attempts per request, first included (default 6)\n"
+"      --no-verify             do not check the copied object's size/ETag afterwards\n"
+"\n"
+"Connection (default: as the AWS CLI finds them):\n"
+"      --endpoint URL          S3 endpoint (AWS_ENDPOINT_URL)\n"
+"      --region REGION         (AWS_REGION, AWS_DEFAULT_REGION)\n"
+"      --profile NAME          profile in ~/.aws/credentials and ~/.aws/config (AWS_PROFILE)\n"
+"      --path-style | --virtual-hosted   bucket addressing (default: path-style for a\n"
+"                              custom endpoint, virtual-hosted for AWS)\n"
+"      --no-verify-ssl         do not verify TLS certificates (not recommended)\n"
+"\n"
+"Output:\n"
+"      --report FILE           one line per object: source, target, bytes, status, error\n"
+"                              (CSV, or JSON lines when FILE ends in .jsonl; - = stdout)\n"
+"      --progress | --no-progress   progress line (default: only on a terminal)\n"
+"  -v, --verbose               more messages (-vv: debug, including request ids)\n"
+"  -q, --quiet                 errors only, no summary\n"
+"  -h, --help                  this text;   --version   the version\n"
+"\n"
+"Exit status: 0 all done, 1 some objects failed, 2 usage or plan error (nothing copied),\n"
+"3 could not run (credentials, listing, report file), 130 interrupted.\n", out);
+}
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fputs("s3engine: ", stderr);
+    fprintf(stderr, fmt, what);
+    fputs("\nTry 's3engine --help'.\n", stderr);
+    return 2;
+}
+
+static int parse_count(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_shard(struct s3e_cli *cli, const char *s)
+{
+    char *end;
+    unsigned long i = strtoul(s, &end, 10);
+    if (end == s || *end != '/')
+        return -1;
+    const char *n_str = end + 1;
+    unsigned long n = strtoul(n_str, &end, 10);
+    if (end == n_str || *end || n == 0 || i >= n || n > 1000000)
+        return -1;
+    cli->shard_index = (unsigned)i;
+    cli->shard_count = (unsigned)n;
+    return 0;
+}
+
+/* One option; returns 0 or the exit status of a usage error. */
+static int apply_option(struct s3e_cli *cli, int c, const char *arg)
+{
+    long v;
+    switch (c) {
+    case 'n': cli->dry_run = 1; break;
+    case 'w':
+        if (parse_count(arg, 1, 4096, &v))
+            return usage_error("--workers: expected a number from 1 to 4096, got '%s'", arg);
+        cli->workers = (int)v;
+        break;
+    case OPT_FORCE: cli->force = 1; break;
+    case OPT_MOVE: cli->move = 1; break;
+    case OPT_MAX_PAYLOAD:
+        if (s3e_parse_size(arg, &cli->max_payload) || !cli->max_payload)
+            return usage_error("--max-payload: expected a size such as 800MB or 10GiB, got '%s'", arg);
+        break;
+    case OPT_MAX_OBJECTS:
+        if (parse_count(arg, 1, 100000000, &v))
+            return usage_error("--max-payload-objects: expected a positive number, got '%s'", arg);
+        cli->max_payload_objects = (uint64_t)v;
+        break;
+    case OPT_REPORT: cli->report = arg; break;
+    case OPT_ENDPOINT: cli->ov.endpoint = arg; break;
+    case OPT_REGION: cli->ov.region = arg; break;
+    case OPT_PROFILE: cli->ov.profile = arg; break;
+    case OPT_PATH_STYLE: cli->ov.path_style = 1; break;
+    case OPT_VIRTUAL: cli->ov.path_style = 0; break;
+    case OPT_NO_VERIFY_SSL: cli->ov.verify_tls = 0; break;
+    case OPT_CUTOFF:
+        if (s3e_parse_size(arg, &cli->multipart_cutoff) || cli->multipart_cutoff > (5ULL << 30))
+            return usage_error("--multipart-cutoff: expected a size up to 5GiB, got '%s'", arg);
+        break;
+    case OPT_PART_SIZE:
+        if (s3e_parse_size(arg, &cli->part_size) || cli->part_size < (5ULL << 20) ||
+            cli->part_size > (5ULL << 30))
+            return usage_error("--part-size: expected a size from 5MiB to 5GiB, got '%s'", arg);
+        break;
+    case OPT_PART_CONC:
+        if (parse_count(arg, 1, 256, &v))
+            return usage_error("--part-concurrency: expected a number from 1 to 256, got '%s'", arg);
+        cli->part_concurrency = (int)v;
+        break;
+    case OPT_RETRIES:
+        if (parse_count(arg, 1, 100, &v))
+            return usage_error("--retries: expected a number from 1 to 100, got '%s'", arg);
+        cli->ov.max_attempts = (int)v;
+        break;
+    case OPT_SHARD:
+        if (parse_shard(cli, arg))
+            return usage_error("--shard: expected I/N with 0 <= I < N (e.g. 0/4), got '%s'", arg);
+        break;
+    case OPT_HOLD:
+        if (parse_count(arg, 0, 1000000000L, &v))
+            return usage_error("--hold: expected a number of jobs, got '%s'", arg);
+        cli->hold_limit = (size_t)v;
+        cli->hold_set = 1;
+        break;
+    case OPT_UNSAFE: cli->unsafe_lua = 1; break;
+    case OPT_ARG:
+        if (!strchr(arg, '=') || arg[0] == '=')
+            return usage_error("--arg: expected NAME=VALUE, got '%s'", arg);
+        if (cli->nargs == S3E_MAX_ARGS)
+            return usage_error("--arg: at most 64 are allowed%s", "");
+        cli->args[cli->nargs++] = arg;
+        break;
+    case OPT_SEED: cli->seed_input = arg; break;
+    case OPT_NO_PROGRESS: cli->progress = 0; break;
+    case OPT_PROGRESS: cli->progress = 1; break;
+    case OPT_NO_VERIFY: cli->no_verify = 1; break;
+    case 'v': cli->verbose++; break;
+    case 'q': cli->quiet = 1; break;
+    case 'h': cli->command = S3E_CMD_HELP; break;
+    case OPT_VERSION: cli->command = S3E_CMD_VERSION; break;
+    default: return 2; /* getopt already printed the problem */
+    }
+    return 0;
+}
+
+static int pick_command(struct s3e_cli *cli, int nrest, char **rest)
+{
+    static const struct { const char *name; enum s3e_command cmd; int min, max; } cmds[] = {
+        { "ls", S3E_CMD_LS, 1, 1 }, { "cp", S3E_CMD_CP, 2, 2 }, { "lua", S3E_CMD_LUA, 1, 1000 },
+    };
+    if (cli->command == S3E_CMD_HELP || cli->command == S3E_CMD_VERSION)
+        return 0;
+    for (size_t i = 0; nrest > 0 && i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(rest[0], cmds[i].name) != 0)
+            continue;
+        if (nrest - 1 < cmds[i].min || nrest - 1 > cmds[i].max)
+            return usage_error("wrong number of arguments for '%s'", cmds[i].name);
+        cli->command = cmds[i].cmd;
+        cli->rest = rest + 1;
+        cli->nrest = nrest - 1;
+        return 0;
+    }
+    cli->command = S3E_CMD_RUN;
+    if (cli->seed_input) {
+        if (nrest != 0)
+            return usage_error("--seed-input takes the place of a plan file; remove '%s'", rest[0]);
+        return 0;
+    }
+    if (nrest == 0)
+        return usage_error("no plan given%s: s3engine PLAN.lua (or --seed-input FILE.json)", "");
+    if (nrest > 1)
+        return usage_error("one plan at a time; unexpected '%s'", rest[1]);
+    cli->plan_path = rest[0];
+    return 0;
+}
+
+int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv)
+{
+    memset(cli, 0, sizeof *cli);
+    cli->progress = -1;
+    cli->ov.path_style = -1;
+    cli->ov.verify_tls = -1;
+    cli->ov.max_attempts = -1;
+    cli->command = S3E_CMD_RUN;
+    opterr = 1;
+    optind = 0; /* parse may run more than once in a process (tests) */
+    /* '+': stop at the first non-option so `s3engine lua f.lua -x` passes -x on. */
+    int c;
+    while ((c = getopt_long(argc, argv, "+nw:vqh", long_opts, NULL)) != -1) {
+        int rc = apply_option(cli, c, optarg);
+        if (rc)
+            return rc;
+    }
+    /* Options may also follow the plan: `s3engine plan.lua --dry-run`. */
+    int nrest = 0;
+    char **rest = argv + optind;
+    int remaining = argc - optind;
+    if (remaining > 0 && strcmp(rest[0], "lua") != 0) {
+        char **args = rest - 1; /* getopt wants argv[0] */
+        int n = remaining + 1;
+        optind = 0; /* 0 makes glibc start over (the first pass used '+') */
+        while ((c = getopt_long(n, args, "nw:vqh", long_opts, NULL)) != -1) {
+            int rc = apply_option(cli, c, optarg);
+            if (rc)
+                return rc;
+        }
+        rest = args + optind;
+        nrest = n - optind;
+    } else {
+        nrest = remaining;
+    }
+    return pick_command(cli, nrest, rest);
+}

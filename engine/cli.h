@@ -1,0 +1,58 @@
+/* cli.h - the command line: what the user asked for, parsed and checked. */
+#ifndef S3E_CLI_H
+#define S3E_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "s3engine/config.h"
+
+#define S3E_VERSION "0.1.0"
+#define S3E_MAX_ARGS 64
+
+enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_HELP, S3E_CMD_VERSION };
+
+/* Exit statuses, documented in --help and the README. */
+enum s3e_exit {
+    S3E_EXIT_OK = 0,       /* everything copied (or skipped as already there) */
+    S3E_EXIT_PARTIAL = 1,  /* some objects failed; the others are done */
+    S3E_EXIT_USAGE = 2,    /* bad command line or broken plan: nothing was copied */
+    S3E_EXIT_FATAL = 3,    /* could not run: credentials, listing, report file */
+    S3E_EXIT_INTERRUPTED = 130
+};
+
+struct s3e_cli {
+    enum s3e_command command;
+    const char *plan_path;     /* RUN: the plan file */
+    const char *seed_input;    /* RUN: --seed-input JSON instead of a plan */
+    int dry_run;
+    int force;                 /* copy even when the target is current */
+    int move;                  /* delete sources after a verified copy */
+    int verbose;               /* -v: info, -vv: debug */
+    int quiet;
+    int progress;              /* -1 auto (terminal), 0 off, 1 on */
+    int unsafe_lua;
+    int no_verify;             /* skip post-copy verification */
+    int workers;               /* 0 = plan's or default */
+    uint64_t max_payload;      /* 0 = plan's or default */
+    uint64_t max_payload_objects;
+    uint64_t multipart_cutoff;
+    uint64_t part_size;
+    int part_concurrency;
+    size_t hold_limit;
+    int hold_set;
+    unsigned shard_index, shard_count; /* --shard I/N, count 0 = off */
+    const char *report;
+    const char *args[S3E_MAX_ARGS];    /* --arg k=v */
+    size_t nargs;
+    struct s3e_config_overrides ov;
+    char **rest;                       /* positional arguments after the command */
+    int nrest;
+};
+
+/* Parse argv. On a usage error prints a message naming the option to
+ * stderr and returns S3E_EXIT_USAGE; otherwise returns 0. */
+int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv);
+void s3e_cli_usage(FILE *out);
+
+#endif

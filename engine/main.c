@@ -1,0 +1,182 @@
+/* main.c - entry point: parse the command line and dispatch. */
+#include "cli.h"
+#include "luadirs.h"
+#include "run.h"
+#include "s3engine/copy.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/report.h"
+#include "s3engine/s3.h"
+#include "s3engine/script.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* "s3://bucket/key" -> bucket and key (key may be ""). 0 or -1. */
+static int split_s3_url(const char *url, char *bucket, size_t blen, const char **key)
+{
+    if (strncmp(url, "s3://", 5) != 0)
+        return -1;
+    const char *b = url + 5;
+    const char *slash = strchr(b, '/');
+    size_t n = slash ? (size_t)(slash - b) : strlen(b);
+    if (n == 0 || n >= blen)
+        return -1;
+    memcpy(bucket, b, n);
+    bucket[n] = '\0';
+    *key = slash ? slash + 1 : "";
+    return 0;
+}
+
+static int open_client(const struct s3e_cli *cli, struct s3e_config *cfg, struct s3e_client **c)
+{
+    char err[512];
+    if (s3e_config_load(cfg, &cli->ov, err, sizeof err)) {
+        s3e_error("%s", err);
+        return S3E_EXIT_FATAL;
+    }
+    if (s3e_client_new(c, cfg)) {
+        s3e_config_free(cfg);
+        s3e_error("out of memory");
+        return S3E_EXIT_FATAL;
+    }
+    return 0;
+}
+
+static int print_listed(void *ud, const struct s3e_listed *o)
+{
+    (void)ud;
+    char when[32] = "-";
+    time_t t = (time_t)o->last_modified;
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%s %12llu %-34s %s\n", when, (unsigned long long)o->size, o->etag, o->key);
+    return 0;
+}
+
+static int cmd_ls(const struct s3e_cli *cli)
+{
+    char bucket[256];
+    const char *prefix;
+    if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
+        fprintf(stderr, "s3engine: ls: expected s3://BUCKET[/PREFIX], got '%s'\n", cli->rest[0]);
+        return S3E_EXIT_USAGE;
+    }
+    struct s3e_config cfg;
+    struct s3e_client *c;
+    int status = open_client(cli, &cfg, &c);
+    if (status)
+        return status;
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_list(c, bucket, prefix, NULL, print_listed, NULL, &err);
+    if (rc) {
+        char line[512];
+        s3e_error("ls s3://%s/%s: %s", bucket, prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+        status = S3E_EXIT_FATAL;
+    }
+    s3e_client_free(c);
+    s3e_config_free(&cfg);
+    return status;
+}
+
+static int cmd_cp(const struct s3e_cli *cli)
+{
+    char sb[256], db[256];
+    const char *sk, *dk;
+    if (split_s3_url(cli->rest[0], sb, sizeof sb, &sk) || !*sk ||
+        split_s3_url(cli->rest[1], db, sizeof db, &dk)) {
+        fprintf(stderr, "s3engine: cp: expected s3://BUCKET/KEY s3://BUCKET/[KEY]\n");
+        return S3E_EXIT_USAGE;
+    }
+    if (!*dk || dk[strlen(dk) - 1] == '/') {
+        /* "s3://b/dir/" means "into that folder, same name", as cp does. */
+        const char *base = strrchr(sk, '/');
+        static char joined[4096];
+        snprintf(joined, sizeof joined, "%s%s", dk, base ? base + 1 : sk);
+        dk = joined;
+    }
+    struct s3e_config cfg;
+    struct s3e_client *c;
+    int status = open_client(cli, &cfg, &c);
+    if (status)
+        return status;
+    struct s3e_copy_spec spec = {
+        .src_bucket = sb, .src_key = sk, .dst_bucket = db, .dst_key = dk,
+        .size = S3E_SIZE_UNKNOWN, .multipart_cutoff = cli->multipart_cutoff,
+        .part_size = cli->part_size, .part_concurrency = cli->part_concurrency,
+        .verify = !cli->no_verify,
+    };
+    struct s3e_copy_result res;
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    double t0 = s3e_now();
+    int rc = s3e_copy_object(c, &spec, &res, &err);
+    if (rc) {
+        char line[512];
+        s3e_error("cp %s %s: %s", cli->rest[0], cli->rest[1], s3e_s3_error_format(&err, rc, line, sizeof line));
+        status = S3E_EXIT_PARTIAL;
+    } else if (!cli->quiet) {
+        char b[32];
+        printf("copied s3://%s/%s -> s3://%s/%s (%s%s, %u parts, %.2f s)\n", sb, sk, db, dk,
+               s3e_format_bytes(res.bytes, b, sizeof b), res.multipart ? ", multipart" : "",
+               res.parts, s3e_now() - t0);
+    }
+    s3e_client_free(c);
+    s3e_config_free(&cfg);
+    return status;
+}
+
+static int cmd_lua(const struct s3e_cli *cli)
+{
+    const char *dirs[S3E_MAX_LUA_DIRS];
+    size_t ndirs = s3e_lua_dirs(dirs, S3E_MAX_LUA_DIRS);
+    struct s3e_config cfg;
+    struct s3e_client *c = NULL;
+    char err[512];
+    int have_cfg = s3e_config_load(&cfg, &cli->ov, err, sizeof err) == S3E_OK;
+    if (have_cfg && s3e_client_new(&c, &cfg))
+        c = NULL;
+    struct s3e_script_opts so = {
+        .unsafe = cli->unsafe_lua, .client = c, .lua_dirs = dirs, .nlua_dirs = ndirs,
+        .args = cli->args, .nargs = cli->nargs,
+    };
+    char msg[2048];
+    int rc = s3e_script_run_file(cli->rest[0], &so, msg, sizeof msg);
+    if (rc)
+        fprintf(stderr, "s3engine: %s\n", msg);
+    s3e_client_free(c);
+    if (have_cfg)
+        s3e_config_free(&cfg);
+    return rc ? S3E_EXIT_USAGE : S3E_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct s3e_cli cli;
+    int status = s3e_cli_parse(&cli, argc, argv);
+    if (status)
+        return status;
+    if (cli.quiet)
+        s3e_log_set_level(S3E_LOG_ERROR);
+    else if (cli.verbose)
+        s3e_log_set_level(cli.verbose > 1 ? S3E_LOG_DEBUG : S3E_LOG_INFO);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "s3engine: libcurl failed to initialise\n");
+        return S3E_EXIT_FATAL;
+    }
+    switch (cli.command) {
+    case S3E_CMD_HELP: s3e_cli_usage(stdout); break;
+    case S3E_CMD_VERSION: printf("s3engine %s\n", S3E_VERSION); break;
+    case S3E_CMD_LS: status = cmd_ls(&cli); break;
+    case S3E_CMD_CP: status = cmd_cp(&cli); break;
+    case S3E_CMD_LUA: status = cmd_lua(&cli); break;
+    case S3E_CMD_RUN: status = s3e_run_plan(&cli); break;
+    }
+    curl_global_cleanup();
+    return status;
+}

@@ -1,0 +1,223 @@
+/* planner.c - the planner thread: list sources, run select/route (Lua), skip
+ * what is already at the target, and feed the packer. Lua runs only here. */
+#include "run.h"
+#include "hash.h"
+#include "tindex.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/manifest.h"
+#include "s3engine/s3.h"
+#include "s3engine/script.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --shard I/N: a stable function of the source object only, so every
+ * destination of one object lands in the same shard. */
+static int in_shard(const struct s3e_run *run, const char *bucket, const char *key, size_t len)
+{
+    unsigned n = run->cli->shard_count;
+    if (n <= 1)
+        return 1;
+    uint64_t h = s3e_hash64(key, len, s3e_hash64(bucket, strlen(bucket), 0x5ca1ab1e));
+    return (unsigned)(h % n) == run->cli->shard_index;
+}
+
+static void report_skip(struct s3e_run *run, const struct s3e_object *o, const char *dst_bucket,
+                        const struct s3e_route *r)
+{
+    s3e_stats_record(&run->stats, S3E_OUT_SKIPPED, o->size);
+    if (!run->report)
+        return;
+    struct s3e_report_row row = {
+        .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
+        .dst_key = r->key, .bytes = o->size, .outcome = S3E_OUT_SKIPPED, .etag = o->etag,
+    };
+    s3e_report_write(run->report, &row);
+}
+
+static int on_route(void *ud, const struct s3e_route *r)
+{
+    struct s3e_run *run = ud;
+    const struct s3e_object *o = run->cur;
+    const struct s3e_target *t = &run->plan.targets[r->target];
+    if (++run->cur_routes > 1 && run->set.move) {
+        snprintf(run->errbuf, sizeof run->errbuf,
+                 "%s: move mode cannot fan out: s3://%s/%s is routed to more than one target "
+                 "(the source would be deleted after the first copy)",
+                 run->plan.path, o->bucket, o->key);
+        return S3E_EPLAN;
+    }
+    if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
+                                             o->etag, o->last_modified)) {
+        report_skip(run, o, t->bucket, r);
+        return S3E_OK;
+    }
+    struct s3e_job job = {
+        .source = o->source, .target = r->target, .size = o->size,
+        .last_modified = o->last_modified, .src_bucket = o->bucket, .src_key = o->key,
+        .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
+        .storage_class = r->storage_class ? r->storage_class : t->storage_class,
+    };
+    atomic_fetch_add(&run->stats.planned_objects, 1);
+    atomic_fetch_add(&run->stats.planned_bytes, o->size);
+    int rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);
+    if (rc && rc != S3E_ECANCELED)
+        snprintf(run->errbuf, sizeof run->errbuf, "packing failed: %s", s3e_strerror(rc));
+    return rc;
+}
+
+/* One object from a listing or a manifest. */
+static int plan_object(struct s3e_run *run, const struct s3e_object *o)
+{
+    if (s3e_interrupted)
+        return S3E_ECANCELED;
+    atomic_fetch_add(&run->stats.listed_objects, 1);
+    if (!in_shard(run, o->bucket, o->key, o->key_len))
+        return S3E_OK;
+    run->cur = o;
+    run->cur_routes = 0;
+    int selected = 0;
+    int rc = s3e_script_route(run->script, o, on_route, run, &selected);
+    if (rc == S3E_EPLAN && !run->errbuf[0])
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_script_error(run->script));
+    if (rc == S3E_OK && run->cur_routes == 0)
+        atomic_fetch_add(&run->stats.unselected_objects, 1);
+    return rc;
+}
+
+struct list_ctx {
+    struct s3e_run *run;
+    uint32_t source;
+    const char *bucket;
+};
+
+static int on_listed(void *ud, const struct s3e_listed *l)
+{
+    struct list_ctx *lc = ud;
+    struct s3e_object o = {
+        .source = lc->source, .bucket = lc->bucket, .key = l->key, .key_len = l->key_len,
+        .size = l->size, .etag = l->etag, .last_modified = l->last_modified,
+        .storage_class = l->storage_class,
+    };
+    return plan_object(lc->run, &o);
+}
+
+static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
+{
+    struct s3e_manifest *m;
+    char err[512];
+    int rc = s3e_manifest_open(&m, src->manifest, err, sizeof err);
+    if (rc) {
+        snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
+        return rc;
+    }
+    struct s3e_manifest_row row;
+    int more;
+    while ((more = s3e_manifest_next(m, &row)) > 0) {
+        struct s3e_object o = {
+            .source = index, .bucket = row.bucket, .key = row.key, .key_len = strlen(row.key),
+            .size = row.size, .etag = row.etag ? row.etag : "",
+            .last_modified = row.last_modified, .storage_class = "",
+        };
+        rc = plan_object(run, &o);
+        if (rc)
+            break;
+    }
+    if (more < 0) {
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_manifest_error(m));
+        rc = S3E_EPARSE;
+    }
+    s3e_manifest_close(m);
+    return rc;
+}
+
+static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
+{
+    if (!run->plan_client) {
+        snprintf(run->errbuf, sizeof run->errbuf,
+                 "cannot list s3://%s/%s: no S3 credentials were found", src->bucket, src->prefix);
+        return S3E_ECREDS;
+    }
+    struct list_ctx lc = { run, index, src->bucket };
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_list(run->plan_client, src->bucket, src->prefix, NULL, on_listed, &lc, &err);
+    if (rc && !run->errbuf[0]) {
+        char line[512];
+        snprintf(run->errbuf, sizeof run->errbuf, "listing s3://%s/%s failed: %s", src->bucket,
+                 src->prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+    }
+    return rc;
+}
+
+int s3e_planner_run(struct s3e_run *run)
+{
+    int rc = S3E_OK;
+    for (size_t i = 0; i < run->plan.nsources && !rc; i++) {
+        const struct s3e_source *src = &run->plan.sources[i];
+        rc = src->manifest ? plan_manifest(run, (uint32_t)i, src)
+                           : plan_listing(run, (uint32_t)i, src);
+    }
+    if (!rc) {
+        rc = s3e_packer_finish(run->packer);
+        if (rc && !run->errbuf[0])
+            snprintf(run->errbuf, sizeof run->errbuf, "packing failed: %s", s3e_strerror(rc));
+    }
+    atomic_store(&run->stats.planning_done, 1);
+    return rc;
+}
+
+/* ---- what is already at the targets ---------------------------------------- */
+
+struct index_ctx {
+    struct s3e_tindex *t;
+    const char *bucket;
+};
+
+static int on_existing(void *ud, const struct s3e_listed *l)
+{
+    struct index_ctx *ic = ud;
+    return s3e_tindex_add(ic->t, ic->bucket, l->key, l->key_len, l->size, l->etag,
+                          l->last_modified);
+}
+
+/* A target whose bucket/prefix lies inside an earlier one's is already covered. */
+static int covered(const struct s3e_plan *p, size_t i)
+{
+    const struct s3e_target *t = &p->targets[i];
+    for (size_t j = 0; j < p->ntargets; j++) {
+        const struct s3e_target *u = &p->targets[j];
+        if (j == i || strcmp(u->bucket, t->bucket) != 0)
+            continue;
+        size_t n = strlen(u->prefix);
+        if (strncmp(t->prefix, u->prefix, n) == 0 && (strlen(t->prefix) > n || j < i))
+            return 1;
+    }
+    return 0;
+}
+
+int s3e_planner_index_targets(struct s3e_run *run)
+{
+    int rc = s3e_tindex_new(&run->tindex);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < run->plan.ntargets; i++) {
+        const struct s3e_target *t = &run->plan.targets[i];
+        if (covered(&run->plan, i))
+            continue;
+        struct index_ctx ic = { run->tindex, t->bucket };
+        struct s3e_s3_error err;
+        s3e_s3_error_clear(&err);
+        rc = s3e_s3_list(run->plan_client, t->bucket, t->prefix, NULL, on_existing, &ic, &err);
+        if (rc) {
+            char line[512];
+            snprintf(run->errbuf, sizeof run->errbuf, "listing target %s (s3://%s/%s) failed: %s",
+                     t->name, t->bucket, t->prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+            return rc;
+        }
+    }
+    s3e_debug("%zu objects already at the targets", s3e_tindex_count(run->tindex));
+    return S3E_OK;
+}

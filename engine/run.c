@@ -1,0 +1,236 @@
+/* run.c - one run of a plan, start to end: configuration, plan, index of the
+ * targets, planner on this thread, workers on theirs, summary, exit status. */
+#include "run.h"
+#include "luadirs.h"
+#include "sched.h"
+#include "tindex.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/part.h"
+#include "s3engine/s3.h"
+#include "s3engine/script.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_WORKERS 16
+#define DEFAULT_MAX_PAYLOAD (10ULL << 30)
+#define DEFAULT_MAX_OBJECTS 10000
+#define DEFAULT_HOLD 1000000
+#define DEFAULT_PART_CONCURRENCY 8
+
+volatile sig_atomic_t s3e_interrupted;
+
+static void on_signal(int sig)
+{
+    s3e_interrupted = 1;
+    /* A second Ctrl-C ends the process at once. */
+    signal(sig, SIG_DFL);
+}
+
+static void merge_settings(struct s3e_run *run)
+{
+    const struct s3e_cli *cli = run->cli;
+    const struct s3e_plan *p = &run->plan;
+    struct s3e_settings *s = &run->set;
+    s->workers = cli->workers ? cli->workers : p->workers ? p->workers : DEFAULT_WORKERS;
+    s->max_payload = cli->max_payload ? cli->max_payload
+                   : p->max_payload_bytes ? p->max_payload_bytes : DEFAULT_MAX_PAYLOAD;
+    s->max_payload_objects = cli->max_payload_objects ? cli->max_payload_objects
+                           : p->max_payload_objects ? p->max_payload_objects : DEFAULT_MAX_OBJECTS;
+    s->multipart_cutoff = cli->multipart_cutoff ? cli->multipart_cutoff
+                        : p->multipart_cutoff ? p->multipart_cutoff : S3E_DEFAULT_MULTIPART_CUTOFF;
+    if (s->multipart_cutoff > S3E_MAX_COPY_OBJECT)
+        s->multipart_cutoff = S3E_MAX_COPY_OBJECT;
+    s->part_size = cli->part_size ? cli->part_size : p->part_size;
+    s->part_concurrency = cli->part_concurrency ? cli->part_concurrency : DEFAULT_PART_CONCURRENCY;
+    s->move = cli->move || p->move;
+    s->verify = !cli->no_verify;
+    s->force = cli->force;
+    s->hold_limit = cli->hold_set ? cli->hold_limit : DEFAULT_HOLD;
+}
+
+static int load_plan(struct s3e_run *run)
+{
+    const struct s3e_cli *cli = run->cli;
+    const char *dirs[S3E_MAX_LUA_DIRS];
+    size_t ndirs = s3e_lua_dirs(dirs, S3E_MAX_LUA_DIRS);
+    const char *args[S3E_MAX_ARGS + 1];
+    size_t nargs = 0;
+    for (size_t i = 0; i < cli->nargs; i++)
+        args[nargs++] = cli->args[i];
+    char seed_arg[4096];
+    const char *code = NULL;
+    if (cli->seed_input) {
+        snprintf(seed_arg, sizeof seed_arg, "seed_input=%s", cli->seed_input);
+        args[nargs++] = seed_arg;
+        code = "return require('s3engine.recipes.seed').plan(require('s3engine').args.seed_input)";
+    }
+    struct s3e_script_opts so = {
+        .unsafe = cli->unsafe_lua, .client = run->plan_client, .lua_dirs = dirs,
+        .nlua_dirs = ndirs, .args = args, .nargs = nargs,
+    };
+    const char *path = cli->seed_input ? cli->seed_input : cli->plan_path;
+    return s3e_script_load(&run->script, path, code, cli->seed_input ? "=seed-input" : NULL, &so,
+                           &run->plan, run->errbuf, sizeof run->errbuf);
+}
+
+static int plan_needs_s3(const struct s3e_run *run)
+{
+    if (!run->cli->dry_run)
+        return 1;
+    for (size_t i = 0; i < run->plan.nsources; i++)
+        if (!run->plan.sources[i].manifest)
+            return 1;
+    return !run->set.force; /* the skip check lists the targets */
+}
+
+static int emit_payload(void *ud, struct s3e_payload *p)
+{
+    struct s3e_run *run = ud;
+    run->payloads++;
+    if (run->dry) {
+        s3e_dryrun_add(run->dry, p);
+        s3e_payload_free(p);
+        return S3E_OK;
+    }
+    return s3e_sched_submit(run->sched, p);
+}
+
+static int start_workers(struct s3e_run *run)
+{
+    run->clients = calloc((size_t)run->set.workers, sizeof *run->clients);
+    if (!run->clients)
+        return S3E_ENOMEM;
+    for (int i = 0; i < run->set.workers; i++) {
+        int rc = s3e_client_new(&run->clients[i], &run->cfg);
+        if (rc)
+            return rc;
+    }
+    struct s3e_sched_opts so = {
+        .workers = run->set.workers, .run = s3e_worker_run_payload, .ud = run,
+    };
+    return s3e_sched_start(&run->sched, &so);
+}
+
+static void run_free(struct s3e_run *run)
+{
+    if (run->clients) {
+        for (int i = 0; i < run->set.workers; i++)
+            s3e_client_free(run->clients[i]);
+        free(run->clients);
+    }
+    s3e_packer_free(run->packer);
+    s3e_dryrun_free(run->dry);
+    s3e_tindex_free(run->tindex);
+    s3e_script_free(run->script);
+    s3e_plan_free(&run->plan);
+    s3e_client_free(run->plan_client);
+    if (run->have_cfg)
+        s3e_config_free(&run->cfg);
+}
+
+static int fail(struct s3e_run *run, int status)
+{
+    if (run->errbuf[0])
+        s3e_error("%s", run->errbuf);
+    return status;
+}
+
+/* Everything up to the point where copying can start. 0 or an exit status. */
+static int prepare(struct s3e_run *run)
+{
+    char cfg_err[512] = "";
+    if (s3e_config_load(&run->cfg, &run->cli->ov, cfg_err, sizeof cfg_err) == S3E_OK) {
+        run->have_cfg = 1;
+        if (s3e_client_new(&run->plan_client, &run->cfg))
+            return S3E_EXIT_FATAL;
+    }
+    if (load_plan(run))
+        return fail(run, S3E_EXIT_USAGE);
+    merge_settings(run);
+    if (!run->have_cfg && plan_needs_s3(run)) {
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
+        return fail(run, S3E_EXIT_FATAL);
+    }
+    if (run->cli->report &&
+        s3e_report_open(&run->report, run->cli->report, run->errbuf, sizeof run->errbuf))
+        return fail(run, S3E_EXIT_FATAL);
+    if (!run->set.force && run->plan_client && s3e_planner_index_targets(run))
+        return fail(run, S3E_EXIT_FATAL);
+    struct s3e_packer_opts po = {
+        .workers = run->set.workers, .max_bytes = run->set.max_payload,
+        .max_objects = run->set.max_payload_objects, .request_cost = 1ULL << 20,
+        .hold_limit = run->set.hold_limit,
+    };
+    if (s3e_packer_new(&run->packer, &po, emit_payload, run))
+        return S3E_EXIT_FATAL;
+    if (run->cli->dry_run)
+        return s3e_dryrun_new(&run->dry, run->set.workers) ? S3E_EXIT_FATAL : 0;
+    if (start_workers(run)) {
+        snprintf(run->errbuf, sizeof run->errbuf, "could not start %d workers", run->set.workers);
+        return fail(run, S3E_EXIT_FATAL);
+    }
+    return 0;
+}
+
+/* Planner on this thread while the workers copy; returns the exit status. */
+static int execute(struct s3e_run *run)
+{
+    int show_progress = run->cli->progress == 1 || (run->cli->progress == -1 && !run->cli->quiet);
+    if (!run->dry && show_progress)
+        s3e_progress_start(&run->stats);
+    int rc = s3e_planner_run(run);
+    if (run->sched) {
+        if (rc)
+            s3e_sched_cancel(run->sched);
+        s3e_sched_close(run->sched);
+        s3e_sched_join(run->sched);
+        run->sched = NULL;
+    }
+    s3e_progress_stop();
+    if (rc == S3E_ECANCELED || (s3e_interrupted && !rc)) {
+        s3e_error("interrupted: objects in flight were finished, the rest not started");
+        rc = S3E_ECANCELED;
+    }
+    if (rc && rc != S3E_ECANCELED)
+        s3e_error("%s", run->errbuf[0] ? run->errbuf : s3e_strerror(rc));
+    if (run->dry && !rc)
+        s3e_dryrun_print(run->dry, run, stdout);
+    else if (!run->cli->quiet)
+        s3e_stats_summary(&run->stats, stdout);
+    if (run->report && s3e_report_close(run->report) && !rc)
+        s3e_error("the report file %s was not completely written", run->cli->report);
+    run->report = NULL;
+    if (rc == S3E_EPLAN)
+        return S3E_EXIT_USAGE;
+    if (rc == S3E_ECANCELED)
+        return S3E_EXIT_INTERRUPTED;
+    if (rc)
+        return S3E_EXIT_FATAL;
+    return atomic_load(&run->stats.failed_objects) ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
+}
+
+int s3e_run_plan(const struct s3e_cli *cli)
+{
+    struct s3e_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        s3e_error("out of memory");
+        return S3E_EXIT_FATAL;
+    }
+    run->cli = cli;
+    s3e_stats_init(&run->stats);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    int status = prepare(run);
+    if (status == 0)
+        status = execute(run);
+    if (run->report)
+        s3e_report_close(run->report);
+    run_free(run);
+    free(run);
+    return status;
+}

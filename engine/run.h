@@ -1,0 +1,80 @@
+/* run.h - one run of a plan: the state shared by the planner, the workers
+ * and the reporting. Internal to the engine. */
+#ifndef S3E_RUN_H
+#define S3E_RUN_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "s3engine/config.h"
+#include "s3engine/packer.h"
+#include "s3engine/plan.h"
+#include "s3engine/report.h"
+
+struct s3e_client;
+struct s3e_script;
+struct s3e_tindex;
+struct s3e_sched;
+struct s3e_dryrun;
+
+/* Settings after plan values and command-line overrides are merged. */
+struct s3e_settings {
+    int workers;
+    uint64_t max_payload;
+    uint64_t max_payload_objects;
+    uint64_t multipart_cutoff;
+    uint64_t part_size;
+    int part_concurrency;
+    int move;
+    int verify;
+    int force;
+    size_t hold_limit;
+};
+
+struct s3e_run {
+    const struct s3e_cli *cli;
+    struct s3e_settings set;
+    struct s3e_config cfg;
+    int have_cfg;
+    struct s3e_client *plan_client;  /* the planner thread's own client */
+    struct s3e_script *script;
+    struct s3e_plan plan;
+    struct s3e_tindex *tindex;       /* NULL with --force */
+    struct s3e_packer *packer;
+    struct s3e_sched *sched;         /* NULL in --dry-run */
+    struct s3e_client **clients;     /* one per worker */
+    struct s3e_report *report;
+    struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
+    struct s3e_stats stats;
+    uint64_t payloads;
+    /* planner scratch: the object being routed and how many routes it got */
+    const struct s3e_object *cur;
+    unsigned cur_routes;
+    char errbuf[2048];
+};
+
+/* Set by SIGINT/SIGTERM; checked between objects. */
+extern volatile sig_atomic_t s3e_interrupted;
+
+/* Run the plan the command line names. Returns an enum s3e_exit value. */
+int s3e_run_plan(const struct s3e_cli *cli);
+
+/* planner.c: list every source, select, route, skip what is current, pack.
+ * Returns S3E_OK, S3E_EPLAN (run->errbuf says why), S3E_ECANCELED, or an S3
+ * failure of the listing (run->errbuf). */
+int s3e_planner_run(struct s3e_run *run);
+/* Fill run->tindex from the targets' current contents. */
+int s3e_planner_index_targets(struct s3e_run *run);
+
+/* worker.c: the scheduler's callback - do every job of one payload. */
+void s3e_worker_run_payload(void *ud, int worker, struct s3e_payload *p);
+
+/* dryrun.c: account payloads, then print the plan. */
+int  s3e_dryrun_new(struct s3e_dryrun **out, int workers);
+void s3e_dryrun_add(struct s3e_dryrun *d, const struct s3e_payload *p);
+void s3e_dryrun_print(const struct s3e_dryrun *d, const struct s3e_run *run, FILE *out);
+void s3e_dryrun_free(struct s3e_dryrun *d);
+
+#endif

@@ -1,0 +1,29 @@
+/* tindex.h - what is already at the targets, for skipping copies (sync semantics).
+ *
+ * Before planning, each distinct target bucket/prefix is listed once into
+ * this index: 32 bytes per existing object (hashes, not strings), so ten
+ * million existing objects cost ~320 MB at most and lookups are O(1).
+ * Built and read on the planner thread only. */
+#ifndef S3E_TINDEX_H
+#define S3E_TINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct s3e_tindex;
+
+int  s3e_tindex_new(struct s3e_tindex **out);
+void s3e_tindex_free(struct s3e_tindex *t);
+size_t s3e_tindex_count(const struct s3e_tindex *t);
+
+/* Record an existing object. Returns S3E_OK or S3E_ENOMEM. */
+int s3e_tindex_add(struct s3e_tindex *t, const char *bucket, const char *key, size_t key_len,
+                   uint64_t size, const char *etag, int64_t last_modified);
+
+/* 1 when bucket/key exists with the same size and the same ETag; when one of
+ * the two ETags is a multipart ETag ("...-N", not comparable), a target at
+ * least as new as the source counts as the same. 0 otherwise. */
+int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const char *key,
+                          size_t key_len, uint64_t size, const char *etag, int64_t src_mtime);
+
+#endif

@@ -1,0 +1,96 @@
+/* worker.c - what a worker does with one payload: copy each object in turn,
+ * verify it, delete the source in move mode, report. Plain C, no Lua. */
+#include "run.h"
+#include "sched.h"
+#include "s3engine/copy.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/s3.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Object-level tries on top of the per-request retries inside the client:
+ * a multipart copy that failed mid-way or a copy that did not verify is
+ * started again from scratch. */
+#define OBJECT_TRIES 2
+
+static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                           struct s3e_copy_result *res, struct s3e_s3_error *err)
+{
+    struct s3e_copy_spec spec = {
+        .src_bucket = j->src_bucket, .src_key = j->src_key,
+        .dst_bucket = j->dst_bucket, .dst_key = j->dst_key,
+        .size = j->size, .src_etag = (j->etag && *j->etag) ? j->etag : NULL,
+        .storage_class = j->storage_class,
+        .multipart_cutoff = run->set.multipart_cutoff, .part_size = run->set.part_size,
+        .part_concurrency = run->set.part_concurrency, .verify = run->set.verify,
+    };
+    int rc = S3E_OK;
+    for (int attempt = 1; attempt <= OBJECT_TRIES; attempt++) {
+        s3e_s3_error_clear(err);
+        memset(res, 0, sizeof *res);
+        rc = s3e_copy_object(c, &spec, res, err);
+        int again = rc == S3E_EVERIFY || (rc != S3E_OK && err->retryable);
+        if (!again || s3e_interrupted)
+            break;
+        s3e_info("retrying s3://%s/%s from the start (%s)", j->src_bucket, j->src_key,
+                 s3e_strerror(rc));
+    }
+    return rc;
+}
+
+static void do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
+{
+    double t0 = s3e_now();
+    struct s3e_copy_result res;
+    struct s3e_s3_error err;
+    char msg[768] = "";
+    enum s3e_outcome outcome = S3E_OUT_COPIED;
+    int rc = copy_with_retry(run, c, j, &res, &err);
+    if (rc == S3E_OK && run->set.move) {
+        s3e_s3_error_clear(&err);
+        rc = s3e_s3_delete_object(c, j->src_bucket, j->src_key, &err);
+        if (rc == S3E_OK)
+            outcome = S3E_OUT_MOVED;
+        else
+            snprintf(msg, sizeof msg, "copied, but the source was not deleted: ");
+    }
+    uint64_t bytes = rc == S3E_OK ? res.bytes : j->size;
+    if (bytes == UINT64_MAX)
+        bytes = 0;
+    if (rc != S3E_OK) {
+        outcome = S3E_OUT_FAILED;
+        size_t n = strlen(msg);
+        s3e_s3_error_format(&err, rc, msg + n, sizeof msg - n);
+        s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
+                  j->dst_key, msg);
+    }
+    s3e_stats_record(&run->stats, outcome, bytes);
+    if (run->report) {
+        struct s3e_report_row row = {
+            .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
+            .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome,
+            .etag = rc == S3E_OK ? res.etag : NULL, .error = rc == S3E_OK ? NULL : msg,
+            .seconds = s3e_now() - t0,
+        };
+        s3e_report_write(run->report, &row);
+    }
+}
+
+void s3e_worker_run_payload(void *ud, int worker, struct s3e_payload *p)
+{
+    struct s3e_run *run = ud;
+    struct s3e_client *c = run->clients[worker];
+    s3e_debug("worker %d: payload %llu (%zu objects, %llu bytes)", worker + 1,
+              (unsigned long long)p->id, p->njobs, (unsigned long long)p->bytes);
+    for (size_t i = 0; i < p->njobs; i++) {
+        if (s3e_interrupted) {
+            /* Finish nothing new: the object in hand is done or aborted cleanly. */
+            s3e_sched_cancel(run->sched);
+            break;
+        }
+        do_job(run, c, &p->jobs[i]);
+    }
+    s3e_payload_free(p);
+}

@@ -1,0 +1,70 @@
+/* config.h - credentials, region and endpoint, found the way AWS tools find them.
+ *
+ * Order (first wins): explicit overrides (command-line flags), environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+ * AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_CA_BUNDLE),
+ * then the profile (AWS_PROFILE or "default") in AWS_SHARED_CREDENTIALS_FILE
+ * (~/.aws/credentials) and AWS_CONFIG_FILE (~/.aws/config, "[profile NAME]"
+ * sections; keys aws_access_key_id, aws_secret_access_key,
+ * aws_session_token, region, endpoint_url, ca_bundle).
+ *
+ * A loaded config is immutable and may be shared by all threads. */
+#ifndef S3E_CONFIG_H
+#define S3E_CONFIG_H
+
+#include <stddef.h>
+#include "s3engine/buf.h"
+
+struct s3e_creds {
+    char *access_key;
+    char *secret_key;    /* never log */
+    char *session_token; /* never log; NULL when not set */
+};
+
+struct s3e_config {
+    struct s3e_creds creds;
+    char *profile;            /* profile name that was used ("default" if none) */
+    char *region;             /* never NULL after load: defaults to "us-east-1" */
+    char *endpoint;           /* "scheme://host[:port]" without trailing slash, never NULL
+                                 after load: defaults to https://s3.<region>.amazonaws.com */
+    int   custom_endpoint;    /* 1 when the endpoint came from the user */
+    int   path_style;         /* 1: https://host/bucket/key, 0: https://bucket.host/key */
+    int   verify_tls;         /* 1 unless the user explicitly turned it off */
+    char *ca_bundle;          /* PEM file for TLS verification, or NULL */
+    long  connect_timeout_ms; /* default 10000 */
+    long  low_speed_time_s;   /* abort a request that moves < 1 byte/s for this long; default 120 */
+    int   max_attempts;       /* total tries per request, including the first; default 6 */
+};
+
+/* Values given on the command line; NULL / -1 means "not given". */
+struct s3e_config_overrides {
+    const char *profile;
+    const char *region;
+    const char *endpoint;
+    int path_style;   /* -1 = auto: path-style for custom endpoints, virtual-hosted for AWS */
+    int verify_tls;   /* -1 = default (on) */
+    int max_attempts; /* -1 = default */
+};
+
+/* Fill *out from overrides, environment and profile files.
+ * Returns S3E_OK, S3E_ECREDS (no access key/secret found: errbuf says where
+ * it looked), S3E_EIO/S3E_EPARSE (unreadable or malformed file, named in
+ * errbuf) or S3E_ENOMEM. On failure *out holds nothing to free.
+ * Never writes a secret into errbuf. */
+int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *ov,
+                    char *errbuf, size_t errlen);
+void s3e_config_free(struct s3e_config *cfg);
+
+/* Build the pieces of a request address for bucket/key (key may be NULL for
+ * bucket-level requests, bucket may be NULL for the service).
+ *  out_url:  full URL to send, with `query` (already encoded) appended after '?'
+ *  out_host: value of the Host header (host[:port] as in the URL)
+ *  out_path: canonical URI for SigV4, e.g. "/bucket/a%20b/c" (path-style)
+ *            or "/a%20b/c" (virtual-hosted). Key bytes are encoded by
+ *            s3e_uri_encode with '/' kept.
+ * Buffers are reset first. Returns S3E_OK, S3E_ENOMEM or S3E_EINVAL. */
+int s3e_config_address(const struct s3e_config *cfg, const char *bucket, const char *key,
+                       const char *query, struct s3e_buf *out_url, struct s3e_buf *out_host,
+                       struct s3e_buf *out_path);
+
+#endif

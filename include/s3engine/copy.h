@@ -1,0 +1,47 @@
+/* copy.h - copy one object server-side, the way a careful user would.
+ *
+ * Up to the cutoff: one CopyObject (metadata and tags copied by S3).
+ * Above it: a multipart copy state machine
+ *   HEAD source -> GetObjectTagging -> CreateMultipartUpload (with content
+ *   headers, user metadata, tags, storage class) -> UploadPartCopy x N in
+ *   parallel -> CompleteMultipartUpload, or AbortMultipartUpload on any
+ *   failure, so no orphaned upload is left behind.
+ * Then the result is verified: ETag equal to the source's when both are
+ * plain MD5 ETags (CopyObject), else a HEAD of the target checks the size. */
+#ifndef S3E_COPY_H
+#define S3E_COPY_H
+
+#include <stdint.h>
+#include "s3engine/s3.h"
+
+#define S3E_SIZE_UNKNOWN UINT64_MAX
+
+struct s3e_copy_spec {
+    const char *src_bucket;
+    const char *src_key;
+    const char *dst_bucket;
+    const char *dst_key;
+    uint64_t    size;             /* from the listing, or S3E_SIZE_UNKNOWN (then HEAD) */
+    const char *src_etag;         /* from the listing, or NULL */
+    const char *storage_class;    /* NULL = server default */
+    uint64_t    multipart_cutoff; /* 0 = S3E_DEFAULT_MULTIPART_CUTOFF; never above 5 GiB */
+    uint64_t    part_size;        /* 0 = s3e_part_plan's choice */
+    int         part_concurrency; /* parts in flight; 0 = 8 */
+    int         verify;           /* check the result as described above */
+};
+
+struct s3e_copy_result {
+    uint64_t bytes;      /* size of the copied object */
+    char     etag[80];   /* the target's ETag, no quotes */
+    int      multipart;  /* 1 when UploadPartCopy was used */
+    uint32_t parts;      /* number of parts (0 for CopyObject) */
+    int      verified;   /* 1 when the verification ran and passed */
+};
+
+/* Returns S3E_OK, S3E_EVERIFY (copied but does not match: the bad target is
+ * deleted), or an S3 failure with details in *err (err->operation names the
+ * step). On failure no multipart upload is left open. */
+int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                    struct s3e_copy_result *out, struct s3e_s3_error *err);
+
+#endif

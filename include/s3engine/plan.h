@@ -1,0 +1,65 @@
+/* plan.h - a loaded plan as plain C data (no Lua here), and the objects and
+ * routes that flow from the planner to the packer. */
+#ifndef S3E_PLAN_H
+#define S3E_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct s3e_source {
+    char *bucket;   /* NULL for a manifest source */
+    char *prefix;   /* "" when absent */
+    char *manifest; /* CSV manifest path (bucket,key,size[,etag[,last_modified]]) or NULL */
+};
+
+struct s3e_target {
+    char *name;          /* key in the plan's targets table */
+    char *bucket;
+    char *prefix;        /* "" when absent; prepended to every destination key */
+    char *storage_class; /* NULL = server default */
+};
+
+struct s3e_plan {
+    char *path;                    /* the plan file (for messages) */
+    struct s3e_source *sources;
+    size_t nsources;
+    struct s3e_target *targets;
+    size_t ntargets;
+    int      workers;              /* 0 = not set in the plan */
+    uint64_t max_payload_bytes;    /* 0 = not set */
+    uint64_t max_payload_objects;  /* 0 = not set */
+    uint64_t multipart_cutoff;     /* 0 = not set */
+    uint64_t part_size;            /* 0 = not set */
+    int      move;                 /* plan asks for move mode (delete source after verify) */
+    int      has_select;
+    int      has_route;            /* without route every object goes to the only target */
+    int      has_payload_fn;       /* payload policy is a Lua function */
+};
+
+void s3e_plan_free(struct s3e_plan *p);
+
+/* An object as the planner sees it (listing or manifest row). Pointers are
+ * valid for the duration of one call. */
+struct s3e_object {
+    uint32_t    source;        /* index into plan->sources */
+    const char *bucket;
+    const char *key;
+    size_t      key_len;
+    uint64_t    size;
+    const char *etag;          /* no quotes, may be "" */
+    int64_t     last_modified; /* epoch seconds, 0 when unknown */
+    const char *storage_class; /* may be "" */
+};
+
+/* One destination for an object, produced by route + payload policy. */
+struct s3e_route {
+    uint32_t    target;        /* index into plan->targets */
+    const char *key;           /* full destination key (target prefix included) */
+    size_t      key_len;
+    const char *storage_class; /* per-route override, or NULL (target's) */
+    const char *group;         /* payload group from the policy, or NULL (default group) */
+    uint64_t    max_bytes;     /* payload limit for this group, 0 = plan default */
+    uint64_t    max_objects;   /* 0 = plan default */
+};
+
+#endif

@@ -1,0 +1,70 @@
+/* report.h - run statistics, the progress line, the summary and the
+ * per-object report file. All functions are thread-safe. */
+#ifndef S3E_REPORT_H
+#define S3E_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum s3e_outcome {
+    S3E_OUT_COPIED = 0,  /* copied and verified */
+    S3E_OUT_MOVED,       /* copied, verified, source deleted */
+    S3E_OUT_SKIPPED,     /* already at the target with the same size and ETag */
+    S3E_OUT_FAILED,      /* gave up after retries */
+    S3E_OUT_PLANNED,     /* --dry-run: would be copied */
+    S3E_OUT_COUNT
+};
+
+const char *s3e_outcome_name(enum s3e_outcome o); /* "copied", "moved", ... */
+
+struct s3e_report_row {
+    const char *src_bucket, *src_key;
+    const char *dst_bucket, *dst_key;
+    uint64_t bytes;
+    enum s3e_outcome outcome;
+    const char *etag;     /* target ETag, may be NULL */
+    const char *error;    /* failure text, NULL unless failed */
+    double seconds;       /* time spent on this object */
+};
+
+enum s3e_report_format { S3E_REPORT_CSV, S3E_REPORT_JSONL };
+
+struct s3e_report;
+
+/* Open `path` for writing (format by extension: .jsonl/.json = JSON lines,
+ * anything else CSV with a header row). "-" = stdout. */
+int  s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, size_t errlen);
+int  s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row);
+/* Flush and close; returns S3E_EIO if anything failed to be written. */
+int  s3e_report_close(struct s3e_report *r);
+
+/* Counters shared by workers (atomics). */
+struct s3e_stats {
+    _Atomic uint64_t planned_objects, planned_bytes;  /* set by the planner */
+    _Atomic uint64_t done_objects, done_bytes;        /* copied + moved */
+    _Atomic uint64_t skipped_objects, skipped_bytes;
+    _Atomic uint64_t failed_objects, failed_bytes;
+    _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
+    _Atomic uint64_t listed_objects;
+    _Atomic int      planning_done;
+    double start_time;                                /* monotonic seconds */
+};
+
+void s3e_stats_init(struct s3e_stats *s);
+/* Monotonic clock in seconds. */
+double s3e_now(void);
+void s3e_stats_record(struct s3e_stats *s, enum s3e_outcome o, uint64_t bytes);
+
+/* A progress line on stderr, redrawn every ~0.5 s, only when stderr is a
+ * terminal (objects, bytes, rate, ETA). Registers a log clear hook so log
+ * lines do not mix with it. */
+int  s3e_progress_start(struct s3e_stats *s);
+void s3e_progress_stop(void);
+
+/* The end-of-run summary: objects, bytes, skipped, failed, time, rate. */
+void s3e_stats_summary(const struct s3e_stats *s, FILE *out);
+
+/* "1.5 GiB", "800 MiB", "12 B" */
+char *s3e_format_bytes(uint64_t n, char *out, size_t len);
+
+#endif

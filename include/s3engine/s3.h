@@ -1,0 +1,180 @@
+/* s3.h - the S3 client and its operations.
+ *
+ * One struct s3e_client per thread: it owns a libcurl handle whose
+ * connections are kept alive between requests, a SigV4 key cache and a
+ * libcurl multi handle for the requests it runs in parallel (part copies).
+ * It is NOT thread-safe; the config it points to is shared read-only.
+ *
+ * Every operation retries by itself (exponential backoff with full jitter)
+ * on transport failures, 5xx, SlowDown, RequestTimeout and the like, up to
+ * cfg->max_attempts, and gives up at once on AccessDenied, NoSuchBucket,
+ * NoSuchKey, SignatureDoesNotMatch and other final 4xx.
+ * Return value: S3E_OK, or S3E_ETRANSPORT / S3E_ES3 / S3E_EPARSE /
+ * S3E_ENOMEM / S3E_EINVAL, with the details in *err (which may be NULL). */
+#ifndef S3E_S3_H
+#define S3E_S3_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "s3engine/buf.h"
+#include "s3engine/config.h"
+
+struct s3e_client;
+
+/* What went wrong with the last failed request of an operation. */
+struct s3e_s3_error {
+    long http_status;      /* 0 when no HTTP answer came */
+    char code[64];         /* S3 error code ("NoSuchKey"), or "" */
+    char message[256];     /* S3 message (may be empty on radosgw) */
+    char request_id[128];  /* x-amz-request-id, or "" */
+    char detail[256];      /* transport error text, or what failed to parse */
+    char operation[32];    /* "CopyObject", "UploadPartCopy", ... */
+    int  attempts;         /* tries made, including the first */
+    int  retryable;        /* the last failure was of a retryable kind */
+};
+
+void s3e_s3_error_clear(struct s3e_s3_error *e);
+/* One line for humans, e.g. "CopyObject: NoSuchKey (HTTP 404): The specified
+ * key does not exist. [request-id tx0001] after 1 attempt". Never NULL-terminates
+ * past len. Returns out. */
+char *s3e_s3_error_format(const struct s3e_s3_error *e, int err, char *out, size_t len);
+
+/* cfg must outlive the client. Returns S3E_OK or S3E_ENOMEM. */
+int  s3e_client_new(struct s3e_client **out, const struct s3e_config *cfg);
+void s3e_client_free(struct s3e_client *c);
+const struct s3e_config *s3e_client_config(const struct s3e_client *c);
+
+/* ---- ListObjectsV2 --------------------------------------------------------- */
+
+/* One listed object; pointers are valid only during the callback. */
+struct s3e_listed {
+    const char *key;           /* decoded (encoding-type=url is used on the wire) */
+    size_t      key_len;
+    uint64_t    size;
+    const char *etag;          /* without quotes */
+    int64_t     last_modified; /* seconds since the epoch, UTC */
+    const char *storage_class; /* "STANDARD" when the server omits it */
+};
+
+/* Return 0 to go on; any other value stops the listing and is returned by s3e_s3_list. */
+typedef int (*s3e_list_fn)(void *ud, const struct s3e_listed *obj);
+
+/* List every key under prefix (NULL or "" = whole bucket), page by page
+ * (max 1000 per page, continuation tokens), calling fn per object in key
+ * order. Only one page is held in memory. start_after may be NULL. */
+int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
+                const char *start_after, s3e_list_fn fn, void *ud, struct s3e_s3_error *err);
+
+/* ---- objects --------------------------------------------------------------- */
+
+struct s3e_kv {
+    char *name;
+    char *value;
+};
+
+/* What HeadObject tells about an object; everything a copy must carry over. */
+struct s3e_head {
+    uint64_t size;
+    char     etag[80];           /* without quotes */
+    int64_t  last_modified;
+    char     storage_class[32];  /* "STANDARD" when the header is absent */
+    char    *content_type;       /* these six are NULL when absent */
+    char    *cache_control;
+    char    *content_disposition;
+    char    *content_encoding;
+    char    *content_language;
+    char    *expires;
+    struct s3e_kv *meta;         /* user metadata, names without "x-amz-meta-" */
+    size_t   nmeta;
+    int      tag_count;          /* x-amz-tagging-count, 0 when absent */
+};
+
+/* A missing key gives S3E_ES3 with http_status 404 and code "NoSuchKey"
+ * (HEAD has no body; the code is filled in from the status). */
+int  s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key,
+                 struct s3e_head *out, struct s3e_s3_error *err);
+void s3e_head_free(struct s3e_head *h);
+
+/* Options for writing the destination of a copy. */
+struct s3e_put_opts {
+    const char *storage_class;       /* NULL = server default */
+    /* CopyObject: NULL = MetadataDirective COPY (S3 keeps the source's metadata
+     * and content headers); non-NULL = REPLACE with these.
+     * CreateMultipartUpload: the content headers and metadata to set. */
+    const struct s3e_head *head;
+    /* URL-encoded tag set ("k=v&k2=v2") for x-amz-tagging. CopyObject: NULL =
+     * TaggingDirective COPY. CreateMultipartUpload: NULL = no tags. */
+    const char *tagging;
+};
+
+/* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).
+ * A 200 OK whose body is <Error> is a failure (S3E_ES3). */
+int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
+                       const char *dst_bucket, const char *dst_key,
+                       const struct s3e_put_opts *opts, char out_etag[80],
+                       struct s3e_s3_error *err);
+
+/* CreateMultipartUpload; *out_upload_id is malloc'd (caller frees). */
+int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                            const struct s3e_put_opts *opts, char **out_upload_id,
+                            struct s3e_s3_error *err);
+
+/* One part of a multipart copy. Inputs: part_number (1-based), first, last
+ * (inclusive byte range of the source). Outputs: etag, rc, error. */
+struct s3e_part_copy {
+    int      part_number;
+    uint64_t first;
+    uint64_t last;
+    char     etag[80];
+    int      rc;                 /* S3E_OK or the failure of this part */
+    struct s3e_s3_error error;
+};
+
+/* UploadPartCopy for n parts, up to max_in_flight at once on this client's
+ * multi handle, each part retried on its own. Returns S3E_OK when every part
+ * succeeded, else the first failure (copied to *err); per-part results are
+ * in parts[i].rc. Stops starting new parts after the first final failure. */
+int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
+                                 const char *upload_id, const char *src_bucket,
+                                 const char *src_key, struct s3e_part_copy *parts, size_t n,
+                                 int max_in_flight, struct s3e_s3_error *err);
+
+/* CompleteMultipartUpload with parts in order. out_etag may be "" afterwards:
+ * radosgw answers with an empty ETag (HEAD the object to learn it). */
+int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                              const char *upload_id, const struct s3e_part_copy *parts,
+                              size_t n, char out_etag[80], struct s3e_s3_error *err);
+
+/* AbortMultipartUpload. NoSuchUpload counts as success. */
+int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                           const char *upload_id, struct s3e_s3_error *err);
+
+/* GetObjectTagging; out gets the URL-encoded tag set "k=v&k2=v2" ("" if none). */
+int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
+                       struct s3e_buf *out, struct s3e_s3_error *err);
+
+/* DeleteObject (a missing key is not an error, as in S3). */
+int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *key,
+                         struct s3e_s3_error *err);
+
+/* PutObject of a small in-memory body (used by tests, the demo and the
+ * journal; not by copies). content_type may be NULL. */
+int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
+                      const void *body, size_t len, const char *content_type,
+                      char out_etag[80], struct s3e_s3_error *err);
+
+/* CreateBucket (BucketAlreadyOwnedByYou counts as success). */
+int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3_error *err);
+
+struct s3e_upload {
+    const char *key;
+    const char *upload_id;
+    int64_t     initiated;
+};
+typedef int (*s3e_upload_fn)(void *ud, const struct s3e_upload *u);
+
+/* ListMultipartUploads under prefix, all pages. fn as for s3e_s3_list. */
+int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, const char *prefix,
+                                  s3e_upload_fn fn, void *ud, struct s3e_s3_error *err);
+
+#endif

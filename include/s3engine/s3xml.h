@@ -1,0 +1,55 @@
+/* s3xml.h - parsing of S3 response bodies with libxml2, and the one place
+ * that classifies a response as success, retryable failure or final failure.
+ * All functions are pure (no I/O) and thread-safe. */
+#ifndef S3E_S3XML_H
+#define S3E_S3XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "s3engine/buf.h"
+#include "s3engine/s3.h"
+
+/* If body is an S3 <Error> document, fill code/message/request_id of *out
+ * (when out != NULL) and return 1; else 0. */
+int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out);
+
+/* Classify a finished HTTP exchange. curl_code != 0 means no HTTP answer.
+ * Fills *err (status, code from the body or derived from the status,
+ * request id, retryable) and returns S3E_OK, S3E_ETRANSPORT or S3E_ES3.
+ * `expect_body_error` makes a 200 whose body is <Error> a failure (CopyObject,
+ * UploadPartCopy, CompleteMultipartUpload). */
+int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
+                          const char *body, size_t len, const char *request_id,
+                          int expect_body_error, struct s3e_s3_error *err);
+
+/* One ListObjectsV2 page. Keys are URL-decoded when url_encoded. Calls fn per
+ * <Contents>; a non-zero return stops and is returned. *out_truncated and
+ * out_next_token (NextContinuationToken, "" if none) describe what follows. */
+int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                            void *ud, int *out_truncated, struct s3e_buf *out_next_token);
+
+/* <CopyObjectResult> or <CopyPartResult>: ETag without quotes (radosgw sends none). */
+int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80]);
+
+/* <InitiateMultipartUploadResult>: UploadId, malloc'd. */
+int s3e_xml_parse_initiate(const char *body, size_t len, char **out_upload_id);
+
+/* <CompleteMultipartUploadResult>: ETag without quotes ("" when empty). */
+int s3e_xml_parse_complete(const char *body, size_t len, char out_etag[80]);
+
+/* <Tagging>: URL-encoded "k=v&k2=v2" appended to out. */
+int s3e_xml_parse_tagging(const char *body, size_t len, struct s3e_buf *out);
+
+/* <ListMultipartUploadsResult>: fn per <Upload>; next markers for paging. */
+int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *ud,
+                          int *out_truncated, struct s3e_buf *out_next_key,
+                          struct s3e_buf *out_next_upload_id);
+
+/* Build the CompleteMultipartUpload request body. */
+int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3e_buf *out);
+
+/* Parse an ISO-8601 time ("2009-10-12T17:50:30.000Z") or an HTTP date
+ * ("Wed, 12 Oct 2009 17:50:00 GMT") to epoch seconds. -1 when malformed. */
+int64_t s3e_parse_time(const char *s);
+
+#endif
