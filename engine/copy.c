@@ -1,0 +1,207 @@
+/* copy.c - copy one object: CopyObject up to the cutoff, above it a multipart
+ * copy state machine (create -> parts in parallel -> complete, or abort),
+ * then verification. */
+#include "s3engine/copy.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/part.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_PART_CONCURRENCY 8
+
+enum mp_state { MP_HEAD, MP_TAGS, MP_CREATE, MP_PARTS, MP_COMPLETE, MP_DONE, MP_ABORT };
+
+/* The multipart copy in progress, with counters for what happened to parts. */
+struct multipart {
+    enum mp_state state;
+    struct s3e_head head;
+    int have_head;
+    struct s3e_buf tags;
+    char *upload_id;
+    struct s3e_part_copy *parts;
+    uint32_t nparts;
+    uint64_t part_size;
+    uint32_t parts_done, parts_failed;
+};
+
+static int plain_etag(const char *e)
+{
+    return e && *e && !strchr(e, '-');
+}
+
+static void set_op(struct s3e_s3_error *err, const char *op)
+{
+    if (err && !err->operation[0])
+        snprintf(err->operation, sizeof err->operation, "%s", op);
+}
+
+static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, const char *id)
+{
+    struct s3e_s3_error e;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        s3e_s3_error_clear(&e);
+        if (s3e_s3_abort_multipart(c, s->dst_bucket, s->dst_key, id, &e) == S3E_OK)
+            return S3E_OK;
+    }
+    char line[512];
+    s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
+              "AbortMultipartUpload or a lifecycle rule)", id, s->dst_bucket, s->dst_key,
+              s3e_s3_error_format(&e, S3E_ES3, line, sizeof line));
+    return S3E_ES3;
+}
+
+static int cut_parts(struct multipart *m, const struct s3e_copy_spec *s, uint64_t size)
+{
+    int rc = s3e_part_plan(size, s->part_size, &m->part_size, &m->nparts);
+    if (rc)
+        return rc;
+    m->parts = calloc(m->nparts, sizeof *m->parts);
+    if (!m->parts)
+        return S3E_ENOMEM;
+    for (uint32_t i = 0; i < m->nparts; i++) {
+        m->parts[i].part_number = (int)i + 1;
+        s3e_part_range(size, m->part_size, i, &m->parts[i].first, &m->parts[i].last);
+    }
+    return S3E_OK;
+}
+
+/* Run the state machine to MP_DONE; on failure after create, abort. */
+static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, struct multipart *m,
+                         struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    int rc = S3E_OK;
+    while (!rc && m->state != MP_DONE) {
+        switch (m->state) {
+        case MP_HEAD:
+            if (!m->have_head)
+                rc = s3e_s3_head(c, s->src_bucket, s->src_key, &m->head, err);
+            m->have_head = !rc;
+            m->state = MP_TAGS;
+            break;
+        case MP_TAGS: /* multipart copy does not carry tags: read them to set them */
+            if (m->head.tag_count > 0)
+                rc = s3e_s3_get_tagging(c, s->src_bucket, s->src_key, &m->tags, err);
+            if (!rc)
+                rc = cut_parts(m, s, m->head.size);
+            m->state = MP_CREATE;
+            break;
+        case MP_CREATE: {
+            struct s3e_put_opts o = { s->storage_class, &m->head, m->tags.len ? m->tags.data : NULL };
+            rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
+            m->state = MP_PARTS;
+            break;
+        }
+        case MP_PARTS:
+            rc = s3e_s3_upload_part_copy_many(c, s->dst_bucket, s->dst_key, m->upload_id,
+                                              s->src_bucket, s->src_key, m->parts, m->nparts,
+                                              s->part_concurrency ? s->part_concurrency
+                                                                  : DEFAULT_PART_CONCURRENCY, err);
+            for (uint32_t i = 0; i < m->nparts; i++) {
+                m->parts_done += m->parts[i].rc == S3E_OK;
+                m->parts_failed += m->parts[i].rc != S3E_OK && m->parts[i].rc != S3E_ECANCELED;
+            }
+            m->state = MP_COMPLETE;
+            break;
+        case MP_COMPLETE:
+            rc = s3e_s3_complete_multipart(c, s->dst_bucket, s->dst_key, m->upload_id, m->parts,
+                                           m->nparts, out->etag, err);
+            m->state = MP_DONE;
+            break;
+        default:
+            m->state = MP_DONE;
+        }
+    }
+    if (rc && m->upload_id) {
+        m->state = MP_ABORT;
+        s3e_debug("multipart copy of %s/%s failed after %u/%u parts; aborting upload",
+                  s->src_bucket, s->src_key, m->parts_done, m->nparts);
+        abort_upload(c, s, m->upload_id);
+    }
+    return rc;
+}
+
+static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t size,
+                  struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    if (!out->multipart && plain_etag(s->src_etag) && plain_etag(out->etag)) {
+        if (strcmp(s->src_etag, out->etag) != 0) {
+            snprintf(err->detail, sizeof err->detail, "ETag %s differs from the source's %s",
+                     out->etag, s->src_etag);
+            return S3E_EVERIFY;
+        }
+        out->verified = 1;
+        return S3E_OK;
+    }
+    struct s3e_head h;
+    int rc = s3e_s3_head(c, s->dst_bucket, s->dst_key, &h, err);
+    if (rc)
+        return rc;
+    if (!out->etag[0])
+        snprintf(out->etag, sizeof out->etag, "%s", h.etag); /* radosgw's Complete omits it */
+    if (h.size != size) {
+        snprintf(err->detail, sizeof err->detail, "target has %llu bytes, source %llu",
+                 (unsigned long long)h.size, (unsigned long long)size);
+        rc = S3E_EVERIFY;
+    } else {
+        out->verified = 1;
+    }
+    s3e_head_free(&h);
+    return rc;
+}
+
+int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                    struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    struct s3e_s3_error local;
+    if (!err)
+        err = &local;
+    memset(out, 0, sizeof *out);
+    struct s3e_copy_spec s = *spec;
+    uint64_t cutoff = s.multipart_cutoff ? s.multipart_cutoff : S3E_DEFAULT_MULTIPART_CUTOFF;
+    if (cutoff > S3E_MAX_COPY_OBJECT)
+        cutoff = S3E_MAX_COPY_OBJECT;
+    struct multipart m;
+    memset(&m, 0, sizeof m);
+    s3e_buf_init(&m.tags, 64 << 10);
+    int rc = S3E_OK;
+    uint64_t size = s.size;
+    if (size == S3E_SIZE_UNKNOWN) { /* the HEAD serves the multipart path as well */
+        rc = s3e_s3_head(c, s.src_bucket, s.src_key, &m.head, err);
+        m.have_head = !rc;
+        size = m.head.size;
+        if (!rc && !s.src_etag)
+            s.src_etag = m.head.etag;
+    }
+    if (!rc && size > S3E_MAX_OBJECT_SIZE)
+        rc = S3E_ELIMIT;
+    if (!rc && size <= cutoff) {
+        rc = s3e_s3_copy_object(c, s.src_bucket, s.src_key, s.dst_bucket, s.dst_key,
+                                &(struct s3e_put_opts){ s.storage_class, NULL, NULL }, out->etag, err);
+    } else if (!rc) {
+        out->multipart = 1;
+        rc = multipart_run(c, &s, &m, out, err);
+        out->parts = m.nparts;
+        if (!rc)
+            size = m.head.size;
+    }
+    if (!rc) {
+        out->bytes = size;
+        if (s.verify)
+            rc = verify(c, &s, size, out, err);
+        if (rc == S3E_EVERIFY) {
+            set_op(err, "Verify");
+            s3e_s3_delete_object(c, s.dst_bucket, s.dst_key, NULL); /* never leave a bad copy */
+        }
+    }
+    if (rc == S3E_ELIMIT && !err->detail[0])
+        snprintf(err->detail, sizeof err->detail, "object is larger than S3's 5 TiB limit");
+    free(m.parts);
+    free(m.upload_id);
+    if (m.have_head)
+        s3e_head_free(&m.head);
+    s3e_buf_free(&m.tags);
+    return rc;
+}

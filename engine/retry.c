@@ -1,0 +1,38 @@
+/* retry.c - what is worth retrying, and how long to wait before it. */
+#include "s3engine/retry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* S3 codes that say "try again later", whatever the HTTP status. */
+static const char *const retryable_codes[] = {
+    "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
+    "ThrottlingException", "RequestTimeTooSkewed", "OperationAborted", "TooManyRequests",
+    "RequestLimitExceeded", "BandwidthLimitExceeded",
+};
+
+int s3e_retry_is_retryable(long http_status, const char *s3_code, int curl_code)
+{
+    if (curl_code != 0)
+        return 1; /* no HTTP answer: refused, reset, timeout, TLS cut short */
+    if (s3_code && *s3_code) {
+        for (size_t i = 0; i < sizeof retryable_codes / sizeof retryable_codes[0]; i++)
+            if (strcmp(s3_code, retryable_codes[i]) == 0)
+                return 1;
+    }
+    return http_status == 500 || http_status == 502 || http_status == 503 ||
+           http_status == 504 || http_status == 429;
+}
+
+long s3e_retry_backoff_ms(int retry, long base_ms, long cap_ms, unsigned *seed)
+{
+    if (retry < 1)
+        retry = 1;
+    long ceiling = base_ms;
+    for (int i = 1; i < retry && ceiling < cap_ms; i++)
+        ceiling *= 2;
+    if (ceiling > cap_ms)
+        ceiling = cap_ms;
+    /* Full jitter: uniform in [0, ceiling], so retries of many workers spread out. */
+    return (long)((double)rand_r(seed) / ((double)RAND_MAX + 1.0) * (double)(ceiling + 1));
+}

@@ -1,0 +1,529 @@
+/* s3_ops.c - the S3 operations of s3.h, each a request built for s3_client.c
+ * plus the parsing of its answer. */
+#include "s3_client.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/s3xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LIST_MAX_BODY (32u << 20)
+
+void s3e_s3_error_clear(struct s3e_s3_error *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+char *s3e_s3_error_format(const struct s3e_s3_error *e, int err, char *out, size_t len)
+{
+    if (!e || (!e->code[0] && !e->detail[0] && !e->http_status)) {
+        snprintf(out, len, "%s", s3e_strerror(err));
+        return out;
+    }
+    const char *op = e->operation[0] ? e->operation : "request";
+    int n;
+    if (e->code[0])
+        n = snprintf(out, len, "%s: %s (HTTP %ld)%s%s", op, e->code, e->http_status,
+                     e->message[0] ? ": " : "", e->message);
+    else
+        n = snprintf(out, len, "%s: %s%s%s", op, s3e_strerror(err), e->detail[0] ? ": " : "",
+                     e->detail);
+    if (n >= 0 && (size_t)n < len && e->code[0] && e->detail[0])
+        n += snprintf(out + n, len - (size_t)n, " (%s)", e->detail);
+    if (n >= 0 && (size_t)n < len && e->request_id[0])
+        n += snprintf(out + n, len - (size_t)n, " [request-id %s]", e->request_id);
+    if (n >= 0 && (size_t)n < len && e->attempts > 1)
+        snprintf(out + n, len - (size_t)n, " after %d attempts", e->attempts);
+    return out;
+}
+
+static void req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
+                     const char *key)
+{
+    memset(r, 0, sizeof *r);
+    r->op = op;
+    r->method = method;
+    r->bucket = bucket;
+    r->key = key;
+}
+
+/* One request, a fresh response, the response freed afterwards unless kept. */
+static int simple(struct s3e_client *c, const struct s3e_req *r, struct s3e_s3_error *err)
+{
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, r, &resp, err);
+    s3e_resp_free(&resp);
+    return rc;
+}
+
+/* ---- listing ----------------------------------------------------------------- */
+
+int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
+                const char *start_after, s3e_list_fn fn, void *ud, struct s3e_s3_error *err)
+{
+    struct s3e_resp resp;
+    struct s3e_buf token;
+    s3e_resp_init(&resp);
+    s3e_buf_init(&token, 4096);
+    int truncated = 1, rc = S3E_OK;
+    while (!rc && truncated) {
+        struct s3e_query_param q[6];
+        size_t nq = 0;
+        q[nq++] = (struct s3e_query_param){ "list-type", "2" };
+        q[nq++] = (struct s3e_query_param){ "encoding-type", "url" };
+        q[nq++] = (struct s3e_query_param){ "max-keys", "1000" };
+        if (prefix && *prefix)
+            q[nq++] = (struct s3e_query_param){ "prefix", prefix };
+        if (token.len)
+            q[nq++] = (struct s3e_query_param){ "continuation-token", token.data };
+        else if (start_after && *start_after)
+            q[nq++] = (struct s3e_query_param){ "start-after", start_after };
+        struct s3e_req r;
+        req_init(&r, "ListObjectsV2", "GET", bucket, NULL);
+        r.query = q;
+        r.nquery = nq;
+        r.max_body = LIST_MAX_BODY;
+        rc = s3e_client_send(c, &r, &resp, err);
+        if (rc)
+            break;
+        /* The next token must outlive the page it came from. */
+        struct s3e_buf next;
+        s3e_buf_init(&next, 4096);
+        rc = s3e_xml_parse_list_page(resp.body.data, resp.body.len, 1, fn, ud, &truncated, &next);
+        s3e_buf_reset(&token);
+        if (rc == S3E_EPARSE && err) {
+            snprintf(err->operation, sizeof err->operation, "ListObjectsV2");
+            snprintf(err->detail, sizeof err->detail, "malformed ListObjectsV2 response");
+        }
+        if (!rc && truncated && !next.len) {
+            rc = S3E_EPARSE; /* truncated without a token: we would loop forever */
+            if (err)
+                snprintf(err->detail, sizeof err->detail, "truncated listing without a continuation token");
+        }
+        if (!rc)
+            rc = s3e_buf_append(&token, next.data ? next.data : "", next.len);
+        s3e_buf_free(&next);
+    }
+    s3e_buf_free(&token);
+    s3e_resp_free(&resp);
+    return rc;
+}
+
+/* ---- HEAD ---------------------------------------------------------------------- */
+
+static char *header_dup(const struct s3e_resp *resp, const char *name)
+{
+    char v[2048];
+    return s3e_resp_header(resp, name, v, sizeof v) ? strdup(v) : NULL;
+}
+
+/* Collect x-amz-meta-* headers into h->meta. */
+static int collect_meta(const struct s3e_resp *resp, struct s3e_head *h)
+{
+    const char *p = s3e_buf_cstr(&resp->headers);
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        const char *colon = memchr(p, ':', n);
+        if (colon && colon - p > 11 && strncasecmp(p, "x-amz-meta-", 11) == 0) {
+            struct s3e_kv *m = realloc(h->meta, (h->nmeta + 1) * sizeof *m);
+            if (!m)
+                return S3E_ENOMEM;
+            h->meta = m;
+            const char *v = colon + 1, *end = p + n;
+            while (v < end && *v == ' ')
+                v++;
+            while (end > v && (end[-1] == '\r' || end[-1] == ' '))
+                end--;
+            m[h->nmeta].name = strndup(p + 11, (size_t)(colon - p - 11));
+            m[h->nmeta].value = strndup(v, (size_t)(end - v));
+            if (!m[h->nmeta].name || !m[h->nmeta].value) {
+                free(m[h->nmeta].name);
+                free(m[h->nmeta].value);
+                return S3E_ENOMEM;
+            }
+            for (char *s = m[h->nmeta].name; *s; s++) /* S3 stores names lower-case */
+                *s = (*s >= 'A' && *s <= 'Z') ? (char)(*s + 32) : *s;
+            h->nmeta++;
+        }
+        p += n + (eol ? 1 : 0);
+    }
+    return S3E_OK;
+}
+
+/* ETag header value without its quotes, at most 79 bytes. */
+static void etag_unquote(const char *v, char out[80])
+{
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+        snprintf(out, 80, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
+    else
+        snprintf(out, 80, "%.79s", v);
+}
+
+static int fill_head(const struct s3e_resp *resp, struct s3e_head *h)
+{
+    char v[256];
+    if (!s3e_resp_header(resp, "content-length", v, sizeof v))
+        return S3E_EPARSE;
+    h->size = strtoull(v, NULL, 10);
+    s3e_resp_header(resp, "etag", v, sizeof v);
+    etag_unquote(v, h->etag);
+    if (s3e_resp_header(resp, "last-modified", v, sizeof v))
+        h->last_modified = s3e_parse_time(v);
+    if (!s3e_resp_header(resp, "x-amz-storage-class", h->storage_class, sizeof h->storage_class))
+        snprintf(h->storage_class, sizeof h->storage_class, "STANDARD");
+    if (s3e_resp_header(resp, "x-amz-tagging-count", v, sizeof v))
+        h->tag_count = (int)strtol(v, NULL, 10);
+    h->content_type = header_dup(resp, "content-type");
+    h->cache_control = header_dup(resp, "cache-control");
+    h->content_disposition = header_dup(resp, "content-disposition");
+    h->content_encoding = header_dup(resp, "content-encoding");
+    h->content_language = header_dup(resp, "content-language");
+    h->expires = header_dup(resp, "expires");
+    return collect_meta(resp, h);
+}
+
+int s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key, struct s3e_head *out,
+                struct s3e_s3_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct s3e_req r;
+    req_init(&r, "HeadObject", "HEAD", bucket, key);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, &r, &resp, err);
+    if (rc == S3E_ES3 && err && err->http_status == 404)
+        snprintf(err->code, sizeof err->code, "NoSuchKey"); /* HEAD has no body to say so */
+    if (!rc)
+        rc = fill_head(&resp, out);
+    if (rc)
+        s3e_head_free(out);
+    s3e_resp_free(&resp);
+    return rc;
+}
+
+void s3e_head_free(struct s3e_head *h)
+{
+    free(h->content_type);
+    free(h->cache_control);
+    free(h->content_disposition);
+    free(h->content_encoding);
+    free(h->content_language);
+    free(h->expires);
+    for (size_t i = 0; i < h->nmeta; i++) {
+        free(h->meta[i].name);
+        free(h->meta[i].value);
+    }
+    free(h->meta);
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- writing the destination ------------------------------------------------- */
+
+/* Content headers, user metadata, tags and storage class of the destination.
+ * Names of metadata headers are built in `names` (kept alive by the caller). */
+static int put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s3e_buf *names,
+                       size_t *offsets)
+{
+    int rc = S3E_OK;
+    if (!o)
+        return rc;
+    if (o->storage_class)
+        rc = s3e_req_header(r, "x-amz-storage-class", o->storage_class);
+    if (!rc && o->tagging)
+        rc = s3e_req_header(r, "x-amz-tagging", o->tagging);
+    const struct s3e_head *h = o->head;
+    if (rc || !h)
+        return rc;
+    static const char *const names_std[] = { "Content-Type", "Cache-Control", "Content-Disposition",
+                                             "Content-Encoding", "Content-Language", "Expires" };
+    const char *values[] = { h->content_type, h->cache_control, h->content_disposition,
+                             h->content_encoding, h->content_language, h->expires };
+    for (size_t i = 0; i < 6 && !rc; i++)
+        if (values[i])
+            rc = s3e_req_header(r, names_std[i], values[i]);
+    /* Offsets, not pointers: the buffer may move while it grows. */
+    for (size_t i = 0; i < h->nmeta && !rc; i++) {
+        offsets[i] = names->len;
+        rc = s3e_buf_printf(names, "x-amz-meta-%s", h->meta[i].name);
+        if (!rc)
+            rc = s3e_buf_putc(names, '\0');
+    }
+    for (size_t i = 0; i < h->nmeta && !rc; i++)
+        rc = s3e_req_header(r, names->data + offsets[i], h->meta[i].value);
+    return rc;
+}
+
+int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
+                       const char *dst_bucket, const char *dst_key,
+                       const struct s3e_put_opts *opts, char out_etag[80],
+                       struct s3e_s3_error *err)
+{
+    struct s3e_buf source, names;
+    s3e_buf_init(&source, 0);
+    s3e_buf_init(&names, 0);
+    size_t offsets[S3E_MAX_REQ_HEADERS];
+    struct s3e_req r;
+    req_init(&r, "CopyObject", "PUT", dst_bucket, dst_key);
+    r.expect_body_error = 1;
+    int rc = s3e_uri_copy_source(&source, src_bucket, src_key);
+    if (!rc)
+        rc = s3e_req_header(&r, "x-amz-copy-source", source.data);
+    if (!rc && opts && opts->head)
+        rc = s3e_req_header(&r, "x-amz-metadata-directive", "REPLACE");
+    if (!rc && opts && opts->tagging)
+        rc = s3e_req_header(&r, "x-amz-tagging-directive", "REPLACE");
+    if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 12)
+        rc = S3E_ELIMIT;
+    if (!rc)
+        rc = put_headers(&r, opts, &names, offsets);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    if (!rc)
+        rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc && s3e_xml_parse_copy_result(resp.body.data, resp.body.len, out_etag)) {
+        rc = S3E_EPARSE;
+        if (err)
+            snprintf(err->detail, sizeof err->detail, "malformed CopyObject response");
+    }
+    s3e_resp_free(&resp);
+    s3e_buf_free(&source);
+    s3e_buf_free(&names);
+    return rc;
+}
+
+int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                            const struct s3e_put_opts *opts, char **out_upload_id,
+                            struct s3e_s3_error *err)
+{
+    struct s3e_buf names;
+    s3e_buf_init(&names, 0);
+    size_t offsets[S3E_MAX_REQ_HEADERS];
+    struct s3e_query_param q = { "uploads", NULL };
+    struct s3e_req r;
+    req_init(&r, "CreateMultipartUpload", "POST", bucket, key);
+    r.query = &q;
+    r.nquery = 1;
+    int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 10) ? S3E_ELIMIT : 0;
+    if (!rc)
+        rc = put_headers(&r, opts, &names, offsets);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    if (!rc)
+        rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc)
+        rc = s3e_xml_parse_initiate(resp.body.data, resp.body.len, out_upload_id);
+    s3e_resp_free(&resp);
+    s3e_buf_free(&names);
+    return rc;
+}
+
+int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
+                                 const char *upload_id, const char *src_bucket,
+                                 const char *src_key, struct s3e_part_copy *parts, size_t n,
+                                 int max_in_flight, struct s3e_s3_error *err)
+{
+    struct s3e_buf source;
+    s3e_buf_init(&source, 0);
+    struct s3e_req *reqs = calloc(n, sizeof *reqs);
+    struct s3e_resp *resps = calloc(n, sizeof *resps);
+    struct s3e_s3_error *errs = calloc(n, sizeof *errs);
+    int *rcs = calloc(n, sizeof *rcs);
+    char (*ranges)[64] = calloc(n, 64);
+    char (*numbers)[16] = calloc(n, 16);
+    struct s3e_query_param (*q)[2] = calloc(n, sizeof *q);
+    int rc = (!reqs || !resps || !errs || !rcs || !ranges || !numbers || !q) ? S3E_ENOMEM : S3E_OK;
+    if (!rc)
+        rc = s3e_uri_copy_source(&source, src_bucket, src_key);
+    for (size_t i = 0; i < n && !rc; i++) {
+        snprintf(numbers[i], 16, "%d", parts[i].part_number);
+        snprintf(ranges[i], 64, "bytes=%llu-%llu", (unsigned long long)parts[i].first,
+                 (unsigned long long)parts[i].last);
+        q[i][0] = (struct s3e_query_param){ "partNumber", numbers[i] };
+        q[i][1] = (struct s3e_query_param){ "uploadId", upload_id };
+        req_init(&reqs[i], "UploadPartCopy", "PUT", bucket, key);
+        reqs[i].query = q[i];
+        reqs[i].nquery = 2;
+        reqs[i].expect_body_error = 1;
+        s3e_req_header(&reqs[i], "x-amz-copy-source", source.data);
+        s3e_req_header(&reqs[i], "x-amz-copy-source-range", ranges[i]);
+        s3e_resp_init(&resps[i]);
+    }
+    if (!rc)
+        rc = s3e_client_send_many(c, reqs, n, max_in_flight, 1, resps, errs, rcs);
+    int reported = 0;
+    for (size_t i = 0; i < n && resps && rcs; i++) {
+        parts[i].rc = rcs[i];
+        parts[i].error = errs[i];
+        if (rcs[i] == S3E_OK && s3e_xml_parse_copy_result(resps[i].body.data, resps[i].body.len,
+                                                          parts[i].etag)) {
+            parts[i].rc = S3E_EPARSE;
+            rc = rc ? rc : S3E_EPARSE;
+        }
+        if (parts[i].rc && parts[i].rc != S3E_ECANCELED && !reported && err) {
+            *err = errs[i];
+            reported = 1;
+        }
+        s3e_resp_free(&resps[i]);
+    }
+    free(reqs);
+    free(resps);
+    free(errs);
+    free(rcs);
+    free(ranges);
+    free(numbers);
+    free(q);
+    s3e_buf_free(&source);
+    return rc;
+}
+
+int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                              const char *upload_id, const struct s3e_part_copy *parts,
+                              size_t n, char out_etag[80], struct s3e_s3_error *err)
+{
+    struct s3e_buf body;
+    s3e_buf_init(&body, 0);
+    struct s3e_query_param q = { "uploadId", upload_id };
+    struct s3e_req r;
+    req_init(&r, "CompleteMultipartUpload", "POST", bucket, key);
+    r.query = &q;
+    r.nquery = 1;
+    r.expect_body_error = 1;
+    int rc = s3e_xml_complete_body(parts, n, &body);
+    if (!rc)
+        rc = s3e_req_header(&r, "Content-Type", "application/xml");
+    r.body = body.data;
+    r.body_len = body.len;
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    if (!rc)
+        rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc && s3e_xml_parse_complete(resp.body.data, resp.body.len, out_etag))
+        rc = S3E_EPARSE;
+    s3e_resp_free(&resp);
+    s3e_buf_free(&body);
+    return rc;
+}
+
+int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                           const char *upload_id, struct s3e_s3_error *err)
+{
+    struct s3e_query_param q = { "uploadId", upload_id };
+    struct s3e_req r;
+    req_init(&r, "AbortMultipartUpload", "DELETE", bucket, key);
+    r.query = &q;
+    r.nquery = 1;
+    int rc = simple(c, &r, err);
+    if (rc == S3E_ES3 && err && (strcmp(err->code, "NoSuchUpload") == 0 || err->http_status == 404))
+        rc = S3E_OK; /* already gone */
+    return rc;
+}
+
+int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
+                       struct s3e_buf *out, struct s3e_s3_error *err)
+{
+    struct s3e_query_param q = { "tagging", NULL };
+    struct s3e_req r;
+    req_init(&r, "GetObjectTagging", "GET", bucket, key);
+    r.query = &q;
+    r.nquery = 1;
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc)
+        rc = s3e_xml_parse_tagging(resp.body.data, resp.body.len, out);
+    s3e_resp_free(&resp);
+    return rc;
+}
+
+int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *key,
+                         struct s3e_s3_error *err)
+{
+    struct s3e_req r;
+    req_init(&r, "DeleteObject", "DELETE", bucket, key);
+    return simple(c, &r, err);
+}
+
+int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
+                      const void *body, size_t len, const char *content_type,
+                      char out_etag[80], struct s3e_s3_error *err)
+{
+    struct s3e_req r;
+    req_init(&r, "PutObject", "PUT", bucket, key);
+    r.body = body;
+    r.body_len = len;
+    if (content_type)
+        s3e_req_header(&r, "Content-Type", content_type);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc && out_etag) {
+        char v[96];
+        s3e_resp_header(&resp, "etag", v, sizeof v);
+        etag_unquote(v, out_etag);
+    }
+    s3e_resp_free(&resp);
+    return rc;
+}
+
+int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3_error *err)
+{
+    struct s3e_req r;
+    req_init(&r, "CreateBucket", "PUT", bucket, NULL);
+    int rc = simple(c, &r, err);
+    if (rc == S3E_ES3 && err && strcmp(err->code, "BucketAlreadyOwnedByYou") == 0)
+        rc = S3E_OK;
+    return rc;
+}
+
+int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, const char *prefix,
+                                  s3e_upload_fn fn, void *ud, struct s3e_s3_error *err)
+{
+    struct s3e_buf key_marker, id_marker;
+    s3e_buf_init(&key_marker, 4096);
+    s3e_buf_init(&id_marker, 4096);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int truncated = 1, rc = S3E_OK;
+    while (!rc && truncated) {
+        struct s3e_query_param q[4];
+        size_t nq = 0;
+        q[nq++] = (struct s3e_query_param){ "uploads", NULL };
+        if (prefix && *prefix)
+            q[nq++] = (struct s3e_query_param){ "prefix", prefix };
+        if (key_marker.len)
+            q[nq++] = (struct s3e_query_param){ "key-marker", key_marker.data };
+        if (id_marker.len)
+            q[nq++] = (struct s3e_query_param){ "upload-id-marker", id_marker.data };
+        struct s3e_req r;
+        req_init(&r, "ListMultipartUploads", "GET", bucket, NULL);
+        r.query = q;
+        r.nquery = nq;
+        r.max_body = LIST_MAX_BODY;
+        rc = s3e_client_send(c, &r, &resp, err);
+        struct s3e_buf nk, ni;
+        s3e_buf_init(&nk, 4096);
+        s3e_buf_init(&ni, 4096);
+        if (!rc)
+            rc = s3e_xml_parse_uploads(resp.body.data, resp.body.len, fn, ud, &truncated, &nk, &ni);
+        s3e_buf_reset(&key_marker);
+        s3e_buf_reset(&id_marker);
+        if (!rc && truncated && !nk.len)
+            truncated = 0;
+        if (!rc)
+            rc = s3e_buf_append(&key_marker, s3e_buf_cstr(&nk), nk.len);
+        if (!rc)
+            rc = s3e_buf_append(&id_marker, s3e_buf_cstr(&ni), ni.len);
+        s3e_buf_free(&nk);
+        s3e_buf_free(&ni);
+    }
+    s3e_buf_free(&key_marker);
+    s3e_buf_free(&id_marker);
+    s3e_resp_free(&resp);
+    return rc;
+}

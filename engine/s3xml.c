@@ -1,0 +1,318 @@
+#define _GNU_SOURCE /* memmem, strptime */
+/* s3xml.c - S3 response bodies (libxml2), and the one place that classifies
+ * a response as success, retryable failure or final failure. */
+#include "s3engine/s3xml.h"
+#include "s3engine/error.h"
+#include "s3engine/retry.h"
+#include "s3engine/uri.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static xmlDocPtr parse(const char *body, size_t len)
+{
+    if (!body || len == 0 || len > 0x7fffffff)
+        return NULL;
+    return xmlReadMemory(body, (int)len, "s3.xml", NULL, XML_OPTS);
+}
+
+static int named(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (named(n, name))
+            return n;
+    return NULL;
+}
+
+/* Text of a child element ("" when absent); valid while the doc lives. */
+static const char *text(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n = child(parent, name);
+    if (!n || !n->children || n->children->type != XML_TEXT_NODE)
+        return "";
+    return (const char *)n->children->content;
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+/* ETags come quoted from some servers and bare from others (radosgw copies). */
+static void copy_etag(char out[80], const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s++;
+        n -= 2;
+    } else if (n >= 12 && strncmp(s, "&quot;", 6) == 0) {
+        s += 6;
+        n -= 12;
+    }
+    if (n > 79)
+        n = 79;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
+{
+    /* Cheap test first: most 200 bodies are not errors. */
+    if (!body || len < 7 || !memmem(body, len < 512 ? len : 512, "<Error", 6))
+        return 0;
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int is_error = root && named(root, "Error");
+    if (is_error && out) {
+        copy_text(out->code, sizeof out->code, text(root, "Code"));
+        copy_text(out->message, sizeof out->message, text(root, "Message"));
+        const char *rid = text(root, "RequestId");
+        if (*rid && !out->request_id[0])
+            copy_text(out->request_id, sizeof out->request_id, rid);
+    }
+    xmlFreeDoc(doc);
+    return is_error;
+}
+
+/* When a body gives no code (HEAD, or an empty error body): derive one. */
+static const char *code_for_status(long status)
+{
+    switch (status) {
+    case 301: return "PermanentRedirect";
+    case 307: return "TemporaryRedirect";
+    case 400: return "BadRequest";
+    case 403: return "AccessDenied";
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 412: return "PreconditionFailed";
+    case 416: return "InvalidRange";
+    case 429: return "TooManyRequests";
+    case 500: return "InternalError";
+    case 501: return "NotImplemented";
+    case 503: return "ServiceUnavailable";
+    default: return "HttpError";
+    }
+}
+
+int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
+                          const char *body, size_t len, const char *request_id,
+                          int expect_body_error, struct s3e_s3_error *err)
+{
+    err->http_status = http_status;
+    err->code[0] = err->message[0] = err->detail[0] = '\0';
+    copy_text(err->request_id, sizeof err->request_id, request_id ? request_id : "");
+    if (curl_code != 0) {
+        err->http_status = 0;
+        copy_text(err->detail, sizeof err->detail, curl_msg ? curl_msg : "transport error");
+        err->retryable = 1;
+        return S3E_ETRANSPORT;
+    }
+    int ok_status = http_status >= 200 && http_status < 300;
+    if (ok_status && !(expect_body_error && s3e_xml_parse_error(body, len, err))) {
+        err->retryable = 0;
+        return S3E_OK;
+    }
+    if (!ok_status)
+        s3e_xml_parse_error(body, len, err);
+    if (!err->code[0])
+        copy_text(err->code, sizeof err->code, code_for_status(http_status));
+    err->retryable = s3e_retry_is_retryable(ok_status ? 500 : http_status, err->code, 0) &&
+                     !(ok_status && strcmp(err->code, "NoSuchKey") == 0);
+    return S3E_ES3;
+}
+
+int64_t s3e_parse_time(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int y, mo, d, h, mi, sec;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) == 6) {
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = sec;
+        return (int64_t)timegm(&tm);
+    }
+    const char *p = strptime(s, "%a, %d %b %Y %H:%M:%S", &tm);
+    return p ? (int64_t)timegm(&tm) : -1;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!*s)
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_list_fn fn, void *ud)
+{
+    const char *raw = text(c, "Key");
+    s3e_buf_reset(key);
+    int rc = url_encoded ? s3e_uri_decode(key, raw, strlen(raw), 1) : s3e_buf_puts(key, raw);
+    if (rc)
+        return rc;
+    struct s3e_listed o;
+    char etag[80];
+    copy_etag(etag, text(c, "ETag"));
+    const char *sc = text(c, "StorageClass");
+    o.key = s3e_buf_cstr(key);
+    o.key_len = key->len;
+    if (parse_u64(text(c, "Size"), &o.size))
+        return S3E_EPARSE;
+    o.etag = etag;
+    o.last_modified = s3e_parse_time(text(c, "LastModified"));
+    o.storage_class = *sc ? sc : "STANDARD";
+    return fn(ud, &o);
+}
+
+int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                            void *ud, int *out_truncated, struct s3e_buf *out_next_token)
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root || !named(root, "ListBucketResult")) {
+        xmlFreeDoc(doc);
+        return S3E_EPARSE;
+    }
+    /* The response says whether it encoded keys; trust it over our request. */
+    const char *enc = text(root, "EncodingType");
+    url_encoded = url_encoded && (!*enc || strcmp(enc, "url") == 0);
+    struct s3e_buf key;
+    s3e_buf_init(&key, 0);
+    int rc = S3E_OK;
+    for (xmlNodePtr c = root->children; c && !rc; c = c->next)
+        if (named(c, "Contents"))
+            rc = list_entry(c, url_encoded, &key, fn, ud);
+    *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
+    s3e_buf_reset(out_next_token);
+    if (!rc)
+        rc = s3e_buf_puts(out_next_token, text(root, "NextContinuationToken"));
+    s3e_buf_free(&key);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+/* Root element `root_name` with an <ETag> child. */
+static int parse_etag_doc(const char *body, size_t len, const char *root_name, char out_etag[80])
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int rc = S3E_EPARSE;
+    if (root && named(root, root_name)) {
+        copy_etag(out_etag, text(root, "ETag"));
+        rc = S3E_OK;
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80])
+{
+    if (parse_etag_doc(body, len, "CopyObjectResult", out_etag) == S3E_OK)
+        return S3E_OK;
+    return parse_etag_doc(body, len, "CopyPartResult", out_etag);
+}
+
+int s3e_xml_parse_complete(const char *body, size_t len, char out_etag[80])
+{
+    return parse_etag_doc(body, len, "CompleteMultipartUploadResult", out_etag);
+}
+
+int s3e_xml_parse_initiate(const char *body, size_t len, char **out_upload_id)
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int rc = S3E_EPARSE;
+    if (root && named(root, "InitiateMultipartUploadResult") && *text(root, "UploadId")) {
+        *out_upload_id = strdup(text(root, "UploadId"));
+        rc = *out_upload_id ? S3E_OK : S3E_ENOMEM;
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int s3e_xml_parse_tagging(const char *body, size_t len, struct s3e_buf *out)
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root || !named(root, "Tagging")) {
+        xmlFreeDoc(doc);
+        return S3E_EPARSE;
+    }
+    int rc = S3E_OK;
+    size_t count = 0;
+    for (xmlNodePtr t = child(child(root, "TagSet"), "Tag"); t && !rc; t = t->next) {
+        if (!named(t, "Tag"))
+            continue;
+        const char *k = text(t, "Key"), *v = text(t, "Value");
+        if (count++)
+            rc = s3e_buf_putc(out, '&');
+        if (!rc)
+            rc = s3e_uri_encode(out, k, strlen(k), 0);
+        if (!rc)
+            rc = s3e_buf_putc(out, '=');
+        if (!rc)
+            rc = s3e_uri_encode(out, v, strlen(v), 0);
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *ud,
+                          int *out_truncated, struct s3e_buf *out_next_key,
+                          struct s3e_buf *out_next_upload_id)
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root || !named(root, "ListMultipartUploadsResult")) {
+        xmlFreeDoc(doc);
+        return S3E_EPARSE;
+    }
+    int rc = S3E_OK;
+    for (xmlNodePtr u = root->children; u && !rc; u = u->next) {
+        if (!named(u, "Upload"))
+            continue;
+        struct s3e_upload up = { text(u, "Key"), text(u, "UploadId"),
+                                 s3e_parse_time(text(u, "Initiated")) };
+        rc = fn(ud, &up);
+    }
+    *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
+    s3e_buf_reset(out_next_key);
+    s3e_buf_reset(out_next_upload_id);
+    if (!rc)
+        rc = s3e_buf_puts(out_next_key, text(root, "NextKeyMarker"));
+    if (!rc)
+        rc = s3e_buf_puts(out_next_upload_id, text(root, "NextUploadIdMarker"));
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3e_buf *out)
+{
+    int rc = s3e_buf_puts(out, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = s3e_buf_printf(out, "<Part><PartNumber>%d</PartNumber><ETag>\"%s\"</ETag></Part>",
+                            parts[i].part_number, parts[i].etag);
+    if (!rc)
+        rc = s3e_buf_puts(out, "</CompleteMultipartUpload>");
+    return rc;
+}
