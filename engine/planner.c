@@ -108,7 +108,7 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
 {
     struct s3e_manifest *m;
     char err[512];
-    int rc = s3e_manifest_open(&m, src->manifest, err, sizeof err);
+    int rc = s3e_manifest_open(&m, src->manifest, src->manifest_url_encoded, err, sizeof err);
     if (rc) {
         snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
         return rc;

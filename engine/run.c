@@ -84,7 +84,9 @@ static int plan_needs_s3(const struct s3e_run *run)
     for (size_t i = 0; i < run->plan.nsources; i++)
         if (!run->plan.sources[i].manifest)
             return 1;
-    return !run->set.force; /* the skip check lists the targets */
+    if (!run->set.force)
+        s3e_warn("no S3 credentials: the dry run cannot see what is already at the targets");
+    return 0;
 }
 
 static int emit_payload(void *ud, struct s3e_payload *p)

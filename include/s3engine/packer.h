@@ -36,7 +36,7 @@ struct s3e_payload {
     uint64_t id;              /* 1, 2, ... in emission order */
     int      worker;          /* assigned worker (balanced), or -1 = any free worker */
     uint32_t group;
-    const char *group_name;   /* "" for the default group */
+    const char *group_name;   /* "" for the default group; valid while the packer lives */
     size_t   njobs;
     uint64_t bytes;
     struct s3e_job *jobs;

@@ -10,6 +10,7 @@ struct s3e_source {
     char *bucket;   /* NULL for a manifest source */
     char *prefix;   /* "" when absent */
     char *manifest; /* CSV manifest path (bucket,key,size[,etag[,last_modified]]) or NULL */
+    int manifest_url_encoded; /* keys in the manifest are %-encoded (S3 Inventory) */
 };
 
 struct s3e_target {

@@ -4,6 +4,7 @@
 #define S3E_REPORT_H
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 enum s3e_outcome {
@@ -44,6 +45,7 @@ struct s3e_stats {
     _Atomic uint64_t done_objects, done_bytes;        /* copied + moved */
     _Atomic uint64_t skipped_objects, skipped_bytes;
     _Atomic uint64_t failed_objects, failed_bytes;
+    _Atomic uint64_t moved_objects;                   /* also counted in done_* */
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;
     _Atomic int      planning_done;

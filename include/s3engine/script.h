@@ -46,6 +46,12 @@ typedef int (*s3e_route_cb)(void *ud, const struct s3e_route *r);
 int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
                      void *ud, int *out_selected);
 
+/* `s3engine lua FILE`: run a Lua file with the same sandbox and the
+ * s3engine module (recipe tests, debugging). No instruction budget.
+ * Returns S3E_OK or S3E_EPLAN/S3E_EIO with errbuf filled. */
+int s3e_script_run_file(const char *path, const struct s3e_script_opts *opts, char *errbuf,
+                        size_t errlen);
+
 /* Message of the last failure (never NULL, "" when none). */
 const char *s3e_script_error(const struct s3e_script *s);
 

@@ -1,0 +1,322 @@
+/* report.c - run statistics, progress line, summary and per-object report. */
+#include "s3engine/report.h"
+#include "s3engine/buf.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const outcome_names[S3E_OUT_COUNT] = {
+    "copied", "moved", "skipped", "failed", "planned",
+};
+
+const char *s3e_outcome_name(enum s3e_outcome o)
+{
+    return (o >= 0 && o < S3E_OUT_COUNT) ? outcome_names[o] : "unknown";
+}
+
+double s3e_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *s3e_format_bytes(uint64_t n, char *out, size_t len)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+    double v = (double)n;
+    size_t u = 0;
+    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, len, "%llu B", (unsigned long long)n);
+    else
+        snprintf(out, len, "%.1f %s", v, units[u]);
+    return out;
+}
+
+/* ---- the report file ---------------------------------------------------------- */
+
+struct s3e_report {
+    FILE *f;
+    int jsonl;
+    int is_stdout;
+    int failed;
+    pthread_mutex_t lock;
+    struct s3e_buf row;
+};
+
+int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, size_t errlen)
+{
+    struct s3e_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return S3E_ENOMEM;
+    size_t n = strlen(path);
+    r->jsonl = (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
+               (n > 5 && strcmp(path + n - 5, ".json") == 0);
+    r->is_stdout = strcmp(path, "-") == 0;
+    r->f = r->is_stdout ? stdout : fopen(path, "w");
+    if (!r->f) {
+        snprintf(errbuf, errlen, "cannot write the report %s: %s", path, strerror(errno));
+        free(r);
+        return S3E_EIO;
+    }
+    pthread_mutex_init(&r->lock, NULL);
+    s3e_buf_init(&r->row, 0);
+    if (!r->jsonl)
+        fputs("source,target,bytes,status,error,etag,seconds\n", r->f);
+    *out = r;
+    return S3E_OK;
+}
+
+/* RFC 4180: quote when the field holds a comma, quote, CR or LF. */
+static int csv_field(struct s3e_buf *b, const char *pre, const char *s)
+{
+    const char *full = s ? s : "";
+    int quote = strpbrk(full, ",\"\r\n") || (pre && strpbrk(pre, ",\"\r\n"));
+    int rc = quote ? s3e_buf_putc(b, '"') : S3E_OK;
+    const char *parts[2] = { pre, full };
+    for (int p = 0; p < 2 && !rc; p++) {
+        for (const char *c = parts[p]; c && *c && !rc; c++)
+            rc = (*c == '"') ? s3e_buf_puts(b, "\"\"") : s3e_buf_putc(b, *c);
+    }
+    if (!rc && quote)
+        rc = s3e_buf_putc(b, '"');
+    return rc;
+}
+
+static int json_string(struct s3e_buf *b, const char *pre, const char *s)
+{
+    int rc = s3e_buf_putc(b, '"');
+    const char *parts[2] = { pre, s ? s : "" };
+    for (int p = 0; p < 2 && !rc; p++) {
+        for (const unsigned char *c = (const unsigned char *)parts[p]; c && *c && !rc; c++) {
+            if (*c == '"' || *c == '\\')
+                rc = s3e_buf_printf(b, "\\%c", *c);
+            else if (*c == '\n')
+                rc = s3e_buf_puts(b, "\\n");
+            else if (*c < 0x20)
+                rc = s3e_buf_printf(b, "\\u%04x", *c);
+            else
+                rc = s3e_buf_putc(b, (char)*c);
+        }
+    }
+    if (!rc)
+        rc = s3e_buf_putc(b, '"');
+    return rc;
+}
+
+/* "s3://bucket/" - the key follows as the field's second part. */
+static void s3_prefix(char *out, size_t len, const char *bucket)
+{
+    snprintf(out, len, "s3://%s/", bucket ? bucket : "");
+}
+
+static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
+{
+    struct s3e_buf *b = &r->row;
+    char src[300], dst[300];
+    s3_prefix(src, sizeof src, row->src_bucket);
+    s3_prefix(dst, sizeof dst, row->dst_bucket);
+    s3e_buf_reset(b);
+    int rc;
+    if (r->jsonl) {
+        rc = s3e_buf_puts(b, "{\"source\":");
+        if (!rc) rc = json_string(b, src, row->src_key);
+        if (!rc) rc = s3e_buf_puts(b, ",\"target\":");
+        if (!rc) rc = json_string(b, dst, row->dst_key);
+        if (!rc) rc = s3e_buf_printf(b, ",\"bytes\":%llu,\"status\":\"%s\",\"error\":",
+                                     (unsigned long long)row->bytes, s3e_outcome_name(row->outcome));
+        if (!rc) rc = row->error ? json_string(b, NULL, row->error) : s3e_buf_puts(b, "null");
+        if (!rc) rc = s3e_buf_puts(b, ",\"etag\":");
+        if (!rc) rc = row->etag ? json_string(b, NULL, row->etag) : s3e_buf_puts(b, "null");
+        if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f}\n", row->seconds);
+        return rc;
+    }
+    rc = csv_field(b, src, row->src_key);
+    if (!rc) rc = s3e_buf_putc(b, ',');
+    if (!rc) rc = csv_field(b, dst, row->dst_key);
+    if (!rc) rc = s3e_buf_printf(b, ",%llu,%s,", (unsigned long long)row->bytes,
+                                 s3e_outcome_name(row->outcome));
+    if (!rc) rc = csv_field(b, NULL, row->error);
+    if (!rc) rc = s3e_buf_putc(b, ',');
+    if (!rc) rc = csv_field(b, NULL, row->etag);
+    if (!rc) rc = s3e_buf_printf(b, ",%.3f\n", row->seconds);
+    return rc;
+}
+
+int s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row)
+{
+    pthread_mutex_lock(&r->lock);
+    int rc = format_row(r, row);
+    if (!rc && fwrite(r->row.data, 1, r->row.len, r->f) != r->row.len)
+        rc = S3E_EIO;
+    if (rc)
+        r->failed = 1;
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+int s3e_report_close(struct s3e_report *r)
+{
+    if (!r)
+        return S3E_OK;
+    int failed = r->failed || fflush(r->f) != 0 || ferror(r->f);
+    if (!r->is_stdout && fclose(r->f) != 0)
+        failed = 1;
+    pthread_mutex_destroy(&r->lock);
+    s3e_buf_free(&r->row);
+    free(r);
+    return failed ? S3E_EIO : S3E_OK;
+}
+
+/* ---- statistics ------------------------------------------------------------------ */
+
+void s3e_stats_init(struct s3e_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->start_time = s3e_now();
+}
+
+void s3e_stats_record(struct s3e_stats *s, enum s3e_outcome o, uint64_t bytes)
+{
+    switch (o) {
+    case S3E_OUT_COPIED:
+    case S3E_OUT_MOVED:
+        atomic_fetch_add(&s->done_objects, 1);
+        atomic_fetch_add(&s->done_bytes, bytes);
+        if (o == S3E_OUT_MOVED)
+            atomic_fetch_add(&s->moved_objects, 1);
+        break;
+    case S3E_OUT_SKIPPED:
+        atomic_fetch_add(&s->skipped_objects, 1);
+        atomic_fetch_add(&s->skipped_bytes, bytes);
+        break;
+    case S3E_OUT_FAILED:
+        atomic_fetch_add(&s->failed_objects, 1);
+        atomic_fetch_add(&s->failed_bytes, bytes);
+        break;
+    default:
+        break;
+    }
+}
+
+static void print_count(FILE *out, const char *label, uint64_t objects, uint64_t bytes,
+                        const char *note)
+{
+    char b[32];
+    fprintf(out, "%-11s %llu objects, %s%s\n", label, (unsigned long long)objects,
+            s3e_format_bytes(bytes, b, sizeof b), note);
+}
+
+void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
+{
+    double secs = s3e_now() - s->start_time;
+    uint64_t done = atomic_load(&s->done_objects), bytes = atomic_load(&s->done_bytes);
+    print_count(out, "copied:", done, bytes, "");
+    if (atomic_load(&s->moved_objects))
+        fprintf(out, "%-11s %llu objects (source deleted after a verified copy)\n", "moved:",
+                (unsigned long long)atomic_load(&s->moved_objects));
+    print_count(out, "skipped:", atomic_load(&s->skipped_objects),
+                atomic_load(&s->skipped_bytes), " (already at the target)");
+    print_count(out, "failed:", atomic_load(&s->failed_objects), atomic_load(&s->failed_bytes), "");
+    fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
+            (unsigned long long)atomic_load(&s->unselected_objects));
+    char b[32];
+    fprintf(out, "%-11s %.1f s, %.1f objects/s, %s/s\n", "time:", secs,
+            secs > 0 ? (double)done / secs : 0.0,
+            s3e_format_bytes(secs > 0 ? (uint64_t)((double)bytes / secs) : 0, b, sizeof b));
+}
+
+/* ---- progress line ----------------------------------------------------------------- */
+
+static struct {
+    pthread_t thread;
+    int running;
+    atomic_int stop;
+    struct s3e_stats *stats;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+} progress = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static void clear_line(void)
+{
+    fputs("\r\x1b[K", stderr);
+}
+
+static void draw(const struct s3e_stats *s)
+{
+    double secs = s3e_now() - s->start_time;
+    uint64_t done = atomic_load(&s->done_objects) + atomic_load(&s->skipped_objects) +
+                    atomic_load(&s->failed_objects);
+    uint64_t planned = atomic_load(&s->planned_objects) + atomic_load(&s->skipped_objects);
+    uint64_t bytes = atomic_load(&s->done_bytes), pbytes = atomic_load(&s->planned_bytes);
+    char b[32], r[32], eta[32] = "";
+    double rate = secs > 0 ? (double)bytes / secs : 0;
+    if (atomic_load(&s->planning_done) && rate > 0 && pbytes > bytes)
+        snprintf(eta, sizeof eta, "  ETA %.0f s", (double)(pbytes - bytes) / rate);
+    fprintf(stderr, "\r%llu/%llu%s objects  %s  %s/s  %.0f obj/s%s%s\x1b[K",
+            (unsigned long long)done, (unsigned long long)planned,
+            atomic_load(&s->planning_done) ? "" : "+", s3e_format_bytes(bytes, b, sizeof b),
+            s3e_format_bytes((uint64_t)rate, r, sizeof r), secs > 0 ? (double)done / secs : 0.0,
+            eta, atomic_load(&s->failed_objects) ? "  (failures)" : "");
+    fflush(stderr);
+}
+
+static void *progress_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&progress.lock);
+    while (!atomic_load(&progress.stop)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 500000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&progress.wake, &progress.lock, &ts);
+        if (!atomic_load(&progress.stop))
+            draw(progress.stats);
+    }
+    pthread_mutex_unlock(&progress.lock);
+    return NULL;
+}
+
+int s3e_progress_start(struct s3e_stats *s)
+{
+    const char *term = getenv("TERM");
+    if (!isatty(2) || (term && strcmp(term, "dumb") == 0) || progress.running)
+        return S3E_OK;
+    progress.stats = s;
+    atomic_store(&progress.stop, 0);
+    if (pthread_create(&progress.thread, NULL, progress_main, NULL) != 0)
+        return S3E_ENOMEM;
+    progress.running = 1;
+    s3e_log_set_clear_hook(clear_line);
+    return S3E_OK;
+}
+
+void s3e_progress_stop(void)
+{
+    if (!progress.running)
+        return;
+    pthread_mutex_lock(&progress.lock);
+    atomic_store(&progress.stop, 1);
+    pthread_cond_signal(&progress.wake);
+    pthread_mutex_unlock(&progress.lock);
+    pthread_join(progress.thread, NULL);
+    progress.running = 0;
+    s3e_log_set_clear_hook(NULL);
+    clear_line();
+    fflush(stderr);
+}

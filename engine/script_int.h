@@ -1,0 +1,45 @@
+/* script_int.h - what the three script_*.c files share. Nothing outside
+ * engine/script*.c includes this (or lua.h). */
+#ifndef S3E_SCRIPT_INT_H
+#define S3E_SCRIPT_INT_H
+
+#include <lua.h>
+#include <stddef.h>
+
+#include "s3engine/buf.h"
+#include "s3engine/plan.h"
+#include "s3engine/script.h"
+
+struct s3e_script {
+    lua_State *L;
+    char *chunkname;            /* shown in messages: "plan.lua" */
+    char *text;                 /* the plan's source, to find lines of fields */
+    size_t text_len;
+    const struct s3e_plan *plan;
+    struct s3e_client *client;
+    int ref_select, ref_route, ref_payload; /* LUA_NOREF when absent */
+    long budget, used;          /* instructions per hook call */
+    int in_hook;                /* the budget applies only inside hooks and the chunk */
+    size_t last_target;         /* cache for target name lookups */
+    struct s3e_buf key;         /* destination key being built */
+    struct s3e_buf group;       /* payload group name being built */
+    char err[1024];
+};
+
+/* script_plan.c: turn the table at the top of the stack into *plan, or fill
+ * s->err ("plan.lua:12: targets.images.bucket: expected a string, got number")
+ * and return S3E_EPLAN. */
+int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *plan);
+
+/* The line where a field is most likely written (fields are searched for in
+ * order, each after the previous one), 0 when not found. */
+int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n);
+
+/* script_lib.c: the `s3engine` module, registered in package.preload. */
+void s3e_script_open_lib(lua_State *L, struct s3e_script *s, const char *const *args,
+                         size_t nargs);
+/* Glob match: `*` within one path segment, `**` across segments, `?` one
+ * character, `[abc]`/`[a-z]`/`[!x]` classes. */
+int s3e_glob_match(const char *pat, const char *str);
+
+#endif

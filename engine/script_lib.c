@@ -1,0 +1,398 @@
+/* script_lib.c - `require "s3engine"`: the engine's primitives for plans and
+ * recipes. Every function is documented in lua/README.md. */
+#include "script_int.h"
+#include "cli.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/s3.h"
+#include "s3engine/s3xml.h"
+#include "s3engine/units.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LIST_RETURN_MAX 1000000 /* list() without a callback returns at most this many */
+
+static struct s3e_script *lib_script(lua_State *L)
+{
+    return *(struct s3e_script **)lua_getextraspace(L);
+}
+
+/* ---- glob ------------------------------------------------------------------------ */
+
+/* [...] at p (after '['); *end gets the char after ']'. -1 = not a class. */
+static int class_match(const char *p, char c, const char **end)
+{
+    int negate = *p == '!' || *p == '^';
+    if (negate)
+        p++;
+    int hit = 0;
+    const char *start = p;
+    while (*p && (*p != ']' || p == start)) {
+        if (p[1] == '-' && p[2] && p[2] != ']') {
+            hit |= c >= p[0] && c <= p[2];
+            p += 3;
+        } else {
+            hit |= c == *p++;
+        }
+    }
+    if (*p != ']')
+        return -1;
+    *end = p + 1;
+    return hit != negate;
+}
+
+int s3e_glob_match(const char *pat, const char *str)
+{
+    while (*pat) {
+        if (pat[0] == '*' && pat[1] == '*') {
+            pat += 2;
+            if (*pat == '/')
+                pat++; /* so that a-slash-**-slash-b also matches "a/b" */
+            for (const char *s = str;; s++) {
+                if (s3e_glob_match(pat, s))
+                    return 1;
+                if (!*s)
+                    return 0;
+            }
+        }
+        if (*pat == '*') {
+            pat++;
+            for (const char *s = str;; s++) {
+                if (s3e_glob_match(pat, s))
+                    return 1;
+                if (!*s || *s == '/')
+                    return 0;
+            }
+        }
+        if (!*str)
+            return 0;
+        if (*pat == '?') {
+            if (*str == '/')
+                return 0;
+        } else if (*pat == '[') {
+            const char *end;
+            int m = class_match(pat + 1, *str, &end);
+            if (m == 0)
+                return 0;
+            if (m == 1) {
+                pat = end;
+                str++;
+                continue;
+            }
+            if (*str != '[') /* no closing ']': a literal '[' */
+                return 0;
+        } else if (*pat == '\\' && pat[1]) {
+            if (*++pat != *str)
+                return 0;
+        } else if (*pat != *str) {
+            return 0;
+        }
+        pat++;
+        str++;
+    }
+    return !*str;
+}
+
+/* ---- pure helpers ------------------------------------------------------------------- */
+
+static int l_size(lua_State *L)
+{
+    if (lua_isinteger(L, 1) && lua_tointeger(L, 1) >= 0) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    const char *s = luaL_checkstring(L, 1);
+    uint64_t v;
+    if (s3e_parse_size(s, &v) || v > (uint64_t)LUA_MAXINTEGER)
+        return luaL_error(L, "s3engine.size: '%s' is not a size (e.g. \"800MB\", \"15GiB\", 42)", s);
+    lua_pushinteger(L, (lua_Integer)v);
+    return 1;
+}
+
+static int l_duration(lua_State *L)
+{
+    if (lua_isinteger(L, 1)) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    const char *s = luaL_checkstring(L, 1);
+    int64_t v;
+    if (s3e_parse_duration(s, &v))
+        return luaL_error(L, "s3engine.duration: '%s' is not a duration (e.g. \"30d\", \"12h\")", s);
+    lua_pushinteger(L, (lua_Integer)v);
+    return 1;
+}
+
+static int l_glob(lua_State *L)
+{
+    lua_pushboolean(L, s3e_glob_match(luaL_checkstring(L, 1), luaL_checkstring(L, 2)));
+    return 1;
+}
+
+static int l_extension(lua_State *L)
+{
+    size_t n;
+    const char *k = luaL_checklstring(L, 1, &n);
+    const char *base = k;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] == '/')
+            base = k + i + 1;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (const char *c = dot + 1; *c; c++)
+        luaL_addchar(&b, (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c));
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static int l_basename(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 1);
+    const char *slash = strrchr(k, '/');
+    lua_pushstring(L, slash ? slash + 1 : k);
+    return 1;
+}
+
+static int l_dirname(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 1);
+    const char *slash = strrchr(k, '/');
+    lua_pushlstring(L, k, slash ? (size_t)(slash - k) + 1 : 0);
+    return 1;
+}
+
+/* s3engine.date(fmt, t): strftime in UTC ("%Y/%m/%d"). */
+static int l_date(lua_State *L)
+{
+    const char *fmt = luaL_checkstring(L, 1);
+    time_t t = (time_t)luaL_optinteger(L, 2, (lua_Integer)time(NULL));
+    struct tm tm;
+    char out[256];
+    if (!gmtime_r(&t, &tm) || strftime(out, sizeof out, fmt, &tm) == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    lua_pushstring(L, out);
+    return 1;
+}
+
+static int l_parse_time(lua_State *L)
+{
+    int64_t t = s3e_parse_time(luaL_checkstring(L, 1));
+    if (t < 0)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)t);
+    return 1;
+}
+
+static int l_now(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)time(NULL));
+    return 1;
+}
+
+/* s3engine.log(fmt, ...) / warn / error: string.format, then the engine's log. */
+static int log_at(lua_State *L, enum s3e_log_level level)
+{
+    int n = lua_gettop(L);
+    lua_getglobal(L, "string");
+    lua_getfield(L, -1, "format");
+    lua_remove(L, -2);
+    lua_insert(L, 1);
+    lua_call(L, n, 1);
+    lua_Debug ar;
+    int line = lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) ? ar.currentline : 0;
+    if (line > 0)
+        s3e_log(level, "%s:%d: %s", ar.short_src, line, lua_tostring(L, -1));
+    else
+        s3e_log(level, "%s", lua_tostring(L, -1));
+    return 0;
+}
+
+static int l_log(lua_State *L) { return log_at(L, S3E_LOG_INFO); }
+static int l_warn(lua_State *L) { return log_at(L, S3E_LOG_WARN); }
+
+/* ---- S3 ---------------------------------------------------------------------------- */
+
+static struct s3e_client *need_client(lua_State *L, const char *fn)
+{
+    struct s3e_client *c = lib_script(L)->client;
+    if (!c)
+        luaL_error(L, "s3engine.%s: no S3 credentials were found (see README, \"Credentials\")", fn);
+    return c;
+}
+
+static void push_listed(lua_State *L, const char *bucket, const struct s3e_listed *o)
+{
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, bucket);
+    lua_setfield(L, -2, "bucket");
+    lua_pushlstring(L, o->key, o->key_len);
+    lua_setfield(L, -2, "key");
+    lua_pushinteger(L, (lua_Integer)o->size);
+    lua_setfield(L, -2, "size");
+    lua_pushstring(L, o->etag);
+    lua_setfield(L, -2, "etag");
+    lua_pushinteger(L, (lua_Integer)o->last_modified);
+    lua_setfield(L, -2, "last_modified");
+    lua_pushstring(L, o->storage_class);
+    lua_setfield(L, -2, "storage_class");
+}
+
+struct list_ud {
+    lua_State *L;
+    const char *bucket;
+    int has_fn;
+    lua_Integer n;
+    int failed;
+};
+
+static int on_list(void *ud, const struct s3e_listed *o)
+{
+    struct list_ud *lu = ud;
+    lua_State *L = lu->L;
+    if (lu->has_fn) {
+        lua_pushvalue(L, 3);
+        push_listed(L, lu->bucket, o);
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+            lu->failed = 1;
+            return 1;
+        }
+        int stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        lu->n++;
+        return stop ? 2 : 0;
+    }
+    if (lu->n >= LIST_RETURN_MAX) {
+        lu->failed = 2;
+        return 1;
+    }
+    push_listed(L, lu->bucket, o);
+    lua_rawseti(L, -2, ++lu->n);
+    return 0;
+}
+
+/* s3engine.list(bucket, prefix [, fn]): with fn, fn(obj) per object (return
+ * false to stop) and the count is returned; without, an array of objects. */
+static int l_list(lua_State *L)
+{
+    const char *bucket = luaL_checkstring(L, 1);
+    const char *prefix = luaL_optstring(L, 2, "");
+    struct list_ud lu = { L, bucket, !lua_isnoneornil(L, 3), 0, 0 };
+    if (lu.has_fn)
+        luaL_checktype(L, 3, LUA_TFUNCTION);
+    struct s3e_client *c = need_client(L, "list");
+    lua_settop(L, 3);
+    if (!lu.has_fn)
+        lua_newtable(L);
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_list(c, bucket, prefix, NULL, on_list, &lu, &err);
+    if (lu.failed == 1)
+        return lua_error(L); /* the callback's error, unchanged */
+    if (lu.failed == 2)
+        return luaL_error(L, "s3engine.list: more than %d objects under s3://%s/%s: pass a "
+                             "function to stream them", LIST_RETURN_MAX, bucket, prefix);
+    if (rc && rc != 2) {
+        char line[512];
+        return luaL_error(L, "s3engine.list s3://%s/%s: %s", bucket, prefix,
+                          s3e_s3_error_format(&err, rc, line, sizeof line));
+    }
+    if (lu.has_fn)
+        lua_pushinteger(L, lu.n);
+    return 1;
+}
+
+/* s3engine.head(bucket, key) -> {size, etag, last_modified, content_type,
+ * storage_class, metadata} or nil, message (nil, "NoSuchKey") when missing. */
+static int l_head(lua_State *L)
+{
+    const char *bucket = luaL_checkstring(L, 1), *key = luaL_checkstring(L, 2);
+    struct s3e_client *c = need_client(L, "head");
+    struct s3e_head h;
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_head(c, bucket, key, &h, &err);
+    if (rc) {
+        char line[512];
+        lua_pushnil(L);
+        lua_pushstring(L, s3e_s3_error_format(&err, rc, line, sizeof line));
+        return 2;
+    }
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, (lua_Integer)h.size);
+    lua_setfield(L, -2, "size");
+    lua_pushstring(L, h.etag);
+    lua_setfield(L, -2, "etag");
+    lua_pushinteger(L, (lua_Integer)h.last_modified);
+    lua_setfield(L, -2, "last_modified");
+    lua_pushstring(L, h.storage_class);
+    lua_setfield(L, -2, "storage_class");
+    if (h.content_type) {
+        lua_pushstring(L, h.content_type);
+        lua_setfield(L, -2, "content_type");
+    }
+    lua_createtable(L, 0, (int)h.nmeta);
+    for (size_t i = 0; i < h.nmeta; i++) {
+        lua_pushstring(L, h.meta[i].value);
+        lua_setfield(L, -2, h.meta[i].name);
+    }
+    lua_setfield(L, -2, "metadata");
+    lua_pushinteger(L, h.tag_count);
+    lua_setfield(L, -2, "tag_count");
+    s3e_head_free(&h);
+    return 1;
+}
+
+/* ---- the module ------------------------------------------------------------------- */
+
+static int open_module(lua_State *L)
+{
+    static const luaL_Reg fns[] = {
+        { "size", l_size }, { "duration", l_duration }, { "glob", l_glob },
+        { "extension", l_extension }, { "basename", l_basename }, { "dirname", l_dirname },
+        { "date", l_date }, { "parse_time", l_parse_time }, { "now", l_now },
+        { "log", l_log }, { "warn", l_warn }, { "list", l_list }, { "head", l_head },
+        { NULL, NULL },
+    };
+    luaL_newlib(L, fns);
+    lua_pushliteral(L, S3E_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setfield(L, -2, "args");
+    return 1;
+}
+
+void s3e_script_open_lib(lua_State *L, struct s3e_script *s, const char *const *args,
+                         size_t nargs)
+{
+    (void)s;
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "preload");
+    /* s3engine.args: "name=value" pairs from --arg */
+    lua_createtable(L, 0, (int)nargs);
+    for (size_t i = 0; i < nargs; i++) {
+        const char *eq = strchr(args[i], '=');
+        if (!eq) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, args[i]);
+            continue;
+        }
+        lua_pushlstring(L, args[i], (size_t)(eq - args[i]));
+        lua_pushstring(L, eq + 1);
+        lua_settable(L, -3);
+    }
+    lua_pushcclosure(L, open_module, 1);
+    lua_setfield(L, -2, "s3engine");
+    lua_pop(L, 2);
+}

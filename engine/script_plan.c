@@ -1,0 +1,610 @@
+/* script_plan.c - the table a plan returns, checked field by field and turned
+ * into struct s3e_plan. Every complaint names file, line and field. */
+#include "script_int.h"
+#include "s3engine/error.h"
+#include "s3engine/units.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORKERS 1024
+
+/* ---- where a field is written -------------------------------------------------- */
+
+static int is_ident(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Offset of `word` at or after `from` as a whole word (or a quoted string
+ * when word starts with a quote), -1 when absent. */
+static long find_word(const char *text, size_t len, size_t from, const char *word)
+{
+    size_t wl = strlen(word);
+    int quoted = word[0] == '"';
+    for (size_t i = from; i + wl <= len; i++) {
+        if (memcmp(text + i, word, wl) != 0)
+            continue;
+        if (quoted)
+            return (long)i;
+        if ((i > 0 && is_ident(text[i - 1])) || (i + wl < len && is_ident(text[i + wl])))
+            continue;
+        return (long)i;
+    }
+    return -1;
+}
+
+int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n)
+{
+    if (!s->text)
+        return 0;
+    long at = 0, found = -1;
+    for (size_t i = 0; i < n; i++) {
+        long hit = find_word(s->text, s->text_len, (size_t)at, path[i]);
+        if (hit < 0) {
+            /* A quoted name may be written as a bare key ({images = ...}) and vice versa. */
+            char alt[256];
+            if (path[i][0] == '"')
+                snprintf(alt, sizeof alt, "%.*s", (int)strlen(path[i]) - 2, path[i] + 1);
+            else
+                snprintf(alt, sizeof alt, "\"%s\"", path[i]);
+            hit = find_word(s->text, s->text_len, (size_t)at, alt);
+        }
+        if (hit < 0)
+            break;
+        found = at = hit;
+    }
+    if (found < 0)
+        return 0;
+    int line = 1;
+    for (long i = 0; i < found; i++)
+        line += s->text[i] == '\n';
+    return line;
+}
+
+/* The line of the plan's `return`, for complaints about the whole table. */
+static int return_line(const struct s3e_script *s)
+{
+    long last = -1, at = 0, hit;
+    while ((hit = find_word(s->text, s->text_len, (size_t)at, "return")) >= 0) {
+        last = hit;
+        at = hit + 1;
+    }
+    int line = 1;
+    for (long i = 0; i < last; i++)
+        line += s->text[i] == '\n';
+    return last < 0 ? 1 : line;
+}
+
+/* ---- complaints ---------------------------------------------------------------- */
+
+struct reader {
+    struct s3e_script *s;
+    lua_State *L;
+    const char *path[4];  /* field path, e.g. {"targets", "images", "bucket"} */
+    size_t depth;
+};
+
+static int complain(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int complain(struct reader *r, const char *fmt, ...)
+{
+    struct s3e_script *s = r->s;
+    int line = r->depth ? s3e_script_field_line(s, r->path, r->depth) : 0;
+    if (!line)
+        line = return_line(s);
+    char field[256] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < r->depth && off < sizeof field; i++)
+        off += (size_t)snprintf(field + off, sizeof field - off, "%s%s", i ? "." : "",
+                                r->path[i][0] == '"' ? "" : r->path[i]);
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(s->err, sizeof s->err, "%s:%d: %s%s%s", s->chunkname, line, field,
+             field[0] ? ": " : "", msg);
+    return S3E_EPLAN;
+}
+
+static void push_path(struct reader *r, const char *name)
+{
+    if (r->depth < 4)
+        r->path[r->depth] = name;
+    r->depth++;
+}
+
+static void pop_path(struct reader *r)
+{
+    r->depth--;
+}
+
+/* ---- field readers (value at the top of the stack) ------------------------------ */
+
+static int read_string(struct reader *r, char **out, int required)
+{
+    int t = lua_type(r->L, -1);
+    if (t == LUA_TNIL && !required)
+        return S3E_OK;
+    if (t != LUA_TSTRING)
+        return complain(r, "expected a string, got %s", luaL_typename(r->L, -1));
+    if (!(*out = strdup(lua_tostring(r->L, -1))))
+        return S3E_ENOMEM;
+    return S3E_OK;
+}
+
+static int read_size(struct reader *r, uint64_t *out)
+{
+    lua_State *L = r->L;
+    int t = lua_type(L, -1);
+    if (t == LUA_TNIL)
+        return S3E_OK;
+    if (t == LUA_TNUMBER && lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
+        *out = (uint64_t)lua_tointeger(L, -1);
+        return S3E_OK;
+    }
+    if (t == LUA_TSTRING && s3e_parse_size(lua_tostring(L, -1), out) == S3E_OK && *out > 0)
+        return S3E_OK;
+    if (t == LUA_TSTRING)
+        return complain(r, "'%s' is not a size (write e.g. 800MB, 15GiB or a number of bytes)",
+                        lua_tostring(L, -1));
+    return complain(r, "expected a size such as \"800MB\" or a positive integer, got %s",
+                    luaL_typename(L, -1));
+}
+
+static int read_int(struct reader *r, int *out, int lo, int hi)
+{
+    lua_State *L = r->L;
+    if (lua_isnil(L, -1))
+        return S3E_OK;
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < lo || lua_tointeger(L, -1) > hi)
+        return complain(r, "expected a whole number from %d to %d, got %s", lo, hi,
+                        lua_isnumber(L, -1) ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    *out = (int)lua_tointeger(L, -1);
+    return S3E_OK;
+}
+
+static int read_function(struct reader *r, int *ref)
+{
+    lua_State *L = r->L;
+    if (lua_isnil(L, -1))
+        return S3E_OK;
+    if (!lua_isfunction(L, -1))
+        return complain(r, "expected a function, got %s", luaL_typename(L, -1));
+    lua_pushvalue(L, -1);
+    *ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return S3E_OK;
+}
+
+/* "s3://bucket/prefix" -> bucket, prefix. */
+static int split_url(struct reader *r, const char *url, char **bucket, char **prefix)
+{
+    if (strncmp(url, "s3://", 5) != 0 || !url[5] || url[5] == '/')
+        return complain(r, "expected s3://BUCKET[/PREFIX] or a table, got '%s'", url);
+    const char *b = url + 5, *slash = strchr(b, '/');
+    *bucket = slash ? strndup(b, (size_t)(slash - b)) : strdup(b);
+    *prefix = strdup(slash ? slash + 1 : "");
+    return (*bucket && *prefix) ? S3E_OK : S3E_ENOMEM;
+}
+
+static int check_bucket(struct reader *r, const char *bucket)
+{
+    size_t n = strlen(bucket);
+    if (n < 3 || n > 63 || strchr(bucket, '/') || strchr(bucket, ' '))
+        return complain(r, "'%s' is not a valid bucket name", bucket);
+    return S3E_OK;
+}
+
+/* ---- sources ---------------------------------------------------------------------- */
+
+static int read_source(struct reader *r, struct s3e_source *src)
+{
+    lua_State *L = r->L;
+    int rc;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        if ((rc = split_url(r, lua_tostring(L, -1), &src->bucket, &src->prefix)))
+            return rc;
+        return check_bucket(r, src->bucket);
+    }
+    if (!lua_istable(L, -1))
+        return complain(r, "expected {bucket = ..., prefix = ...}, {manifest = ...} or "
+                           "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
+    static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded", NULL };
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = 0;
+        for (size_t i = 0; k && known[i]; i++)
+            ok |= strcmp(k, known[i]) == 0;
+        if (!ok) {
+            lua_pop(L, 1);
+            return complain(r, "unknown field '%s' (a source has bucket, prefix, manifest, "
+                               "url_encoded)", k ? k : "?");
+        }
+    }
+    lua_getfield(L, -1, "manifest");
+    push_path(r, "manifest");
+    rc = read_string(r, &src->manifest, 0);
+    pop_path(r);
+    lua_pop(L, 1);
+    if (rc)
+        return rc;
+    src->manifest_url_encoded = lua_getfield(L, -1, "url_encoded") != LUA_TNIL &&
+                                lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "bucket");
+    push_path(r, "bucket");
+    rc = read_string(r, &src->bucket, !src->manifest);
+    if (!rc && src->bucket)
+        rc = check_bucket(r, src->bucket);
+    pop_path(r);
+    lua_pop(L, 1);
+    if (rc)
+        return rc;
+    lua_getfield(L, -1, "prefix");
+    push_path(r, "prefix");
+    rc = read_string(r, &src->prefix, 0);
+    pop_path(r);
+    lua_pop(L, 1);
+    if (!rc && !src->prefix && !(src->prefix = strdup("")))
+        rc = S3E_ENOMEM;
+    return rc;
+}
+
+static int read_sources(struct reader *r, struct s3e_plan *p)
+{
+    lua_State *L = r->L;
+    int single = lua_type(L, -1) == LUA_TSTRING;
+    if (lua_istable(L, -1)) {
+        /* one source may be written without the list around it */
+        single = lua_getfield(L, -1, "bucket") != LUA_TNIL;
+        single |= lua_getfield(L, -2, "manifest") != LUA_TNIL;
+        lua_pop(L, 2);
+    }
+    if (!lua_istable(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        return complain(r, "expected a list of sources such as { {bucket = \"b\", prefix = "
+                           "\"p/\"} }, got %s", luaL_typename(L, -1));
+    size_t n = single ? 1 : lua_rawlen(L, -1);
+    if (n == 0)
+        return complain(r, "no sources: list at least one {bucket = ..., prefix = ...}");
+    if (!(p->sources = calloc(n, sizeof *p->sources)))
+        return S3E_ENOMEM;
+    p->nsources = n;
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        if (single) {
+            rc = read_source(r, &p->sources[0]);
+        } else {
+            lua_rawgeti(L, -1, (lua_Integer)i + 1);
+            rc = read_source(r, &p->sources[i]);
+            lua_pop(L, 1);
+        }
+        if (rc)
+            return rc;
+    }
+    return S3E_OK;
+}
+
+/* ---- targets ----------------------------------------------------------------------- */
+
+/* Prefixes are folders: "mp4" means "mp4/". */
+static int as_folder(char **prefix)
+{
+    size_t n = strlen(*prefix);
+    if (n == 0 || (*prefix)[n - 1] == '/')
+        return S3E_OK;
+    char *p = malloc(n + 2);
+    if (!p)
+        return S3E_ENOMEM;
+    memcpy(p, *prefix, n);
+    memcpy(p + n, "/", 2);
+    free(*prefix);
+    *prefix = p;
+    return S3E_OK;
+}
+
+static int read_target(struct reader *r, struct s3e_target *t)
+{
+    lua_State *L = r->L;
+    int rc;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        if ((rc = split_url(r, lua_tostring(L, -1), &t->bucket, &t->prefix)) ||
+            (rc = check_bucket(r, t->bucket)))
+            return rc;
+        return as_folder(&t->prefix);
+    }
+    if (!lua_istable(L, -1))
+        return complain(r, "expected {bucket = ..., prefix = ..., storage_class = ...} or "
+                           "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
+    static const char *const known[] = { "bucket", "prefix", "storage_class", NULL };
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = 0;
+        for (size_t i = 0; k && known[i]; i++)
+            ok |= strcmp(k, known[i]) == 0;
+        if (!ok) {
+            lua_pop(L, 1);
+            return complain(r, "unknown field '%s' (a target has bucket, prefix, storage_class)",
+                            k ? k : "?");
+        }
+    }
+    char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
+    const char *names[] = { "bucket", "prefix", "storage_class" };
+    for (int i = 0; i < 3; i++) {
+        lua_getfield(L, -1, names[i]);
+        push_path(r, names[i]);
+        rc = read_string(r, fields[i], i == 0);
+        if (!rc && i == 0)
+            rc = check_bucket(r, t->bucket);
+        pop_path(r);
+        lua_pop(L, 1);
+        if (rc)
+            return rc;
+    }
+    if (!t->prefix && !(t->prefix = strdup("")))
+        return S3E_ENOMEM;
+    return as_folder(&t->prefix);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct s3e_target *)a)->name, ((const struct s3e_target *)b)->name);
+}
+
+static int read_targets(struct reader *r, struct s3e_plan *p)
+{
+    lua_State *L = r->L;
+    if (!lua_istable(L, -1))
+        return complain(r, "expected a table of named targets such as { videos = {bucket = "
+                           "\"b\", prefix = \"mp4/\"} }, got %s", luaL_typename(L, -1));
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            return complain(r, "targets are named: write { name = {bucket = ...} }, not a list");
+        }
+        n++;
+    }
+    if (n == 0)
+        return complain(r, "no targets: name at least one, e.g. { copy = {bucket = \"b\"} }");
+    if (!(p->targets = calloc(n, sizeof *p->targets)))
+        return S3E_ENOMEM;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        struct s3e_target *t = &p->targets[p->ntargets++];
+        if (!(t->name = strdup(lua_tostring(L, -2)))) {
+            lua_pop(L, 2);
+            return S3E_ENOMEM;
+        }
+        push_path(r, t->name);
+        int rc = read_target(r, t);
+        pop_path(r);
+        lua_pop(L, 1);
+        if (rc) {
+            lua_pop(L, 1);
+            return rc;
+        }
+    }
+    /* Table order is random in Lua: sort so runs and messages are repeatable. */
+    qsort(p->targets, p->ntargets, sizeof *p->targets, by_name);
+    return S3E_OK;
+}
+
+/* ---- payload ------------------------------------------------------------------------ */
+
+static int read_payload(struct reader *r, struct s3e_plan *p)
+{
+    lua_State *L = r->L;
+    int t = lua_type(L, -1);
+    if (t == LUA_TNIL)
+        return S3E_OK;
+    if (t == LUA_TFUNCTION) {
+        p->has_payload_fn = 1;
+        return read_function(r, &r->s->ref_payload);
+    }
+    if (t == LUA_TNUMBER || t == LUA_TSTRING)
+        return read_size(r, &p->max_payload_bytes);
+    if (t != LUA_TTABLE)
+        return complain(r, "expected a size (\"800MB\"), {max_bytes = ..., max_objects = ...} "
+                           "or a function, got %s", luaL_typename(L, -1));
+    int rc;
+    lua_getfield(L, -1, "max_bytes");
+    push_path(r, "max_bytes");
+    rc = read_size(r, &p->max_payload_bytes);
+    pop_path(r);
+    lua_pop(L, 1);
+    if (rc)
+        return rc;
+    lua_getfield(L, -1, "max_objects");
+    push_path(r, "max_objects");
+    int mo = 0;
+    rc = read_int(r, &mo, 1, 1000000000);
+    p->max_payload_objects = (uint64_t)mo;
+    pop_path(r);
+    lua_pop(L, 1);
+    if (rc)
+        return rc;
+    lua_getfield(L, -1, "policy");
+    push_path(r, "policy");
+    if (!lua_isnil(L, -1)) {
+        p->has_payload_fn = 1;
+        rc = read_function(r, &r->s->ref_payload);
+    }
+    pop_path(r);
+    lua_pop(L, 1);
+    return rc;
+}
+
+/* ---- the plan --------------------------------------------------------------------- */
+
+static const char *const top_fields[] = {
+    "sources", "source", "targets", "target", "select", "route", "payload", "workers",
+    "multipart_cutoff", "part_size", "move", "name", "description", NULL,
+};
+
+static int check_top_fields(struct reader *r)
+{
+    lua_State *L = r->L;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = k && k[0] == '_'; /* "_anything" is the user's own */
+        for (size_t i = 0; k && !ok && top_fields[i]; i++)
+            ok = strcmp(k, top_fields[i]) == 0;
+        if (!ok) {
+            char name[128];
+            snprintf(name, sizeof name, "%s", k ? k : "?");
+            lua_pop(L, 1);
+            push_path(r, name);
+            int rc = complain(r, "unknown plan field (known: sources, targets, select, route, "
+                                 "payload, workers, multipart_cutoff, part_size, move)");
+            pop_path(r);
+            return rc;
+        }
+    }
+    return S3E_OK;
+}
+
+/* Run one field reader on plan[name] (or plan[alt]). */
+static int field(struct reader *r, const char *name, const char *alt,
+                 int (*fn)(struct reader *, struct s3e_plan *), struct s3e_plan *p)
+{
+    lua_State *L = r->L;
+    const char *used = name;
+    if (lua_getfield(L, -1, name) == LUA_TNIL && alt) {
+        lua_pop(L, 1);
+        lua_getfield(L, -1, alt);
+        used = alt;
+    }
+    push_path(r, used);
+    int rc = fn(r, p);
+    pop_path(r);
+    lua_pop(L, 1);
+    return rc;
+}
+
+static int f_select(struct reader *r, struct s3e_plan *p)
+{
+    p->has_select = !lua_isnil(r->L, -1);
+    return read_function(r, &r->s->ref_select);
+}
+
+static int f_route(struct reader *r, struct s3e_plan *p)
+{
+    p->has_route = !lua_isnil(r->L, -1);
+    return read_function(r, &r->s->ref_route);
+}
+
+static int f_workers(struct reader *r, struct s3e_plan *p)
+{
+    return read_int(r, &p->workers, 1, MAX_WORKERS);
+}
+
+static int f_cutoff(struct reader *r, struct s3e_plan *p)
+{
+    return read_size(r, &p->multipart_cutoff);
+}
+
+static int f_part_size(struct reader *r, struct s3e_plan *p)
+{
+    return read_size(r, &p->part_size);
+}
+
+static int f_move(struct reader *r, struct s3e_plan *p)
+{
+    int t = lua_type(r->L, -1);
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+        return complain(r, "expected true or false, got %s", luaL_typename(r->L, -1));
+    p->move = lua_toboolean(r->L, -1);
+    return S3E_OK;
+}
+
+static int f_targets(struct reader *r, struct s3e_plan *p)
+{
+    return read_targets(r, p);
+}
+
+static int f_target(struct reader *r, struct s3e_plan *p)
+{
+    /* target = {...} or "s3://..." : one target named "default" */
+    if (lua_isnil(r->L, -1))
+        return complain(r, "the plan has no targets: add targets = { name = {bucket = ...} }");
+    if (!(p->targets = calloc(1, sizeof *p->targets)) || !(p->targets[0].name = strdup("default")))
+        return S3E_ENOMEM;
+    p->ntargets = 1;
+    return read_target(r, &p->targets[0]);
+}
+
+static int f_sources(struct reader *r, struct s3e_plan *p)
+{
+    if (lua_isnil(r->L, -1))
+        return complain(r, "the plan has no sources: add sources = { {bucket = ..., prefix = ...} }");
+    return read_sources(r, p);
+}
+
+int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
+{
+    struct reader rd = { .s = s, .L = s->L };
+    struct reader *r = &rd;
+    lua_State *L = s->L;
+    if (!lua_istable(L, -1))
+        return complain(r, "a plan must return a table (see README, \"Plan reference\"), got %s",
+                        luaL_typename(L, -1));
+    if (!(p->path = strdup(s->chunkname)))
+        return S3E_ENOMEM;
+    int rc = check_top_fields(r);
+    if (!rc)
+        rc = field(r, "sources", "source", f_sources, p);
+    if (!rc) {
+        int has_targets = lua_getfield(L, -1, "targets") != LUA_TNIL;
+        lua_pop(L, 1);
+        rc = has_targets ? field(r, "targets", NULL, f_targets, p)
+                         : field(r, "target", NULL, f_target, p);
+    }
+    if (!rc) rc = field(r, "select", NULL, f_select, p);
+    if (!rc) rc = field(r, "route", NULL, f_route, p);
+    if (!rc) rc = field(r, "payload", NULL, read_payload, p);
+    if (!rc) rc = field(r, "workers", NULL, f_workers, p);
+    if (!rc) rc = field(r, "multipart_cutoff", NULL, f_cutoff, p);
+    if (!rc) rc = field(r, "part_size", NULL, f_part_size, p);
+    if (!rc) rc = field(r, "move", NULL, f_move, p);
+    if (!rc && !p->has_route && p->ntargets > 1) {
+        push_path(r, "route");
+        rc = complain(r, "the plan has %zu targets but no route function to choose between them",
+                      p->ntargets);
+        pop_path(r);
+    }
+    return rc;
+}
+
+void s3e_plan_free(struct s3e_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nsources; i++) {
+        free(p->sources[i].bucket);
+        free(p->sources[i].prefix);
+        free(p->sources[i].manifest);
+    }
+    for (size_t i = 0; i < p->ntargets; i++) {
+        free(p->targets[i].name);
+        free(p->targets[i].bucket);
+        free(p->targets[i].prefix);
+        free(p->targets[i].storage_class);
+    }
+    free(p->sources);
+    free(p->targets);
+    free(p->path);
+    memset(p, 0, sizeof *p);
+}
