@@ -25,6 +25,7 @@ struct multipart {
     uint32_t nparts;
     uint64_t part_size;
     uint32_t parts_done, parts_failed;
+    int tagging_failed;   /* complete, but the tags could not be set */
 };
 
 static int plain_etag(const char *e)
@@ -108,6 +109,15 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
         case MP_COMPLETE:
             rc = s3e_s3_complete_multipart(c, s->dst_bucket, s->dst_key, m->upload_id, m->parts,
                                            m->nparts, out->etag, err);
+            /* Set the tags again: not every server honours them on create. The
+             * upload is complete, so a failure here deletes the bad copy (below). */
+            if (!rc && m->tags.len) {
+                free(m->upload_id);
+                m->upload_id = NULL;
+                rc = s3e_s3_put_tagging(c, s->dst_bucket, s->dst_key, m->tags.data, err);
+                if (rc)
+                    m->tagging_failed = 1;
+            }
             m->state = MP_DONE;
             break;
         default:
@@ -186,6 +196,8 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
         out->parts = m.nparts;
         if (!rc)
             size = m.head.size;
+        if (m.tagging_failed) /* an object without its tags is not a copy */
+            s3e_s3_delete_object(c, s.dst_bucket, s.dst_key, NULL);
     }
     if (!rc) {
         out->bytes = size;

@@ -153,6 +153,11 @@ int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char 
 int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
                        struct s3e_buf *out, struct s3e_s3_error *err);
 
+/* PutObjectTagging with a URL-encoded tag set ("k=v&k2=v2"). Used after a
+ * multipart copy: radosgw ignores x-amz-tagging on CreateMultipartUpload. */
+int s3e_s3_put_tagging(struct s3e_client *c, const char *bucket, const char *key,
+                       const char *tagging, struct s3e_s3_error *err);
+
 /* DeleteObject (a missing key is not an error, as in S3). */
 int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *key,
                          struct s3e_s3_error *err);
