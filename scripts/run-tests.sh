@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# run-tests.sh - `make test`: install what is missing, build, run every test.
+#
+# Usage: scripts/run-tests.sh [--unit-only] [--no-install]
+#   --unit-only   only the cmocka unit tests (build/<out>/tests/test_*); no server
+#   --no-install  do not run scripts/install-deps.sh
+# Environment:
+#   SANITIZER=address   build and test the sanitizer build (build/asan) instead of build/release
+#   RGW_PORT / MON_PORT first ports tried for radosgw / the Ceph monitor (17480 / 17300);
+#                       the first free ones from there are used
+#   S3E_TEST_TIMEOUT    seconds per test before it is killed (default 900)
+#   S3E_TEST_FILTER     only run tests whose name contains this string
+#
+# Steps: scripts/install-deps.sh test (build for --unit-only); make -j2 all tests;
+# each build/<out>/tests/test_*; then, unless --unit-only, a throwaway radosgw on
+# 127.0.0.1 (scripts/rgw-start.sh in a mktemp -d directory, stopped and wiped on
+# exit), each build/<out>/tests/itest_* and each tests/plans/test_*.sh with
+# AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION,
+# AWS_REGION, S3E_ADDRESSING=path and S3ENGINE (absolute path of the binary) set.
+# Each test's output goes to build/test-logs/<kind>/<name>.log. Prints
+# "PASS name" / "FAIL name (log: path)" per test, then "N passed, M failed".
+# Exits non-zero if the build or any test failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+ROOT=$PWD
+
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+UNIT_ONLY=
+NO_INSTALL=
+for a in "$@"; do
+  case $a in
+    --unit-only) UNIT_ONLY=1 ;;
+    --no-install) NO_INSTALL=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run-tests: unknown argument '$a'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+SANITIZER=${SANITIZER:-}
+if [ -n "$SANITIZER" ]; then OUT=build/asan; else OUT=build/release; fi
+LOGS=build/test-logs
+TMO=${S3E_TEST_TIMEOUT:-900}
+FILTER=${S3E_TEST_FILTER:-}
+rm -rf "$LOGS"
+mkdir -p "$LOGS"/{unit,integration,plans}
+
+if [ -t 1 ]; then G=$'\033[32m' R=$'\033[31m' B=$'\033[1m' N=$'\033[0m'; else G="" R="" B="" N=""; fi
+step() { printf '%s==> %s%s\n' "$B" "$*" "$N"; }
+CUR_PID=
+on_signal() { # stop the running test (timeout passes the signal on), then exit: EXIT trap runs
+  if [ -n "$CUR_PID" ]; then kill -TERM "$CUR_PID" 2>/dev/null; wait "$CUR_PID" 2>/dev/null; fi
+  echo "run-tests: interrupted" >&2
+  exit "$1"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+summary() {
+  echo
+  if [ $FAILED -eq 0 ]; then
+    printf '%s%d passed, %d failed%s\n' "$G" "$PASSED" "$FAILED" "$N"
+  else
+    printf '%s%d passed, %d failed:%s %s\n' "$R" "$PASSED" "$FAILED" "$N" "${FAILED_NAMES[*]}"
+  fi
+}
+record_fail() { # NAME LOG [WHY [notail]]: count a failure, show the end of its log
+  FAILED=$((FAILED + 1))
+  FAILED_NAMES+=("$1")
+  printf '%sFAIL%s %s (%slog: %s)\n' "$R" "$N" "$1" "${3:+$3, }" "$2"
+  if [ -z "${4:-}" ] && [ -s "$2" ]; then tail -n 15 "$2" | sed 's/^/    | /'; fi
+}
+
+# run_test NAME LOG CMD...: run CMD from the repo root with output to LOG, bounded in time
+run_test() {
+  local name=$1 log=$2 rc=0
+  shift 2
+  case $name in *"$FILTER"*) ;; *) return 0 ;; esac
+  # in the background + wait, so that Ctrl-C / TERM reach us at once (see on_signal)
+  timeout --kill-after=10 "$TMO" "$@" </dev/null >"$log" 2>&1 &
+  CUR_PID=$!
+  wait "$CUR_PID" || rc=$?
+  CUR_PID=
+  if [ $rc -eq 0 ]; then
+    PASSED=$((PASSED + 1))
+    printf '%sPASS%s %s\n' "$G" "$N" "$name"
+  elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+    record_fail "$name" "$log" "timed out after ${TMO}s"
+  else
+    record_fail "$name" "$log" "exit status $rc"
+  fi
+}
+
+# ---- dependencies ------------------------------------------------------------
+if [ -z "$NO_INSTALL" ]; then
+  step "checking packages"
+  if [ -n "$UNIT_ONLY" ]; then deps="build"; else deps="test"; fi
+  if ! scripts/install-deps.sh "$deps"; then
+    echo "run-tests: installing packages failed (run scripts/install-deps.sh $deps by hand)" >&2
+    exit 1
+  fi
+fi
+
+# ---- build -------------------------------------------------------------------
+step "building ($OUT): make -j2 all tests${SANITIZER:+ SANITIZER=$SANITIZER}"
+if ! make -j2 SANITIZER="$SANITIZER" all tests 2>&1 | tee "$LOGS/build.log"; then
+  record_fail build "$LOGS/build.log" "make failed" notail  # make's output is above
+  summary
+  exit 1
+fi
+BIN=$ROOT/$OUT/s3engine
+[ -x "$BIN" ] || { record_fail build "$LOGS/build.log" "no $OUT/s3engine after make"; summary; exit 1; }
+
+if [ -n "$SANITIZER" ]; then
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+fi
+
+# ---- unit tests --------------------------------------------------------------
+step "unit tests"
+shopt -s nullglob
+units=("$OUT"/tests/test_*)
+[ ${#units[@]} -gt 0 ] || echo "run-tests: no unit test binaries in $OUT/tests/" >&2
+for t in "${units[@]}"; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
+  n=$(basename "$t")
+  run_test "$n" "$LOGS/unit/$n.log" "$t"
+done
+
+if [ -n "$UNIT_ONLY" ]; then
+  summary
+  [ $FAILED -eq 0 ]
+  exit
+fi
+
+# ---- local S3 server -----------------------------------------------------------
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { # FIRST: the first port from FIRST (up to FIRST+199) nobody listens on
+  local p=$1
+  while [ "$p" -lt $(($1 + 200)) ]; do
+    port_free "$p" && { echo "$p"; return 0; }
+    p=$((p + 1))
+  done
+  return 1
+}
+
+RGW_DIR_T=$(mktemp -d "${TMPDIR:-/tmp}/s3engine-test-rgw.XXXXXX")
+stop_server() {
+  if [ $FAILED -ne 0 ] && [ -d "$RGW_DIR_T/log" ]; then
+    mkdir -p "$LOGS/rgw" && cp -r "$RGW_DIR_T/log/." "$LOGS/rgw/" 2>/dev/null || true
+  fi
+  scripts/rgw-stop.sh "$RGW_DIR_T" --wipe >>"$LOGS/rgw-stop.log" 2>&1 || true
+  rm -rf "$RGW_DIR_T" 2>/dev/null || true  # if the start failed before marking it
+}
+trap stop_server EXIT
+
+step "starting radosgw (Ceph) on 127.0.0.1 in $RGW_DIR_T"
+rgw_port=${RGW_PORT:-17480}
+mon_port=${MON_PORT:-17300}
+started=
+for attempt in 1 2 3; do
+  rgw_port=$(free_port "$rgw_port") && mon_port=$(free_port "$mon_port") || break
+  [ "$rgw_port" != "$mon_port" ] || rgw_port=$(free_port $((rgw_port + 1))) || break
+  if env_out=$(RGW_PORT=$rgw_port MON_PORT=$mon_port scripts/rgw-start.sh "$RGW_DIR_T" \
+                 2>>"$LOGS/rgw-start.log"); then
+    started=1
+    break
+  fi
+  # another process may have taken a port between the check and the bind: try the next ones
+  grep -q 'already in use' "$LOGS/rgw-start.log" || break
+  rgw_port=$((rgw_port + 1)) mon_port=$((mon_port + 1))
+  echo "run-tests: port taken, retrying (attempt $((attempt + 1)))" >>"$LOGS/rgw-start.log"
+done
+if [ -z "$started" ]; then
+  record_fail rgw-start "$LOGS/rgw-start.log" "could not start radosgw"
+  summary
+  exit 1
+fi
+eval "$env_out"
+export AWS_ENDPOINT_URL=$RGW_ENDPOINT
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION
+export AWS_REGION=$AWS_DEFAULT_REGION
+export S3E_ADDRESSING=path
+export S3ENGINE=$BIN
+unset AWS_PROFILE AWS_CA_BUNDLE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN
+echo "radosgw at $RGW_ENDPOINT (monitor port $mon_port)"
+
+# ---- integration tests --------------------------------------------------------
+step "integration tests"
+for t in "$OUT"/tests/itest_*; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
+  n=$(basename "$t")
+  run_test "$n" "$LOGS/integration/$n.log" "$t"
+done
+
+# ---- plan tests ----------------------------------------------------------------
+step "plan tests"
+for t in tests/plans/test_*.sh; do
+  n=$(basename "$t" .sh)
+  run_test "$n" "$LOGS/plans/$n.log" bash "$t"
+done
+
+summary
+[ $FAILED -eq 0 ]
