@@ -32,7 +32,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         return;
     s->used += HOOK_EVERY;
     if (s->used > s->budget)
-        luaL_error(L, "instruction budget of %ld exceeded (an endless loop?)", s->budget);
+        luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer)s->budget);
 }
 
 /* io.open for reading only: plans may read their own data files. */

@@ -26,8 +26,9 @@ function M.date_partition(opts)
     local t = obj[opts.field or "last_modified"]
     if pattern then
       local d = obj.key:match(pattern)
-      local y, m, dd = d and d:match("^(%d%d%d%d)%-?(%d%d)%-?(%d%d)$")
-      if y then t = s3e.parse_time(string.format("%s-%s-%sT00:00:00Z", y, m, dd)) end
+      local y, m, dd
+      if d then y, m, dd = d:match("^(%d%d%d%d)%-?(%d%d)%-?(%d%d)$") end
+      if y then t = s3e.parse_time(string.format("%s-%s-%sT00:00:00.000Z", y, m, dd)) end
     end
     local folder = s3e.date(fmt, t or 0)
     if folder ~= "" and folder:sub(-1) ~= "/" then folder = folder .. "/" end

@@ -1,0 +1,279 @@
+/* test_script.c - plans: loading and validation messages (file, line, field),
+ * select/route/payload per object, the sandbox and the instruction budget;
+ * the Lua recipe tests in tests/lua/ run through s3e_script_run_file.
+ * Run from the repository root (the runner does). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "s3engine/error.h"
+#include "s3engine/script.h"
+
+static const char *const lua_dirs[] = { "lua" };
+
+static struct s3e_script_opts opts(void)
+{
+    struct s3e_script_opts o = { .lua_dirs = lua_dirs, .nlua_dirs = 1,
+                                 .instruction_budget = 1000000 };
+    return o;
+}
+
+static char errbuf[2048];
+
+static int load(const char *code, struct s3e_script **s, struct s3e_plan *p)
+{
+    struct s3e_script_opts o = opts();
+    return s3e_script_load(s, "plan.lua", code, "=plan.lua", &o, p, errbuf, sizeof errbuf);
+}
+
+/* Load must fail with a message containing every needle. */
+static void expect_broken(const char *code, const char *needle1, const char *needle2)
+{
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = load(code, &s, &p);
+    if (rc != S3E_EPLAN || !strstr(errbuf, needle1) || (needle2 && !strstr(errbuf, needle2)))
+        fail_msg("rc %d, message '%s', wanted '%s' and '%s'", rc, errbuf, needle1,
+                 needle2 ? needle2 : "");
+    assert_null(s);
+}
+
+#define GOOD_TARGETS "targets = { a = { bucket = 'dst-a', prefix = 'pa' }, b = 's3://dst-b/pb/' },\n"
+
+static void test_broken_plans_name_file_line_field(void **state)
+{
+    (void)state;
+    expect_broken("return {\n sources = {{ bucket = 'src' }},\n", "plan.lua:3:", "expected");
+    expect_broken("return {\n sources = {{ bucket = 'src' }},\n targets = { x = {\n"
+                  "   bucket = 7 } } }", "plan.lua:4: targets.x.bucket: expected a string, got number",
+                  NULL);
+    expect_broken("return { targets = { x = { bucket = 'dst' } } }", "plan.lua:1:", "no sources");
+    expect_broken("return {\n sources = {},\n targets = { x = { bucket = 'dst' } } }",
+                  "plan.lua:2: sources: no sources", NULL);
+    expect_broken("return {\n sources = {'s3://src/'},\n targets = {} }", "plan.lua:3: targets",
+                  "no targets");
+    expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS " }", "route",
+                  "2 targets but no route");
+    expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS
+                  " route = function() end,\n workers = 0 }", "plan.lua:5: workers:", "1 to 1024");
+    expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS
+                  " route = 'a' }", "plan.lua:4: route: expected a function, got string", NULL);
+    expect_broken("return {\n sources = {'s3://src/'},\n target = 's3://dst/',\n payload = '5 apples' }",
+                  "plan.lua:4: payload: '5 apples' is not a size", NULL);
+    expect_broken("error('my own failure')", "plan.lua:1: my own failure", NULL);
+    expect_broken("return 42", "a plan must return a table", "number");
+    expect_broken("return { sources = {'src'}, target = 's3://d/' }", "expected s3://BUCKET", NULL);
+    expect_broken("return {\n sourcez = {'s3://src/'} }", "plan.lua:2: sourcez: unknown plan field",
+                  NULL);
+    expect_broken("local x = undefined_thing\nreturn {}", "plan.lua:1:", "undefined global");
+}
+
+static void test_plan_fields_read(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = load("return { sources = { 's3://src/in', { bucket = 'src2' }, { manifest = 'm.csv' } },\n"
+                  GOOD_TARGETS " route = function() end, payload = { max_bytes = '800MB', max_objects = 7 },\n"
+                  " workers = 3, multipart_cutoff = '1GiB', part_size = 8388608, move = true }",
+                  &s, &p);
+    assert_int_equal(rc, S3E_OK);
+    assert_int_equal(p.nsources, 3);
+    assert_string_equal(p.sources[0].bucket, "src");
+    assert_string_equal(p.sources[0].prefix, "in");
+    assert_string_equal(p.sources[1].prefix, "");
+    assert_null(p.sources[2].bucket);
+    assert_string_equal(p.sources[2].manifest, "m.csv");
+    assert_int_equal(p.ntargets, 2);
+    assert_string_equal(p.targets[0].name, "a"); /* sorted by name */
+    assert_string_equal(p.targets[0].prefix, "pa/");  /* prefixes are folders */
+    assert_string_equal(p.targets[1].bucket, "dst-b");
+    assert_string_equal(p.targets[1].prefix, "pb/");
+    assert_int_equal(p.max_payload_bytes, 800000000);
+    assert_int_equal(p.max_payload_objects, 7);
+    assert_int_equal(p.workers, 3);
+    assert_int_equal(p.multipart_cutoff, 1ULL << 30);
+    assert_int_equal(p.part_size, 8388608);
+    assert_true(p.move);
+    assert_true(p.has_route);
+    assert_false(p.has_select);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+/* ---- routing ---------------------------------------------------------------------- */
+
+struct routes {
+    int n;
+    char line[8][256];
+};
+
+static int collect(void *ud, const struct s3e_route *r)
+{
+    struct routes *rs = ud;
+    assert_true(rs->n < 8);
+    snprintf(rs->line[rs->n++], 256, "%u %.*s %s %s %llu", r->target, (int)r->key_len, r->key,
+             r->storage_class ? r->storage_class : "-", r->group ? r->group : "-",
+             (unsigned long long)r->max_bytes);
+    return 0;
+}
+
+static struct routes route_one(struct s3e_script *s, const char *key, uint64_t size, int *selected)
+{
+    struct routes rs;
+    memset(&rs, 0, sizeof rs);
+    struct s3e_object o = { .source = 0, .bucket = "src", .key = key, .key_len = strlen(key),
+                            .size = size, .etag = "e", .last_modified = 1700000000,
+                            .storage_class = "STANDARD" };
+    int rc = s3e_script_route(s, &o, collect, &rs, selected);
+    if (rc)
+        fail_msg("route failed: %s", s3e_script_error(s));
+    return rs;
+}
+
+static void test_route_forms(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("return { sources = {'s3://src/in/'},\n" GOOD_TARGETS
+                          " select = function(o) return o.size > 0 end,\n"
+                          " route = function(o)\n"
+                          "   if o.ext == 'mp4' then return 'a' end\n"
+                          "   if o.ext == 'jpg' then return { target = 'b', key = 'x/' .. o.name, storage_class = 'GLACIER' } end\n"
+                          "   if o.ext == 'png' then return { 'a', { target = 'b' } } end\n"
+                          "   if o.ext == 'txt' then return nil end\n"
+                          "   return o.rel == 'deep/f.DAT' and 'b' or false\n"
+                          " end }", &s, &p), S3E_OK);
+    int sel;
+    struct routes r = route_one(s, "in/clip.mp4", 10, &sel);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.line[0], "0 pa/clip.mp4 - - 0"); /* key below the source prefix */
+    r = route_one(s, "in/d/pic.jpg", 10, &sel);
+    assert_string_equal(r.line[0], "1 pb/x/pic.jpg GLACIER - 0");
+    r = route_one(s, "in/p.png", 10, &sel);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.line[0], "0 pa/p.png - - 0");
+    assert_string_equal(r.line[1], "1 pb/p.png - - 0");
+    r = route_one(s, "in/a.txt", 10, &sel);
+    assert_int_equal(r.n, 0);
+    assert_true(sel);
+    r = route_one(s, "in/deep/f.DAT", 10, &sel);
+    assert_string_equal(r.line[0], "1 pb/deep/f.DAT - - 0");
+    r = route_one(s, "in/clip.mp4", 0, &sel); /* select says no */
+    assert_int_equal(r.n, 0);
+    assert_false(sel);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+static void test_route_errors_name_the_line(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("return { sources = {'s3://src/'},\n" GOOD_TARGETS
+                          " route = function(o)\n"
+                          "   if o.ext == 'x' then return 'nope' end\n"
+                          "   if o.ext == 'y' then return 42 end\n"
+                          "   if o.ext == 'z' then return o.missing.field end\n"
+                          "   while true do end\n"
+                          " end }", &s, &p), S3E_OK);
+    struct routes rs;
+    int sel;
+    struct s3e_object o = { .bucket = "src", .key = "f.x", .key_len = 3, .etag = "" };
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    assert_non_null(strstr(s3e_script_error(s), "plan.lua:4: route: unknown target 'nope'"));
+    o.key = "f.y";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    assert_non_null(strstr(s3e_script_error(s), "got number"));
+    o.key = "f.z";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    assert_non_null(strstr(s3e_script_error(s), "plan.lua:6:"));
+    o.key = "f.w";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "instruction budget"))
+        fail_msg("%s", s3e_script_error(s));
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+static void test_single_target_needs_no_route_and_payload_policy(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("return { sources = {'s3://src/'}, target = 's3://dst/copy',\n"
+                          " payload = function(o, r)\n"
+                          "   if o.size < 100 then return { group = 'small', max_bytes = '1KB', max_objects = 9 } end\n"
+                          "   if o.size < 1000 then return 5000 end\n"
+                          " end }", &s, &p), S3E_OK);
+    assert_true(p.has_payload_fn);
+    int sel;
+    struct routes r = route_one(s, "a/b", 10, &sel);
+    assert_string_equal(r.line[0], "0 copy/a/b - small 1000");
+    r = route_one(s, "a/c", 500, &sel);
+    assert_string_equal(r.line[0], "0 copy/a/c - 5000 bytes/0 objects 5000");
+    r = route_one(s, "a/d", 5000, &sel);
+    assert_string_equal(r.line[0], "0 copy/a/d - - 0");
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+static void test_sandbox(void **state)
+{
+    (void)state;
+    expect_broken("os.execute('true') return {}", "execute", NULL);
+    expect_broken("io.popen('ls') return {}", "popen", NULL);
+    expect_broken("io.open('/tmp/s3e-sandbox-test', 'w') return {}", "may only read files", NULL);
+    expect_broken("package.loadlib('x', 'y') return {}", "loadlib", NULL);
+    expect_broken("require('os_nonexistent_c_module') return {}", "not found", NULL);
+    /* reading is allowed */
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("local f = assert(io.open('lua/s3engine/json.lua', 'r')) f:close()\n"
+                          "return { sources = {'s3://src/'}, target = 's3://dst/' }", &s, &p),
+                     S3E_OK);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+/* Each tests/lua/test_*.lua raises on the first failed assertion. */
+static void run_lua_test(const char *path)
+{
+    struct s3e_script_opts o = opts();
+    char err[2048];
+    int rc = s3e_script_run_file(path, &o, err, sizeof err);
+    if (rc)
+        fail_msg("%s: %s", path, err);
+}
+
+static void test_lua_module(void **state) { (void)state; run_lua_test("tests/lua/test_module.lua"); }
+static void test_recipe_route(void **state) { (void)state; run_lua_test("tests/lua/test_route.lua"); }
+static void test_recipe_rewrite(void **state) { (void)state; run_lua_test("tests/lua/test_rewrite.lua"); }
+static void test_recipe_select(void **state) { (void)state; run_lua_test("tests/lua/test_select.lua"); }
+static void test_recipe_payload(void **state) { (void)state; run_lua_test("tests/lua/test_payload.lua"); }
+static void test_recipe_seed(void **state) { (void)state; run_lua_test("tests/lua/test_seed.lua"); }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_broken_plans_name_file_line_field),
+        cmocka_unit_test(test_plan_fields_read),
+        cmocka_unit_test(test_route_forms),
+        cmocka_unit_test(test_route_errors_name_the_line),
+        cmocka_unit_test(test_single_target_needs_no_route_and_payload_policy),
+        cmocka_unit_test(test_sandbox),
+        cmocka_unit_test(test_lua_module),
+        cmocka_unit_test(test_recipe_route),
+        cmocka_unit_test(test_recipe_rewrite),
+        cmocka_unit_test(test_recipe_select),
+        cmocka_unit_test(test_recipe_payload),
+        cmocka_unit_test(test_recipe_seed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
