@@ -68,8 +68,23 @@ static void copy_etag(char out[80], const char *s)
 
 int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
 {
-    /* Cheap test first: most 200 bodies are not errors. */
-    if (!body || len < 7 || !memmem(body, len < 512 ? len : 512, "<Error", 6))
+    /* Cheap test first: most 200 bodies are not errors. The root element
+     * decides, after any amount of keep-alive whitespace S3 sends while a
+     * long copy runs, and after the XML declaration. */
+    if (!body)
+        return 0;
+    const char *p = body, *end = body + len;
+    for (int decl = 0; decl < 2; decl++) {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+            p++;
+        if (decl == 0 && end - p >= 5 && memcmp(p, "<?xml", 5) == 0) {
+            const char *q = memmem(p, (size_t)(end - p), "?>", 2);
+            if (!q)
+                return 0;
+            p = q + 2;
+        }
+    }
+    if (end - p < 7 || memcmp(p, "<Error", 6) != 0)
         return 0;
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -128,8 +143,9 @@ int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
         s3e_xml_parse_error(body, len, err);
     if (!err->code[0])
         copy_text(err->code, sizeof err->code, code_for_status(http_status));
-    err->retryable = s3e_retry_is_retryable(ok_status ? 500 : http_status, err->code, 0) &&
-                     !(ok_status && strcmp(err->code, "NoSuchKey") == 0);
+    /* An error inside a 200 is retried only when its code says "try again"
+     * (InternalError, SlowDown, ...): AccessDenied stays final. */
+    err->retryable = s3e_retry_is_retryable(ok_status ? 0 : http_status, err->code, 0);
     return S3E_ES3;
 }
 
@@ -139,6 +155,9 @@ int64_t s3e_parse_time(const char *s)
     memset(&tm, 0, sizeof tm);
     int y, mo, d, h, mi, sec;
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) == 6) {
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 ||
+            mi < 0 || sec < 0)
+            return -1;
         tm.tm_year = y - 1900;
         tm.tm_mon = mo - 1;
         tm.tm_mday = d;

@@ -1,0 +1,575 @@
+/* test_s3xml.c - S3 response bodies and response classification. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "s3engine/buf.h"
+#include "s3engine/error.h"
+#include "s3engine/s3.h"
+#include "s3engine/s3xml.h"
+
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define S3_NS "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
+
+/* ---- ListObjectsV2 --------------------------------------------------------- */
+
+struct listed {
+    char key[256];
+    size_t key_len;
+    uint64_t size;
+    char etag[80];
+    int64_t mtime;
+    char sc[32];
+};
+
+struct collect {
+    struct listed items[8];
+    int n;
+    int stop_after; /* 0 = never stop */
+};
+
+static int collect_fn(void *ud, const struct s3e_listed *o)
+{
+    struct collect *c = ud;
+    assert_true(c->n < 8);
+    struct listed *l = &c->items[c->n++];
+    assert_true(o->key_len < sizeof l->key);
+    memcpy(l->key, o->key, o->key_len);
+    l->key[o->key_len] = '\0';
+    l->key_len = o->key_len;
+    l->size = o->size;
+    snprintf(l->etag, sizeof l->etag, "%s", o->etag);
+    l->mtime = o->last_modified;
+    snprintf(l->sc, sizeof l->sc, "%s", o->storage_class);
+    return (c->stop_after && c->n == c->stop_after) ? 42 : 0;
+}
+
+static const char list_page[] =
+    XML_DECL "<ListBucketResult " S3_NS ">"
+    "<Name>src</Name><Prefix></Prefix><KeyCount>3</KeyCount><MaxKeys>3</MaxKeys>"
+    "<EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
+    "<ContinuationToken>tok0</ContinuationToken>"
+    "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>"
+    "<Contents><Key>a+b%2Bc%2F%C3%A9%E6%97%A5%E6%9C%AC</Key>"
+    "<LastModified>2009-10-12T17:50:30.000Z</LastModified>"
+    "<ETag>&quot;fba9dede5f27731c9771645a39863328&quot;</ETag>"
+    "<Size>434234</Size><StorageClass>STANDARD_IA</StorageClass></Contents>"
+    "<Contents><Key>big%20file.bin</Key>"
+    "<LastModified>2024-02-29T23:59:59Z</LastModified>"
+    "<ETag>\"d41d8cd98f00b204e9800998ecf8427e-38\"</ETag>"
+    "<Size>5497558138880</Size></Contents>"
+    "<Contents><Key>plain</Key>"
+    "<LastModified>1970-01-01T00:00:00.000Z</LastModified>"
+    "<ETag>abc</ETag><Size>0</Size><StorageClass>GLACIER</StorageClass></Contents>"
+    "</ListBucketResult>";
+
+static void test_list_page(void **state)
+{
+    (void)state;
+    struct collect c = { 0 };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    int truncated = -1;
+    assert_int_equal(s3e_xml_parse_list_page(list_page, strlen(list_page), 1, collect_fn, &c,
+                                             &truncated, &tok),
+                     S3E_OK);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(truncated, 1);
+    assert_string_equal(s3e_buf_cstr(&tok), "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
+
+    /* url-encoded key decoded ('+' is a space, %2B a plus) */
+    assert_string_equal(c.items[0].key, "a b+c/\xC3\xA9\xE6\x97\xA5\xE6\x9C\xAC");
+    assert_int_equal(c.items[0].key_len, 14);
+    assert_int_equal(c.items[0].size, 434234);
+    assert_string_equal(c.items[0].etag, "fba9dede5f27731c9771645a39863328");
+    assert_int_equal(c.items[0].mtime, 1255369830);
+    assert_string_equal(c.items[0].sc, "STANDARD_IA");
+
+    assert_string_equal(c.items[1].key, "big file.bin");
+    assert_int_equal(c.items[1].size, 5497558138880ULL); /* 5 TiB: needs 64 bits */
+    assert_string_equal(c.items[1].etag, "d41d8cd98f00b204e9800998ecf8427e-38");
+    assert_int_equal(c.items[1].mtime, 1709251199);
+    assert_string_equal(c.items[1].sc, "STANDARD"); /* absent */
+
+    assert_string_equal(c.items[2].key, "plain");
+    assert_int_equal(c.items[2].size, 0);
+    assert_string_equal(c.items[2].etag, "abc"); /* radosgw: no quotes */
+    assert_int_equal(c.items[2].mtime, 0);
+    assert_string_equal(c.items[2].sc, "GLACIER");
+    s3e_buf_free(&tok);
+}
+
+static void test_list_last_page_and_no_decoding(void **state)
+{
+    (void)state;
+    static const char page[] =
+        "<ListBucketResult><IsTruncated>false</IsTruncated>"
+        "<Contents><Key>a+b%20c</Key><LastModified>2009-10-12T17:50:30Z</LastModified>"
+        "<ETag>\"e\"</ETag><Size>7</Size></Contents></ListBucketResult>";
+    struct collect c = { 0 };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    assert_int_equal(s3e_buf_puts(&tok, "stale"), S3E_OK);
+    int truncated = -1;
+    /* not requested as url: the key is taken verbatim */
+    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 0, collect_fn, &c, &truncated, &tok),
+                     S3E_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.items[0].key, "a+b%20c");
+    assert_int_equal(truncated, 0);
+    assert_string_equal(s3e_buf_cstr(&tok), ""); /* reset, no token on the last page */
+
+    /* requested as url and the server did not say otherwise: decoded */
+    c.n = 0;
+    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 1, collect_fn, &c, &truncated, &tok),
+                     S3E_OK);
+    assert_string_equal(c.items[0].key, "a b c");
+
+    /* an empty bucket */
+    static const char empty[] =
+        "<ListBucketResult " S3_NS "><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated>"
+        "</ListBucketResult>";
+    c.n = 0;
+    truncated = -1;
+    assert_int_equal(s3e_xml_parse_list_page(empty, strlen(empty), 1, collect_fn, &c, &truncated, &tok),
+                     S3E_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(truncated, 0);
+    s3e_buf_free(&tok);
+}
+
+static void test_list_callback_stops(void **state)
+{
+    (void)state;
+    struct collect c = { .stop_after = 2 };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    int truncated = 0;
+    assert_int_equal(s3e_xml_parse_list_page(list_page, strlen(list_page), 1, collect_fn, &c,
+                                             &truncated, &tok),
+                     42);
+    assert_int_equal(c.n, 2);
+    s3e_buf_free(&tok);
+}
+
+static void test_list_malformed(void **state)
+{
+    (void)state;
+    struct collect c = { 0 };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    int truncated = 0;
+    const char *bad[] = {
+        "not xml at all",
+        "<ListBucketResult><Contents><Key>a</Key>", /* cut short */
+        "<Error><Code>AccessDenied</Code></Error>",  /* another document */
+        "<ListBucketResult><Contents><Key>a</Key><Size>12x</Size></Contents></ListBucketResult>",
+        "<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>", /* no size */
+        "<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>bad%zz</Key>"
+        "<Size>1</Size></Contents></ListBucketResult>",
+        NULL,
+    };
+    for (int i = 0; bad[i]; i++)
+        assert_int_equal(s3e_xml_parse_list_page(bad[i], strlen(bad[i]), 1, collect_fn, &c,
+                                                 &truncated, &tok),
+                         S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_list_page("", 0, 1, collect_fn, &c, &truncated, &tok),
+                     S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_list_page(NULL, 0, 1, collect_fn, &c, &truncated, &tok),
+                     S3E_EPARSE);
+    assert_int_equal(c.n, 0);
+    s3e_buf_free(&tok);
+}
+
+/* ---- multipart and copy results -------------------------------------------- */
+
+static void test_copy_object_result(void **state)
+{
+    (void)state;
+    char etag[80];
+    static const char aws[] = XML_DECL "<CopyObjectResult " S3_NS ">"
+                              "<LastModified>2009-10-28T22:32:00.000Z</LastModified>"
+                              "<ETag>\"9b2cf535f27731c974343645a3985328\"</ETag></CopyObjectResult>";
+    assert_int_equal(s3e_xml_parse_copy_result(aws, strlen(aws), etag), S3E_OK);
+    assert_string_equal(etag, "9b2cf535f27731c974343645a3985328");
+
+    static const char rgw[] = "<CopyObjectResult><LastModified>2024-01-01T00:00:00.000Z"
+                              "</LastModified><ETag>9b2cf535f27731c974343645a3985328</ETag>"
+                              "</CopyObjectResult>";
+    memset(etag, 'x', sizeof etag);
+    assert_int_equal(s3e_xml_parse_copy_result(rgw, strlen(rgw), etag), S3E_OK);
+    assert_string_equal(etag, "9b2cf535f27731c974343645a3985328");
+}
+
+static void test_copy_part_result(void **state)
+{
+    (void)state;
+    char etag[80];
+    static const char body[] = XML_DECL "<CopyPartResult " S3_NS ">"
+                               "<LastModified>2011-04-11T20:34:56.000Z</LastModified>"
+                               "<ETag>&quot;b54357faf0632cce46e942fa68356b38&quot;</ETag>"
+                               "</CopyPartResult>";
+    assert_int_equal(s3e_xml_parse_copy_result(body, strlen(body), etag), S3E_OK);
+    assert_string_equal(etag, "b54357faf0632cce46e942fa68356b38");
+
+    static const char err[] = "<Error><Code>InternalError</Code></Error>";
+    assert_int_equal(s3e_xml_parse_copy_result(err, strlen(err), etag), S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_copy_result("", 0, etag), S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_copy_result("<<<", 3, etag), S3E_EPARSE);
+}
+
+static void test_initiate(void **state)
+{
+    (void)state;
+    static const char body[] =
+        XML_DECL "<InitiateMultipartUploadResult " S3_NS "><Bucket>example-bucket</Bucket>"
+        "<Key>example-object</Key>"
+        "<UploadId>VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA</UploadId>"
+        "</InitiateMultipartUploadResult>";
+    char *id = NULL;
+    assert_int_equal(s3e_xml_parse_initiate(body, strlen(body), &id), S3E_OK);
+    assert_non_null(id);
+    assert_string_equal(id, "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA");
+    free(id);
+
+    /* radosgw-style id with dots and tildes */
+    static const char rgw[] = "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+                              "<UploadId>2~Xs3mJtXpYZ0o.f-_abc</UploadId></InitiateMultipartUploadResult>";
+    id = NULL;
+    assert_int_equal(s3e_xml_parse_initiate(rgw, strlen(rgw), &id), S3E_OK);
+    assert_string_equal(id, "2~Xs3mJtXpYZ0o.f-_abc");
+    free(id);
+
+    static const char no_id[] = "<InitiateMultipartUploadResult><Bucket>b</Bucket>"
+                                "<UploadId></UploadId></InitiateMultipartUploadResult>";
+    id = NULL;
+    assert_int_equal(s3e_xml_parse_initiate(no_id, strlen(no_id), &id), S3E_EPARSE);
+    assert_null(id);
+    assert_int_equal(s3e_xml_parse_initiate("garbage", 7, &id), S3E_EPARSE);
+    assert_null(id);
+}
+
+static void test_complete(void **state)
+{
+    (void)state;
+    char etag[80];
+    static const char aws[] =
+        XML_DECL "<CompleteMultipartUploadResult " S3_NS ">"
+        "<Location>http://Example-Bucket.s3.amazonaws.com/Example-Object</Location>"
+        "<Bucket>Example-Bucket</Bucket><Key>Example-Object</Key>"
+        "<ETag>\"3858f62230ac3c915f300c664312c11f-9\"</ETag></CompleteMultipartUploadResult>";
+    assert_int_equal(s3e_xml_parse_complete(aws, strlen(aws), etag), S3E_OK);
+    assert_string_equal(etag, "3858f62230ac3c915f300c664312c11f-9");
+
+    /* radosgw answers with an empty ETag */
+    static const char rgw[] = "<CompleteMultipartUploadResult " S3_NS "><Location>l</Location>"
+                              "<Bucket>b</Bucket><Key>k</Key><ETag></ETag>"
+                              "</CompleteMultipartUploadResult>";
+    memset(etag, 'x', sizeof etag);
+    assert_int_equal(s3e_xml_parse_complete(rgw, strlen(rgw), etag), S3E_OK);
+    assert_string_equal(etag, "");
+
+    static const char quotes_only[] = "<CompleteMultipartUploadResult><ETag>\"\"</ETag>"
+                                      "</CompleteMultipartUploadResult>";
+    memset(etag, 'x', sizeof etag);
+    assert_int_equal(s3e_xml_parse_complete(quotes_only, strlen(quotes_only), etag), S3E_OK);
+    assert_string_equal(etag, "");
+
+    static const char err[] = "<Error><Code>InvalidPart</Code></Error>";
+    assert_int_equal(s3e_xml_parse_complete(err, strlen(err), etag), S3E_EPARSE);
+}
+
+static void test_complete_body(void **state)
+{
+    (void)state;
+    struct s3e_part_copy parts[2];
+    memset(parts, 0, sizeof parts);
+    parts[0].part_number = 1;
+    snprintf(parts[0].etag, sizeof parts[0].etag, "aaa");
+    parts[1].part_number = 2;
+    snprintf(parts[1].etag, sizeof parts[1].etag, "bbb-1");
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    assert_int_equal(s3e_xml_complete_body(parts, 2, &b), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b),
+                        "<CompleteMultipartUpload " S3_NS ">"
+                        "<Part><PartNumber>1</PartNumber><ETag>\"aaa\"</ETag></Part>"
+                        "<Part><PartNumber>2</PartNumber><ETag>\"bbb-1\"</ETag></Part>"
+                        "</CompleteMultipartUpload>");
+    s3e_buf_free(&b);
+}
+
+/* ---- <Error> bodies and classification ------------------------------------- */
+
+static const char no_such_key[] =
+    XML_DECL "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
+    "<Key>missing.txt</Key><RequestId>4442587FB7D0A2F9</RequestId>"
+    "<HostId>eftixk72aD6Ap51TnqcoF8eFidJG9Z/2mkiDFu8yU9AS1ed4OpIszj7UDNEHGran</HostId></Error>";
+
+static void test_parse_error(void **state)
+{
+    (void)state;
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s3e_xml_parse_error(no_such_key, strlen(no_such_key), &e), 1);
+    assert_string_equal(e.code, "NoSuchKey");
+    assert_string_equal(e.message, "The specified key does not exist.");
+    assert_string_equal(e.request_id, "4442587FB7D0A2F9");
+
+    /* radosgw: no message, request id in the body */
+    static const char rgw[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchBucket"
+                              "</Code><BucketName>nb</BucketName>"
+                              "<RequestId>tx00000a1b2c3d4e5f-0065a-default</RequestId>"
+                              "<HostId>1234-default-default</HostId></Error>";
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s3e_xml_parse_error(rgw, strlen(rgw), &e), 1);
+    assert_string_equal(e.code, "NoSuchBucket");
+    assert_string_equal(e.message, "");
+    assert_string_equal(e.request_id, "tx00000a1b2c3d4e5f-0065a-default");
+
+    assert_int_equal(s3e_xml_parse_error(no_such_key, strlen(no_such_key), NULL), 1);
+
+    /* not errors */
+    static const char ok[] = "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>";
+    assert_int_equal(s3e_xml_parse_error(ok, strlen(ok), &e), 0);
+    static const char doc[] = "<ErrorDocument><Key>e.html</Key></ErrorDocument>";
+    assert_int_equal(s3e_xml_parse_error(doc, strlen(doc), &e), 0);
+    assert_int_equal(s3e_xml_parse_error("", 0, &e), 0);
+    assert_int_equal(s3e_xml_parse_error(NULL, 0, &e), 0);
+    assert_int_equal(s3e_xml_parse_error("<Error><Code>", 13, &e), 0); /* cut short */
+}
+
+static void test_classify_http_errors(void **state)
+{
+    (void)state;
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+
+    /* 404 with a body; the x-amz-request-id header wins over the body */
+    assert_int_equal(s3e_classify_response(404, 0, NULL, no_such_key, strlen(no_such_key),
+                                           "HDR-REQ-ID", 0, &e),
+                     S3E_ES3);
+    assert_int_equal(e.http_status, 404);
+    assert_string_equal(e.code, "NoSuchKey");
+    assert_string_equal(e.message, "The specified key does not exist.");
+    assert_string_equal(e.request_id, "HDR-REQ-ID");
+    assert_int_equal(e.retryable, 0);
+
+    /* no header: the body's request id is used */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s3e_classify_response(404, 0, NULL, no_such_key, strlen(no_such_key), NULL, 0, &e),
+                     S3E_ES3);
+    assert_string_equal(e.request_id, "4442587FB7D0A2F9");
+
+    /* 503 SlowDown */
+    static const char slow[] = "<Error><Code>SlowDown</Code><Message>Please reduce your request "
+                               "rate.</Message><RequestId>R1</RequestId></Error>";
+    assert_int_equal(s3e_classify_response(503, 0, NULL, slow, strlen(slow), "", 0, &e), S3E_ES3);
+    assert_string_equal(e.code, "SlowDown");
+    assert_int_equal(e.http_status, 503);
+    assert_int_equal(e.retryable, 1);
+
+    /* HEAD: no body, code derived from the status */
+    assert_int_equal(s3e_classify_response(404, 0, NULL, NULL, 0, "r", 0, &e), S3E_ES3);
+    assert_string_equal(e.code, "NotFound");
+    assert_int_equal(e.retryable, 0);
+    assert_int_equal(s3e_classify_response(403, 0, NULL, "", 0, "r", 0, &e), S3E_ES3);
+    assert_string_equal(e.code, "AccessDenied");
+    assert_int_equal(e.retryable, 0);
+    assert_int_equal(s3e_classify_response(500, 0, NULL, "", 0, "r", 0, &e), S3E_ES3);
+    assert_string_equal(e.code, "InternalError");
+    assert_int_equal(e.retryable, 1);
+    assert_int_equal(s3e_classify_response(502, 0, NULL, "<html>bad gateway</html>", 24, "", 0, &e),
+                     S3E_ES3);
+    assert_string_equal(e.code, "HttpError");
+    assert_int_equal(e.retryable, 1);
+
+    /* 403 SignatureDoesNotMatch is final */
+    static const char sig[] = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request "
+                              "signature we calculated does not match</Message></Error>";
+    assert_int_equal(s3e_classify_response(403, 0, NULL, sig, strlen(sig), "", 0, &e), S3E_ES3);
+    assert_string_equal(e.code, "SignatureDoesNotMatch");
+    assert_int_equal(e.retryable, 0);
+}
+
+static void test_classify_transport(void **state)
+{
+    (void)state;
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s3e_classify_response(0, 7, "Failed to connect to localhost port 1",
+                                           NULL, 0, NULL, 1, &e),
+                     S3E_ETRANSPORT);
+    assert_int_equal(e.http_status, 0);
+    assert_string_equal(e.code, "");
+    assert_string_equal(e.detail, "Failed to connect to localhost port 1");
+    assert_int_equal(e.retryable, 1);
+    /* curl code wins even if a status was recorded */
+    assert_int_equal(s3e_classify_response(200, 28, NULL, NULL, 0, NULL, 0, &e), S3E_ETRANSPORT);
+    assert_int_equal(e.http_status, 0);
+    assert_string_equal(e.detail, "transport error");
+    assert_int_equal(e.retryable, 1);
+}
+
+static void test_classify_200_with_error_body(void **state)
+{
+    (void)state;
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+    static const char internal[] =
+        XML_DECL "<Error><Code>InternalError</Code><Message>We encountered an internal error. "
+        "Please try again.</Message><RequestId>656c76696e6727732072657175657374</RequestId>"
+        "<HostId>Uuag1LuByRx9e6j5Onimru9pO4ZVKnJ2Qz7/C1NPcfTWAtRPfTaOFg==</HostId></Error>";
+
+    /* CopyObject / UploadPartCopy / CompleteMultipartUpload: a failure, retryable */
+    assert_int_equal(s3e_classify_response(200, 0, NULL, internal, strlen(internal), "", 1, &e),
+                     S3E_ES3);
+    assert_int_equal(e.http_status, 200);
+    assert_string_equal(e.code, "InternalError");
+    assert_string_equal(e.message, "We encountered an internal error. Please try again.");
+    assert_string_equal(e.request_id, "656c76696e6727732072657175657374");
+    assert_int_equal(e.retryable, 1);
+
+    /* NoSuchKey inside a 200 (source deleted during the copy) is final */
+    assert_int_equal(s3e_classify_response(200, 0, NULL, no_such_key, strlen(no_such_key), "id", 1, &e),
+                     S3E_ES3);
+    assert_string_equal(e.code, "NoSuchKey");
+    assert_int_equal(e.retryable, 0);
+
+    /* other requests: the body is content, not an error */
+    assert_int_equal(s3e_classify_response(200, 0, NULL, internal, strlen(internal), "", 0, &e),
+                     S3E_OK);
+    assert_int_equal(e.http_status, 200);
+    assert_string_equal(e.code, "");
+    assert_int_equal(e.retryable, 0);
+
+    /* a real success with expect_body_error */
+    static const char ok[] = XML_DECL "<CopyObjectResult><ETag>\"x\"</ETag></CopyObjectResult>";
+    assert_int_equal(s3e_classify_response(200, 0, NULL, ok, strlen(ok), "", 1, &e), S3E_OK);
+    assert_int_equal(s3e_classify_response(204, 0, NULL, NULL, 0, "", 1, &e), S3E_OK);
+}
+
+/* S3 sends the 200 header of a long CopyObject / CompleteMultipartUpload at
+ * once and then whitespace to keep the connection alive until the result
+ * (or an <Error>) is ready. The <Error> can therefore come after more than
+ * 512 bytes of padding; it must still be seen as an error. */
+static void test_classify_200_error_after_keepalive_whitespace(void **state)
+{
+    (void)state;
+    char body[2048];
+    int n = snprintf(body, sizeof body, "%s%*s%s", XML_DECL, 1000, "",
+                     "<Error><Code>InternalError</Code><Message>We encountered an internal "
+                     "error. Please try again.</Message><RequestId>RID</RequestId></Error>");
+    assert_true(n > 0 && (size_t)n < sizeof body);
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+    /* the body is well-formed XML with an <Error> root */
+    assert_int_equal(s3e_xml_parse_error(body, (size_t)n, &e), 1);
+    assert_string_equal(e.code, "InternalError");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(s3e_classify_response(200, 0, NULL, body, (size_t)n, "", 1, &e), S3E_ES3);
+    assert_string_equal(e.code, "InternalError");
+    assert_int_equal(e.retryable, 1);
+}
+
+/* ---- tagging ---------------------------------------------------------------- */
+
+static void test_tagging(void **state)
+{
+    (void)state;
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    static const char body[] =
+        XML_DECL "<Tagging " S3_NS "><TagSet>"
+        "<Tag><Key>project</Key><Value>blue</Value></Tag>"
+        "<Tag><Key>k 2</Key><Value>a&amp;b=c/\xC3\xA9</Value></Tag>"
+        "<Tag><Key>empty</Key><Value></Value></Tag>"
+        "</TagSet></Tagging>";
+    assert_int_equal(s3e_xml_parse_tagging(body, strlen(body), &b), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "project=blue&k%202=a%26b%3Dc%2F%C3%A9&empty=");
+
+    s3e_buf_reset(&b);
+    static const char none[] = "<Tagging " S3_NS "><TagSet></TagSet></Tagging>";
+    assert_int_equal(s3e_xml_parse_tagging(none, strlen(none), &b), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "");
+    static const char no_set[] = "<Tagging/>";
+    assert_int_equal(s3e_xml_parse_tagging(no_set, strlen(no_set), &b), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "");
+
+    assert_int_equal(s3e_xml_parse_tagging("<Tagging><TagSet>", 17, &b), S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_tagging(no_such_key, strlen(no_such_key), &b), S3E_EPARSE);
+    assert_int_equal(s3e_xml_parse_tagging("", 0, &b), S3E_EPARSE);
+    s3e_buf_free(&b);
+}
+
+/* ---- garbage ---------------------------------------------------------------- */
+
+static void test_garbage_is_eparse(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "", "\x00\x01\x02", "{\"json\": true}", "<a><b></a>", "<<<<>>>>", "<?xml version=\"1.0\"?>",
+        "<CopyObjectResult><ETag>x</ETag>", NULL,
+    };
+    char etag[80];
+    char *id = NULL;
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    for (int i = 0; bad[i]; i++) {
+        size_t len = strlen(bad[i]);
+        assert_int_equal(s3e_xml_parse_copy_result(bad[i], len, etag), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_complete(bad[i], len, etag), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_initiate(bad[i], len, &id), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_tagging(bad[i], len, &b), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_error(bad[i], len, NULL), 0);
+    }
+    assert_null(id);
+    s3e_buf_free(&b);
+}
+
+/* ---- times ------------------------------------------------------------------ */
+
+static void test_parse_time(void **state)
+{
+    (void)state;
+    assert_int_equal(s3e_parse_time("2009-10-12T17:50:30.000Z"), 1255369830);
+    assert_int_equal(s3e_parse_time("2009-10-12T17:50:30Z"), 1255369830);
+    assert_int_equal(s3e_parse_time("2024-02-29T23:59:59.999Z"), 1709251199);
+    assert_int_equal(s3e_parse_time("1970-01-01T00:00:00.000Z"), 0);
+    assert_int_equal(s3e_parse_time("Mon, 12 Oct 2009 17:50:00 GMT"), 1255369800);
+    assert_int_equal(s3e_parse_time("Thu, 29 Feb 2024 23:59:59 GMT"), 1709251199);
+
+    const char *bad[] = { "", "yesterday", "2009-10-12", "17:50:30", "12 Oct 2009 17:50:00 GMT",
+                          "Mon, 12 Foo 2009 17:50:00 GMT", "Mon, 12 Oct 2009", "T", NULL };
+    for (int i = 0; bad[i]; i++)
+        assert_int_equal(s3e_parse_time(bad[i]), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list_page),
+        cmocka_unit_test(test_list_last_page_and_no_decoding),
+        cmocka_unit_test(test_list_callback_stops),
+        cmocka_unit_test(test_list_malformed),
+        cmocka_unit_test(test_copy_object_result),
+        cmocka_unit_test(test_copy_part_result),
+        cmocka_unit_test(test_initiate),
+        cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_complete_body),
+        cmocka_unit_test(test_parse_error),
+        cmocka_unit_test(test_classify_http_errors),
+        cmocka_unit_test(test_classify_transport),
+        cmocka_unit_test(test_classify_200_with_error_body),
+        cmocka_unit_test(test_classify_200_error_after_keepalive_whitespace),
+        cmocka_unit_test(test_tagging),
+        cmocka_unit_test(test_garbage_is_eparse),
+        cmocka_unit_test(test_parse_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
