@@ -39,17 +39,18 @@ step "the plan: examples/seed.lua"
 grep -v '^\s*$' examples/seed.lua
 
 step "dry run: what would be copied, per worker and payload"
-./s3engine examples/seed.lua --dry-run --multipart-cutoff 16MiB
+./s3engine examples/seed.lua --arg src=media-src --arg dst=media-dst --dry-run --multipart-cutoff 16MiB
 
 step "running it (the 40 MiB video goes through multipart copy: cutoff lowered to 16 MiB)"
-./s3engine examples/seed.lua --multipart-cutoff 16MiB --part-size 8MiB --report "$DIR/report.csv"
+./s3engine examples/seed.lua --arg src=media-src --arg dst=media-dst --multipart-cutoff 16MiB --part-size 8MiB --report "$DIR/report.csv"
 
 step "the result"
 echo "s3://media-dst/mp4/:    $("${CHECK[@]}" count media-dst mp4/) objects"
 echo "s3://media-dst/images/: $("${CHECK[@]}" count media-dst images/) objects"
 echo "first lines of s3://media-dst/:"
-./s3engine ls s3://media-dst/ | head -n 8
+./s3engine ls s3://media-dst/ >"$DIR/layout.txt"
+head -n 8 "$DIR/layout.txt"
 echo "report: $DIR/report.csv ($(($(wc -l <"$DIR/report.csv") - 1)) rows)"
 
 step "running it again: everything is already there, so nothing is copied"
-./s3engine examples/seed.lua --multipart-cutoff 16MiB
+./s3engine examples/seed.lua --arg src=media-src --arg dst=media-dst --multipart-cutoff 16MiB
