@@ -101,28 +101,24 @@ static int emit_payload(void *ud, struct s3e_payload *p)
     return s3e_sched_submit(run->sched, p);
 }
 
+/* The workers: state machines on one event-loop thread (flight.c), taking
+ * payloads from the scheduler's lists. */
 static int start_workers(struct s3e_run *run)
 {
-    run->clients = calloc((size_t)run->set.workers, sizeof *run->clients);
-    if (!run->clients)
-        return S3E_ENOMEM;
-    for (int i = 0; i < run->set.workers; i++) {
-        int rc = s3e_client_new(&run->clients[i], &run->cfg);
-        if (rc)
-            return rc;
-    }
-    struct s3e_sched_opts so = {
-        .workers = run->set.workers, .run = s3e_worker_run_payload, .ud = run,
-    };
-    return s3e_sched_start(&run->sched, &so);
+    struct s3e_sched_opts so = { .workers = run->set.workers, .run = NULL, .ud = run };
+    int rc = s3e_sched_start(&run->sched, &so);
+    if (!rc)
+        rc = s3e_flight_start(run);
+    return rc;
 }
 
 static void run_free(struct s3e_run *run)
 {
-    if (run->clients) {
-        for (int i = 0; i < run->set.workers; i++)
-            s3e_client_free(run->clients[i]);
-        free(run->clients);
+    if (run->sched) { /* prepare() failed after starting them */
+        s3e_sched_cancel(run->sched);
+        s3e_sched_close(run->sched);
+        s3e_flight_join(run);
+        s3e_sched_join(run->sched);
     }
     s3e_packer_free(run->packer);
     s3e_dryrun_free(run->dry);
@@ -189,6 +185,7 @@ static int execute(struct s3e_run *run)
         if (rc)
             s3e_sched_cancel(run->sched);
         s3e_sched_close(run->sched);
+        s3e_flight_join(run);
         s3e_sched_join(run->sched);
         run->sched = NULL;
     }

@@ -18,6 +18,7 @@ struct s3e_script;
 struct s3e_tindex;
 struct s3e_sched;
 struct s3e_dryrun;
+struct s3e_flight;
 
 /* Settings after plan values and command-line overrides are merged. */
 struct s3e_settings {
@@ -44,7 +45,7 @@ struct s3e_run {
     struct s3e_tindex *tindex;       /* NULL with --force */
     struct s3e_packer *packer;
     struct s3e_sched *sched;         /* NULL in --dry-run */
-    struct s3e_client **clients;     /* one per worker */
+    struct s3e_flight *flight;       /* the event-loop workers */
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
     struct s3e_stats stats;
@@ -68,8 +69,17 @@ int s3e_planner_run(struct s3e_run *run);
 /* Fill run->tindex from the targets' current contents. */
 int s3e_planner_index_targets(struct s3e_run *run);
 
-/* worker.c: the scheduler's callback - do every job of one payload. */
-void s3e_worker_run_payload(void *ud, int worker, struct s3e_payload *p);
+/* worker.c: one job, blocking: copy (CopyObject or multipart), verify, delete in move
+ * mode, record. */
+void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j);
+/* Count an outcome and write its report row (and log a failure). */
+void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                       uint64_t bytes, const char *etag, const char *error, double t0);
+
+/* flight.c: the workers as state machines on one event-loop thread; small
+ * copies are requests in flight, large ones run on threads of their own. */
+int  s3e_flight_start(struct s3e_run *run);
+void s3e_flight_join(struct s3e_run *run);
 
 /* dryrun.c: account payloads, then print the plan. */
 int  s3e_dryrun_new(struct s3e_dryrun **out, int workers);

@@ -49,6 +49,39 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
                          int max_in_flight, int stop_on_failure, struct s3e_resp *resps,
                          struct s3e_s3_error *errs, int *rcs);
 
+/* ---- requests on an event loop (many in flight on one thread) ----------------
+ * A client used this way drives its own curl multi handle with epoll
+ * (curl_multi_socket_action): one thread, hundreds of requests in flight,
+ * a few system calls per request. Do not mix with s3e_client_send_many on
+ * the same client. */
+struct s3e_areq {
+    void *conn;                 /* internal */
+    struct s3e_resp resp;       /* the final response */
+    struct s3e_s3_error err;    /* filled on failure */
+    const struct s3e_req *req;  /* kept alive by the caller until done */
+    int attempts;
+    long not_before;            /* retry time (monotonic ms), internal */
+    int state;                  /* internal */
+    void *ud;                   /* the caller's */
+};
+
+int  s3e_areq_init(struct s3e_areq *a);
+void s3e_areq_free(struct s3e_areq *a);
+/* Start a request (with retries as s3e_client_send). */
+int  s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_req *r);
+/* Wait up to timeout_ms for network events and run them; for every request
+ * that finished for good calls done(ud, a, rc) (rc S3E_OK or a failure with
+ * a->err filled). Returns the number of requests still in flight or waiting
+ * to be retried, or -1 when the loop itself failed. */
+int  s3e_client_run(struct s3e_client *c, int timeout_ms,
+                    void (*done)(void *ud, struct s3e_areq *a, int rc), void *ud);
+
+/* s3_ops.c: the CopyObject request (source header built in *source, which
+ * must outlive the request); metadata and tags are copied by S3 itself. */
+int  s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
+                         const char *src_key, const char *dst_bucket, const char *dst_key);
+void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
+
 void s3e_resp_init(struct s3e_resp *r);
 void s3e_resp_free(struct s3e_resp *r);
 /* Value of a response header (case-insensitive name), copied into out

@@ -262,6 +262,23 @@ static int put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s
     return rc;
 }
 
+int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
+                        const char *src_key, const char *dst_bucket, const char *dst_key)
+{
+    req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
+    r->expect_body_error = 1;
+    s3e_buf_reset(source);
+    int rc = s3e_uri_copy_source(source, src_bucket, src_key);
+    if (!rc)
+        rc = s3e_req_header(r, "x-amz-copy-source", source->data);
+    return rc;
+}
+
+void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key)
+{
+    req_init(r, "DeleteObject", "DELETE", bucket, key);
+}
+
 int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
                        const char *dst_bucket, const char *dst_key,
                        const struct s3e_put_opts *opts, char out_etag[80],
@@ -272,11 +289,7 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     s3e_buf_init(&names, 0);
     size_t offsets[S3E_MAX_REQ_HEADERS];
     struct s3e_req r;
-    req_init(&r, "CopyObject", "PUT", dst_bucket, dst_key);
-    r.expect_body_error = 1;
-    int rc = s3e_uri_copy_source(&source, src_bucket, src_key);
-    if (!rc)
-        rc = s3e_req_header(&r, "x-amz-copy-source", source.data);
+    int rc = s3e_s3_copy_request(&r, &source, src_bucket, src_key, dst_bucket, dst_key);
     if (!rc && opts && opts->head)
         rc = s3e_req_header(&r, "x-amz-metadata-directive", "REPLACE");
     if (!rc && opts && opts->tagging)
@@ -526,7 +539,7 @@ int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *k
                          struct s3e_s3_error *err)
 {
     struct s3e_req r;
-    req_init(&r, "DeleteObject", "DELETE", bucket, key);
+    s3e_s3_delete_request(&r, bucket, key);
     return simple(c, &r, err);
 }
 

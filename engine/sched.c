@@ -121,7 +121,7 @@ static size_t sched_free(struct s3e_sched *s)
 
 int s3e_sched_start(struct s3e_sched **out, const struct s3e_sched_opts *o)
 {
-    if (o->workers < 1 || !o->run)
+    if (o->workers < 1)
         return S3E_EINVAL;
     struct s3e_sched *s = calloc(1, sizeof *s);
     if (!s)
@@ -139,7 +139,7 @@ int s3e_sched_start(struct s3e_sched **out, const struct s3e_sched_opts *o)
         sched_free(s);
         return S3E_ENOMEM;
     }
-    for (int i = 0; i < o->workers; i++) {
+    for (int i = 0; i < o->workers && o->run; i++) {
         s->args[i].s = s;
         s->args[i].index = i;
         if (pthread_create(&s->threads[i], NULL, worker_main, &s->args[i]) != 0) {
@@ -151,6 +151,21 @@ int s3e_sched_start(struct s3e_sched **out, const struct s3e_sched_opts *o)
     }
     *out = s;
     return S3E_OK;
+}
+
+int s3e_sched_try_take(struct s3e_sched *s, int w, struct s3e_payload **out)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = -1;
+    if (!s->canceled) {
+        struct s3e_payload *p = list_pop(&s->own[w]);
+        if (!p && (p = list_pop(&s->shared)) != NULL)
+            pthread_cond_signal(&s->space);
+        *out = p;
+        rc = p ? 1 : s->closed ? -1 : 0;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 int s3e_sched_submit(struct s3e_sched *s, struct s3e_payload *p)

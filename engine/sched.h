@@ -17,7 +17,8 @@ typedef void (*s3e_sched_run_fn)(void *ud, int worker, struct s3e_payload *p);
 struct s3e_sched_opts {
     int workers;           /* >= 1 */
     size_t queue_max;      /* bound of the shared queue (0 = 2 * workers) */
-    s3e_sched_run_fn run;
+    s3e_sched_run_fn run;  /* NULL: no threads are started; the caller takes
+                              payloads itself with s3e_sched_try_take */
     void *ud;
 };
 
@@ -28,6 +29,9 @@ int  s3e_sched_start(struct s3e_sched **out, const struct s3e_sched_opts *o);
 /* Hand a payload over (ownership passes). Blocks while the shared queue is
  * full. Returns S3E_ECANCELED (payload freed) after s3e_sched_cancel. */
 int  s3e_sched_submit(struct s3e_sched *s, struct s3e_payload *p);
+/* Worker w's next payload without waiting: 1 (*out set, now owned by the
+ * caller), 0 (none yet), -1 (none will come: closed and empty, or canceled). */
+int  s3e_sched_try_take(struct s3e_sched *s, int w, struct s3e_payload **out);
 /* No more payloads will come: workers exit once their lists are empty. */
 void s3e_sched_close(struct s3e_sched *s);
 /* Stop handing out payloads; queued ones are freed unrun and counted. Safe

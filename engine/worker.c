@@ -1,7 +1,7 @@
-/* worker.c - what a worker does with one payload: copy each object in turn,
- * verify it, delete the source in move mode, report. Plain C, no Lua. */
+/* worker.c - one object, the blocking way: copy (CopyObject or multipart),
+ * verify, delete the source in move mode, record the outcome. Used for what
+ * does not fit one request on the event loop (flight.c). Plain C, no Lua. */
 #include "run.h"
-#include "sched.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -40,7 +40,24 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
     return rc;
 }
 
-static void do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
+void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                       uint64_t bytes, const char *etag, const char *error, double t0)
+{
+    if (outcome == S3E_OUT_FAILED)
+        s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
+                  j->dst_key, error ? error : "failed");
+    s3e_stats_record(&run->stats, outcome, bytes);
+    if (run->report) {
+        struct s3e_report_row row = {
+            .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
+            .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome, .etag = etag,
+            .error = outcome == S3E_OUT_FAILED ? error : NULL, .seconds = s3e_now() - t0,
+        };
+        s3e_report_write(run->report, &row);
+    }
+}
+
+void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
 {
     double t0 = s3e_now();
     struct s3e_copy_result res;
@@ -63,34 +80,6 @@ static void do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         outcome = S3E_OUT_FAILED;
         size_t n = strlen(msg);
         s3e_s3_error_format(&err, rc, msg + n, sizeof msg - n);
-        s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
-                  j->dst_key, msg);
     }
-    s3e_stats_record(&run->stats, outcome, bytes);
-    if (run->report) {
-        struct s3e_report_row row = {
-            .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
-            .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome,
-            .etag = rc == S3E_OK ? res.etag : NULL, .error = rc == S3E_OK ? NULL : msg,
-            .seconds = s3e_now() - t0,
-        };
-        s3e_report_write(run->report, &row);
-    }
-}
-
-void s3e_worker_run_payload(void *ud, int worker, struct s3e_payload *p)
-{
-    struct s3e_run *run = ud;
-    struct s3e_client *c = run->clients[worker];
-    s3e_debug("worker %d: payload %llu (%zu objects, %llu bytes)", worker + 1,
-              (unsigned long long)p->id, p->njobs, (unsigned long long)p->bytes);
-    for (size_t i = 0; i < p->njobs; i++) {
-        if (s3e_interrupted) {
-            /* Finish nothing new: the object in hand is done or aborted cleanly. */
-            s3e_sched_cancel(run->sched);
-            break;
-        }
-        do_job(run, c, &p->jobs[i]);
-    }
-    s3e_payload_free(p);
+    s3e_worker_record(run, j, outcome, bytes, rc == S3E_OK ? res.etag : NULL, msg, t0);
 }

@@ -262,6 +262,9 @@ def put_object(bucket, key, size, content_type=None, meta=None, tags=None, pool=
                 ex.shutdown(wait=True)
         c.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=uid,
                                     MultipartUpload={"Parts": parts})
+        if tags:  # radosgw 16 ignores Tagging on CreateMultipartUpload
+            c.put_object_tagging(Bucket=bucket, Key=key, Tagging={
+                "TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
     except BaseException:
         try:
             c.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=uid)

@@ -1,0 +1,316 @@
+/* flight.c - the workers as state machines on one event-loop thread.
+ *
+ * Each worker still does its payloads one at a time and a payload's objects
+ * one after another (as in the seed), but a worker is not a thread: its
+ * current CopyObject (or DeleteObject in move mode) is one request among
+ * hundreds in flight on a single curl multi handle driven by epoll. That
+ * costs a few system calls per object instead of a blocked thread with its
+ * own polling, which is most of the client's CPU on small objects.
+ *
+ * What does not fit a single request - multipart copies, sources whose ETag
+ * cannot verify the copy, a copy that failed verification - is handed to a
+ * thread of its own running the blocking path (worker.c), while the worker's
+ * slot waits for it. */
+#include "run.h"
+#include "s3_client.h"
+#include "sched.h"
+#include "s3engine/error.h"
+#include "s3engine/log.h"
+#include "s3engine/part.h"
+#include "s3engine/s3xml.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum lw_state {
+    LW_NEXT,     /* needs its next job (or payload) */
+    LW_COPY,     /* CopyObject in flight */
+    LW_DELETE,   /* move mode: DeleteObject of the source in flight */
+    LW_THREAD,   /* the job runs on a thread of its own */
+    LW_DONE,     /* no more payloads for this worker */
+};
+
+struct job_thread {
+    pthread_t tid;
+    struct s3e_run *run;
+    const struct s3e_job *job;
+    _Atomic int finished;
+};
+
+struct lw {
+    int index;
+    enum lw_state state;
+    struct s3e_payload *p;
+    size_t next;               /* index of the job in hand (or the next one) */
+    struct s3e_areq a;
+    struct s3e_req req;
+    struct s3e_buf source;     /* x-amz-copy-source of the request */
+    char etag[80];
+    double t0;
+    struct job_thread *thread;
+};
+
+struct s3e_flight {
+    struct s3e_run *run;
+    struct s3e_client *client;
+    struct lw *w;
+    int n;
+    pthread_t tid;
+    int started;
+};
+
+static int plain_etag(const char *e)
+{
+    return e && *e && !strchr(e, '-');
+}
+
+static const struct s3e_job *job_of(const struct lw *w)
+{
+    return &w->p->jobs[w->next];
+}
+
+/* ---- jobs on threads of their own ----------------------------------------------- */
+
+static void *job_thread_main(void *arg)
+{
+    struct job_thread *t = arg;
+    struct s3e_client *c = NULL;
+    if (s3e_client_new(&c, &t->run->cfg) == S3E_OK)
+        s3e_worker_do_job(t->run, c, t->job);
+    else
+        s3e_worker_record(t->run, t->job, S3E_OUT_FAILED, t->job->size, NULL,
+                          "out of memory creating an S3 client", s3e_now());
+    s3e_client_free(c);
+    atomic_store(&t->finished, 1);
+    return NULL;
+}
+
+static void run_on_thread(struct s3e_flight *f, struct lw *w)
+{
+    struct job_thread *t = calloc(1, sizeof *t);
+    if (t) {
+        t->run = f->run;
+        t->job = job_of(w);
+        atomic_init(&t->finished, 0);
+        if (pthread_create(&t->tid, NULL, job_thread_main, t) == 0) {
+            w->thread = t;
+            w->state = LW_THREAD;
+            return;
+        }
+        free(t);
+    }
+    /* No thread: do it here, blocking the loop for this one object. */
+    struct s3e_client *c = NULL;
+    if (s3e_client_new(&c, &f->run->cfg) == S3E_OK)
+        s3e_worker_do_job(f->run, c, job_of(w));
+    s3e_client_free(c);
+    w->next++;
+    w->state = LW_NEXT;
+}
+
+/* ---- one job -------------------------------------------------------------------- */
+
+static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *prefix)
+{
+    char msg[768];
+    size_t n = (size_t)snprintf(msg, sizeof msg, "%s", prefix);
+    s3e_s3_error_format(&w->a.err, rc, msg + n, sizeof msg - n);
+    s3e_worker_record(f->run, job_of(w), S3E_OUT_FAILED, job_of(w)->size, NULL, msg, w->t0);
+    w->next++;
+    w->state = LW_NEXT;
+}
+
+/* Start the job in hand: one CopyObject, or a thread for anything bigger. */
+static void start_job(struct s3e_flight *f, struct lw *w)
+{
+    const struct s3e_run *run = f->run;
+    const struct s3e_job *j = job_of(w);
+    w->t0 = s3e_now();
+    int simple = j->size <= run->set.multipart_cutoff && (!run->set.verify || plain_etag(j->etag));
+    if (!simple) {
+        run_on_thread(f, w);
+        return;
+    }
+    int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->dst_bucket,
+                                 j->dst_key);
+    if (!rc && j->storage_class)
+        rc = s3e_req_header(&w->req, "x-amz-storage-class", j->storage_class);
+    if (!rc)
+        rc = s3e_client_start(f->client, &w->a, &w->req);
+    if (rc) {
+        fail_job(f, w, rc, "");
+        return;
+    }
+    w->state = LW_COPY;
+}
+
+static void copied(struct s3e_flight *f, struct lw *w)
+{
+    const struct s3e_job *j = job_of(w);
+    if (s3e_xml_parse_copy_result(w->a.resp.body.data, w->a.resp.body.len, w->etag)) {
+        snprintf(w->a.err.detail, sizeof w->a.err.detail, "malformed CopyObject response");
+        fail_job(f, w, S3E_EPARSE, "");
+        return;
+    }
+    if (f->run->set.verify && plain_etag(w->etag) && strcmp(w->etag, j->etag) != 0) {
+        /* Not the source's bytes: the blocking path deletes it and tries again. */
+        s3e_info("s3://%s/%s: copy has ETag %s, source %s; copying again", j->dst_bucket,
+                 j->dst_key, w->etag, j->etag);
+        run_on_thread(f, w);
+        return;
+    }
+    if (f->run->set.move) {
+        s3e_s3_delete_request(&w->req, j->src_bucket, j->src_key);
+        int rc = s3e_client_start(f->client, &w->a, &w->req);
+        if (rc)
+            fail_job(f, w, rc, "copied, but the source was not deleted: ");
+        else
+            w->state = LW_DELETE;
+        return;
+    }
+    s3e_worker_record(f->run, j, S3E_OUT_COPIED, j->size, w->etag, NULL, w->t0);
+    w->next++;
+    w->state = LW_NEXT;
+}
+
+static void on_done(void *ud, struct s3e_areq *a, int rc)
+{
+    struct s3e_flight *f = ud;
+    struct lw *w = a->ud;
+    if (w->state == LW_COPY) {
+        if (rc)
+            fail_job(f, w, rc, "");
+        else
+            copied(f, w);
+    } else if (w->state == LW_DELETE) {
+        if (rc) {
+            fail_job(f, w, rc, "copied, but the source was not deleted: ");
+        } else {
+            s3e_worker_record(f->run, job_of(w), S3E_OUT_MOVED, job_of(w)->size, w->etag, NULL,
+                              w->t0);
+            w->next++;
+            w->state = LW_NEXT;
+        }
+    }
+}
+
+/* ---- the loop ------------------------------------------------------------------- */
+
+/* Move a worker on: collect a finished thread, start its next job or take
+ * its next payload. Returns 1 while the worker has something going. */
+static int advance(struct s3e_flight *f, struct lw *w)
+{
+    if (w->state == LW_THREAD) {
+        if (!atomic_load(&w->thread->finished))
+            return 1;
+        pthread_join(w->thread->tid, NULL);
+        free(w->thread);
+        w->thread = NULL;
+        w->next++;
+        w->state = LW_NEXT;
+    }
+    while (w->state == LW_NEXT) {
+        if (w->p && w->next < w->p->njobs && !s3e_interrupted) {
+            start_job(f, w);
+            continue;
+        }
+        if (w->p) {
+            s3e_payload_free(w->p);
+            w->p = NULL;
+        }
+        if (s3e_interrupted) {
+            s3e_sched_cancel(f->run->sched); /* the planner stops, queued payloads are dropped */
+            w->state = LW_DONE;
+            break;
+        }
+        int got = s3e_sched_try_take(f->run->sched, w->index, &w->p);
+        if (got < 0) {
+            w->state = LW_DONE;
+        } else if (got == 0) {
+            return 1; /* nothing yet */
+        } else {
+            w->next = 0;
+            s3e_debug("worker %d: payload %llu (%zu objects, %llu bytes)", w->index + 1,
+                      (unsigned long long)w->p->id, w->p->njobs, (unsigned long long)w->p->bytes);
+        }
+    }
+    return w->state != LW_DONE;
+}
+
+static void *flight_main(void *arg)
+{
+    struct s3e_flight *f = arg;
+    for (;;) {
+        int busy = 0, waiting = 0;
+        for (int i = 0; i < f->n; i++) {
+            struct lw *w = &f->w[i];
+            if (w->state == LW_DONE)
+                continue;
+            busy += advance(f, w);
+            waiting += w->state == LW_NEXT || w->state == LW_THREAD;
+        }
+        if (!busy)
+            break;
+        /* Network events wake the loop at once; payloads and threads are polled. */
+        if (s3e_client_run(f->client, waiting ? 5 : 500, on_done, f) < 0) {
+            s3e_error("the network event loop failed; stopping");
+            s3e_sched_cancel(f->run->sched);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void flight_free(struct s3e_flight *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        s3e_payload_free(f->w[i].p);
+        s3e_areq_free(&f->w[i].a);
+        s3e_buf_free(&f->w[i].source);
+    }
+    free(f->w);
+    s3e_client_free(f->client);
+    free(f);
+}
+
+int s3e_flight_start(struct s3e_run *run)
+{
+    struct s3e_flight *f = calloc(1, sizeof *f);
+    if (!f)
+        return S3E_ENOMEM;
+    f->run = run;
+    f->n = run->set.workers;
+    f->w = calloc((size_t)f->n, sizeof *f->w);
+    int rc = f->w ? s3e_client_new(&f->client, &run->cfg) : S3E_ENOMEM;
+    for (int i = 0; i < f->n && !rc; i++) {
+        f->w[i].index = i;
+        f->w[i].state = LW_NEXT;
+        s3e_buf_init(&f->w[i].source, 0);
+        rc = s3e_areq_init(&f->w[i].a);
+        f->w[i].a.ud = &f->w[i];
+    }
+    if (!rc && pthread_create(&f->tid, NULL, flight_main, f) != 0)
+        rc = S3E_ENOMEM;
+    if (rc) {
+        if (f->w)
+            flight_free(f);
+        else
+            free(f);
+        return rc;
+    }
+    f->started = 1;
+    run->flight = f;
+    return S3E_OK;
+}
+
+void s3e_flight_join(struct s3e_run *run)
+{
+    struct s3e_flight *f = run->flight;
+    if (!f)
+        return;
+    pthread_join(f->tid, NULL);
+    flight_free(f);
+    run->flight = NULL;
+}
