@@ -200,6 +200,27 @@ static int check_bucket(struct reader *r, const char *bucket)
     return S3E_OK;
 }
 
+/* Every key of the table at the top of the stack is one of `known`. */
+static int only_known_fields(struct reader *r, const char *const *known, const char *hint)
+{
+    lua_State *L = r->L;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = 0;
+        for (size_t i = 0; k && known[i]; i++)
+            ok |= strcmp(k, known[i]) == 0;
+        if (!ok) {
+            char name[128];
+            snprintf(name, sizeof name, "%s", k ? k : "?");
+            lua_pop(L, 1);
+            return complain(r, "unknown field '%s' (%s)", name, hint);
+        }
+    }
+    return S3E_OK;
+}
+
 /* ---- sources ---------------------------------------------------------------------- */
 
 static int read_source(struct reader *r, struct s3e_source *src)
@@ -215,19 +236,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
         return complain(r, "expected {bucket = ..., prefix = ...}, {manifest = ...} or "
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded", NULL };
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        int ok = 0;
-        for (size_t i = 0; k && known[i]; i++)
-            ok |= strcmp(k, known[i]) == 0;
-        if (!ok) {
-            lua_pop(L, 1);
-            return complain(r, "unknown field '%s' (a source has bucket, prefix, manifest, "
-                               "url_encoded)", k ? k : "?");
-        }
-    }
+    if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded")))
+        return rc;
     lua_getfield(L, -1, "manifest");
     push_path(r, "manifest");
     rc = read_string(r, &src->manifest, 0);
@@ -323,19 +333,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         return complain(r, "expected {bucket = ..., prefix = ..., storage_class = ...} or "
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
     static const char *const known[] = { "bucket", "prefix", "storage_class", NULL };
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        int ok = 0;
-        for (size_t i = 0; k && known[i]; i++)
-            ok |= strcmp(k, known[i]) == 0;
-        if (!ok) {
-            lua_pop(L, 1);
-            return complain(r, "unknown field '%s' (a target has bucket, prefix, storage_class)",
-                            k ? k : "?");
-        }
-    }
+    if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class")))
+        return rc;
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
     for (int i = 0; i < 3; i++) {
