@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# bench.sh - `make bench`: s3engine vs rclone vs the AWS CLI on a throwaway radosgw,
+# plus a serverless planning benchmark. Results go to BENCH.md.
+#
+# Usage: scripts/bench.sh [--no-install] [bench.py options]
+#   --no-install   do not run scripts/install-deps.sh bench first
+#   everything else is passed to scripts/bench.py (see: scripts/bench.sh --help)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+install=1
+args=()
+for a in "$@"; do
+  case $a in
+    --no-install) install= ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+if [ -n "$install" ]; then
+  scripts/install-deps.sh bench
+fi
+make -j2
+exec /usr/bin/python3 scripts/bench.py "${args[@]}"
