@@ -198,7 +198,7 @@ static int execute(struct s3e_run *run)
         s3e_error("%s", run->errbuf[0] ? run->errbuf : s3e_strerror(rc));
     if (run->dry && !rc)
         s3e_dryrun_print(run->dry, run, stdout);
-    else if (!run->cli->quiet)
+    else if (!run->cli->quiet && !run->dry)
         s3e_stats_summary(&run->stats, stdout);
     if (run->report && s3e_report_close(run->report) && !rc)
         s3e_error("the report file %s was not completely written", run->cli->report);

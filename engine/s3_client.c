@@ -33,6 +33,7 @@ struct conn {
     int overflow;
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
+    int configured;    /* the options that never change are set */
 };
 
 /* The event loop of a client used with s3e_client_start/run. */
@@ -257,7 +258,6 @@ static int prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r
 {
     const struct s3e_config *cfg = c->cfg;
     CURL *e = k->easy;
-    curl_easy_reset(e); /* keeps the live connection */
     resp_reset(resp);
     k->resp = resp;
     k->overflow = 0;
@@ -272,26 +272,34 @@ static int prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r
         rc = sign_headers(c, k, r);
     if (rc)
         return rc;
+    if (!k->configured) {
+        /* Options that never change are set once: curl_easy_reset per request
+         * showed up in profiles, and a handle keeps its connection either way. */
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time_s);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->verify_tls ? 1L : 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->verify_tls ? 2L : 0L);
+        if (cfg->ca_bundle)
+            curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_bundle);
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+        curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/0.1");
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, k);
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, k);
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->curl_err);
+        curl_easy_setopt(e, CURLOPT_PRIVATE, k);
+        k->configured = 1;
+    }
     curl_easy_setopt(e, CURLOPT_URL, k->url.data);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, k->slist);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time_s);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->verify_tls ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->verify_tls ? 2L : 0L);
-    if (cfg->ca_bundle)
-        curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_bundle);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/0.1");
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, k);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, k);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->curl_err);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, k);
+    /* Back to a plain GET (this also clears NOBODY and any POST body), then the method. */
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
     if (strcmp(r->method, "HEAD") == 0) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (strcmp(r->method, "GET") != 0) {

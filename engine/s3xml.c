@@ -66,13 +66,11 @@ static void copy_etag(char out[80], const char *s)
     out[n] = '\0';
 }
 
-int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
+/* The root element's "<", after whitespace and the XML declaration; NULL if none. */
+static const char *root_start(const char *body, size_t len)
 {
-    /* Cheap test first: most 200 bodies are not errors. The root element
-     * decides, after any amount of keep-alive whitespace S3 sends while a
-     * long copy runs, and after the XML declaration. */
     if (!body)
-        return 0;
+        return NULL;
     const char *p = body, *end = body + len;
     for (int decl = 0; decl < 2; decl++) {
         while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
@@ -80,11 +78,20 @@ int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
         if (decl == 0 && end - p >= 5 && memcmp(p, "<?xml", 5) == 0) {
             const char *q = memmem(p, (size_t)(end - p), "?>", 2);
             if (!q)
-                return 0;
+                return NULL;
             p = q + 2;
         }
     }
-    if (end - p < 7 || memcmp(p, "<Error", 6) != 0)
+    return p < end && *p == '<' ? p : NULL;
+}
+
+int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
+{
+    /* Cheap test first: most 200 bodies are not errors. The root element
+     * decides, after any amount of keep-alive whitespace S3 sends while a
+     * long copy runs, and after the XML declaration. */
+    const char *p = root_start(body, len);
+    if (!p || body + len - p < 7 || memcmp(p, "<Error", 6) != 0)
         return 0;
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -231,8 +238,39 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
 }
 
 /* Root element `root_name` with an <ETag> child. */
+/* Copy results are tiny and of one shape, and come once per copied object:
+ * scanned without building a tree. Anything unusual (entities other than
+ * &quot;, nested markup) is left to libxml2. 0 = found. */
+static int scan_etag(const char *body, size_t len, const char *root_name, char out_etag[80])
+{
+    const char *p = root_start(body, len), *end = body + len;
+    size_t rn = strlen(root_name);
+    if (!p || (size_t)(end - p) < rn + 2 || memcmp(p + 1, root_name, rn) != 0 ||
+        (p[rn + 1] != '>' && p[rn + 1] != ' '))
+        return -1;
+    const char *a = memmem(p, (size_t)(end - p), "<ETag>", 6);
+    const char *b = a ? memmem(a + 6, (size_t)(end - a - 6), "</ETag>", 7) : NULL;
+    if (!b || b - (a + 6) >= 96)
+        return -1;
+    char close[80];
+    int cn = snprintf(close, sizeof close, "</%s>", root_name);
+    if (cn <= 0 || !memmem(b, (size_t)(end - b), close, (size_t)cn))
+        return -1; /* a cut-off body is not a result */
+    char raw[96];
+    size_t n = (size_t)(b - (a + 6));
+    memcpy(raw, a + 6, n);
+    raw[n] = '\0';
+    const char *amp = strchr(raw, '&');
+    if (strchr(raw, '<') || (amp && (strncmp(raw, "&quot;", 6) != 0 || strchr(raw + 6, '&') != raw + n - 6)))
+        return -1;
+    copy_etag(out_etag, raw);
+    return 0;
+}
+
 static int parse_etag_doc(const char *body, size_t len, const char *root_name, char out_etag[80])
 {
+    if (scan_etag(body, len, root_name, out_etag) == 0)
+        return S3E_OK;
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     int rc = S3E_EPARSE;

@@ -207,7 +207,8 @@ static int load_chunk(struct s3e_script *s, const char *path, const char *code,
     const char *shown = chunkname ? chunkname + (chunkname[0] == '=' || chunkname[0] == '@')
                                   : path;
     s->chunkname = strdup(shown);
-    if (!s->text || !s->chunkname)
+    s->plan_path = code ? NULL : strdup(path);
+    if (!s->text || !s->chunkname || (!code && !s->plan_path))
         return S3E_ENOMEM;
     char at[4096];
     snprintf(at, sizeof at, "@%s", s->chunkname);
@@ -278,6 +279,7 @@ void s3e_script_free(struct s3e_script *s)
     if (s->L)
         lua_close(s->L);
     free(s->chunkname);
+    free(s->plan_path);
     free(s->text);
     s3e_buf_free(&s->key);
     s3e_buf_free(&s->group);

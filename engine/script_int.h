@@ -13,6 +13,7 @@
 struct s3e_script {
     lua_State *L;
     char *chunkname;            /* shown in messages: "plan.lua" */
+    char *plan_path;            /* the plan file as given, NULL for inline code */
     char *text;                 /* the plan's source, to find lines of fields */
     size_t text_len;
     const struct s3e_plan *plan;

@@ -221,6 +221,23 @@ static int only_known_fields(struct reader *r, const char *const *known, const c
     return S3E_OK;
 }
 
+/* A relative manifest path is relative to the plan's folder, like require. */
+static int beside_plan(const struct s3e_script *s, char **path)
+{
+    const char *slash = s->plan_path ? strrchr(s->plan_path, '/') : NULL;
+    if ((*path)[0] == '/' || strcmp(*path, "-") == 0 || !slash)
+        return S3E_OK;
+    size_t dlen = (size_t)(slash - s->plan_path) + 1, plen = strlen(*path);
+    char *full = malloc(dlen + plen + 1);
+    if (!full)
+        return S3E_ENOMEM;
+    memcpy(full, s->plan_path, dlen);
+    memcpy(full + dlen, *path, plen + 1);
+    free(*path);
+    *path = full;
+    return S3E_OK;
+}
+
 /* ---- sources ---------------------------------------------------------------------- */
 
 static int read_source(struct reader *r, struct s3e_source *src)
@@ -243,6 +260,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
     rc = read_string(r, &src->manifest, 0);
     pop_path(r);
     lua_pop(L, 1);
+    if (!rc && src->manifest)
+        rc = beside_plan(r->s, &src->manifest);
     if (rc)
         return rc;
     src->manifest_url_encoded = lua_getfield(L, -1, "url_encoded") != LUA_TNIL &&
