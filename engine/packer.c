@@ -443,16 +443,30 @@ static int finish_balanced(struct s3e_packer *p)
         qsort(r, n, sizeof *r, by_cost_desc);
         assign_workers(p, r, owner);
     }
-    for (int w = 0; w < p->o.workers && !rc; w++) {
-        for (size_t i = 0; i < n && !rc; i++) {
-            if (owner[i] != w)
-                continue;
-            struct s3e_job j = job_of(held_at(p, r[i].index), names);
-            rc = place(p, &j, w, p->held_store);
+    /* Each worker's jobs, largest first: a counting sort by worker keeps the rank order. */
+    size_t nw = (size_t)p->o.workers;
+    size_t *start = rc ? NULL : calloc(nw + 1, sizeof *start);
+    size_t *order = rc ? NULL : malloc((n ? n : 1) * sizeof *order);
+    if (!rc && (!start || !order))
+        rc = S3E_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < n; i++)
+            start[owner[i] + 1]++;
+        for (size_t w = 0; w < nw; w++)
+            start[w + 1] += start[w];
+        for (size_t i = 0; i < n; i++)
+            order[start[owner[i]]++] = i;
+    }
+    for (size_t w = 0, i = 0; w < nw && !rc; w++) {
+        for (; i < n && owner[order[i]] == (int)w && !rc; i++) {
+            struct s3e_job j = job_of(held_at(p, r[order[i]].index), names);
+            rc = place(p, &j, (int)w, p->held_store);
         }
         if (!rc)
             rc = flush_open(p);
     }
+    free(start);
+    free(order);
     free(r);
     free(owner);
     free(names);
