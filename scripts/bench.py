@@ -615,13 +615,25 @@ def report(results, opts, datasets, cmdline):
               "ratios rather than absolute numbers.",
               "",
               "## Results", "", table]
+        # Everything from the analysis marker on is written by hand: keep it.
+        kept = ""
+        try:
+            with open(opts.out) as f:
+                old = f.read()
+            at = old.find(ANALYSIS_MARKER)
+            if at >= 0:
+                kept = "\n" + old[at:]
+        except OSError:
+            pass
         with open(opts.out, "w") as f:
-            f.write("\n".join(D).rstrip() + "\n")
+            f.write("\n".join(D).rstrip() + "\n" + kept)
         log(f"wrote {opts.out}")
     return table
 
 
 # ---------------------------------------------------------------- main
+
+ANALYSIS_MARKER = "<!-- analysis: written by hand, kept when the tables above are regenerated -->"
 
 def main():
     ap = argparse.ArgumentParser(
