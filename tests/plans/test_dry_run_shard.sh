@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# --dry-run prints the plan (per worker its payloads, totals per target,
+# skipped counts) and copies nothing; --shard I/N splits the objects into N
+# disjoint shares that together are all of them; payload limits hold.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PLAN_LIB_DIR/copycheck.sh"
+
+src=$(fresh_bucket src) || finish
+dst=$(fresh_bucket dst) || finish
+check "load 90 objects" s3check load "$src" d 90 >/dev/null
+plan=$(mktemp --suffix=.lua)
+on_exit rm -f "$plan"
+cat >"$plan" <<LUA
+local route = require "s3engine.recipes.route"
+return {
+  sources = { "s3://$src/d/" },
+  targets = { media = "s3://$dst/media/", rest = "s3://$dst/rest/" },
+  route = route.by_extension({ media = { "mp4", "jpg", "png" } }, { default = "rest" }),
+  payload = { max_bytes = "100KiB", max_objects = 4 },
+  workers = 3,
+}
+LUA
+out=$(s3e --dry-run "$plan")
+expect_eq $? 0 "dry run exits 0"
+expect_contains "$out" "worker 3:" "payloads listed per worker"
+expect_contains "$out" "s3://$dst/media/:" "totals per target"
+expect_contains "$out" "dry run: nothing was copied" "says it copied nothing"
+expect_eq "$(s3check count "s3://$dst/")" 0 "and nothing was copied"
+expect_eq "$(awk '/^to copy:/ { print $3 }' <<<"$out")" 90 "all 90 planned"
+big=$(awk '/payload [0-9]+: / { n = $3; if (n > 4) print }' <<<"$out")
+expect_eq "$big" "" "no payload above 4 objects"
+
+total=0
+for i in 0 1 2; do
+  n=$(s3e --dry-run --shard "$i/3" "$plan" | awk '/^to copy:/ { print $3 }')
+  total=$((total + n))
+  [ "$n" -gt 0 ] || fail "shard $i/3 is empty"
+done
+expect_eq "$total" 90 "three shards add up to all objects"
+for i in 0 1 2; do
+  check "run shard $i/3" s3e --shard "$i/3" "$plan" -q
+done
+expect_eq "$(s3check count "s3://$dst/")" 90 "the three shards together copy everything once"
+
+# after a run, the dry run shows everything as already there
+out=$(s3e --dry-run "$plan")
+expect_contains "$out" "skipped: 90 objects already at the target" "dry run counts skipped objects"
+finish
