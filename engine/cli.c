@@ -12,7 +12,8 @@ enum {
     OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
-    OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES
+    OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
+    OPT_OLDER_THAN
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,8 @@ static const struct option long_opts[] = {
     { "progress", no_argument, NULL, OPT_PROGRESS },
     { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
     { "retries", required_argument, NULL, OPT_RETRIES },
+    { "abort", no_argument, NULL, OPT_ABORT },
+    { "older-than", required_argument, NULL, OPT_OLDER_THAN },
     { "verbose", no_argument, NULL, 'v' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -58,6 +61,9 @@ void s3e_cli_usage(FILE *out)
 "       s3engine cp s3://BUCKET/KEY s3://BUCKET/KEY\n"
 "                                            copy one object server-side\n"
 "       s3engine lua FILE.lua [ARG...]        run a Lua file with the s3engine module\n"
+"       s3engine uploads s3://BUCKET[/PREFIX] [--abort] [--older-than 1d]\n"
+"                                            list (or abort) unfinished multipart uploads, e.g.\n"
+"                                            those of a run that was killed with SIGKILL\n"
 "\n"
 "A plan is a Lua file that returns a table: sources to list, select(obj), route(obj),\n"
 "named targets, a payload policy and a worker count (see README.md, \"Writing a plan\").\n"
@@ -212,6 +218,11 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_NO_PROGRESS: cli->progress = 0; break;
     case OPT_PROGRESS: cli->progress = 1; break;
     case OPT_NO_VERIFY: cli->no_verify = 1; break;
+    case OPT_ABORT: cli->abort_uploads = 1; break;
+    case OPT_OLDER_THAN:
+        if (s3e_parse_duration(arg, &cli->older_than) || cli->older_than < 0)
+            return usage_error("--older-than: expected a duration such as 30m, 12h or 7d, got '%s'", arg);
+        break;
     case 'v': cli->verbose++; break;
     case 'q': cli->quiet = 1; break;
     case 'h': cli->command = S3E_CMD_HELP; break;
@@ -225,6 +236,7 @@ static int pick_command(struct s3e_cli *cli, int nrest, char **rest)
 {
     static const struct { const char *name; enum s3e_command cmd; int min, max; } cmds[] = {
         { "ls", S3E_CMD_LS, 1, 1 }, { "cp", S3E_CMD_CP, 2, 2 }, { "lua", S3E_CMD_LUA, 1, 1000 },
+        { "uploads", S3E_CMD_UPLOADS, 1, 1 },
     };
     if (cli->command == S3E_CMD_HELP || cli->command == S3E_CMD_VERSION)
         return 0;

@@ -10,7 +10,8 @@
 #define S3E_VERSION "0.1.0"
 #define S3E_MAX_ARGS 64
 
-enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_HELP, S3E_CMD_VERSION };
+enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_UPLOADS, S3E_CMD_HELP,
+                   S3E_CMD_VERSION };
 
 /* Exit statuses, documented in --help and the README. */
 enum s3e_exit {
@@ -43,6 +44,8 @@ struct s3e_cli {
     int hold_set;
     unsigned shard_index, shard_count; /* --shard I/N, count 0 = off */
     const char *report;
+    int abort_uploads;         /* uploads: abort what is listed */
+    int64_t older_than;        /* uploads: only those started this many seconds ago or more */
     const char *args[S3E_MAX_ARGS];    /* --arg k=v */
     size_t nargs;
     struct s3e_config_overrides ov;

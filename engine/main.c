@@ -131,6 +131,78 @@ static int cmd_cp(const struct s3e_cli *cli)
     return status;
 }
 
+struct uploads_ctx {
+    struct s3e_client *c;
+    const struct s3e_cli *cli;
+    const char *bucket;
+    time_t now;
+    unsigned listed, aborted, failed;
+};
+
+static int on_upload(void *ud, const struct s3e_upload *u)
+{
+    struct uploads_ctx *x = ud;
+    if (x->cli->older_than && u->initiated > (int64_t)x->now - x->cli->older_than)
+        return 0;
+    x->listed++;
+    char when[32] = "-";
+    time_t t = (time_t)u->initiated;
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!x->cli->abort_uploads) {
+        printf("%s %s %s\n", when, u->upload_id, u->key);
+        return 0;
+    }
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_abort_multipart(x->c, x->bucket, u->key, u->upload_id, &err);
+    if (rc) {
+        char line[512];
+        s3e_error("abort %s (%s): %s", u->key, u->upload_id,
+                  s3e_s3_error_format(&err, rc, line, sizeof line));
+        x->failed++;
+    } else {
+        printf("aborted %s %s %s\n", when, u->upload_id, u->key);
+        x->aborted++;
+    }
+    return 0;
+}
+
+/* `uploads s3://b/p [--abort] [--older-than D]`: what a killed run may leave. */
+static int cmd_uploads(const struct s3e_cli *cli)
+{
+    char bucket[256];
+    const char *prefix;
+    if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
+        fprintf(stderr, "s3engine: uploads: expected s3://BUCKET[/PREFIX], got '%s'\n", cli->rest[0]);
+        return S3E_EXIT_USAGE;
+    }
+    struct s3e_config cfg;
+    struct uploads_ctx x = { .cli = cli, .bucket = bucket, .now = time(NULL) };
+    int status = open_client(cli, &cfg, &x.c);
+    if (status)
+        return status;
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    int rc = s3e_s3_list_multipart_uploads(x.c, bucket, prefix, on_upload, &x, &err);
+    if (rc) {
+        char line[512];
+        s3e_error("uploads s3://%s/%s: %s", bucket, prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+        status = S3E_EXIT_FATAL;
+    } else if (!cli->quiet) {
+        fprintf(stderr, "%u unfinished multipart uploads%s", x.listed,
+                cli->abort_uploads ? "" : "\n");
+        if (cli->abort_uploads)
+            fprintf(stderr, ", %u aborted, %u failed\n", x.aborted, x.failed);
+    }
+    if (!status && x.failed)
+        status = S3E_EXIT_PARTIAL;
+    s3e_client_free(x.c);
+    s3e_config_free(&cfg);
+    return status;
+}
+
 static int cmd_lua(const struct s3e_cli *cli)
 {
     const char *dirs[S3E_MAX_LUA_DIRS];
@@ -175,6 +247,7 @@ int main(int argc, char **argv)
     case S3E_CMD_LS: status = cmd_ls(&cli); break;
     case S3E_CMD_CP: status = cmd_cp(&cli); break;
     case S3E_CMD_LUA: status = cmd_lua(&cli); break;
+    case S3E_CMD_UPLOADS: status = cmd_uploads(&cli); break;
     case S3E_CMD_RUN: status = s3e_run_plan(&cli); break;
     }
     curl_global_cleanup();
