@@ -59,7 +59,7 @@ TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all check-deps test test-unit test-sanitize tests demo bench install uninstall clean
+.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall clean
 all: check-deps s3engine
 
 check-deps:
