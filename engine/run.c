@@ -174,6 +174,13 @@ static int prepare(struct s3e_run *run)
     return 0;
 }
 
+/* A run that failed before any object was touched has no summary to show. */
+static int anything_happened(const struct s3e_stats *st)
+{
+    return atomic_load(&st->done_objects) + atomic_load(&st->failed_objects) +
+           atomic_load(&st->skipped_objects) > 0;
+}
+
 /* Planner on this thread while the workers copy; returns the exit status. */
 static int execute(struct s3e_run *run)
 {
@@ -198,7 +205,8 @@ static int execute(struct s3e_run *run)
         s3e_error("%s", run->errbuf[0] ? run->errbuf : s3e_strerror(rc));
     if (run->dry && !rc)
         s3e_dryrun_print(run->dry, run, stdout);
-    else if (!run->cli->quiet && !run->dry)
+    else if (!run->cli->quiet && !run->dry && (rc == S3E_OK || rc == S3E_ECANCELED ||
+                                               anything_happened(&run->stats)))
         s3e_stats_summary(&run->stats, stdout);
     if (run->report && s3e_report_close(run->report) && !rc)
         s3e_error("the report file %s was not completely written", run->cli->report);
