@@ -31,6 +31,16 @@ static int split_s3_url(const char *url, char *bucket, size_t blen, const char *
     return 0;
 }
 
+/* "2024-01-31T12:00:00Z" (UTC), "-" when it cannot be shown. */
+static const char *iso_time(int64_t epoch, char out[32])
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "-");
+    return out;
+}
+
 static int open_client(const struct s3e_cli *cli, struct s3e_config *cfg, struct s3e_client **c)
 {
     char err[512];
@@ -49,12 +59,8 @@ static int open_client(const struct s3e_cli *cli, struct s3e_config *cfg, struct
 static int print_listed(void *ud, const struct s3e_listed *o)
 {
     (void)ud;
-    char when[32] = "-";
-    time_t t = (time_t)o->last_modified;
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    printf("%s %12llu %-34s %s\n", when, (unsigned long long)o->size, o->etag, o->key);
+    char when[32];
+    printf("%s %12llu %-34s %s\n", iso_time(o->last_modified, when), (unsigned long long)o->size, o->etag, o->key);
     return 0;
 }
 
@@ -145,11 +151,8 @@ static int on_upload(void *ud, const struct s3e_upload *u)
     if (x->cli->older_than && u->initiated > (int64_t)x->now - x->cli->older_than)
         return 0;
     x->listed++;
-    char when[32] = "-";
-    time_t t = (time_t)u->initiated;
-    struct tm tm;
-    if (gmtime_r(&t, &tm))
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char when[32];
+    iso_time(u->initiated, when);
     if (!x->cli->abort_uploads) {
         printf("%s %s %s\n", when, u->upload_id, u->key);
         return 0;
