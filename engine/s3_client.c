@@ -2,6 +2,7 @@
  * sequential requests, a pool on a multi handle for parallel ones, retries
  * with exponential backoff and full jitter. */
 #include "s3_client.h"
+#include "s3_conn.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/retry.h"
@@ -13,48 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_MAX_BODY (1u << 20)
-#define MAX_RESP_HEADERS (64u << 10)
-#define BACKOFF_BASE_MS 100
-#define SLOWDOWN_BASE_MS 1000
-#define BACKOFF_CAP_MS 20000
-
-/* One libcurl handle and the buffers it needs for a request. */
-struct conn {
-    CURL *easy;
-    struct curl_slist *slist;
-    struct s3e_buf url, host, path, query, auth, line;
-    struct s3e_resp *resp;
-    size_t max_body;
-    int overflow;
-    char curl_err[CURL_ERROR_SIZE];
-    long req;          /* index of the request it carries in send_many, -1 = free */
-    int configured;    /* the options that never change are set */
-};
-
-/* The event loop of a client used with s3e_client_start/run. */
-struct loop {
-    int epfd;
-    long timer_at;             /* curl's next timeout (monotonic ms), -1 = none */
-    struct s3e_areq **retry;   /* requests waiting for their backoff */
-    size_t nretry, cap;
-    int active;                /* requests on the multi handle */
-};
-
-struct s3e_client {
-    const struct s3e_config *cfg;
-    struct s3e_sigv4_cache sig;
-    struct conn main;
-    struct conn *pool;
-    size_t npool;
-    CURLM *multi;
-    unsigned seed;
-    struct loop *loop;
-};
 
 void s3e_resp_init(struct s3e_resp *r)
 {
@@ -132,7 +94,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return s3e_buf_append(&k->resp->headers, data, n) ? 0 : n;
 }
 
-static void conn_init(struct conn *k)
+void s3e_conn_init(struct conn *k)
 {
     memset(k, 0, sizeof *k);
     k->req = -1;
@@ -145,7 +107,7 @@ static void conn_init(struct conn *k)
     k->easy = curl_easy_init();
 }
 
-static void conn_free(struct conn *k)
+void s3e_conn_free(struct conn *k)
 {
     if (k->easy)
         curl_easy_cleanup(k->easy);
@@ -168,7 +130,7 @@ int s3e_client_new(struct s3e_client **out, const struct s3e_config *cfg)
     xmlInitParser();
     c->cfg = cfg;
     c->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)c ^ (unsigned)getpid();
-    conn_init(&c->main);
+    s3e_conn_init(&c->main);
     if (!c->main.easy) {
         free(c);
         return S3E_ENOMEM;
@@ -184,17 +146,13 @@ void s3e_client_free(struct s3e_client *c)
     for (size_t i = 0; i < c->npool; i++) {
         if (c->multi && c->pool[i].req >= 0)
             curl_multi_remove_handle(c->multi, c->pool[i].easy);
-        conn_free(&c->pool[i]);
+        s3e_conn_free(&c->pool[i]);
     }
     free(c->pool);
     if (c->multi)
         curl_multi_cleanup(c->multi);
-    if (c->loop) {
-        close(c->loop->epfd);
-        free(c->loop->retry);
-        free(c->loop);
-    }
-    conn_free(&c->main);
+    s3e_loop_free(c->loop);
+    s3e_conn_free(&c->main);
     memset(&c->sig, 0, sizeof c->sig);
     free(c);
 }
@@ -253,7 +211,7 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
     return rc;
 }
 
-static int prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
+int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
                    struct s3e_resp *resp)
 {
     const struct s3e_config *cfg = c->cfg;
@@ -313,7 +271,7 @@ static int prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r
 }
 
 /* Turn a finished transfer into S3E_OK or a classified failure. */
-static int finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s3e_s3_error *err)
+int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s3e_s3_error *err)
 {
     struct s3e_resp *resp = k->resp;
     curl_easy_getinfo(k->easy, CURLINFO_RESPONSE_CODE, &resp->status);
@@ -330,13 +288,13 @@ static int finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s
                                  resp->request_id, r->expect_body_error, err);
 }
 
-static long backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)
+long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)
 {
     long base = strcmp(err->code, "SlowDown") == 0 ? SLOWDOWN_BASE_MS : BACKOFF_BASE_MS;
     return s3e_retry_backoff_ms(attempt, base, BACKOFF_CAP_MS, &c->seed);
 }
 
-static void log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt, int final)
+void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt, int final)
 {
     s3e_debug("%s %s/%s attempt %d %s: HTTP %ld %s %s [request-id %s]", r->op,
               r->bucket ? r->bucket : "", r->key ? r->key : "", attempt,
@@ -352,24 +310,24 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         err = &local;
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
-        rc = prepare(c, &c->main, r, resp);
+        rc = s3e_conn_prepare(c, &c->main, r, resp);
         if (rc)
             return rc;
         CURLcode cc = curl_easy_perform(c->main.easy);
-        rc = finish(&c->main, r, cc, err);
+        rc = s3e_conn_finish(&c->main, r, cc, err);
         err->attempts = attempt;
         if (rc == S3E_OK)
             return S3E_OK;
         int final = !err->retryable || attempt == c->cfg->max_attempts;
-        log_failure(r, err, attempt, final);
+        s3e_req_log_failure(r, err, attempt, final);
         if (final)
             break;
-        usleep((useconds_t)backoff(c, err, attempt) * 1000);
+        usleep((useconds_t)s3e_client_backoff(c, err, attempt) * 1000);
     }
     return rc;
 }
 
-static long now_ms(void)
+long s3e_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -390,7 +348,7 @@ static int ensure_pool(struct s3e_client *c, size_t n)
         return S3E_ENOMEM;
     c->pool = p;
     for (; c->npool < n; c->npool++) {
-        conn_init(&c->pool[c->npool]);
+        s3e_conn_init(&c->pool[c->npool]);
         if (!c->pool[c->npool].easy)
             return S3E_ENOMEM;
     }
@@ -408,14 +366,14 @@ struct pending {
 static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
                        struct pending *st, struct s3e_resp *resps, size_t nconn, int stop)
 {
-    long now = now_ms();
+    long now = s3e_now_ms();
     for (size_t k = 0; k < nconn && !stop; k++) {
         if (c->pool[k].req >= 0)
             continue;
         for (size_t i = 0; i < n; i++) {
             if (st[i].state != 0 || st[i].not_before > now)
                 continue;
-            int rc = prepare(c, &c->pool[k], &reqs[i], &resps[i]);
+            int rc = s3e_conn_prepare(c, &c->pool[k], &reqs[i], &resps[i]);
             if (rc)
                 return rc;
             curl_multi_add_handle(c->multi, c->pool[k].easy);
@@ -456,16 +414,16 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
             curl_multi_remove_handle(c->multi, m->easy_handle);
             size_t i = (size_t)k->req;
             k->req = -1;
-            int r = finish(k, &reqs[i], cc, &errs[i]);
+            int r = s3e_conn_finish(k, &reqs[i], cc, &errs[i]);
             errs[i].attempts = st[i].attempts;
             if (r != S3E_OK && errs[i].retryable && st[i].attempts < c->cfg->max_attempts && !stop) {
-                log_failure(&reqs[i], &errs[i], st[i].attempts, 0);
+                s3e_req_log_failure(&reqs[i], &errs[i], st[i].attempts, 0);
                 st[i].state = 0;
-                st[i].not_before = now_ms() + backoff(c, &errs[i], st[i].attempts);
+                st[i].not_before = s3e_now_ms() + s3e_client_backoff(c, &errs[i], st[i].attempts);
                 continue;
             }
             if (r != S3E_OK)
-                log_failure(&reqs[i], &errs[i], st[i].attempts, 1);
+                s3e_req_log_failure(&reqs[i], &errs[i], st[i].attempts, 1);
             st[i].state = 2;
             rcs[i] = r;
             done++;
@@ -486,216 +444,4 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
     }
     free(st);
     return rc ? rc : first_failure;
-}
-
-/* ---- requests on an event loop ------------------------------------------------ */
-
-enum { AREQ_IDLE, AREQ_FLIGHT, AREQ_WAIT };
-
-/* curl tells which sockets to watch; socketp marks those already in epoll. */
-static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-    (void)easy;
-    struct s3e_client *c = userp;
-    int epfd = c->loop->epfd;
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
-        return 0;
-    }
-    struct epoll_event ev = { .events = 0, .data.fd = fd };
-    if (what & CURL_POLL_IN)
-        ev.events |= EPOLLIN;
-    if (what & CURL_POLL_OUT)
-        ev.events |= EPOLLOUT;
-    if (socketp) {
-        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
-    } else {
-        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-            epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
-        curl_multi_assign(c->multi, fd, c);
-    }
-    return 0;
-}
-
-static int on_timer(CURLM *multi, long timeout_ms, void *userp)
-{
-    (void)multi;
-    struct loop *l = userp;
-    l->timer_at = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-    return 0;
-}
-
-static int loop_init(struct s3e_client *c)
-{
-    if (c->loop)
-        return S3E_OK;
-    if (!c->multi && !(c->multi = curl_multi_init()))
-        return S3E_ENOMEM;
-    struct loop *l = calloc(1, sizeof *l);
-    if (!l)
-        return S3E_ENOMEM;
-    l->epfd = epoll_create1(EPOLL_CLOEXEC);
-    l->timer_at = -1;
-    if (l->epfd < 0) {
-        free(l);
-        return S3E_EIO;
-    }
-    c->loop = l;
-    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, l);
-    return S3E_OK;
-}
-
-int s3e_areq_init(struct s3e_areq *a)
-{
-    memset(a, 0, sizeof *a);
-    struct conn *k = malloc(sizeof *k);
-    if (!k)
-        return S3E_ENOMEM;
-    conn_init(k);
-    if (!k->easy) {
-        free(k);
-        return S3E_ENOMEM;
-    }
-    a->conn = k;
-    s3e_resp_init(&a->resp);
-    return S3E_OK;
-}
-
-void s3e_areq_free(struct s3e_areq *a)
-{
-    if (!a->conn)
-        return;
-    conn_free(a->conn);
-    free(a->conn);
-    a->conn = NULL;
-    s3e_resp_free(&a->resp);
-}
-
-/* Put the request on the multi handle (one attempt). */
-static int launch(struct s3e_client *c, struct s3e_areq *a)
-{
-    struct conn *k = a->conn;
-    int rc = prepare(c, k, a->req, &a->resp);
-    if (rc)
-        return rc;
-    curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
-    if (curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
-        return S3E_ENOMEM;
-    a->attempts++;
-    a->state = AREQ_FLIGHT;
-    c->loop->active++;
-    return S3E_OK;
-}
-
-int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_req *r)
-{
-    int rc = loop_init(c);
-    if (rc)
-        return rc;
-    a->req = r;
-    a->attempts = 0;
-    s3e_s3_error_clear(&a->err);
-    return launch(c, a);
-}
-
-static int schedule_retry(struct loop *l, struct s3e_areq *a, long at)
-{
-    if (l->nretry == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        struct s3e_areq **r = realloc(l->retry, cap * sizeof *r);
-        if (!r)
-            return S3E_ENOMEM;
-        l->retry = r;
-        l->cap = cap;
-    }
-    a->not_before = at;
-    a->state = AREQ_WAIT;
-    l->retry[l->nretry++] = a;
-    return S3E_OK;
-}
-
-/* Finished transfers: retry, or report them done. */
-static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, int), void *ud)
-{
-    CURLMsg *m;
-    int left;
-    while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        struct s3e_areq *a;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&a);
-        CURLcode cc = m->data.result;
-        curl_multi_remove_handle(c->multi, m->easy_handle);
-        c->loop->active--;
-        a->state = AREQ_IDLE;
-        int rc = finish(a->conn, a->req, cc, &a->err);
-        a->err.attempts = a->attempts;
-        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts) {
-            log_failure(a->req, &a->err, a->attempts, 0);
-            if (schedule_retry(c->loop, a, now_ms() + backoff(c, &a->err, a->attempts)) == 0)
-                continue;
-        } else if (rc != S3E_OK) {
-            log_failure(a->req, &a->err, a->attempts, 1);
-        }
-        done(ud, a, rc);
-    }
-}
-
-/* Relaunch requests whose backoff is over; the earliest still waiting. */
-static long relaunch_due(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, int),
-                         void *ud)
-{
-    struct loop *l = c->loop;
-    long now = now_ms(), next = -1;
-    for (size_t i = 0; i < l->nretry;) {
-        struct s3e_areq *a = l->retry[i];
-        if (a->not_before > now) {
-            next = next < 0 || a->not_before < next ? a->not_before : next;
-            i++;
-            continue;
-        }
-        l->retry[i] = l->retry[--l->nretry];
-        int rc = launch(c, a);
-        if (rc) {
-            a->err.retryable = 0;
-            done(ud, a, rc);
-        }
-    }
-    return next;
-}
-
-int s3e_client_run(struct s3e_client *c, int timeout_ms,
-                   void (*done)(void *ud, struct s3e_areq *a, int rc), void *ud)
-{
-    if (loop_init(c))
-        return -1;
-    struct loop *l = c->loop;
-    long next_retry = relaunch_due(c, done, ud);
-    long now = now_ms(), wait = timeout_ms;
-    if (l->timer_at >= 0)
-        wait = l->timer_at <= now ? 0 : (l->timer_at - now < wait ? l->timer_at - now : wait);
-    if (next_retry >= 0)
-        wait = next_retry <= now ? 0 : (next_retry - now < wait ? next_retry - now : wait);
-    struct epoll_event ev[64];
-    int n = epoll_wait(l->epfd, ev, 64, (int)wait);
-    int running = 0;
-    for (int i = 0; i < n; i++) {
-        int flags = 0;
-        if (ev[i].events & (EPOLLIN | EPOLLHUP))
-            flags |= CURL_CSELECT_IN;
-        if (ev[i].events & EPOLLOUT)
-            flags |= CURL_CSELECT_OUT;
-        if (ev[i].events & EPOLLERR)
-            flags |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(c->multi, ev[i].data.fd, flags, &running);
-    }
-    if (l->timer_at >= 0 && now_ms() >= l->timer_at) {
-        l->timer_at = -1;
-        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    }
-    reap(c, done, ud);
-    return l->active + (int)l->nretry;
 }

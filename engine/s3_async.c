@@ -1,0 +1,230 @@
+/* s3_async.c - S3 requests on an event loop: many in flight on one thread,
+ * curl's multi interface driven by epoll (curl_multi_socket_action), with
+ * the same retries as s3e_client_send. */
+#include "s3_client.h"
+#include "s3_conn.h"
+#include "s3engine/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+enum { AREQ_IDLE, AREQ_FLIGHT, AREQ_WAIT };
+
+/* curl tells which sockets to watch; socketp marks those already in epoll. */
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    (void)easy;
+    struct s3e_client *c = userp;
+    int epfd = c->loop->epfd;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+        return 0;
+    }
+    struct epoll_event ev = { .events = 0, .data.fd = fd };
+    if (what & CURL_POLL_IN)
+        ev.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT)
+        ev.events |= EPOLLOUT;
+    if (socketp) {
+        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+    } else {
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+            epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+        curl_multi_assign(c->multi, fd, c);
+    }
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    (void)multi;
+    struct loop *l = userp;
+    l->timer_at = timeout_ms < 0 ? -1 : s3e_now_ms() + timeout_ms;
+    return 0;
+}
+
+static int loop_init(struct s3e_client *c)
+{
+    if (c->loop)
+        return S3E_OK;
+    if (!c->multi && !(c->multi = curl_multi_init()))
+        return S3E_ENOMEM;
+    struct loop *l = calloc(1, sizeof *l);
+    if (!l)
+        return S3E_ENOMEM;
+    l->epfd = epoll_create1(EPOLL_CLOEXEC);
+    l->timer_at = -1;
+    if (l->epfd < 0) {
+        free(l);
+        return S3E_EIO;
+    }
+    c->loop = l;
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, l);
+    return S3E_OK;
+}
+
+int s3e_areq_init(struct s3e_areq *a)
+{
+    memset(a, 0, sizeof *a);
+    struct conn *k = malloc(sizeof *k);
+    if (!k)
+        return S3E_ENOMEM;
+    s3e_conn_init(k);
+    if (!k->easy) {
+        free(k);
+        return S3E_ENOMEM;
+    }
+    a->conn = k;
+    s3e_resp_init(&a->resp);
+    return S3E_OK;
+}
+
+void s3e_areq_free(struct s3e_areq *a)
+{
+    if (!a->conn)
+        return;
+    s3e_conn_free(a->conn);
+    free(a->conn);
+    a->conn = NULL;
+    s3e_resp_free(&a->resp);
+}
+
+/* Put the request on the multi handle (one attempt). */
+static int launch(struct s3e_client *c, struct s3e_areq *a)
+{
+    struct conn *k = a->conn;
+    int rc = s3e_conn_prepare(c, k, a->req, &a->resp);
+    if (rc)
+        return rc;
+    curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
+    if (curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
+        return S3E_ENOMEM;
+    a->attempts++;
+    a->state = AREQ_FLIGHT;
+    c->loop->active++;
+    return S3E_OK;
+}
+
+int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_req *r)
+{
+    int rc = loop_init(c);
+    if (rc)
+        return rc;
+    a->req = r;
+    a->attempts = 0;
+    s3e_s3_error_clear(&a->err);
+    return launch(c, a);
+}
+
+static int schedule_retry(struct loop *l, struct s3e_areq *a, long at)
+{
+    if (l->nretry == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct s3e_areq **r = realloc(l->retry, cap * sizeof *r);
+        if (!r)
+            return S3E_ENOMEM;
+        l->retry = r;
+        l->cap = cap;
+    }
+    a->not_before = at;
+    a->state = AREQ_WAIT;
+    l->retry[l->nretry++] = a;
+    return S3E_OK;
+}
+
+/* Finished transfers: retry, or report them done. */
+static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, int), void *ud)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        struct s3e_areq *a;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&a);
+        CURLcode cc = m->data.result;
+        curl_multi_remove_handle(c->multi, m->easy_handle);
+        c->loop->active--;
+        a->state = AREQ_IDLE;
+        int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
+        a->err.attempts = a->attempts;
+        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts) {
+            s3e_req_log_failure(a->req, &a->err, a->attempts, 0);
+            if (schedule_retry(c->loop, a, s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts)) == 0)
+                continue;
+        } else if (rc != S3E_OK) {
+            s3e_req_log_failure(a->req, &a->err, a->attempts, 1);
+        }
+        done(ud, a, rc);
+    }
+}
+
+/* Relaunch requests whose backoff is over; the earliest still waiting. */
+static long relaunch_due(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, int),
+                         void *ud)
+{
+    struct loop *l = c->loop;
+    long now = s3e_now_ms(), next = -1;
+    for (size_t i = 0; i < l->nretry;) {
+        struct s3e_areq *a = l->retry[i];
+        if (a->not_before > now) {
+            next = next < 0 || a->not_before < next ? a->not_before : next;
+            i++;
+            continue;
+        }
+        l->retry[i] = l->retry[--l->nretry];
+        int rc = launch(c, a);
+        if (rc) {
+            a->err.retryable = 0;
+            done(ud, a, rc);
+        }
+    }
+    return next;
+}
+
+int s3e_client_run(struct s3e_client *c, int timeout_ms,
+                   void (*done)(void *ud, struct s3e_areq *a, int rc), void *ud)
+{
+    if (loop_init(c))
+        return -1;
+    struct loop *l = c->loop;
+    long next_retry = relaunch_due(c, done, ud);
+    long now = s3e_now_ms(), wait = timeout_ms;
+    if (l->timer_at >= 0)
+        wait = l->timer_at <= now ? 0 : (l->timer_at - now < wait ? l->timer_at - now : wait);
+    if (next_retry >= 0)
+        wait = next_retry <= now ? 0 : (next_retry - now < wait ? next_retry - now : wait);
+    struct epoll_event ev[64];
+    int n = epoll_wait(l->epfd, ev, 64, (int)wait);
+    int running = 0;
+    for (int i = 0; i < n; i++) {
+        int flags = 0;
+        if (ev[i].events & (EPOLLIN | EPOLLHUP))
+            flags |= CURL_CSELECT_IN;
+        if (ev[i].events & EPOLLOUT)
+            flags |= CURL_CSELECT_OUT;
+        if (ev[i].events & EPOLLERR)
+            flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(c->multi, ev[i].data.fd, flags, &running);
+    }
+    if (l->timer_at >= 0 && s3e_now_ms() >= l->timer_at) {
+        l->timer_at = -1;
+        curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    reap(c, done, ud);
+    return l->active + (int)l->nretry;
+}
+
+void s3e_loop_free(struct loop *l)
+{
+    if (!l)
+        return;
+    close(l->epfd);
+    free(l->retry);
+    free(l);
+}

@@ -1,0 +1,65 @@
+/* s3_conn.h - what s3_client.c and s3_async.c share: the client's insides,
+ * one connection's request/response plumbing and the retry policy. Internal. */
+#ifndef S3E_S3_CONN_H
+#define S3E_S3_CONN_H
+
+#include <curl/curl.h>
+#include "s3_client.h"
+
+#define DEFAULT_MAX_BODY (1u << 20)
+#define MAX_RESP_HEADERS (64u << 10)
+#define BACKOFF_BASE_MS 100
+#define SLOWDOWN_BASE_MS 1000
+#define BACKOFF_CAP_MS 20000
+
+/* One libcurl handle and the buffers it needs for a request. */
+struct conn {
+    CURL *easy;
+    struct curl_slist *slist;
+    struct s3e_buf url, host, path, query, auth, line;
+    struct s3e_resp *resp;
+    size_t max_body;
+    int overflow;
+    char curl_err[CURL_ERROR_SIZE];
+    long req;          /* index of the request it carries in send_many, -1 = free */
+    int configured;    /* the options that never change are set */
+};
+
+/* The event loop of a client used with s3e_client_start/run. */
+struct loop {
+    int epfd;
+    long timer_at;             /* curl's next timeout (monotonic ms), -1 = none */
+    struct s3e_areq **retry;   /* requests waiting for their backoff */
+    size_t nretry, cap;
+    int active;                /* requests on the multi handle */
+};
+
+struct s3e_client {
+    const struct s3e_config *cfg;
+    struct s3e_sigv4_cache sig;
+    struct conn main;
+    struct conn *pool;
+    size_t npool;
+    CURLM *multi;
+    unsigned seed;
+    struct loop *loop;
+};
+
+void s3e_conn_init(struct conn *k);
+void s3e_conn_free(struct conn *k);
+/* Sign r and set it up on k's handle; resp is reset and receives the answer. */
+int  s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
+                      struct s3e_resp *resp);
+/* A finished transfer as S3E_OK or a classified failure in *err. */
+int  s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc,
+                     struct s3e_s3_error *err);
+/* Milliseconds to wait before retry number `attempt`. */
+long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt);
+void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt,
+                         int final);
+/* Monotonic milliseconds. */
+long s3e_now_ms(void);
+/* s3_async.c: the event loop's resources (NULL is fine). */
+void s3e_loop_free(struct loop *l);
+
+#endif
