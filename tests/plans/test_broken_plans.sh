@@ -107,6 +107,16 @@ LUA
 check "--unsafe-lua gives os.execute back" s3e --unsafe-lua --dry-run "$dir/unsafe.lua" >/dev/null
 [ -e "$dir/allowed" ] || fail "--unsafe-lua: os.execute did not run"
 
+# modules are found through LUA_PATH too (the plan's folder and the recipes come first)
+mkdir -p "$dir/lp"
+echo 'return { answer = 42 }' >"$dir/lp/fromenv.lua"
+cat >"$dir/envplan.lua" <<LUA
+assert(require("fromenv").answer == 42)
+return { sources = { "s3://$src/in/" }, target = "s3://$dst/e/" }
+LUA
+LUA_PATH="$dir/lp/?.lua;;" check "a module on LUA_PATH is found" s3e --dry-run "$dir/envplan.lua"
+expect_exit 2 s3e --dry-run "$dir/envplan.lua" # and not without it
+
 err=$(s3e "$dir/does-not-exist.lua" 2>&1)
 expect_eq $? 2 "missing plan file: exit 2"
 expect_contains "$err" "does-not-exist.lua" "missing plan file: named"
