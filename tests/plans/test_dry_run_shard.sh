@@ -42,6 +42,18 @@ for i in 0 1 2; do
 done
 expect_eq "$(s3check count "s3://$dst/")" 90 "the three shards together copy everything once"
 
+# past --hold objects the packer streams payloads to whichever worker is free
+out=$(s3e --dry-run --force --hold 10 "$plan")
+expect_contains "$out" "streamed" "--hold 10: the dry run says payloads are streamed"
+expect_contains "$out" "any free worker:" "and shows them for any free worker"
+cat >"$plan.stream.lua" <<LUA
+return { sources = { "s3://$src/d/" }, target = "s3://$dst/streamed/", workers = 3,
+         payload = { max_bytes = "100KiB", max_objects = 4 } }
+LUA
+on_exit rm -f "$plan.stream.lua"
+check "a streamed run" s3e --hold 10 "$plan.stream.lua" -q
+expect_copied "$src" d/ . "$dst" streamed/ "the streamed run copied everything"
+
 # after a run, the dry run shows everything as already there
 out=$(s3e --dry-run "$plan")
 expect_contains "$out" "skipped: 90 objects already at the target" "dry run counts skipped objects"
