@@ -28,7 +28,7 @@ struct multipart {
     int tagging_failed;   /* complete, but the tags could not be set */
 };
 
-static int plain_etag(const char *e)
+int s3e_etag_is_plain(const char *e)
 {
     return e && *e && !strchr(e, '-');
 }
@@ -136,7 +136,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
 static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t size,
                   struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
-    if (!out->multipart && plain_etag(s->src_etag) && plain_etag(out->etag)) {
+    if (!out->multipart && s3e_etag_is_plain(s->src_etag) && s3e_etag_is_plain(out->etag)) {
         if (strcmp(s->src_etag, out->etag) != 0) {
             snprintf(err->detail, sizeof err->detail, "ETag %s differs from the source's %s",
                      out->etag, s->src_etag);

@@ -14,6 +14,7 @@
 #include "run.h"
 #include "s3_client.h"
 #include "sched.h"
+#include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
@@ -61,11 +62,6 @@ struct s3e_flight {
     int started;
 };
 
-static int plain_etag(const char *e)
-{
-    return e && *e && !strchr(e, '-');
-}
-
 static const struct s3e_job *job_of(const struct lw *w)
 {
     return &w->p->jobs[w->next];
@@ -73,16 +69,22 @@ static const struct s3e_job *job_of(const struct lw *w)
 
 /* ---- jobs on threads of their own ----------------------------------------------- */
 
+/* The blocking path, on a client of its own (clients belong to one thread). */
+static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job)
+{
+    struct s3e_client *c = NULL;
+    if (s3e_client_new(&c, &run->cfg) == S3E_OK)
+        s3e_worker_do_job(run, c, job);
+    else
+        s3e_worker_record(run, job, S3E_OUT_FAILED, job->size, NULL,
+                          "out of memory creating an S3 client", s3e_now());
+    s3e_client_free(c);
+}
+
 static void *job_thread_main(void *arg)
 {
     struct job_thread *t = arg;
-    struct s3e_client *c = NULL;
-    if (s3e_client_new(&c, &t->run->cfg) == S3E_OK)
-        s3e_worker_do_job(t->run, c, t->job);
-    else
-        s3e_worker_record(t->run, t->job, S3E_OUT_FAILED, t->job->size, NULL,
-                          "out of memory creating an S3 client", s3e_now());
-    s3e_client_free(c);
+    do_job_on_own_client(t->run, t->job);
     atomic_store(&t->finished, 1);
     return NULL;
 }
@@ -102,10 +104,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w)
         free(t);
     }
     /* No thread: do it here, blocking the loop for this one object. */
-    struct s3e_client *c = NULL;
-    if (s3e_client_new(&c, &f->run->cfg) == S3E_OK)
-        s3e_worker_do_job(f->run, c, job_of(w));
-    s3e_client_free(c);
+    do_job_on_own_client(f->run, job_of(w));
     w->next++;
     w->state = LW_NEXT;
 }
@@ -128,7 +127,8 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     const struct s3e_run *run = f->run;
     const struct s3e_job *j = job_of(w);
     w->t0 = s3e_now();
-    int simple = j->size <= run->set.multipart_cutoff && (!run->set.verify || plain_etag(j->etag));
+    int simple = j->size <= run->set.multipart_cutoff &&
+                 (!run->set.verify || s3e_etag_is_plain(j->etag));
     if (!simple) {
         run_on_thread(f, w);
         return;
@@ -154,7 +154,7 @@ static void copied(struct s3e_flight *f, struct lw *w)
         fail_job(f, w, S3E_EPARSE, "");
         return;
     }
-    if (f->run->set.verify && plain_etag(w->etag) && strcmp(w->etag, j->etag) != 0) {
+    if (f->run->set.verify && s3e_etag_is_plain(w->etag) && strcmp(w->etag, j->etag) != 0) {
         /* Not the source's bytes: the blocking path deletes it and tries again. */
         s3e_info("s3://%s/%s: copy has ETag %s, source %s; copying again", j->dst_bucket,
                  j->dst_key, w->etag, j->etag);

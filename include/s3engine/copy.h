@@ -16,6 +16,10 @@
 
 #define S3E_SIZE_UNKNOWN UINT64_MAX
 
+/* 1 when an ETag is a plain MD5 of the bytes (not "...-N" of a multipart
+ * upload, not empty), so two of them can be compared to verify a copy. */
+int s3e_etag_is_plain(const char *etag);
+
 struct s3e_copy_spec {
     const char *src_bucket;
     const char *src_key;
