@@ -293,16 +293,6 @@ const char *s3e_script_error(const struct s3e_script *s)
 
 /* ---- per object ------------------------------------------------------------------ */
 
-static const char *basename_of(const char *key, size_t len, size_t *out_len)
-{
-    const char *b = key;
-    for (size_t i = 0; i < len; i++)
-        if (key[i] == '/')
-            b = key + i + 1;
-    *out_len = len - (size_t)(b - key);
-    return b;
-}
-
 /* Push the object table hooks see (README "The object"). */
 static void push_object(struct s3e_script *s, const struct s3e_object *o, size_t rel_off)
 {
@@ -325,22 +315,11 @@ static void push_object(struct s3e_script *s, const struct s3e_object *o, size_t
     lua_pushinteger(L, (lua_Integer)o->source + 1);
     lua_setfield(L, -2, "source");
     size_t blen;
-    const char *base = basename_of(o->key, o->key_len, &blen);
+    const char *base = s3e_key_basename(o->key, o->key_len, &blen);
     lua_pushlstring(L, base, blen);
     lua_setfield(L, -2, "name");
-    const char *dot = NULL;
-    for (size_t i = blen; i > 0 && !dot; i--)
-        if (base[i - 1] == '.')
-            dot = base + i - 1;
-    char ext[32];
-    size_t elen = 0;
-    if (dot && dot != base) {
-        for (const char *c = dot + 1; c < base + blen && elen < sizeof ext; c++)
-            ext[elen++] = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
-        if (dot + 1 + elen != base + blen)
-            elen = 0; /* an "extension" longer than 32 bytes is no extension */
-    }
-    lua_pushlstring(L, ext, elen);
+    char ext[S3E_EXT_MAX];
+    lua_pushlstring(L, ext, s3e_key_extension(o->key, o->key_len, ext));
     lua_setfield(L, -2, "ext");
 }
 

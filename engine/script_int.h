@@ -36,6 +36,14 @@ int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *plan);
  * order, each after the previous one), 0 when not found. */
 int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n);
 
+/* The part of a key after its last '/', and its length. */
+const char *s3e_key_basename(const char *key, size_t len, size_t *out_len);
+/* The extension of a key's name, lower case, without the dot, into out
+ * (S3E_EXT_MAX bytes, not NUL-terminated); returns its length, 0 when the
+ * name has none ("README", ".hidden") or it is longer than S3E_EXT_MAX. */
+#define S3E_EXT_MAX 32
+size_t s3e_key_extension(const char *key, size_t len, char out[S3E_EXT_MAX]);
+
 /* script_lib.c: the `s3engine` module, registered in package.preload. */
 void s3e_script_open_lib(lua_State *L, struct s3e_script *s, const char *const *args,
                          size_t nargs);

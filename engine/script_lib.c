@@ -133,32 +133,49 @@ static int l_glob(lua_State *L)
     return 1;
 }
 
+const char *s3e_key_basename(const char *key, size_t len, size_t *out_len)
+{
+    const char *b = key;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] == '/')
+            b = key + i + 1;
+    *out_len = len - (size_t)(b - key);
+    return b;
+}
+
+size_t s3e_key_extension(const char *key, size_t len, char out[S3E_EXT_MAX])
+{
+    size_t blen;
+    const char *base = s3e_key_basename(key, len, &blen);
+    const char *dot = NULL;
+    for (size_t i = blen; i > 0 && !dot; i--)
+        if (base[i - 1] == '.')
+            dot = base + i - 1;
+    if (!dot || dot == base)
+        return 0;
+    size_t n = (size_t)(base + blen - dot - 1);
+    if (n > S3E_EXT_MAX)
+        return 0; /* an "extension" longer than that is no extension */
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
+    return n;
+}
+
 static int l_extension(lua_State *L)
 {
     size_t n;
     const char *k = luaL_checklstring(L, 1, &n);
-    const char *base = k;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] == '/')
-            base = k + i + 1;
-    const char *dot = strrchr(base, '.');
-    if (!dot || dot == base) {
-        lua_pushliteral(L, "");
-        return 1;
-    }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (const char *c = dot + 1; *c; c++)
-        luaL_addchar(&b, (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c));
-    luaL_pushresult(&b);
+    char ext[S3E_EXT_MAX];
+    lua_pushlstring(L, ext, s3e_key_extension(k, n, ext));
     return 1;
 }
 
 static int l_basename(lua_State *L)
 {
-    const char *k = luaL_checkstring(L, 1);
-    const char *slash = strrchr(k, '/');
-    lua_pushstring(L, slash ? slash + 1 : k);
+    size_t n, blen;
+    const char *k = luaL_checklstring(L, 1, &n);
+    const char *base = s3e_key_basename(k, n, &blen);
+    lua_pushlstring(L, base, blen);
     return 1;
 }
 
