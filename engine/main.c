@@ -8,6 +8,7 @@
 #include "s3engine/report.h"
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
+#include "s3engine/uri.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -15,19 +16,15 @@
 #include <string.h>
 #include <time.h>
 
-/* "s3://bucket/key" -> bucket and key (key may be ""). 0 or -1. */
+/* "s3://bucket/key" -> bucket (copied) and key (may be ""). 0 or -1. */
 static int split_s3_url(const char *url, char *bucket, size_t blen, const char **key)
 {
-    if (strncmp(url, "s3://", 5) != 0)
-        return -1;
-    const char *b = url + 5;
-    const char *slash = strchr(b, '/');
-    size_t n = slash ? (size_t)(slash - b) : strlen(b);
-    if (n == 0 || n >= blen)
+    size_t n;
+    const char *b = s3e_uri_split_s3(url, &n, key);
+    if (!b || n >= blen)
         return -1;
     memcpy(bucket, b, n);
     bucket[n] = '\0';
-    *key = slash ? slash + 1 : "";
     return 0;
 }
 

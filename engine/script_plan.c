@@ -3,6 +3,7 @@
 #include "script_int.h"
 #include "s3engine/error.h"
 #include "s3engine/units.h"
+#include "s3engine/uri.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
@@ -184,11 +185,12 @@ static int read_function(struct reader *r, int *ref)
 /* "s3://bucket/prefix" -> bucket, prefix. */
 static int split_url(struct reader *r, const char *url, char **bucket, char **prefix)
 {
-    if (strncmp(url, "s3://", 5) != 0 || !url[5] || url[5] == '/')
+    size_t n;
+    const char *rest, *b = s3e_uri_split_s3(url, &n, &rest);
+    if (!b)
         return complain(r, "expected s3://BUCKET[/PREFIX] or a table, got '%s'", url);
-    const char *b = url + 5, *slash = strchr(b, '/');
-    *bucket = slash ? strndup(b, (size_t)(slash - b)) : strdup(b);
-    *prefix = strdup(slash ? slash + 1 : "");
+    *bucket = strndup(b, n);
+    *prefix = strdup(rest);
     return (*bucket && *prefix) ? S3E_OK : S3E_ENOMEM;
 }
 

@@ -132,3 +132,13 @@ int s3e_uri_copy_source(struct s3e_buf *out, const char *bucket, const char *key
         rc = s3e_uri_encode(out, key, strlen(key), 1);
     return rc;
 }
+
+const char *s3e_uri_split_s3(const char *url, size_t *bucket_len, const char **rest)
+{
+    if (strncmp(url, "s3://", 5) != 0)
+        return NULL;
+    const char *b = url + 5, *slash = strchr(b, '/');
+    *bucket_len = slash ? (size_t)(slash - b) : strlen(b);
+    *rest = slash ? slash + 1 : "";
+    return *bucket_len ? b : NULL;
+}

@@ -30,4 +30,9 @@ int s3e_uri_canonical_query(struct s3e_buf *out, const struct s3e_query_param *p
 /* Value of x-amz-copy-source: "<bucket>/<key encoded, '/' kept>". Appends. */
 int s3e_uri_copy_source(struct s3e_buf *out, const char *bucket, const char *key);
 
+/* "s3://bucket[/key]": returns the bucket (not NUL-terminated: *bucket_len
+ * bytes) and sets *rest to what follows its '/' ("" when nothing does).
+ * NULL when url is not of that form or the bucket is empty. */
+const char *s3e_uri_split_s3(const char *url, size_t *bucket_len, const char **rest);
+
 #endif

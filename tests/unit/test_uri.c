@@ -239,6 +239,24 @@ static void test_buffer_limit(void **state)
     s3e_buf_free(&b);
 }
 
+static void test_split_s3_url(void **state)
+{
+    (void)state;
+    size_t n;
+    const char *rest;
+    const char *b = s3e_uri_split_s3("s3://media/a/b c.mp4", &n, &rest);
+    assert_non_null(b);
+    assert_int_equal(n, 5);
+    assert_memory_equal(b, "media", 5);
+    assert_string_equal(rest, "a/b c.mp4");
+    b = s3e_uri_split_s3("s3://media", &n, &rest);
+    assert_int_equal(n, 5);
+    assert_string_equal(rest, "");
+    assert_null(s3e_uri_split_s3("s3:///key", &n, &rest));
+    assert_null(s3e_uri_split_s3("https://media/key", &n, &rest));
+    assert_null(s3e_uri_split_s3("s3://", &n, &rest));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_decode_malformed),
         cmocka_unit_test(test_canonical_query_sorting),
         cmocka_unit_test(test_buffer_limit),
+        cmocka_unit_test(test_split_s3_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
