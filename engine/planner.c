@@ -24,19 +24,6 @@ static int in_shard(const struct s3e_run *run, const char *bucket, const char *k
     return (unsigned)(h % n) == run->cli->shard_index;
 }
 
-static void report_skip(struct s3e_run *run, const struct s3e_object *o, const char *dst_bucket,
-                        const struct s3e_route *r)
-{
-    s3e_stats_record(&run->stats, S3E_OUT_SKIPPED, o->size);
-    if (!run->report)
-        return;
-    struct s3e_report_row row = {
-        .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
-        .dst_key = r->key, .bytes = o->size, .outcome = S3E_OUT_SKIPPED, .etag = o->etag,
-    };
-    s3e_report_write(run->report, &row);
-}
-
 static int on_route(void *ud, const struct s3e_route *r)
 {
     struct s3e_run *run = ud;
@@ -49,17 +36,17 @@ static int on_route(void *ud, const struct s3e_route *r)
                  run->plan.path, o->bucket, o->key);
         return S3E_EPLAN;
     }
-    if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
-                                             o->etag, o->last_modified)) {
-        report_skip(run, o, t->bucket, r);
-        return S3E_OK;
-    }
     struct s3e_job job = {
         .source = o->source, .target = r->target, .size = o->size,
         .last_modified = o->last_modified, .src_bucket = o->bucket, .src_key = o->key,
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
         .storage_class = r->storage_class ? r->storage_class : t->storage_class,
     };
+    if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
+                                             o->etag, o->last_modified)) {
+        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
+        return S3E_OK;
+    }
     atomic_fetch_add(&run->stats.planned_objects, 1);
     atomic_fetch_add(&run->stats.planned_bytes, o->size);
     int rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);
