@@ -335,13 +335,19 @@ static struct s3e_job job_of(const struct held *h, const char *const *n)
     return j;
 }
 
-static void drop_held(struct s3e_packer *p)
+/* The held jobs' array; their strings stay in held_store. */
+static void free_held_blocks(struct s3e_packer *p)
 {
     for (size_t i = 0; i < p->nblocks; i++)
         free(p->blocks[i]);
     free(p->blocks);
     p->blocks = NULL;
     p->nblocks = p->nheld = 0;
+}
+
+static void drop_held(struct s3e_packer *p)
+{
+    free_held_blocks(p);
     store_release(p->held_store);
     p->held_store = NULL;
 }
@@ -471,11 +477,7 @@ static int finish_balanced(struct s3e_packer *p)
     free(owner);
     free(names);
     /* The payloads keep the string store alive; only the held array goes. */
-    for (size_t i = 0; i < p->nblocks; i++)
-        free(p->blocks[i]);
-    free(p->blocks);
-    p->blocks = NULL;
-    p->nblocks = p->nheld = 0;
+    free_held_blocks(p);
     return rc;
 }
 
