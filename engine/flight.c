@@ -59,7 +59,6 @@ struct s3e_flight {
     struct lw *w;
     int n;
     pthread_t tid;
-    int started;
 };
 
 static const struct s3e_job *job_of(const struct lw *w)
@@ -300,7 +299,6 @@ int s3e_flight_start(struct s3e_run *run)
             free(f);
         return rc;
     }
-    f->started = 1;
     run->flight = f;
     return S3E_OK;
 }

@@ -10,8 +10,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-enum { AREQ_IDLE, AREQ_FLIGHT, AREQ_WAIT };
-
 /* curl tells which sockets to watch; socketp marks those already in epoll. */
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
@@ -105,7 +103,6 @@ static int launch(struct s3e_client *c, struct s3e_areq *a)
     if (curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
         return S3E_ENOMEM;
     a->attempts++;
-    a->state = AREQ_FLIGHT;
     c->loop->active++;
     return S3E_OK;
 }
@@ -132,7 +129,6 @@ static int schedule_retry(struct loop *l, struct s3e_areq *a, long at)
         l->cap = cap;
     }
     a->not_before = at;
-    a->state = AREQ_WAIT;
     l->retry[l->nretry++] = a;
     return S3E_OK;
 }
@@ -150,7 +146,6 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         CURLcode cc = m->data.result;
         curl_multi_remove_handle(c->multi, m->easy_handle);
         c->loop->active--;
-        a->state = AREQ_IDLE;
         int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
         a->err.attempts = a->attempts;
         if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts) {

@@ -61,7 +61,6 @@ struct s3e_areq {
     const struct s3e_req *req;  /* kept alive by the caller until done */
     int attempts;
     long not_before;            /* retry time (monotonic ms), internal */
-    int state;                  /* internal */
     void *ud;                   /* the caller's */
 };
 
