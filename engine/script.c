@@ -362,6 +362,8 @@ static int line_in_function(struct s3e_script *s, int ref, const char *needle)
 {
     lua_State *L = s->L;
     lua_Debug ar;
+    if (ref == LUA_NOREF)
+        return 0;
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     if (!lua_getinfo(L, ">S", &ar))
         return 0;
@@ -455,6 +457,10 @@ static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r
     return S3E_OK;
 }
 
+static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel_off, uint32_t ti,
+                    const char *key, size_t key_len, const char *sc, int obj_idx, s3e_route_cb cb,
+                    void *ud);
+
 /* One route value at the top of the stack (a name or a route table); the
  * object table is at obj_idx. */
 static int emit_route(struct s3e_script *s, const struct s3e_object *o, size_t rel_off,
@@ -500,9 +506,20 @@ static int emit_route(struct s3e_script *s, const struct s3e_object *o, size_t r
         return route_error(s, o, quoted, "unknown target '%s'%s", name,
                            " (the plan's targets table has no such name)");
     }
+    return route_to(s, o, rel_off, ti, key, key_len, sc, obj_idx, cb, ud);
+}
+
+/* One destination: the key under the target's prefix (the object's key
+ * below its source prefix unless key is given), the payload policy, cb. */
+static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel_off, uint32_t ti,
+                    const char *key, size_t key_len, const char *sc, int obj_idx, s3e_route_cb cb,
+                    void *ud)
+{
     if (!key) {
         key = o->key + rel_off;
         key_len = o->key_len - rel_off;
+        if (key_len == 0)
+            return S3E_OK; /* the source prefix itself (a "folder" marker): nothing to name */
     }
     if (key_len == 0)
         return route_error(s, o, "key", "the destination key is empty%s%s", "", "");
@@ -517,7 +534,7 @@ static int emit_route(struct s3e_script *s, const struct s3e_object *o, size_t r
         .target = ti, .key = s3e_buf_cstr(&s->key), .key_len = s->key.len, .storage_class = sc,
     };
     if (s->ref_payload != LUA_NOREF) {
-        int rc = payload_policy(s, obj_idx, &r, name);
+        int rc = payload_policy(s, obj_idx, &r, s->plan->targets[ti].name);
         if (rc)
             return rc;
     }
@@ -531,6 +548,11 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
     int top = lua_gettop(L);
     size_t rel_off = rel_offset(s, obj);
     *out_selected = 0;
+    if (s->ref_select == LUA_NOREF && s->ref_route == LUA_NOREF && s->ref_payload == LUA_NOREF) {
+        /* No hook to run: one target, the same key below it, no Lua at all. */
+        *out_selected = 1;
+        return route_to(s, obj, rel_off, 0, NULL, 0, NULL, 0, cb, ud);
+    }
     push_object(s, obj, rel_off);
     int rc = S3E_OK;
     if (s->ref_select != LUA_NOREF) {
@@ -546,8 +568,7 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
     *out_selected = 1;
     if (s->ref_route == LUA_NOREF) {
         /* No route: the plan has exactly one target (checked at load). */
-        lua_pushstring(L, s->plan->targets[0].name);
-        rc = emit_route(s, obj, rel_off, top + 1, cb, ud);
+        rc = route_to(s, obj, rel_off, 0, NULL, 0, NULL, top + 1, cb, ud);
         goto out;
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_route);

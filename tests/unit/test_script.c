@@ -224,6 +224,23 @@ static void test_single_target_needs_no_route_and_payload_policy(void **state)
     s3e_plan_free(&p);
 }
 
+static void test_plan_without_hooks_routes_without_lua(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("return { sources = {'s3://src/in/'}, target = 's3://dst/out' }", &s, &p),
+                     S3E_OK);
+    int sel;
+    struct routes r = route_one(s, "in/a/b.txt", 3, &sel);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.line[0], "0 out/a/b.txt - - 0");
+    r = route_one(s, "in/", 0, &sel); /* the prefix's own "folder" object */
+    assert_int_equal(r.n, 0);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
 static void test_sandbox(void **state)
 {
     (void)state;
@@ -267,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_route_forms),
         cmocka_unit_test(test_route_errors_name_the_line),
         cmocka_unit_test(test_single_target_needs_no_route_and_payload_policy),
+        cmocka_unit_test(test_plan_without_hooks_routes_without_lua),
         cmocka_unit_test(test_sandbox),
         cmocka_unit_test(test_lua_module),
         cmocka_unit_test(test_recipe_route),
