@@ -373,3 +373,49 @@ int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3
         rc = s3e_buf_puts(out, "</CompleteMultipartUpload>");
     return rc;
 }
+
+/* Append s with the five XML special characters escaped. */
+static int xml_text(struct s3e_buf *b, const char *s, size_t n)
+{
+    int rc = S3E_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        switch (s[i]) {
+        case '&': rc = s3e_buf_puts(b, "&amp;"); break;
+        case '<': rc = s3e_buf_puts(b, "&lt;"); break;
+        case '>': rc = s3e_buf_puts(b, "&gt;"); break;
+        case '"': rc = s3e_buf_puts(b, "&quot;"); break;
+        case '\'': rc = s3e_buf_puts(b, "&apos;"); break;
+        default: rc = s3e_buf_putc(b, s[i]);
+        }
+    }
+    return rc;
+}
+
+int s3e_xml_tagging_body(const char *tagging, struct s3e_buf *body)
+{
+    struct s3e_buf part;
+    s3e_buf_init(&part, 0);
+    int rc = s3e_buf_puts(body, "<Tagging><TagSet>");
+    for (const char *p = tagging; !rc && *p;) {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        size_t kn = eq ? (size_t)(eq - p) : n;
+        rc = s3e_buf_puts(body, "<Tag><Key>");
+        s3e_buf_reset(&part);
+        if (!rc && !(rc = s3e_uri_decode(&part, p, kn, 0)))
+            rc = xml_text(body, part.data ? part.data : "", part.len);
+        if (!rc)
+            rc = s3e_buf_puts(body, "</Key><Value>");
+        s3e_buf_reset(&part);
+        if (!rc && eq && !(rc = s3e_uri_decode(&part, eq + 1, n - kn - 1, 0)))
+            rc = xml_text(body, part.data ? part.data : "", part.len);
+        if (!rc)
+            rc = s3e_buf_puts(body, "</Value></Tag>");
+        p += n + (amp != NULL);
+    }
+    if (!rc)
+        rc = s3e_buf_puts(body, "</TagSet></Tagging>");
+    s3e_buf_free(&part);
+    return rc;
+}

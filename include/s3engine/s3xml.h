@@ -39,6 +39,9 @@ int s3e_xml_parse_complete(const char *body, size_t len, char out_etag[80]);
 
 /* <Tagging>: URL-encoded "k=v&k2=v2" appended to out. */
 int s3e_xml_parse_tagging(const char *body, size_t len, struct s3e_buf *out);
+/* The PutObjectTagging body for a URL-encoded tag set ("k=v&k2=v2"): the
+ * inverse of s3e_xml_parse_tagging. Appends to out. */
+int s3e_xml_tagging_body(const char *tagging, struct s3e_buf *out);
 
 /* <ListMultipartUploadsResult>: fn per <Upload>; next markers for paging. */
 int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *ud,

@@ -479,6 +479,22 @@ static void test_classify_200_error_after_keepalive_whitespace(void **state)
 
 /* ---- tagging ---------------------------------------------------------------- */
 
+static void test_tagging_body_round_trip(void **state)
+{
+    (void)state;
+    const char *tags = "project=blue&k%202=a%26b%3Dc%2F%C3%A9%3C%3E%22%27&empty=";
+    struct s3e_buf body, back;
+    s3e_buf_init(&body, 0);
+    s3e_buf_init(&back, 0);
+    assert_int_equal(s3e_xml_tagging_body(tags, &body), S3E_OK);
+    assert_non_null(strstr(body.data, "<Tag><Key>k 2</Key><Value>a&amp;b=c/\xC3\xA9&lt;&gt;&quot;&apos;"
+                                      "</Value></Tag>"));
+    assert_int_equal(s3e_xml_parse_tagging(body.data, body.len, &back), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&back), tags);
+    s3e_buf_free(&body);
+    s3e_buf_free(&back);
+}
+
 static void test_tagging(void **state)
 {
     (void)state;
@@ -568,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_classify_200_with_error_body),
         cmocka_unit_test(test_classify_200_error_after_keepalive_whitespace),
         cmocka_unit_test(test_tagging),
+        cmocka_unit_test(test_tagging_body_round_trip),
         cmocka_unit_test(test_garbage_is_eparse),
         cmocka_unit_test(test_parse_time),
     };
