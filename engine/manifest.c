@@ -134,8 +134,13 @@ static int bad_row(struct s3e_manifest *m, const char *what, const char *got)
 static int make_row(struct s3e_manifest *m, struct s3e_manifest_row *row)
 {
     const char *bucket = field(m, COL_BUCKET), *key = field(m, COL_KEY);
-    if (!bucket || !key)
-        return bad_row(m, "expected bucket,key[,size[,etag[,last_modified]]]", m->line);
+    if (!bucket || !key) {
+        /* the line was split in place: show its fields joined again */
+        char line[64] = "";
+        for (size_t i = 0, n = 0; i < m->nfields && n < sizeof line; i++)
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", i ? "," : "", m->field[i]);
+        return bad_row(m, "expected bucket,key[,size[,etag[,last_modified]]]", line);
+    }
     const char *size = field(m, COL_SIZE), *etag = field(m, COL_ETAG), *mt = field(m, COL_MTIME);
     row->bucket = bucket;
     row->key = key;
