@@ -16,7 +16,8 @@
 # 127.0.0.1 (scripts/rgw-start.sh in a mktemp -d directory, stopped and wiped on
 # exit), each build/<out>/tests/itest_* and each tests/plans/test_*.sh with
 # AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION,
-# AWS_REGION, S3E_ADDRESSING=path and S3ENGINE (absolute path of the binary) set.
+# AWS_REGION, S3E_ADDRESSING=path and S3ENGINE (absolute path of the binary) set;
+# S3ENGINE_HOSTILE is the ASan + UBSan binary (built too) for tests/plans/test_hostile_plans.sh.
 # Each test's output goes to build/test-logs/<kind>/<name>.log. Prints
 # "PASS name" / "FAIL name (log: path)" per test, then "N passed, M failed".
 # Exits non-zero if the build or any test failed.
@@ -112,10 +113,18 @@ fi
 BIN=$ROOT/$OUT/s3engine
 [ -x "$BIN" ] || { record_fail build "$LOGS/build.log" "no $OUT/s3engine after make"; summary; exit 1; }
 
-if [ -n "$SANITIZER" ]; then
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Hostile plans always run against the ASan + UBSan binary: a memory error that the
+# release build survives by luck must still fail the suite.
+if [ -z "$SANITIZER" ] && [ -z "$UNIT_ONLY" ]; then
+  step "building the sanitizer binary for hostile plans: make SANITIZER=address build/asan/s3engine"
+  if ! make -j2 SANITIZER=address build/asan/s3engine >"$LOGS/build-asan.log" 2>&1; then
+    record_fail build-asan "$LOGS/build-asan.log" "make SANITIZER=address failed"
+  fi
 fi
+export S3ENGINE_HOSTILE=$ROOT/build/asan/s3engine
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
 
 # ---- unit tests --------------------------------------------------------------
 step "unit tests"
