@@ -27,8 +27,14 @@ expect_contains "$out" "s3://$dst/media/:" "totals per target"
 expect_contains "$out" "dry run: nothing was copied" "says it copied nothing"
 expect_eq "$(s3check count "s3://$dst/")" 0 "and nothing was copied"
 expect_eq "$(awk '/^to copy:/ { print $3 }' <<<"$out")" 90 "all 90 planned"
-big=$(awk '/payload [0-9]+: / { n = $3; if (n > 4) print }' <<<"$out")
-expect_eq "$big" "" "no payload above 4 objects"
+# the lines are read, not skipped: the workers' counts add up to the 90 objects,
+# each worker's payloads hold at most 4 on average, and no payload shown has more
+workers=$(awk '$1 == "worker" && $2 ~ /^[0-9]+:$/ { print $3, $5 }' <<<"$out")
+expect_eq "$(awk '{ s += $2 } END { print s + 0 }' <<<"$workers")" 90 "worker lines add up to 90 objects"
+expect_eq "$(awk '$2 > 4 * $1' <<<"$workers")" "" "no worker has fewer than objects/4 payloads"
+sizes=$(awk '$1 == "payload" && $2 ~ /^[0-9]+:$/ && $4 == "objects," { print $3 }' <<<"$out")
+expect_ne "$sizes" "" "payload lines are shown"
+expect_eq "$(awk '$1 > 4' <<<"$sizes")" "" "no payload above 4 objects"
 
 total=0
 for i in 0 1 2; do

@@ -24,7 +24,7 @@ out=$(s3e uploads "s3://$b/" --abort --older-than 1h 2>&1)
 expect_contains "$out" "0 aborted" "--older-than 1h leaves fresh uploads alone"
 expect_eq "$(s3check uploads "$b")" 2 "both uploads still there"
 out=$(s3e uploads "s3://$b/a/" --abort 2>&1)
-expect_contains "$out" "aborted" "--abort aborts"
+expect_contains "$out" "1 aborted, 0 failed" "--abort says it aborted the one upload"
 expect_eq "$(s3check uploads "$b")" 1 "only the one under the prefix is gone"
 expect_exit 2 s3e uploads not-a-url
 finish
