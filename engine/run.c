@@ -23,11 +23,23 @@
 
 volatile sig_atomic_t s3e_interrupted;
 
+/* SA_RESETHAND: the first SIGINT/SIGTERM asks for a clean stop, a second one
+ * ends the process at once. */
 static void on_signal(int sig)
 {
+    (void)sig;
     s3e_interrupted = 1;
-    /* A second Ctrl-C ends the process at once. */
-    signal(sig, SIG_DFL);
+}
+
+static void install_signals(void)
+{
+    struct sigaction stop = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
+    struct sigaction ignore = { .sa_handler = SIG_IGN };
+    sigemptyset(&stop.sa_mask);
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &stop, NULL);
+    sigaction(SIGTERM, &stop, NULL);
+    sigaction(SIGPIPE, &ignore, NULL);
 }
 
 static void merge_settings(struct s3e_run *run)
@@ -229,9 +241,7 @@ int s3e_run_plan(const struct s3e_cli *cli)
     }
     run->cli = cli;
     s3e_stats_init(&run->stats);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
+    install_signals();
     int status = prepare(run);
     if (status == 0)
         status = execute(run);
