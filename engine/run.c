@@ -117,8 +117,7 @@ static int emit_payload(void *ud, struct s3e_payload *p)
  * payloads from the scheduler's lists. */
 static int start_workers(struct s3e_run *run)
 {
-    struct s3e_sched_opts so = { .workers = run->set.workers, .run = NULL, .ud = run };
-    int rc = s3e_sched_start(&run->sched, &so);
+    int rc = s3e_sched_new(&run->sched, run->set.workers, 0);
     if (!rc)
         rc = s3e_flight_start(run);
     return rc;
@@ -130,7 +129,7 @@ static void run_free(struct s3e_run *run)
         s3e_sched_cancel(run->sched);
         s3e_sched_close(run->sched);
         s3e_flight_join(run);
-        s3e_sched_join(run->sched);
+        s3e_sched_free(run->sched);
     }
     s3e_packer_free(run->packer);
     s3e_dryrun_free(run->dry);
@@ -205,7 +204,7 @@ static int execute(struct s3e_run *run)
             s3e_sched_cancel(run->sched);
         s3e_sched_close(run->sched);
         s3e_flight_join(run);
-        s3e_sched_join(run->sched);
+        s3e_sched_free(run->sched);
         run->sched = NULL;
     }
     s3e_progress_stop();
