@@ -133,6 +133,65 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
     return rc;
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *meta_value(const struct s3e_head *h, const char *name)
+{
+    for (size_t i = 0; i < h->nmeta; i++)
+        if (strcmp(h->meta[i].name, name) == 0)
+            return h->meta[i].value;
+    return NULL;
+}
+
+const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head *dst)
+{
+    if (src->size != dst->size)
+        return "size";
+    if (!same_text(src->content_type, dst->content_type))
+        return "Content-Type";
+    if (!same_text(src->cache_control, dst->cache_control))
+        return "Cache-Control";
+    if (!same_text(src->content_disposition, dst->content_disposition))
+        return "Content-Disposition";
+    if (!same_text(src->content_encoding, dst->content_encoding))
+        return "Content-Encoding";
+    if (!same_text(src->content_language, dst->content_language))
+        return "Content-Language";
+    if (!same_text(src->expires, dst->expires))
+        return "Expires";
+    if (src->nmeta != dst->nmeta)
+        return "user metadata";
+    for (size_t i = 0; i < src->nmeta; i++)
+        if (!same_text(src->meta[i].value, meta_value(dst, src->meta[i].name)))
+            return "user metadata";
+    if (src->tag_count != dst->tag_count)
+        return "tag count";
+    return NULL;
+}
+
+/* A multipart copy is built by us from a HEAD of the source, so it is checked
+ * against a second, independent HEAD of the source: a cut-off or stale first
+ * answer cannot pass for the object's content headers, metadata and tags. */
+static int verify_multipart(struct s3e_client *c, const struct s3e_copy_spec *s,
+                            const struct s3e_head *dst, struct s3e_s3_error *err)
+{
+    struct s3e_head src;
+    int rc = s3e_s3_head(c, s->src_bucket, s->src_key, &src, err);
+    if (rc)
+        return rc;
+    const char *what = s3e_head_mismatch(&src, dst);
+    if (what) {
+        snprintf(err->detail, sizeof err->detail, "the copy's %s differs from the source's",
+                 what);
+        rc = S3E_EVERIFY;
+    }
+    s3e_head_free(&src);
+    return rc;
+}
+
 static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t size,
                   struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
@@ -155,9 +214,10 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
         snprintf(err->detail, sizeof err->detail, "target has %llu bytes, source %llu",
                  (unsigned long long)h.size, (unsigned long long)size);
         rc = S3E_EVERIFY;
-    } else {
-        out->verified = 1;
+    } else if (out->multipart) {
+        rc = verify_multipart(c, s, &h, err);
     }
+    out->verified = rc == S3E_OK;
     s3e_head_free(&h);
     return rc;
 }

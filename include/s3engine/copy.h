@@ -7,7 +7,9 @@
  *   parallel -> CompleteMultipartUpload, or AbortMultipartUpload on any
  *   failure, so no orphaned upload is left behind.
  * Then the result is verified: ETag equal to the source's when both are
- * plain MD5 ETags (CopyObject), else a HEAD of the target checks the size. */
+ * plain MD5 ETags (CopyObject), else a HEAD of the target checks the size;
+ * a multipart copy's HEAD is also compared with a second HEAD of the source
+ * (content headers, user metadata, tag count). */
 #ifndef S3E_COPY_H
 #define S3E_COPY_H
 
@@ -19,6 +21,11 @@
 /* 1 when an ETag is a plain MD5 of the bytes (not "...-N" of a multipart
  * upload, not empty), so two of them can be compared to verify a copy. */
 int s3e_etag_is_plain(const char *etag);
+
+/* The first thing in which a copy's HEAD differs from its source's: "size",
+ * a content header's name, "user metadata" or "tag count"; NULL when they
+ * agree. Pure: compares the two structs only. */
+const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head *dst);
 
 struct s3e_copy_spec {
     const char *src_bucket;
