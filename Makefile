@@ -4,7 +4,8 @@
 #   make test                 install missing packages, build, run unit + integration tests
 #   make SANITIZER=address    build with ASan + UBSan into build/asan/
 #   make test-sanitize        the whole suite against the sanitizer build
-#   make install PREFIX=/usr/local [DESTDIR=...]    binary + Lua recipes
+#   make install PREFIX=/usr/local [DESTDIR=...]    binary, Lua recipes, man pages, completion
+#   make deb                  a Debian package in build/
 #   make demo | make bench    see README.md
 #
 # Quiet unless V=1.
@@ -12,6 +13,9 @@
 PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 LUADIR    = $(PREFIX)/share/s3engine/lua
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 
 PKG_CONFIG ?= pkg-config
 # Lua 5.4 has a different pkg-config name on each distribution: take the first that exists.
@@ -59,7 +63,7 @@ TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall clean
+.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall deb clean
 all: check-deps s3engine
 
 check-deps:
@@ -120,14 +124,25 @@ bench:
 	$(Q)scripts/bench.sh
 
 install: all
-	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LUADIR)
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LUADIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	$(Q)install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/s3engine
 	$(Q)cd lua && find s3engine -name '*.lua' -exec install -D -m 0644 {} $(DESTDIR)$(LUADIR)/{} \;
-	@echo "installed $(DESTDIR)$(BINDIR)/s3engine and recipes in $(DESTDIR)$(LUADIR)"
+	$(Q)gzip -9n <man/s3engine.1 >$(DESTDIR)$(MANDIR)/man1/s3engine.1.gz
+	$(Q)gzip -9n <man/s3engine-plan.5 >$(DESTDIR)$(MANDIR)/man5/s3engine-plan.5.gz
+	$(Q)install -m 0644 completions/s3engine.bash $(DESTDIR)$(BASHCOMPDIR)/s3engine
+	$(Q)install -m 0644 completions/_s3engine $(DESTDIR)$(ZSHCOMPDIR)/_s3engine
+	@echo "installed $(DESTDIR)$(BINDIR)/s3engine, recipes in $(DESTDIR)$(LUADIR), man pages, completion"
 
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(BINDIR)/s3engine
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/s3engine $(DESTDIR)$(MANDIR)/man1/s3engine.1.gz \
+	    $(DESTDIR)$(MANDIR)/man5/s3engine-plan.5.gz $(DESTDIR)$(BASHCOMPDIR)/s3engine \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_s3engine
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/s3engine
+
+# A Debian package of the release build: build/s3engine_VERSION_ARCH.deb
+deb: all
+	$(Q)scripts/make-deb.sh $(BIN)
 
 clean:
 	$(Q)rm -rf build s3engine

@@ -66,7 +66,7 @@ void s3e_cli_usage(FILE *out)
 "                                            those of a run that was killed with SIGKILL\n"
 "\n"
 "A plan is a Lua file that returns a table: sources to list, select(obj), route(obj),\n"
-"named targets, a payload policy and a worker count (see README.md, \"Writing a plan\").\n"
+"named targets, a payload policy and a worker count (man s3engine-plan, or README.md, \"A plan\").\n"
 "s3engine lists the sources, runs select and route on every object, packs the copies\n"
 "into payloads of bounded size, balances them over N workers and copies server-side\n"
 "(CopyObject, or multipart UploadPartCopy above the cutoff). Objects already at the\n"

@@ -1,0 +1,46 @@
+# bash completion for s3engine: subcommands, options, fixed option values, and
+# .lua plans / .json seed inputs / .csv and .jsonl reports where a file is expected.
+_s3engine()
+{
+    local cur prev words cword
+    _init_completion 2>/dev/null || {
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD-1]}
+    }
+    local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
+        --seed-input --unsafe-lua --force --move --multipart-cutoff --part-size
+        --part-concurrency --retries --no-verify --endpoint --region --profile --path-style
+        --virtual-hosted --no-verify-ssl --report --progress --no-progress --verbose --quiet
+        --help --version"
+    case $prev in
+        --seed-input)
+            COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur")); return ;;
+        --report)
+            COMPREPLY=($(compgen -f -- "$cur") -); return ;;
+        --profile)
+            local f=${AWS_CONFIG_FILE:-$HOME/.aws/config} c=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
+            COMPREPLY=($(compgen -W "$( { sed -n 's/^\[profile \(.*\)\]$/\1/p' "$f"; sed -n 's/^\[\(.*\)\]$/\1/p' "$c"; } 2>/dev/null | sort -u)" -- "$cur")); return ;;
+        --older-than)
+            COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
+        --workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--endpoint|--region)
+            return ;;
+    esac
+    local i sub=
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in ls|cp|lua|uploads) sub=${COMP_WORDS[i]}; break ;; esac
+    done
+    if [[ $cur == -* ]]; then
+        case $sub in
+            uploads) COMPREPLY=($(compgen -W "--abort --older-than $opts" -- "$cur")) ;;
+            *) COMPREPLY=($(compgen -W "$opts -n -w -v -q -h" -- "$cur")) ;;
+        esac
+        return
+    fi
+    case $sub in
+        ls|cp|uploads) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null ;;
+        lua) COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "ls cp lua uploads" -- "$cur")
+                      $(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
+    esac
+}
+complete -o filenames -F _s3engine s3engine
