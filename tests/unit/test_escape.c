@@ -13,6 +13,11 @@
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
+#include "s3engine/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static const char *shown(const char *s)
 {
@@ -160,6 +165,57 @@ static void test_json_form(void **state)
     s3e_buf_free(&b);
 }
 
+/* Log lines (stderr) carry the display form, and a failed write is kept. */
+static void test_log_lines_are_escaped(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/s3e-log-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(2);
+    fflush(stderr);
+    dup2(fd, 2);
+    s3e_error("s3://b/%s -> %s", "k\x1b[2J\r\nforged\xff", "server said \x07\xc2\x9b");
+    char big[3000];
+    memset(big, '\x1b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    s3e_error("%s", big);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char text[8192] = "";
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    text[n] = '\0';
+    const char *second = strchr(text, '\n');
+    assert_non_null(second);
+    assert_memory_equal(text, "s3engine: error: s3://b/k\\x1b[2J\\x0d\\x0aforged\\xff -> server said "
+                              "\\x07\\u009b\n", (size_t)(second + 1 - text));
+    assert_true(strlen(second + 1) < 4096);
+    assert_memory_equal(second + 1, "s3engine: error: \\x1b\\x1b", 25);
+    assert_memory_equal(text + n - 4, "...\n", 4);
+    assert_int_equal(s3e_log_write_error(), 0);
+}
+
+static void test_log_write_error_is_kept(void **state)
+{
+    (void)state;
+    int full = open("/dev/full", O_WRONLY);
+    if (full < 0)
+        skip();
+    int saved = dup(2);
+    fflush(stderr);
+    dup2(full, 2);
+    s3e_error("this line cannot be written");
+    dup2(saved, 2);
+    close(saved);
+    close(full);
+    clearerr(stderr);
+    assert_int_equal(s3e_log_write_error(), ENOSPC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +226,8 @@ int main(void)
         cmocka_unit_test(test_cut_between_escapes),
         cmocka_unit_test(test_append_and_fputs_match_str),
         cmocka_unit_test(test_json_form),
+        cmocka_unit_test(test_log_lines_are_escaped),
+        cmocka_unit_test(test_log_write_error_is_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
