@@ -147,9 +147,9 @@ expect_eq $? 3 "a summary that cannot be written exits 3"
 expect_contains "$(cat "$dir/stdout.err")" "No space left" "and says why"
 (cd "$dir" && s3e plan.lua --force --report - 2>pipe.err | true)
 expect_eq "${PIPESTATUS[0]}" 3 "--report - into a closed pipe exits 3"
-(cd "$dir" && s3e plan.lua --force --report - >r-stdout.jsonl 2>/dev/null)
-check "--report - on stdout holds only JSON lines (the summary goes to stderr)" \
-  hp jsonl "$dir/r-stdout.jsonl" "$src" "$dst"
+(cd "$dir" && s3e plan.lua --force --report - >r-stdout.csv 2>/dev/null)
+check "--report - on stdout holds only the CSV report (the summary goes to stderr)" \
+  hp csv "$dir/r-stdout.csv" "$src" "$dst"
 out=$(s3e ls "s3://$src/h/" 2>&1 >/dev/full)
 expect_eq $? 3 "ls into /dev/full exits 3"
 finish
