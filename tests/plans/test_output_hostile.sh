@@ -145,6 +145,8 @@ expect_contains "$(cat "$dir/full.err")" "report" "and says the report failed"
 (cd "$dir" && s3e plan.lua --force >/dev/full 2>stdout.err)
 expect_eq $? 3 "a summary that cannot be written exits 3"
 expect_contains "$(cat "$dir/stdout.err")" "No space left" "and says why"
+(cd "$dir" && s3e plan.lua --force 2>/dev/full >/dev/null)
+expect_eq $? 3 "log lines that cannot be written (stderr on a full disk) exit 3"
 (cd "$dir" && s3e plan.lua --force --report - 2>pipe.err | true)
 expect_eq "${PIPESTATUS[0]}" 3 "--report - into a closed pipe exits 3"
 (cd "$dir" && s3e plan.lua --force --report - >r-stdout.csv 2>/dev/null)
