@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include "cli.h"
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 #include "s3engine/units.h"
 
 #include <getopt.h>
@@ -112,13 +113,15 @@ void s3e_cli_usage(FILE *out)
 "  -h, --help                  this text;   --version   the version\n"
 "\n"
 "Exit status: 0 all done, 1 some objects failed, 2 usage or plan error (nothing copied),\n"
-"3 could not run (credentials, listing, report file), 130 interrupted.\n", out);
+"3 could not run (credentials, listing, a report, log or output write error),\n"
+"130 interrupted.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *what)
 {
+    char shown[512]; /* the argument as typed, but no control reaches the terminal */
     fputs("s3engine: ", stderr);
-    fprintf(stderr, fmt, what);
+    fprintf(stderr, fmt, s3e_escape_str(what, shown, sizeof shown));
     fputs("\nTry 's3engine --help'.\n", stderr);
     return 2;
 }

@@ -1,7 +1,9 @@
 /* dryrun.c - --dry-run: account every payload as it is packed, then print the
- * plan per worker and per target without holding the payloads themselves. */
+ * plan per worker and per target without holding the payloads themselves.
+ * Names from the plan are printed in the display form (escape.h). */
 #include "run.h"
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,14 +97,14 @@ void s3e_dryrun_add(struct s3e_dryrun *d, const struct s3e_payload *p)
 
 static void print_worker(const struct worker_sum *w, const char *name, FILE *out)
 {
-    char b[32];
+    char b[32], group[4 * sizeof w->shown[0].group];
     fprintf(out, "%s: %llu payloads, %llu objects, %s\n", name, (unsigned long long)w->payloads,
             (unsigned long long)w->objects, s3e_format_bytes(w->bytes, b, sizeof b));
     for (size_t i = 0; i < w->nshown; i++) {
         const struct payload_line *l = &w->shown[i];
         fprintf(out, "  payload %llu: %zu objects, %s%s%s\n", (unsigned long long)l->id,
                 l->objects, s3e_format_bytes(l->bytes, b, sizeof b), l->group[0] ? ", group " : "",
-                l->group);
+                s3e_escape_str(l->group, group, sizeof group));
     }
     if (w->payloads > w->nshown)
         fprintf(out, "  ... and %llu more payloads\n", (unsigned long long)(w->payloads - w->nshown));
@@ -110,10 +112,10 @@ static void print_worker(const struct worker_sum *w, const char *name, FILE *out
 
 void s3e_dryrun_print(const struct s3e_dryrun *d, const struct s3e_run *run, FILE *out)
 {
-    char b[32], b2[32];
+    char b[32], b2[32], path[1024];
     const struct s3e_settings *s = &run->set;
     fprintf(out, "plan %s: %d workers, payloads of at most %s and %llu objects%s\n",
-            run->plan.path, s->workers, s3e_format_bytes(s->max_payload, b, sizeof b),
+            s3e_escape_str(run->plan.path, path, sizeof path), s->workers, s3e_format_bytes(s->max_payload, b, sizeof b),
             (unsigned long long)s->max_payload_objects,
             s3e_packer_streaming(run->packer) ? " (streamed: too many objects to balance)" : "");
     for (int i = 0; i < d->workers; i++) {
@@ -127,7 +129,11 @@ void s3e_dryrun_print(const struct s3e_dryrun *d, const struct s3e_run *run, FIL
     for (size_t i = 0; i < run->plan.ntargets; i++) {
         const struct s3e_target *t = &run->plan.targets[i];
         const struct target_sum *ts = i < d->nt ? &d->t[i] : NULL;
-        fprintf(out, "  %-12s s3://%s/%s: %llu objects, %s\n", t->name, t->bucket, t->prefix,
+        char name[256], bucket[256], prefix[2048];
+        fprintf(out, "  %-12s s3://%s/%s: %llu objects, %s\n",
+                s3e_escape_str(t->name, name, sizeof name),
+                s3e_escape_str(t->bucket, bucket, sizeof bucket),
+                s3e_escape_str(t->prefix, prefix, sizeof prefix),
                 (unsigned long long)(ts ? ts->objects : 0),
                 s3e_format_bytes(ts ? ts->bytes : 0, b, sizeof b));
     }

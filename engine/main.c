@@ -4,6 +4,7 @@
 #include "run.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 #include "s3engine/log.h"
 #include "s3engine/report.h"
 #include "s3engine/s3.h"
@@ -11,6 +12,7 @@
 #include "s3engine/uri.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +55,29 @@ static int open_client(const struct s3e_cli *cli, struct s3e_config *cfg, struct
     return 0;
 }
 
+/* Names from S3 or the command line are printed in the display form
+ * (escape.h): a key cannot move the cursor, clear the screen or add a line. */
+static const char *shown(const char *s, char *out, size_t len)
+{
+    return s3e_escape_str(s, out, len);
+}
+
+static void print_url(const char *bucket, const char *key)
+{
+    fputs("s3://", stdout);
+    s3e_escape_fputs(bucket, stdout);
+    putchar('/');
+    s3e_escape_fputs(key, stdout);
+}
+
 static int print_listed(void *ud, const struct s3e_listed *o)
 {
     (void)ud;
-    char when[32];
-    printf("%s %12llu %-34s %s\n", iso_time(o->last_modified, when), (unsigned long long)o->size, o->etag, o->key);
+    char when[32], etag[160];
+    printf("%s %12llu %-34s ", iso_time(o->last_modified, when), (unsigned long long)o->size,
+           shown(o->etag, etag, sizeof etag));
+    s3e_escape_fputs(o->key, stdout);
+    putchar('\n');
     return 0;
 }
 
@@ -66,7 +86,9 @@ static int cmd_ls(const struct s3e_cli *cli)
     char bucket[256];
     const char *prefix;
     if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
-        fprintf(stderr, "s3engine: ls: expected s3://BUCKET[/PREFIX], got '%s'\n", cli->rest[0]);
+        char arg[512];
+        fprintf(stderr, "s3engine: ls: expected s3://BUCKET[/PREFIX], got '%s'\n",
+                shown(cli->rest[0], arg, sizeof arg));
         return S3E_EXIT_USAGE;
     }
     struct s3e_config cfg;
@@ -125,9 +147,12 @@ static int cmd_cp(const struct s3e_cli *cli)
         status = S3E_EXIT_PARTIAL;
     } else if (!cli->quiet) {
         char b[32];
-        printf("copied s3://%s/%s -> s3://%s/%s (%s%s, %u parts, %.2f s)\n", sb, sk, db, dk,
-               s3e_format_bytes(res.bytes, b, sizeof b), res.multipart ? ", multipart" : "",
-               res.parts, s3e_now() - t0);
+        fputs("copied ", stdout);
+        print_url(sb, sk);
+        fputs(" -> ", stdout);
+        print_url(db, dk);
+        printf(" (%s%s, %u parts, %.2f s)\n", s3e_format_bytes(res.bytes, b, sizeof b),
+               res.multipart ? ", multipart" : "", res.parts, s3e_now() - t0);
     }
     s3e_client_free(c);
     s3e_config_free(&cfg);
@@ -148,10 +173,13 @@ static int on_upload(void *ud, const struct s3e_upload *u)
     if (x->cli->older_than && u->initiated > (int64_t)x->now - x->cli->older_than)
         return 0;
     x->listed++;
-    char when[32];
+    char when[32], id[512];
     iso_time(u->initiated, when);
+    shown(u->upload_id, id, sizeof id);
     if (!x->cli->abort_uploads) {
-        printf("%s %s %s\n", when, u->upload_id, u->key);
+        printf("%s %s ", when, id);
+        s3e_escape_fputs(u->key, stdout);
+        putchar('\n');
         return 0;
     }
     struct s3e_s3_error err;
@@ -163,7 +191,9 @@ static int on_upload(void *ud, const struct s3e_upload *u)
                   s3e_s3_error_format(&err, rc, line, sizeof line));
         x->failed++;
     } else {
-        printf("aborted %s %s %s\n", when, u->upload_id, u->key);
+        printf("aborted %s %s ", when, id);
+        s3e_escape_fputs(u->key, stdout);
+        putchar('\n');
         x->aborted++;
     }
     return 0;
@@ -175,7 +205,9 @@ static int cmd_uploads(const struct s3e_cli *cli)
     char bucket[256];
     const char *prefix;
     if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
-        fprintf(stderr, "s3engine: uploads: expected s3://BUCKET[/PREFIX], got '%s'\n", cli->rest[0]);
+        char arg[512];
+        fprintf(stderr, "s3engine: uploads: expected s3://BUCKET[/PREFIX], got '%s'\n",
+                shown(cli->rest[0], arg, sizeof arg));
         return S3E_EXIT_USAGE;
     }
     struct s3e_config cfg;
@@ -219,12 +251,33 @@ static int cmd_lua(const struct s3e_cli *cli)
     };
     char msg[2048];
     int rc = s3e_script_run_file(cli->rest[0], &so, msg, sizeof msg);
-    if (rc)
-        fprintf(stderr, "s3engine: %s\n", msg);
+    if (rc) {
+        fputs("s3engine: ", stderr);
+        s3e_escape_fputs(msg, stderr);
+        fputc('\n', stderr);
+    }
     s3e_client_free(c);
     if (have_cfg)
         s3e_config_free(&cfg);
     return rc ? S3E_EXIT_USAGE : S3E_EXIT_OK;
+}
+
+/* Output that could not be written (a full disk, a closed pipe: stdout, or
+ * log lines on stderr) fails the command with exit status 3, unless it
+ * already failed for a usage error or was interrupted. */
+static int output_status(int status)
+{
+    int err = 0;
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        err = errno ? errno : -1;
+    if (err)
+        s3e_error("cannot write to standard output: %s", err > 0 ? strerror(err) : "write error");
+    else
+        err = s3e_log_write_error();
+    if (err && (status == S3E_EXIT_OK || status == S3E_EXIT_PARTIAL))
+        return S3E_EXIT_FATAL;
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -251,5 +304,5 @@ int main(int argc, char **argv)
     case S3E_CMD_RUN: status = s3e_run_plan(&cli); break;
     }
     curl_global_cleanup();
-    return status;
+    return output_status(status);
 }

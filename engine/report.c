@@ -2,6 +2,7 @@
 #include "s3engine/report.h"
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 #include "s3engine/log.h"
 
 #include <errno.h>
@@ -50,9 +51,10 @@ struct s3e_report {
     FILE *f;
     int jsonl;
     int is_stdout;
-    int failed;
+    int write_errno;      /* errno of the first failed write, or -1 if unknown */
     pthread_mutex_t lock;
     struct s3e_buf row;
+    char path[512];
 };
 
 int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, size_t errlen)
@@ -70,15 +72,17 @@ int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, siz
         free(r);
         return S3E_EIO;
     }
+    snprintf(r->path, sizeof r->path, "%s", r->is_stdout ? "(standard output)" : path);
     pthread_mutex_init(&r->lock, NULL);
     s3e_buf_init(&r->row, 0);
-    if (!r->jsonl)
-        fputs("source,target,bytes,status,error,etag,seconds\n", r->f);
+    if (!r->jsonl && fputs("source,target,bytes,status,error,etag,seconds\n", r->f) == EOF)
+        r->write_errno = errno ? errno : -1;
     *out = r;
     return S3E_OK;
 }
 
-/* RFC 4180: quote when the field holds a comma, quote, CR or LF. */
+/* RFC 4180: quote when the field holds a comma, quote, CR or LF; a quote
+ * inside is doubled. The bytes are kept exact (a CSV reader gets the key). */
 static int csv_field(struct s3e_buf *b, const char *pre, const char *s)
 {
     const char *full = s ? s : "";
@@ -94,24 +98,53 @@ static int csv_field(struct s3e_buf *b, const char *pre, const char *s)
     return rc;
 }
 
-static int json_string(struct s3e_buf *b, const char *pre, const char *s)
+/* RFC 4648 base64 of s[0..len) appended to b. */
+static int base64(struct s3e_buf *b, const unsigned char *s, size_t len)
 {
-    int rc = s3e_buf_putc(b, '"');
-    const char *parts[2] = { pre, s ? s : "" };
-    for (int p = 0; p < 2 && !rc; p++) {
-        for (const unsigned char *c = (const unsigned char *)parts[p]; c && *c && !rc; c++) {
-            if (*c == '"' || *c == '\\')
-                rc = s3e_buf_printf(b, "\\%c", *c);
-            else if (*c == '\n')
-                rc = s3e_buf_puts(b, "\\n");
-            else if (*c < 0x20)
-                rc = s3e_buf_printf(b, "\\u%04x", *c);
-            else
-                rc = s3e_buf_putc(b, (char)*c);
-        }
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int rc = S3E_OK;
+    for (size_t i = 0; i < len && !rc; i += 3) {
+        uint32_t v = (uint32_t)s[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)s[i + 1] << 8;
+        if (i + 2 < len)
+            v |= s[i + 2];
+        char q[4] = { abc[v >> 18], abc[(v >> 12) & 63], i + 1 < len ? abc[(v >> 6) & 63] : '=',
+                      i + 2 < len ? abc[v & 63] : '=' };
+        rc = s3e_buf_append(b, q, 4);
     }
+    return rc;
+}
+
+/* <sep>"name":"pre+s" - and when pre+s is not UTF-8 (shown with U+FFFD), if
+ * `exact`, its bytes in "name_base64" too, so the key can be recovered. */
+static int json_field(struct s3e_buf *b, char sep, const char *name, const char *pre,
+                      const char *s, int exact)
+{
+    pre = pre ? pre : "";
+    s = s ? s : "";
+    int lossy = 0;
+    int rc = s3e_buf_printf(b, "%c\"%s\":\"", sep, name);
+    if (!rc)
+        rc = s3e_escape_json(b, pre, strlen(pre), &lossy);
+    if (!rc)
+        rc = s3e_escape_json(b, s, strlen(s), &lossy);
     if (!rc)
         rc = s3e_buf_putc(b, '"');
+    if (rc || !lossy || !exact)
+        return rc;
+    struct s3e_buf raw;
+    s3e_buf_init(&raw, 0);
+    rc = s3e_buf_puts(&raw, pre);
+    if (!rc)
+        rc = s3e_buf_puts(&raw, s);
+    if (!rc)
+        rc = s3e_buf_printf(b, ",\"%s_base64\":\"", name);
+    if (!rc)
+        rc = base64(b, (const unsigned char *)raw.data, raw.len);
+    if (!rc)
+        rc = s3e_buf_putc(b, '"');
+    s3e_buf_free(&raw);
     return rc;
 }
 
@@ -130,15 +163,14 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
     s3e_buf_reset(b);
     int rc;
     if (r->jsonl) {
-        rc = s3e_buf_puts(b, "{\"source\":");
-        if (!rc) rc = json_string(b, src, row->src_key);
-        if (!rc) rc = s3e_buf_puts(b, ",\"target\":");
-        if (!rc) rc = json_string(b, dst, row->dst_key);
-        if (!rc) rc = s3e_buf_printf(b, ",\"bytes\":%llu,\"status\":\"%s\",\"error\":",
+        rc = json_field(b, '{', "source", src, row->src_key, 1);
+        if (!rc) rc = json_field(b, ',', "target", dst, row->dst_key, 1);
+        if (!rc) rc = s3e_buf_printf(b, ",\"bytes\":%llu,\"status\":\"%s\"",
                                      (unsigned long long)row->bytes, s3e_outcome_name(row->outcome));
-        if (!rc) rc = row->error ? json_string(b, NULL, row->error) : s3e_buf_puts(b, "null");
-        if (!rc) rc = s3e_buf_puts(b, ",\"etag\":");
-        if (!rc) rc = row->etag ? json_string(b, NULL, row->etag) : s3e_buf_puts(b, "null");
+        if (!rc) rc = row->error ? json_field(b, ',', "error", NULL, row->error, 0)
+                                 : s3e_buf_puts(b, ",\"error\":null");
+        if (!rc) rc = row->etag ? json_field(b, ',', "etag", NULL, row->etag, 0)
+                                : s3e_buf_puts(b, ",\"etag\":null");
         if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f}\n", row->seconds);
         return rc;
     }
@@ -154,29 +186,48 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
     return rc;
 }
 
+static void note_write_error(struct s3e_report *r)
+{
+    if (!r->write_errno)
+        r->write_errno = errno ? errno : -1;
+}
+
 int s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row)
 {
     pthread_mutex_lock(&r->lock);
     int rc = format_row(r, row);
-    if (!rc && fwrite(r->row.data, 1, r->row.len, r->f) != r->row.len)
-        rc = S3E_EIO;
-    if (rc)
-        r->failed = 1;
+    if (rc) {
+        if (!r->write_errno)
+            r->write_errno = rc == S3E_ENOMEM ? ENOMEM : -1;
+    } else {
+        errno = 0;
+        if (fwrite(r->row.data, 1, r->row.len, r->f) != r->row.len) {
+            note_write_error(r);
+            rc = S3E_EIO;
+        }
+    }
     pthread_mutex_unlock(&r->lock);
     return rc;
 }
 
-int s3e_report_close(struct s3e_report *r)
+int s3e_report_close(struct s3e_report *r, char *errbuf, size_t errlen)
 {
     if (!r)
         return S3E_OK;
-    int failed = r->failed || fflush(r->f) != 0 || ferror(r->f);
-    if (!r->is_stdout && fclose(r->f) != 0)
-        failed = 1;
+    errno = 0;
+    if (fflush(r->f) != 0 || ferror(r->f))
+        note_write_error(r);
+    errno = 0;
+    if (r->is_stdout ? fflush(r->f) != 0 : fclose(r->f) != 0)
+        note_write_error(r);
+    int e = r->write_errno;
+    if (e)
+        snprintf(errbuf, errlen, "cannot write the report %s: %s; it is incomplete", r->path,
+                 e > 0 ? strerror(e) : "write error");
     pthread_mutex_destroy(&r->lock);
     s3e_buf_free(&r->row);
     free(r);
-    return failed ? S3E_EIO : S3E_OK;
+    return e ? S3E_EIO : S3E_OK;
 }
 
 /* ---- statistics ------------------------------------------------------------------ */

@@ -214,19 +214,23 @@ static int execute(struct s3e_run *run)
     }
     if (rc && rc != S3E_ECANCELED)
         s3e_error("%s", run->errbuf[0] ? run->errbuf : s3e_strerror(rc));
+    /* With --report - the report owns stdout: the summary goes to stderr. */
+    FILE *summary = run->cli->report && strcmp(run->cli->report, "-") == 0 ? stderr : stdout;
     if (run->dry && !rc)
         s3e_dryrun_print(run->dry, run, stdout);
     else if (!run->cli->quiet && !run->dry && (rc == S3E_OK || rc == S3E_ECANCELED ||
                                                anything_happened(&run->stats)))
-        s3e_stats_summary(&run->stats, stdout);
-    if (run->report && s3e_report_close(run->report) && !rc)
-        s3e_error("the report file %s was not completely written", run->cli->report);
+        s3e_stats_summary(&run->stats, summary);
+    char report_err[700];
+    int report_failed = run->report && s3e_report_close(run->report, report_err, sizeof report_err);
     run->report = NULL;
+    if (report_failed)
+        s3e_error("%s", report_err);
     if (rc == S3E_EPLAN)
         return S3E_EXIT_USAGE;
     if (rc == S3E_ECANCELED)
         return S3E_EXIT_INTERRUPTED;
-    if (rc)
+    if (rc || report_failed)
         return S3E_EXIT_FATAL;
     return atomic_load(&run->stats.failed_objects) ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
 }
@@ -244,8 +248,10 @@ int s3e_run_plan(const struct s3e_cli *cli)
     int status = prepare(run);
     if (status == 0)
         status = execute(run);
-    if (run->report)
-        s3e_report_close(run->report);
+    if (run->report) { /* prepare() failed after opening it: nothing to keep */
+        char ignored[8];
+        s3e_report_close(run->report, ignored, sizeof ignored);
+    }
     run_free(run);
     free(run);
     return status;

@@ -13,7 +13,14 @@ void s3e_log_set_level(enum s3e_log_level level);
 enum s3e_log_level s3e_log_get_level(void);
 /* Called before every write so a progress line can be erased first (may be NULL). */
 void s3e_log_set_clear_hook(void (*hook)(void));
-/* Write one line "s3engine: <level>: <message>\n" atomically. */
+/* 0, or the errno (-1 if unknown) of the first log line that could not be
+ * written to stderr (a full disk, a closed pipe): the run then ends with
+ * exit status 3. */
+int s3e_log_write_error(void);
+/* Write one line "s3engine: <level>: <message>\n" atomically. The message
+ * is shown in the display form of escape.h (controls, invalid UTF-8 and
+ * backslashes escaped): pass keys and server text raw, never pre-escaped.
+ * A message over ~2 KB is cut and ends in "...". */
 void s3e_log(enum s3e_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define s3e_error(...) s3e_log(S3E_LOG_ERROR, __VA_ARGS__)

@@ -33,11 +33,21 @@ enum s3e_report_format { S3E_REPORT_CSV, S3E_REPORT_JSONL };
 struct s3e_report;
 
 /* Open `path` for writing (format by extension: .jsonl/.json = JSON lines,
- * anything else CSV with a header row). "-" = stdout. */
+ * anything else CSV with a header row). "-" = stdout. S3E_EIO (reason in
+ * errbuf) or S3E_ENOMEM.
+ *
+ * CSV: RFC 4180 (a field with a comma, quote, CR or LF is quoted, quotes
+ * doubled), keys byte-exact. JSON lines: valid UTF-8 JSON for any key;
+ * controls, C1 and bidi characters as \uNNNN, a byte that is not UTF-8 as
+ * \ufffd, and then "source_base64"/"target_base64" hold the exact bytes. */
 int  s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, size_t errlen);
+/* Format and write one row. S3E_EIO when it could not be written (the
+ * failure is also kept for s3e_report_close), S3E_ENOMEM. */
 int  s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row);
-/* Flush and close; returns S3E_EIO if anything failed to be written. */
-int  s3e_report_close(struct s3e_report *r);
+/* Flush and close (stdout is flushed, not closed), free r. S3E_EIO with
+ * "cannot write the report PATH: REASON; ..." in errbuf if any write, the
+ * flush or the close failed (ENOSPC, EIO, EPIPE...). NULL r: S3E_OK. */
+int  s3e_report_close(struct s3e_report *r, char *errbuf, size_t errlen);
 
 /* Counters shared by workers (atomics). */
 struct s3e_stats {

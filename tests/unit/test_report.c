@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 #include "s3engine/report.h"
 
 static char *slurp(const char *path)
@@ -41,7 +42,7 @@ static void write_rows(const char *path)
     };
     assert_int_equal(s3e_report_write(r, &ok), S3E_OK);
     assert_int_equal(s3e_report_write(r, &bad), S3E_OK);
-    assert_int_equal(s3e_report_close(r), S3E_OK);
+    assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_OK);
 }
 
 static void test_csv_quotes_what_needs_it(void **state)
@@ -80,6 +81,178 @@ static void test_jsonl_escapes(void **state)
         lines += *c == '\n';
     assert_int_equal(lines, 2);
     unlink(path);
+}
+
+/* Keys an attacker picks: terminal escapes, CR/LF, quotes and commas, C1
+ * and bidi controls, bytes that are not UTF-8 (S3 refuses them, but a
+ * manifest can name them and the row must still be written). */
+static const struct s3e_report_row hostile[] = {
+    { .src_bucket = "src", .src_key = "esc\x1b[2J\rcr\abel\bbs\x7f" "del", .dst_bucket = "dst",
+      .dst_key = "o/esc", .bytes = 1, .outcome = S3E_OUT_COPIED, .etag = "\"e\x1b\"" },
+    { .src_bucket = "src", .src_key = "c1\xc2\x9b" "31m rlo\xe2\x80\xaetxt.exe", .dst_bucket = "dst",
+      .dst_key = "o/c1", .bytes = 2, .outcome = S3E_OUT_COPIED },
+    { .src_bucket = "src", .src_key = "bad\xff\xfe\x1b]0;t\x07", .dst_bucket = "dst",
+      .dst_key = "o/bad\xff", .bytes = 3, .outcome = S3E_OUT_FAILED,
+      .error = "InvalidObjectName: key 'bad\xff\x1b' \"\n\"" },
+    { .src_bucket = "src", .src_key = "forge\"\n{\"source\":\"x\"}\r\n,\"", .dst_bucket = "dst",
+      .dst_key = "o/a,b\r\nc,\"d\"", .bytes = 4, .outcome = S3E_OUT_COPIED },
+};
+#define NHOSTILE (sizeof hostile / sizeof hostile[0])
+
+static void write_hostile(const char *path)
+{
+    struct s3e_report *r = NULL;
+    char err[256];
+    assert_int_equal(s3e_report_open(&r, path, err, sizeof err), S3E_OK);
+    for (size_t i = 0; i < NHOSTILE; i++)
+        assert_int_equal(s3e_report_write(r, &hostile[i]), S3E_OK);
+    assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_OK);
+}
+
+static void temp_path(char *path, int suffix)
+{
+    int fd = mkstemps(path, suffix);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* "s3://bucket/key" in hex, for comparing what a parser read back. */
+static void url_hex(char *out, size_t len, const char *bucket, const char *key)
+{
+    char url[256];
+    snprintf(url, sizeof url, "s3://%s/%s", bucket, key);
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *)url; *c && n + 3 < len; c++)
+        n += (size_t)snprintf(out + n, len - n, "%02x", *c);
+    out[n] = '\0';
+}
+
+static void test_jsonl_hostile_keys_are_json(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/s3e-report-XXXXXX.jsonl";
+    temp_path(path, 6);
+    write_hostile(path);
+    const char *text = slurp(path);
+    /* Valid UTF-8, and no control byte but the line ends. */
+    assert_true(s3e_utf8_valid(text, strlen(text)));
+    int lines = 0;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        assert_true(*c == '\n' || (*c >= 0x20 && *c != 0x7f));
+        lines += *c == '\n';
+    }
+    assert_int_equal(lines, (int)NHOSTILE);
+    assert_non_null(strstr(text, "\"source\":\"s3://src/esc\\u001b[2J\\u000dcr\\u0007bel"));
+    assert_non_null(strstr(text, "\"source\":\"s3://src/c1\\u009b31m rlo\\u202etxt.exe\""));
+    assert_non_null(strstr(text, "\"source\":\"s3://src/bad\\ufffd\\ufffd\\u001b]0;t\\u0007\","
+                                 "\"source_base64\":\"czM6Ly9zcmMvYmFk//4bXTA7dAc=\""));
+    assert_non_null(strstr(text, "\"target\":\"s3://dst/o/bad\\ufffd\",\"target_base64\":"
+                                 "\"czM6Ly9kc3Qvby9iYWT/\""));
+    assert_null(strstr(text, "\"source\":\"s3://src/esc\\u001b[2J\\u000dcr\\u0007bel\\u0008bs\\u007fdel\","
+                             "\"source_base64\""));
+    /* Parsed by a real JSON parser, base64 taken when present: the exact bytes. */
+    if (access("/usr/bin/python3", X_OK) != 0) {
+        unlink(path);
+        skip();
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c '"
+             "import sys, json, base64\n"
+             "for line in open(sys.argv[1], \"rb\"):\n"
+             "    r = json.loads(line.decode(\"utf-8\"))\n"
+             "    f = lambda n: base64.b64decode(r[n + \"_base64\"]) if n + \"_base64\" in r else r[n].encode()\n"
+             "    print(f(\"source\").hex(), f(\"target\").hex())\n' %s", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        char got[1024], want[1024], src[300], dst[300];
+        assert_non_null(fgets(got, sizeof got, p));
+        url_hex(src, sizeof src, "src", hostile[i].src_key);
+        url_hex(dst, sizeof dst, "dst", hostile[i].dst_key);
+        snprintf(want, sizeof want, "%s %s\n", src, dst);
+        assert_string_equal(got, want);
+    }
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+}
+
+/* Minimal RFC 4180 reader: the fields of the next record, NULL at the end. */
+static const char *csv_record(const char *s, char fields[][256], int *nfields)
+{
+    if (!*s)
+        return NULL;
+    *nfields = 0;
+    for (;;) {
+        char *f = fields[(*nfields)++];
+        size_t n = 0;
+        if (*s == '"') {
+            for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+                if (*s == '"')
+                    s++;
+                f[n++] = *s;
+            }
+            assert_int_equal(*s, '"');
+            s++;
+        } else {
+            while (*s && *s != ',' && *s != '\n')
+                f[n++] = *s++;
+        }
+        f[n] = '\0';
+        if (*s == ',') {
+            s++;
+            continue;
+        }
+        assert_int_equal(*s, '\n');
+        return s + 1;
+    }
+}
+
+static void test_csv_hostile_keys_cannot_forge_rows(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/s3e-report-XXXXXX.csv";
+    temp_path(path, 4);
+    write_hostile(path);
+    const char *s = slurp(path);
+    char fields[8][256];
+    int n;
+    s = csv_record(s, fields, &n);
+    assert_int_equal(n, 7);
+    assert_string_equal(fields[0], "source");
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        char src[300], dst[300];
+        assert_non_null(s = csv_record(s, fields, &n));
+        assert_int_equal(n, 7);
+        snprintf(src, sizeof src, "s3://src/%s", hostile[i].src_key);
+        snprintf(dst, sizeof dst, "s3://dst/%s", hostile[i].dst_key);
+        assert_string_equal(fields[0], src);
+        assert_string_equal(fields[1], dst);
+        assert_string_equal(fields[3], s3e_outcome_name(hostile[i].outcome));
+        assert_string_equal(fields[4], hostile[i].error ? hostile[i].error : "");
+    }
+    assert_null(csv_record(s, fields, &n));
+    unlink(path);
+}
+
+static void test_full_disk_is_an_error_with_its_reason(void **state)
+{
+    (void)state;
+    struct s3e_report *r = NULL;
+    char err[256] = "";
+    assert_int_equal(s3e_report_open(&r, "/dev/full", err, sizeof err), S3E_OK);
+    int failed = 0;
+    for (int i = 0; i < 2000; i++)
+        failed |= s3e_report_write(r, &hostile[3]) != S3E_OK;
+    assert_true(failed); /* the buffer filled up and could not be written */
+    assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_EIO);
+    assert_non_null(strstr(err, "/dev/full"));
+    assert_non_null(strstr(err, "No space left on device"));
+    /* a short report fails only when flushed at close */
+    assert_int_equal(s3e_report_open(&r, "/dev/full", err, sizeof err), S3E_OK);
+    assert_int_equal(s3e_report_write(r, &hostile[0]), S3E_OK);
+    err[0] = '\0';
+    assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_EIO);
+    assert_non_null(strstr(err, "No space left on device"));
 }
 
 static void test_unwritable_report_is_named(void **state)
@@ -124,6 +297,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_quotes_what_needs_it),
         cmocka_unit_test(test_jsonl_escapes),
+        cmocka_unit_test(test_jsonl_hostile_keys_are_json),
+        cmocka_unit_test(test_csv_hostile_keys_cannot_forge_rows),
+        cmocka_unit_test(test_full_disk_is_an_error_with_its_reason),
         cmocka_unit_test(test_unwritable_report_is_named),
         cmocka_unit_test(test_stats_and_summary),
     };
