@@ -138,7 +138,7 @@ fuzz-check-cc: check-deps
 	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found: run scripts/install-deps.sh test" >&2; exit 1; }
 
 # Each target for FUZZ_SECONDS on its corpus; a crash stops make with the
-# input saved as build/fuzz/crash-* (see tests/fuzz/README.md).
+# input saved as build/fuzz/crash-* (README.md, "Fuzzing").
 fuzz: fuzz-build
 	$(Q)for t in $(notdir $(FUZZ_BIN)); do \
 	  tests/fuzz/run.sh $$t -max_total_time=$(FUZZ_SECONDS) || exit 1; done

@@ -10,6 +10,7 @@
 #include "s3engine/script.h"
 
 static const char *lua_dirs[1];
+static int verbose; /* S3E_FUZZ_VERBOSE=1: print why each plan failed to load */
 
 static int on_route(void *ud, const struct s3e_route *r)
 {
@@ -23,8 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 64 * 1024)
         return 0;
-    if (!lua_dirs[0])
+    if (!lua_dirs[0]) {
         lua_dirs[0] = getenv("S3E_FUZZ_LUA_DIR") ? getenv("S3E_FUZZ_LUA_DIR") : "lua";
+        verbose = getenv("S3E_FUZZ_VERBOSE") != NULL;
+    }
     char *code = fuzz_cstr(data, size);
     static const char *const args[] = { "day=2024-01-01" };
     struct s3e_script_opts opts = { 0 };
@@ -38,6 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&plan, 0, sizeof plan);
     char err[512] = "";
     int rc = s3e_script_load(&s, NULL, code, "fuzz.lua", &opts, &plan, err, sizeof err);
+    if (verbose)
+        fprintf(stderr, "load: %d %s\n", rc, err);
     if (rc != S3E_OK) {
         FUZZ_CHECK(err[0], "load failed (%d) without a message", rc);
     } else {
