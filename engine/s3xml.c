@@ -177,14 +177,18 @@ int64_t s3e_parse_time(const char *s)
     return p ? (int64_t)timegm(&tm) : -1;
 }
 
+/* Decimal digits only, at most 2^64 - 1 (strtoull would take blanks, signs,
+ * and clamp an overflow to the maximum). */
 static int parse_u64(const char *s, uint64_t *out)
 {
-    char *end;
     if (!*s)
         return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
     *out = v;
     return 0;
 }
