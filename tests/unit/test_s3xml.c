@@ -234,6 +234,28 @@ static void test_copy_object_result(void **state)
     assert_string_equal(etag, "9b2cf535f27731c974343645a3985328");
 }
 
+/* Found with tests/fuzz/fuzz_xml's check against a plain libxml2 reading:
+ * the quick scan of a copy result took an <ETag> inside a comment or a
+ * nested element, and cut an ETag ending in another entity than &quot;. */
+static void test_copy_result_scan_agrees_with_xml(void **state)
+{
+    (void)state;
+    static const struct { const char *body, *etag; } cases[] = {
+        { "<CopyObjectResult><!-- <ETag>a</ETag> --><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><X><ETag>a</ETag></X><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><ETag>&quot;abc&amp;x</ETag></CopyObjectResult>", "\"abc&x" },
+        { "<CopyObjectResult><![CDATA[<ETag>a</ETag>]]><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><LastModified>2024-01-01T00:00:00.000Z</LastModified><Empty/>"
+          "<ETag>&quot;e&quot;</ETag></CopyObjectResult>", "e" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char etag[80] = "";
+        assert_int_equal(s3e_xml_parse_copy_result(cases[i].body, strlen(cases[i].body), etag),
+                         S3E_OK);
+        assert_string_equal(etag, cases[i].etag);
+    }
+}
+
 static void test_copy_part_result(void **state)
 {
     (void)state;
@@ -603,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_list_malformed),
         cmocka_unit_test(test_list_size_not_a_byte_count),
         cmocka_unit_test(test_copy_object_result),
+        cmocka_unit_test(test_copy_result_scan_agrees_with_xml),
         cmocka_unit_test(test_copy_part_result),
         cmocka_unit_test(test_initiate),
         cmocka_unit_test(test_complete),
