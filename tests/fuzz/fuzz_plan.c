@@ -3,14 +3,34 @@
  * and no S3 client (no network), then one object routed through its hooks.
  * Memory is bounded by libFuzzer (-malloc_limit_mb in tests/fuzz/run.sh).
  * Invariants: a failure has a message; a loaded plan has targets and every
- * route names one of them with a non-empty key. */
+ * route names one of them with a non-empty key; the plan wrote no file in
+ * the current folder (tests/fuzz/run.sh runs this in an empty scratch folder). */
 #include "fuzz_util.h"
 #include "s3engine/error.h"
 #include "s3engine/plan.h"
 #include "s3engine/script.h"
 
+#include <dirent.h>
+
 static const char *lua_dirs[1];
 static int verbose; /* S3E_FUZZ_VERBOSE=1: print why each plan failed to load */
+
+/* Name of a file in the current folder, or NULL when it is empty. */
+static const char *written_file(void)
+{
+    static char name[256];
+    const char *found = NULL;
+    DIR *d = opendir(".");
+    for (struct dirent *e; d && !found && (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(name, sizeof name, "%s", e->d_name);
+            found = name;
+        }
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
 
 static int on_route(void *ud, const struct s3e_route *r)
 {
@@ -55,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s3e_script_free(s);
         s3e_plan_free(&plan);
     }
+    const char *w = written_file();
+    FUZZ_CHECK(!w, "the plan wrote '%s' (a sandbox escape)", w);
     free(code);
     return 0;
 }

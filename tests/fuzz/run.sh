@@ -17,6 +17,7 @@ bin=$ROOT/build/fuzz/$t
 corpus=$ROOT/tests/fuzz/corpus/$t
 new=$ROOT/build/fuzz/new/$t
 work=$ROOT/build/fuzz/work/$t
+rm -rf "$work"  # empty: fuzz_plan checks that plans write no file there
 mkdir -p "$corpus" "$new" "$work"
 opts=(-artifact_prefix="$ROOT/build/fuzz/crash-$t-" -timeout=10 -rss_limit_mb=2048
       -print_final_stats=1)
