@@ -4,7 +4,7 @@
  * Input: byte 0 picks the number of query parameters; the rest, split at NUL
  * bytes, is the key, then name/value pairs for the query, then for headers.
  * Invariants: decode(encode(x)) == x; the encoded form has only unreserved
- * bytes and %XX (and '/' when kept); the canonical query is the sorted join of
+ * bytes and %XX (and '/' when kept); x-amz-copy-source is the request path; the canonical query is the sorted join of
  * the encoded pairs; the canonical request has its six parts, signed header
  * names sorted, unique and lower case, header values trimmed and collapsed. */
 #include "fuzz_util.h"
@@ -185,6 +185,12 @@ static void check_request(const char *key, const char *query, const struct s3e_h
     s3e_buf_init(&auth, 0);
     FUZZ_CHECK(s3e_buf_puts(&path, "/bucket/") == S3E_OK &&
                s3e_uri_encode(&path, key, strlen(key), 1) == S3E_OK, "path");
+    struct s3e_buf source;
+    s3e_buf_init(&source, 0);
+    FUZZ_CHECK(s3e_uri_copy_source(&source, "bucket", key) == S3E_OK, "copy source");
+    FUZZ_CHECK(strcmp(s3e_buf_cstr(&source), s3e_buf_cstr(&path) + 1) == 0,
+               "copy source '%s' for path '%s'", s3e_buf_cstr(&source), s3e_buf_cstr(&path));
+    s3e_buf_free(&source);
     struct s3e_sigv4_input in = { "PUT", s3e_buf_cstr(&path), query, h, nh, S3E_UNSIGNED_PAYLOAD };
     int rc = s3e_sigv4_canonical_request(&in, &creq, &signed_headers);
     if (rc == S3E_ELIMIT) /* too many headers or too long a name */
