@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local [DESTDIR=...]    binary, Lua recipes, man pages, completion
 #   make deb                  a Debian package in build/
 #   make demo | make bench    see README.md
+#   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets (clang) in build/fuzz/, each run on
+#                             its corpus in tests/fuzz/corpus/<target>/; make fuzz-merge
 #
 # Quiet unless V=1.
 
@@ -63,7 +65,8 @@ TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall deb clean
+.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall deb \
+        clean fuzz fuzz-build fuzz-merge fuzz-check-cc
 all: check-deps s3engine
 
 check-deps:
@@ -117,6 +120,51 @@ test-unit: tests
 test-sanitize:
 	$(Q)SANITIZER=address scripts/run-tests.sh
 
+# ---- fuzzing (clang + libFuzzer, separate from the gcc builds) -----------------
+# The engine is compiled again with clang into build/fuzz/ with coverage for
+# libFuzzer and ASan + UBSan; each tests/fuzz/fuzz_*.c is one target.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_OUT      = build/fuzz
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS   = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 \
+                -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Wno-unused-parameter \
+                -pthread -Iinclude -MMD -MP $(shell $(PKG_CONFIG) --cflags $(DEPS_PC)) \
+                -DS3E_LUA_DIR='"$(LUADIR)"'
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN      = $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRC))
+FUZZ_ENGINE_OBJ = $(patsubst engine/%.c,$(FUZZ_OUT)/engine/%.o,$(ENGINE_SRC))
+FUZZ_LIB      = $(FUZZ_OUT)/libs3engine.a
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-check-cc: check-deps
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found: run scripts/install-deps.sh test" >&2; exit 1; }
+
+# Each target for FUZZ_SECONDS on its corpus; a crash stops make with the
+# input saved as build/fuzz/crash-* (README.md, "Fuzzing").
+fuzz: fuzz-build
+	$(Q)for t in $(notdir $(FUZZ_BIN)); do \
+	  tests/fuzz/run.sh $$t -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
+# Fold new inputs found in build/fuzz/new/<target>/ into the kept corpus (minimised).
+fuzz-merge: fuzz-build
+	$(Q)for t in $(notdir $(FUZZ_BIN)); do tests/fuzz/run.sh $$t -merge=1 || exit 1; done
+
+$(FUZZ_OUT)/engine/%.o: engine/%.c | fuzz-check-cc
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_ENGINE_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(LIBS)
+
 demo:
 	$(Q)scripts/demo.sh
 
@@ -148,3 +196,4 @@ clean:
 	$(Q)rm -rf build s3engine
 
 -include $(ENGINE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
+-include $(wildcard $(FUZZ_OUT)/engine/*.d $(FUZZ_OUT)/*.d)

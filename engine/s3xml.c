@@ -177,14 +177,18 @@ int64_t s3e_parse_time(const char *s)
     return p ? (int64_t)timegm(&tm) : -1;
 }
 
+/* Decimal digits only, at most 2^64 - 1 (strtoull would take blanks, signs,
+ * and clamp an overflow to the maximum). */
 static int parse_u64(const char *s, uint64_t *out)
 {
-    char *end;
     if (!*s)
         return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
     *out = v;
     return 0;
 }
@@ -237,10 +241,30 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
     return rc;
 }
 
+/* [s, e) holds only text and elements opened and closed in turn (<A>x</A>
+ * or <A/>): then an element that follows is a child of the enclosing one.
+ * Comments, CDATA, processing instructions and nesting say no. */
+static int flat_children(const char *s, const char *e)
+{
+    int open = 0;
+    for (const char *lt; (lt = memchr(s, '<', (size_t)(e - s))) != NULL; s = lt + 1) {
+        const char *gt = memchr(lt, '>', (size_t)(e - lt));
+        if (!gt || lt + 1 == gt || lt[1] == '!' || lt[1] == '?')
+            return 0;
+        if (lt[1] == '/')
+            open--;
+        else if (gt[-1] != '/')
+            open++;
+        if (open != 0 && open != 1)
+            return 0;
+    }
+    return open == 0;
+}
+
 /* Root element `root_name` with an <ETag> child. */
 /* Copy results are tiny and of one shape, and come once per copied object:
  * scanned without building a tree. Anything unusual (entities other than
- * &quot;, nested markup) is left to libxml2. 0 = found. */
+ * &quot;, nested markup, comments) is left to libxml2. 0 = found. */
 static int scan_etag(const char *body, size_t len, const char *root_name, char out_etag[80])
 {
     const char *p = root_start(body, len), *end = body + len;
@@ -250,7 +274,8 @@ static int scan_etag(const char *body, size_t len, const char *root_name, char o
         return -1;
     const char *a = memmem(p, (size_t)(end - p), "<ETag>", 6);
     const char *b = a ? memmem(a + 6, (size_t)(end - a - 6), "</ETag>", 7) : NULL;
-    if (!b || b - (a + 6) >= 96)
+    const char *gt = a ? memchr(p, '>', (size_t)(a - p)) : NULL; /* end of the root's tag */
+    if (!b || b - (a + 6) >= 96 || !gt || gt[-1] == '/' || !flat_children(gt + 1, a))
         return -1;
     char close[80];
     int cn = snprintf(close, sizeof close, "</%s>", root_name);
@@ -261,7 +286,10 @@ static int scan_etag(const char *body, size_t len, const char *root_name, char o
     memcpy(raw, a + 6, n);
     raw[n] = '\0';
     const char *amp = strchr(raw, '&');
-    if (strchr(raw, '<') || (amp && (strncmp(raw, "&quot;", 6) != 0 || strchr(raw + 6, '&') != raw + n - 6)))
+    /* no '&' but a leading and a trailing &quot; */
+    if (strchr(raw, '<') || (amp && (n < 12 || strncmp(raw, "&quot;", 6) != 0 ||
+                                     strchr(raw + 6, '&') != raw + n - 6 ||
+                                     strcmp(raw + n - 6, "&quot;") != 0)))
         return -1;
     copy_etag(out_etag, raw);
     return 0;

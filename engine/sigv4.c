@@ -70,19 +70,25 @@ static int cmp_header(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Append a header value trimmed, with inner runs of spaces collapsed. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Append a header value trimmed, with inner runs of blanks collapsed to one
+ * space; the same blanks at both ends and inside. */
 static int put_trimmed(struct s3e_buf *out, const char *v, size_t len)
 {
     size_t i = 0;
-    while (i < len && (v[i] == ' ' || v[i] == '\t'))
+    while (i < len && is_blank(v[i]))
         i++;
-    while (len > i && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+    while (len > i && is_blank(v[len - 1]))
         len--;
     int space = 0;
     int rc = S3E_OK;
     for (; i < len && !rc; i++) {
         char c = v[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (is_blank(c)) {
             space = 1;
             continue;
         }

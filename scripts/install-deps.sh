@@ -4,7 +4,8 @@
 # Usage: scripts/install-deps.sh [build|test|bench|all]     (default: all)
 #   build  compiler, pkg-config, Lua 5.4, libcurl, OpenSSL, libxml2, cmocka
 #   test   build + a local S3 server (Ceph radosgw, mon, osd), curl, uuidgen, boto3,
-#          dpkg-dev, man-db and zsh (the package, man page and completion tests)
+#          dpkg-dev, man-db and zsh (the package, man page and completion tests),
+#          clang and libFuzzer (the fuzz targets, make fuzz)
 #   bench  test + rclone, the AWS CLI and hyperfine (peers for benchmarks)
 #   all    everything (same as bench)
 #
@@ -17,10 +18,10 @@ set -euo pipefail
 BUILD_PKGS=(build-essential pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev libssl-dev
             libxml2-dev libcmocka-dev)
 TEST_PKGS=(radosgw ceph-mon ceph-osd ceph-common curl uuid-runtime python3-boto3
-           dpkg-dev man-db zsh)
+           dpkg-dev man-db zsh clang libclang-rt-14-dev)  # clang-14 on Debian 12: -fsanitize=fuzzer needs the rt
 BENCH_PKGS=(rclone awscli hyperfine)
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 level=${1:-all}
 case $level in

@@ -10,9 +10,11 @@
 #                       the first free ones from there are used
 #   S3E_TEST_TIMEOUT    seconds per test before it is killed (default 900)
 #   S3E_TEST_FILTER     only run tests whose name contains this string
+#   S3E_FUZZ_SECONDS    seconds each fuzz target runs on its corpus (default 20)
 #
 # Steps: scripts/install-deps.sh test (build for --unit-only); make -j2 all tests;
-# each build/<out>/tests/test_*; then, unless --unit-only, a throwaway radosgw on
+# each build/<out>/tests/test_*; then, unless --unit-only, each fuzz target
+# (make fuzz-build, tests/fuzz/run.sh, build/fuzz/), a throwaway radosgw on
 # 127.0.0.1 (scripts/rgw-start.sh in a mktemp -d directory, stopped and wiped on
 # exit), each build/<out>/tests/itest_* and each tests/plans/test_*.sh with
 # AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION,
@@ -25,7 +27,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 ROOT=$PWD
 
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 UNIT_ONLY=
 NO_INSTALL=
 for a in "$@"; do
@@ -141,6 +143,25 @@ if [ -n "$UNIT_ONLY" ]; then
   summary
   [ $FAILED -eq 0 ]
   exit
+fi
+
+# ---- fuzz targets (clang + libFuzzer): each briefly on its corpus in tests/fuzz/corpus ----
+fuzz_names=()
+for f in tests/fuzz/fuzz_*.c; do
+  n=$(basename "$f" .c); case $n in *"$FILTER"*) fuzz_names+=("$n") ;; esac
+done
+if [ ${#fuzz_names[@]} -gt 0 ]; then
+  step "fuzz targets (${S3E_FUZZ_SECONDS:-20} s each)"
+  mkdir -p "$LOGS/fuzz"
+  if ! command -v clang >/dev/null; then
+    record_fail fuzz-build "$LOGS/fuzz/build.log" "clang missing: scripts/install-deps.sh test"
+  elif ! make -j2 fuzz-build >"$LOGS/fuzz/build.log" 2>&1; then
+    record_fail fuzz-build "$LOGS/fuzz/build.log" "make fuzz-build failed"
+  else
+    for n in "${fuzz_names[@]}"; do
+      run_test "$n" "$LOGS/fuzz/$n.log" tests/fuzz/run.sh "$n" -max_total_time="${S3E_FUZZ_SECONDS:-20}"
+    done
+  fi
 fi
 
 # ---- local S3 server -----------------------------------------------------------

@@ -186,6 +186,34 @@ static void test_list_malformed(void **state)
     s3e_buf_free(&tok);
 }
 
+/* Found by tests/fuzz/fuzz_xml: strtoull took a <Size> past 2^64 as
+ * 18446744073709551615, "-1" as the same, and leading blanks and signs. */
+static void test_list_size_not_a_byte_count(void **state)
+{
+    (void)state;
+    struct collect c = { 0 };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    int truncated = 0;
+    const char *sizes[] = { "18446744073709551616", "184467440737095516167", "-1", "+5", " 5",
+                            "5 ", NULL };
+    char body[256];
+    for (int i = 0; sizes[i]; i++) {
+        snprintf(body, sizeof body, "<ListBucketResult><Contents><Key>a</Key><Size>%s</Size>"
+                 "</Contents></ListBucketResult>", sizes[i]);
+        assert_int_equal(s3e_xml_parse_list_page(body, strlen(body), 0, collect_fn, &c,
+                                                 &truncated, &tok), S3E_EPARSE);
+    }
+    assert_int_equal(c.n, 0);
+    static const char max[] = "<ListBucketResult><Contents><Key>a</Key>"
+                              "<Size>18446744073709551615</Size></Contents></ListBucketResult>";
+    assert_int_equal(s3e_xml_parse_list_page(max, strlen(max), 0, collect_fn, &c, &truncated,
+                                             &tok), S3E_OK);
+    assert_int_equal(c.n, 1);
+    assert_true(c.items[0].size == UINT64_MAX);
+    s3e_buf_free(&tok);
+}
+
 /* ---- multipart and copy results -------------------------------------------- */
 
 static void test_copy_object_result(void **state)
@@ -204,6 +232,28 @@ static void test_copy_object_result(void **state)
     memset(etag, 'x', sizeof etag);
     assert_int_equal(s3e_xml_parse_copy_result(rgw, strlen(rgw), etag), S3E_OK);
     assert_string_equal(etag, "9b2cf535f27731c974343645a3985328");
+}
+
+/* Found with tests/fuzz/fuzz_xml's check against a plain libxml2 reading:
+ * the quick scan of a copy result took an <ETag> inside a comment or a
+ * nested element, and cut an ETag ending in another entity than &quot;. */
+static void test_copy_result_scan_agrees_with_xml(void **state)
+{
+    (void)state;
+    static const struct { const char *body, *etag; } cases[] = {
+        { "<CopyObjectResult><!-- <ETag>a</ETag> --><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><X><ETag>a</ETag></X><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><ETag>&quot;abc&amp;x</ETag></CopyObjectResult>", "\"abc&x" },
+        { "<CopyObjectResult><![CDATA[<ETag>a</ETag>]]><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><LastModified>2024-01-01T00:00:00.000Z</LastModified><Empty/>"
+          "<ETag>&quot;e&quot;</ETag></CopyObjectResult>", "e" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char etag[80] = "";
+        assert_int_equal(s3e_xml_parse_copy_result(cases[i].body, strlen(cases[i].body), etag),
+                         S3E_OK);
+        assert_string_equal(etag, cases[i].etag);
+    }
 }
 
 static void test_copy_part_result(void **state)
@@ -573,7 +623,9 @@ int main(void)
         cmocka_unit_test(test_list_last_page_and_no_decoding),
         cmocka_unit_test(test_list_callback_stops),
         cmocka_unit_test(test_list_malformed),
+        cmocka_unit_test(test_list_size_not_a_byte_count),
         cmocka_unit_test(test_copy_object_result),
+        cmocka_unit_test(test_copy_result_scan_agrees_with_xml),
         cmocka_unit_test(test_copy_part_result),
         cmocka_unit_test(test_initiate),
         cmocka_unit_test(test_complete),

@@ -184,6 +184,23 @@ static void test_header_values_trimmed_and_duplicates_joined(void **state)
     s3e_buf_free(&sh);
 }
 
+/* Found by tests/fuzz/fuzz_uri: a CR or LF at either end of a value was
+ * folded into a space inside the value instead of trimmed with the rest. */
+static void test_header_value_line_breaks_at_ends_trimmed(void **state)
+{
+    (void)state;
+    const struct s3e_header hs[] = { { "X-Amz-Meta-A", "\n a  b\r\n" }, { "x-amz-meta-b", "\r\n" } };
+    struct s3e_sigv4_input in = { "PUT", "/k", "", hs, 2, S3E_UNSIGNED_PAYLOAD };
+    struct s3e_buf creq, sh;
+    s3e_buf_init(&creq, 0);
+    s3e_buf_init(&sh, 0);
+    assert_int_equal(s3e_sigv4_canonical_request(&in, &creq, &sh), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&creq), "PUT\n/k\n\nx-amz-meta-a:a b\nx-amz-meta-b:\n\n"
+                                             "x-amz-meta-a;x-amz-meta-b\n" S3E_UNSIGNED_PAYLOAD);
+    s3e_buf_free(&creq);
+    s3e_buf_free(&sh);
+}
+
 /* ---- (b) the S3 examples --------------------------------------------------- */
 
 #define S3_CRED "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request"
@@ -397,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_suite_post_x_www_form_urlencoded),
         cmocka_unit_test(test_suite_signing_key),
         cmocka_unit_test(test_header_values_trimmed_and_duplicates_joined),
+        cmocka_unit_test(test_header_value_line_breaks_at_ends_trimmed),
         cmocka_unit_test(test_s3_get_object),
         cmocka_unit_test(test_s3_put_object),
         cmocka_unit_test(test_s3_get_bucket_lifecycle),

@@ -1,0 +1,300 @@
+/* fuzz_xml.c - libFuzzer target: every S3 response parser in engine/s3xml.c
+ * (ListObjectsV2 page, <Error>, copy results, multipart results, tagging,
+ * ListMultipartUploads, response classification, times) run on each input.
+ *
+ * Besides crashes, the parsers are checked against a plain libxml2 reading of
+ * the same document: where an element holds plain text, the engine must
+ * report that text (keys, sizes, ETags, error codes), and a ListObjectsV2
+ * page is accepted only when every <Size> is a decimal number that fits. The
+ * PutObjectTagging body built from the input (as a tag string) must parse
+ * back to the same tags. */
+#include "fuzz_util.h"
+#include "s3engine/buf.h"
+#include "s3engine/error.h"
+#include "s3engine/s3.h"
+#include "s3engine/s3xml.h"
+#include "s3engine/uri.h"
+
+#include <inttypes.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+/* The oracle: libxml2 without options that change text (no NOBLANKS). */
+static xmlDocPtr oracle_parse(const uint8_t *data, size_t size)
+{
+    if (size == 0 || size > 0x7fffffff)
+        return NULL;
+    return xmlReadMemory((const char *)data, (int)size, "oracle.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+static xmlNodePtr element(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
+            return n;
+    return NULL;
+}
+
+/* Text of the first child element `name` when it is plain (absent, empty or
+ * one text node): 1 and *out set; 0 when it holds anything else. */
+static int plain_text(xmlNodePtr parent, const char *name, const char **out)
+{
+    xmlNodePtr e = element(parent, name);
+    *out = "";
+    if (!e || !e->children)
+        return 1;
+    if (e->children->next || e->children->type != XML_TEXT_NODE)
+        return 0;
+    *out = (const char *)e->children->content;
+    return 1;
+}
+
+static int root_is(xmlDocPtr doc, const char *name)
+{
+    xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
+    return r && strcmp((const char *)r->name, name) == 0;
+}
+
+/* ---- ListObjectsV2 ---------------------------------------------------------- */
+
+struct list_check {
+    xmlNodePtr next;  /* the oracle's next <Contents>, or NULL */
+    int url_encoded;
+    size_t calls;
+};
+
+static xmlNodePtr next_contents(xmlNodePtr n)
+{
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "Contents") == 0)
+            return n;
+    return NULL;
+}
+
+/* A <Size> the engine may accept: decimal digits that fit in 64 bits. */
+static int size_value(const char *s, uint64_t *out)
+{
+    size_t n = strlen(s);
+    if (n == 0 || strspn(s, "0123456789") != n)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int on_listed(void *ud, const struct s3e_listed *o)
+{
+    struct list_check *c = ud;
+    c->calls++;
+    FUZZ_CHECK(o->key && o->etag && o->storage_class, "NULL field");
+    FUZZ_CHECK(strlen(o->etag) < 80, "etag of %zu bytes", strlen(o->etag));
+    /* key_len bytes are readable (ASan checks) and NUL-terminated */
+    FUZZ_CHECK(o->key[o->key_len] == '\0', "key not terminated");
+    volatile char sink = 0;
+    for (size_t i = 0; i < o->key_len; i++)
+        sink ^= o->key[i];
+    (void)sink;
+    xmlNodePtr e = c->next;
+    if (!e)
+        return 0; /* the oracle saw fewer (blank-node differences): nothing to compare */
+    c->next = next_contents(e->next);
+    const char *key, *size;
+    uint64_t want;
+    if (!c->url_encoded && plain_text(e, "Key", &key))
+        FUZZ_CHECK(o->key_len == strlen(key) && memcmp(o->key, key, o->key_len) == 0,
+                   "key '%s', listed as '%.*s'", key, (int)o->key_len, o->key);
+    if (plain_text(e, "Size", &size)) {
+        FUZZ_CHECK(size_value(size, &want), "size '%s' accepted as %" PRIu64, size, o->size);
+        FUZZ_CHECK(want == o->size, "size '%s' read as %" PRIu64, size, o->size);
+    }
+    return 0;
+}
+
+static void check_list(const uint8_t *data, size_t size, xmlDocPtr oracle)
+{
+    for (int url = 0; url < 2; url++) {
+        struct s3e_buf token;
+        s3e_buf_init(&token, 0);
+        xmlNodePtr root = root_is(oracle, "ListBucketResult") ? xmlDocGetRootElement(oracle) : NULL;
+        struct list_check c = { root ? next_contents(root->children) : NULL, url, 0 };
+        int truncated = -1;
+        int rc = s3e_xml_parse_list_page((const char *)data, size, url, on_listed, &c, &truncated,
+                                         &token);
+        FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "list: %d", rc);
+        if (rc == S3E_OK)
+            FUZZ_CHECK(truncated == 0 || truncated == 1, "truncated %d", truncated);
+        s3e_buf_free(&token);
+    }
+}
+
+/* ---- single-result documents ------------------------------------------------- */
+
+/* The oracle's ETag without its quotes, as the engine should report it. */
+static int oracle_etag(xmlDocPtr oracle, const char *root_name, char out[80])
+{
+    const char *t;
+    if (!root_is(oracle, root_name) || !plain_text(xmlDocGetRootElement(oracle), "ETag", &t))
+        return 0;
+    size_t n = strlen(t);
+    if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
+        t++;
+        n -= 2;
+    }
+    if (n > 79)
+        n = 79;
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return 1;
+}
+
+static void check_etag_docs(const uint8_t *data, size_t size, xmlDocPtr oracle)
+{
+    char etag[80], want[80];
+    const char *body = (const char *)data;
+    memset(etag, 'x', sizeof etag);
+    int rc = s3e_xml_parse_copy_result(body, size, etag);
+    if (rc == S3E_OK)
+        FUZZ_CHECK(memchr(etag, '\0', sizeof etag), "copy etag not terminated");
+    if (oracle_etag(oracle, "CopyObjectResult", want) || oracle_etag(oracle, "CopyPartResult", want))
+        FUZZ_CHECK(rc == S3E_OK && strcmp(etag, want) == 0, "copy result etag '%s', want '%s'",
+                   rc == S3E_OK ? etag : "(refused)", want);
+    memset(etag, 'x', sizeof etag);
+    rc = s3e_xml_parse_complete(body, size, etag);
+    if (rc == S3E_OK)
+        FUZZ_CHECK(memchr(etag, '\0', sizeof etag), "complete etag not terminated");
+    if (oracle_etag(oracle, "CompleteMultipartUploadResult", want))
+        FUZZ_CHECK(rc == S3E_OK && strcmp(etag, want) == 0, "complete etag '%s', want '%s'",
+                   rc == S3E_OK ? etag : "(refused)", want);
+
+    char *upload_id = NULL;
+    if (s3e_xml_parse_initiate(body, size, &upload_id) == S3E_OK) {
+        FUZZ_CHECK(upload_id && *upload_id, "empty upload id accepted");
+        const char *t;
+        if (plain_text(xmlDocGetRootElement(oracle), "UploadId", &t))
+            FUZZ_CHECK(strcmp(t, upload_id) == 0, "upload id '%s', want '%s'", upload_id, t);
+        free(upload_id);
+    }
+}
+
+static void check_error(const uint8_t *data, size_t size, xmlDocPtr oracle)
+{
+    struct s3e_s3_error e;
+    memset(&e, 0, sizeof e);
+    int is_error = s3e_xml_parse_error((const char *)data, size, &e);
+    FUZZ_CHECK(is_error == 0 || is_error == 1, "parse_error %d", is_error);
+    FUZZ_CHECK(memchr(e.code, '\0', sizeof e.code) && memchr(e.message, '\0', sizeof e.message) &&
+               memchr(e.request_id, '\0', sizeof e.request_id), "error text not terminated");
+    const char *code;
+    if (is_error && plain_text(xmlDocGetRootElement(oracle), "Code", &code) &&
+        strlen(code) < sizeof e.code)
+        FUZZ_CHECK(strcmp(code, e.code) == 0, "code '%s', want '%s'", e.code, code);
+
+    static const long statuses[] = { 200, 404, 503 };
+    for (size_t i = 0; i < 3; i++) {
+        memset(&e, 0, sizeof e);
+        int rc = s3e_classify_response(statuses[i], 0, NULL, (const char *)data, size, "rid", 1, &e);
+        FUZZ_CHECK(rc == S3E_OK || rc == S3E_ES3, "classify: %d", rc);
+        FUZZ_CHECK(rc == S3E_OK || e.code[0], "a failure without a code");
+        FUZZ_CHECK(statuses[i] == 200 || rc == S3E_ES3, "HTTP %ld is not a success", statuses[i]);
+    }
+}
+
+/* ---- tagging, uploads, times -------------------------------------------------- */
+
+static int on_upload(void *ud, const struct s3e_upload *u)
+{
+    FUZZ_CHECK(u->key && u->upload_id, "NULL upload field");
+    return 0;
+}
+
+/* The tag string as parse_tagging gives it back: each k=v decoded and encoded. */
+static int canonical_tags(const char *t, struct s3e_buf *out)
+{
+    int printable = 1;
+    for (const char *p = t; *p;) {
+        const char *amp = strchr(p, '&');
+        size_t n = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', n);
+        size_t kn = eq ? (size_t)(eq - p) : n;
+        struct s3e_buf k, v;
+        s3e_buf_init(&k, 0);
+        s3e_buf_init(&v, 0);
+        if (s3e_uri_decode(&k, p, kn, 0) || (eq && s3e_uri_decode(&v, eq + 1, n - kn - 1, 0)))
+            printable = 0;
+        for (size_t i = 0; printable && i < k.len; i++)
+            printable = k.data[i] >= 0x20 && k.data[i] < 0x7f;
+        for (size_t i = 0; printable && i < v.len; i++)
+            printable = v.data[i] >= 0x20 && v.data[i] < 0x7f;
+        if (printable) {
+            if (out->len)
+                s3e_buf_putc(out, '&');
+            s3e_uri_encode(out, s3e_buf_cstr(&k), k.len, 0);
+            s3e_buf_putc(out, '=');
+            s3e_uri_encode(out, s3e_buf_cstr(&v), v.len, 0);
+        }
+        s3e_buf_free(&k);
+        s3e_buf_free(&v);
+        if (!printable)
+            return 0;
+        p += n + (amp != NULL);
+    }
+    return 1;
+}
+
+static void check_tagging(const uint8_t *data, size_t size)
+{
+    struct s3e_buf out, body, back, want;
+    s3e_buf_init(&out, 0);
+    s3e_buf_init(&body, 0);
+    s3e_buf_init(&back, 0);
+    s3e_buf_init(&want, 0);
+    int rc = s3e_xml_parse_tagging((const char *)data, size, &out);
+    FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "tagging: %d", rc);
+
+    char *t = fuzz_cstr(data, size);
+    if (canonical_tags(t, &want) && s3e_xml_tagging_body(t, &body) == S3E_OK) {
+        FUZZ_CHECK(s3e_xml_parse_tagging(body.data, body.len, &back) == S3E_OK,
+                   "tagging body '%s' does not parse", body.data);
+        FUZZ_CHECK(strcmp(s3e_buf_cstr(&back), s3e_buf_cstr(&want)) == 0,
+                   "tags '%s' came back as '%s' (body %s)", s3e_buf_cstr(&want),
+                   s3e_buf_cstr(&back), body.data);
+    }
+    (void)s3e_parse_time(t);
+    free(t);
+    s3e_buf_free(&out);
+    s3e_buf_free(&body);
+    s3e_buf_free(&back);
+    s3e_buf_free(&want);
+}
+
+static void check_uploads(const uint8_t *data, size_t size)
+{
+    struct s3e_buf key, id;
+    s3e_buf_init(&key, 0);
+    s3e_buf_init(&id, 0);
+    int truncated = -1;
+    int rc = s3e_xml_parse_uploads((const char *)data, size, on_upload, NULL, &truncated, &key, &id);
+    FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "uploads: %d", rc);
+    s3e_buf_free(&key);
+    s3e_buf_free(&id);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 256 * 1024)
+        return 0;
+    xmlDocPtr oracle = oracle_parse(data, size);
+    check_list(data, size, oracle);
+    check_etag_docs(data, size, oracle);
+    check_error(data, size, oracle);
+    check_tagging(data, size);
+    check_uploads(data, size);
+    xmlFreeDoc(oracle);
+    return 0;
+}
