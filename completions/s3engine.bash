@@ -10,7 +10,8 @@ _s3engine()
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
         --seed-input --unsafe-lua --force --move --multipart-cutoff --part-size
         --part-concurrency --retries --no-verify --endpoint --region --profile --path-style
-        --virtual-hosted --no-verify-ssl --report --progress --no-progress --verbose --quiet
+        --virtual-hosted --no-verify-ssl --report --progress --no-progress --timestamps
+        --no-timestamps --log-format --verbose --quiet
         --help --version"
     case $prev in
         --seed-input)
@@ -20,6 +21,8 @@ _s3engine()
         --profile)
             local f=${AWS_CONFIG_FILE:-$HOME/.aws/config} c=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
             COMPREPLY=($(compgen -W "$( { sed -n 's/^\[profile \(.*\)\]$/\1/p' "$f"; sed -n 's/^\[\(.*\)\]$/\1/p' "$c"; } 2>/dev/null | sort -u)" -- "$cur")); return ;;
+        --log-format)
+            COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --older-than)
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
         --workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--endpoint|--region)

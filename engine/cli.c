@@ -14,7 +14,7 @@ enum {
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
-    OPT_OLDER_THAN
+    OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +41,9 @@ static const struct option long_opts[] = {
     { "seed-input", required_argument, NULL, OPT_SEED },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     { "progress", no_argument, NULL, OPT_PROGRESS },
+    { "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
+    { "no-timestamps", no_argument, NULL, OPT_NO_TIMESTAMPS },
+    { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
     { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
     { "retries", required_argument, NULL, OPT_RETRIES },
     { "abort", no_argument, NULL, OPT_ABORT },
@@ -108,6 +111,9 @@ void s3e_cli_usage(FILE *out)
 "      --report FILE           one line per object: source, target, bytes, status, error\n"
 "                              (CSV, or JSON lines when FILE ends in .jsonl; - = stdout)\n"
 "      --progress | --no-progress   progress line (default: only on a terminal)\n"
+"      --timestamps | --no-timestamps   an RFC 3339 UTC time on each log line (default:\n"
+"                              only when stderr is not a terminal)\n"
+"      --log-format text|json  log lines as text or one JSON object each (default text)\n"
 "  -v, --verbose               more messages (-vv: debug, including request ids)\n"
 "  -q, --quiet                 errors only, no summary\n"
 "  -h, --help                  this text;   --version   the version\n"
@@ -220,6 +226,16 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_SEED: cli->seed_input = arg; break;
     case OPT_NO_PROGRESS: cli->progress = 0; break;
     case OPT_PROGRESS: cli->progress = 1; break;
+    case OPT_TIMESTAMPS: cli->timestamps = 1; break;
+    case OPT_NO_TIMESTAMPS: cli->timestamps = 0; break;
+    case OPT_LOG_FORMAT:
+        if (strcmp(arg, "text") == 0)
+            cli->log_json = 0;
+        else if (strcmp(arg, "json") == 0)
+            cli->log_json = 1;
+        else
+            return usage_error("--log-format: expected text or json, got '%s'", arg);
+        break;
     case OPT_NO_VERIFY: cli->no_verify = 1; break;
     case OPT_ABORT: cli->abort_uploads = 1; break;
     case OPT_OLDER_THAN:
@@ -271,6 +287,7 @@ int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv)
 {
     memset(cli, 0, sizeof *cli);
     cli->progress = -1;
+    cli->timestamps = -1;
     cli->ov.path_style = -1;
     cli->ov.verify_tls = -1;
     cli->ov.max_attempts = -1;

@@ -2,6 +2,7 @@
  * interleave, every message in the display form (escape.h) so a key, an S3
  * error message or a plan string cannot drive the terminal or forge a line. */
 #include "s3engine/log.h"
+#include "s3engine/buf.h"
 #include "s3engine/escape.h"
 
 #include <errno.h>
@@ -10,17 +11,48 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static enum s3e_log_level current_level = S3E_LOG_WARN;
 static void (*clear_hook)(void);
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int write_errno; /* first failed write to stderr, -1 if errno was 0 */
 
+static int with_time;  /* RFC 3339 UTC time first on each text line */
+static int as_json;    /* one JSON object per line */
+
 static const char *const level_names[] = { "error", "warning", "info", "debug", "trace" };
 
 void s3e_log_set_level(enum s3e_log_level level) { current_level = level; }
 enum s3e_log_level s3e_log_get_level(void) { return current_level; }
-void s3e_log_set_clear_hook(void (*hook)(void)) { clear_hook = hook; }
+int s3e_log_to_terminal(void) { return !as_json && isatty(STDERR_FILENO); }
+
+void s3e_log_set_format(enum s3e_log_format format, int timestamps)
+{
+    as_json = format == S3E_LOG_JSON;
+    with_time = timestamps < 0 ? !isatty(STDERR_FILENO) : timestamps;
+}
+
+/* Under the lock: a hook may be set while workers log. */
+void s3e_log_set_clear_hook(void (*hook)(void))
+{
+    pthread_mutex_lock(&log_lock);
+    clear_hook = hook;
+    pthread_mutex_unlock(&log_lock);
+}
+
+/* "2026-12-02T05:30:00.123Z": RFC 3339, UTC, milliseconds. */
+static size_t format_time(char *out, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    int m = snprintf(out + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+    return m > 0 && (size_t)m < len - n ? n + (size_t)m : n;
+}
 int s3e_log_write_error(void) { return atomic_load(&write_errno); }
 
 /* A message cut by vsnprintf loses its last, maybe partial, character. */
@@ -32,6 +64,45 @@ static void trim_cut_char(char *msg)
     if (n > 0 && (unsigned char)msg[n - 1] >= 0xc0)
         n--;
     msg[n] = '\0';
+}
+
+/* One line without its newline: text "[TIME ]s3engine: LEVEL: MESSAGE" in the
+ * display form, or {"time":..,"level":..,"message":..}. `cut`: the message was
+ * cut short and must say so. Returns its length (at most len - 1). */
+static size_t format_line(enum s3e_log_level level, const char *msg, int cut, char *line,
+                                  size_t len)
+{
+    char when[40];
+    size_t wn = format_time(when, sizeof when);
+    if (as_json) {
+        struct s3e_buf b; /* never full: the message is at most 2 KB */
+        s3e_buf_init(&b, len - 8);
+        int rc = s3e_buf_printf(&b, "{\"time\":\"%.*s\",\"level\":\"%s\",\"message\":\"", (int)wn,
+                                when, level_names[level]);
+        if (!rc)
+            rc = s3e_escape_json(&b, msg, strlen(msg), NULL);
+        if (!rc && cut)
+            rc = s3e_buf_puts(&b, "...");
+        size_t n = 0;
+        if (b.data) {
+            n = b.len < len - 8 ? b.len : len - 8;
+            memcpy(line, b.data, n);
+        }
+        s3e_buf_free(&b);
+        memcpy(line + n, "\"}", 2);
+        return n + 2;
+    }
+    /* Room for the whole message escaped at its worst (4 bytes per byte is
+     * cut short by s3e_escape_str, ending in "..."). */
+    int n = snprintf(line, len, "%s%s%s: %s: ", with_time ? when : "", with_time ? " " : "",
+                     "s3engine", level_names[level]);
+    s3e_escape_str(msg, line + n, len - (size_t)n - 4);
+    size_t l = strlen(line);
+    if (cut && (l < 3 || strcmp(line + l - 3, "...") != 0)) {
+        memcpy(line + l, "...", 3);
+        l += 3;
+    }
+    return l;
 }
 
 void s3e_log(enum s3e_log_level level, const char *fmt, ...)
@@ -47,16 +118,8 @@ void s3e_log(enum s3e_log_level level, const char *fmt, ...)
         msg[0] = '\0';
     else if ((size_t)m >= sizeof msg)
         trim_cut_char(msg);
-    /* Room for the whole message escaped at its worst (4 bytes per byte is
-     * cut short by s3e_escape_str, ending in "..."). */
-    char line[4096];
-    int n = snprintf(line, sizeof line, "s3engine: %s: ", level_names[level]);
-    s3e_escape_str(msg, line + n, sizeof line - (size_t)n - 4);
-    size_t len = strlen(line);
-    if (m >= 0 && (size_t)m >= sizeof msg && (len < 3 || strcmp(line + len - 3, "...") != 0)) {
-        memcpy(line + len, "...", 3);
-        len += 3;
-    }
+    char line[16384]; /* a 2 KB message escaped at its worst: 6 bytes a byte in JSON */
+    size_t len = format_line(level, msg, m >= 0 && (size_t)m >= sizeof msg, line, sizeof line);
     line[len++] = '\n';
     pthread_mutex_lock(&log_lock);
     if (clear_hook)

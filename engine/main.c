@@ -286,6 +286,7 @@ int main(int argc, char **argv)
     int status = s3e_cli_parse(&cli, argc, argv);
     if (status)
         return status;
+    s3e_log_set_format(cli.log_json ? S3E_LOG_JSON : S3E_LOG_TEXT, cli.timestamps);
     if (cli.quiet)
         s3e_log_set_level(S3E_LOG_ERROR);
     else if (cli.verbose)

@@ -346,7 +346,7 @@ static void *progress_main(void *arg)
 int s3e_progress_start(struct s3e_stats *s)
 {
     const char *term = getenv("TERM");
-    if (!isatty(2) || (term && strcmp(term, "dumb") == 0) || progress.running)
+    if (!s3e_log_to_terminal() || (term && strcmp(term, "dumb") == 0) || progress.running)
         return S3E_OK;
     progress.stats = s;
     atomic_store(&progress.stop, 0);
