@@ -75,9 +75,10 @@ fault kinds (names for --kinds and --rate KIND=P; 503, 500, reset, stall are ali
 
 choosing faults:
   Each request that passes the filters (--only, --path, --after, --max-faults) draws a
-  number from a hash of --seed, its method and target, and how many times the same
-  method and target came before (a retry draws again). So a seed gives the same faults
-  whatever order concurrent requests arrive in. With --rate P the request is faulted
+  number from a hash of --seed, its method, its key and query (bucket name and upload
+  id left out) and how many times the same came before (a retry draws again). So a
+  seed gives the same faults whatever order concurrent requests arrive in, and in
+  runs whose bucket names differ. With --rate P the request is faulted
   with probability P, the kind picked evenly among the --kinds that apply to it
   (error-in-200 only to copies and completes, listing kinds only to ListObjectsV2,
   cut-body not to HEAD, DELETE and plain PUT). --rate KIND=P (repeatable) adds a kind
@@ -299,6 +300,15 @@ def classify(r):
     return m
 
 
+def draw_identity(r):
+    """What a request's fault draw hashes: method, key below the bucket and query
+    without the upload id, so that runs with other bucket names (tests add their
+    pid) or other upload ids draw the same faults."""
+    key = r.path.lstrip("/").partition("/")[2]
+    q = re.sub(r"(^|&)uploadId=[^&]*", r"\1uploadId", r.target.partition("?")[2])
+    return "%s %s?%s" % (r.method, key, q)
+
+
 def eligible(kind, r):
     if kind == "error-in-200":
         return r.op in ("CopyObject", "UploadPartCopy", "CompleteMultipartUpload")
@@ -517,7 +527,7 @@ class Proxy:
 
     def choose(self, r):
         c = self.cfg
-        ident = "%s %s" % (r.method, r.target)
+        ident = draw_identity(r)
         occ = self.occurrences.get(ident, 0)
         self.occurrences[ident] = occ + 1
         if r.op == "ListObjectsV2" and r.query.get("continuation-token") == [REPEAT_TOKEN]:
