@@ -55,7 +55,8 @@ KINDS = {
                     "forever" % REPEAT_TOKEN,
     "negative-size": "ListObjectsV2: the first <Size> becomes --negative-size",
     "doctype": "ListObjectsV2: a DOCTYPE with an entity; the first <Key>'s name after "
-               "its last '/' is written as the entity &fp;",
+               "its last '/' is written as the entity &fp; (a parser that does not "
+               "expand it reads the folder's key instead)",
     "big-header": "forward, add a response header of --big-header-bytes bytes",
 }
 ALIASES = {"503": "slowdown", "500": "internal", "error200": "error-in-200",
@@ -475,10 +476,11 @@ def rewrite_listing(kind, body, cfg, request_token):
     elif kind == "doctype":
         m = re.search(r"<Key>([^<]*)</Key>", text)
         if m:
-            key = m.group(1)
-            folder, slash, base = key.rpartition("/")
-            ent = base or "faultproxy-entity"
-            text = text[:m.start()] + "<Key>%s%s&fp;</Key>" % (folder, slash) + text[m.end():]
+            key = m.group(1)  # url-encoded keys have %2F for /
+            cut = max(key.rfind("/") + 1, key.upper().rfind("%2F") + 3, 0)
+            folder, base = key[:cut], key[cut:]
+            ent = (base or "faultproxy-entity").replace("%", "&#37;")
+            text = text[:m.start()] + "<Key>%s&fp;</Key>" % folder + text[m.end():]
             dt = '<!DOCTYPE ListBucketResult [<!ENTITY fp "%s">]>' % ent
             decl = re.match(r"\s*<\?xml[^>]*\?>", text)
             at = decl.end() if decl else 0
@@ -588,6 +590,7 @@ class Proxy:
                 try:
                     up = await self.serve(r, kind, n, creader, cwriter, up, res)
                 finally:
+                    self.stats["forwarded"] += res["up"] == "yes"
                     self.log_line(cid, n, r, kind, res, t0)
                 if not res["keep"] or r.wants_close():
                     return
