@@ -106,7 +106,8 @@ control while running:
 log (--log FILE, default stderr; one line per request, flushed):
   TIME c=CONN n=SEQ METHOD TARGET op=OPERATION fault=KIND status=CODE|- up=yes|no ms=N
   fault=none when none; status=- when the client got no status line; up=yes when the
-  request reached the server.
+  request reached the server. A line is written when the answer is complete, except
+  for silent: when the request arrives.
 
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
@@ -587,11 +588,14 @@ class Proxy:
                 if kind:
                     self.stats["faults"][kind] = self.stats["faults"].get(kind, 0) + 1
                 res = {"status": "-", "up": "no", "keep": True}
+                if kind == "silent":  # logged now: it ends only when the client gives up
+                    self.log_line(cid, n, r, kind, res, t0)
                 try:
                     up = await self.serve(r, kind, n, creader, cwriter, up, res)
                 finally:
                     self.stats["forwarded"] += res["up"] == "yes"
-                    self.log_line(cid, n, r, kind, res, t0)
+                    if kind != "silent":
+                        self.log_line(cid, n, r, kind, res, t0)
                 if not res["keep"] or r.wants_close():
                     return
         except (ConnectionError, Closed, asyncio.IncompleteReadError, OSError, ValueError):
