@@ -510,6 +510,7 @@ class Proxy:
 
     def set_faults(self, cfg):
         self.cfg = cfg
+        self.occurrences = {}  # new settings draw afresh: a seed repeats its faults
         self.matched = 0
         self.faults_done = 0
         self.tokens = cfg.throttle_burst

@@ -274,7 +274,7 @@ case_throttle() {
   # accepted CopyObject per second, from the first to the last one the proxy saw
   rate=$(awk '/op=CopyObject/ { split($1, t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3];
               if (!first) first = s; last = s; if ($0 ~ /fault=none/) n++ }
-              END { d = last - first; printf "%.1f", d > 0 ? n / d : 0 }' "$FAULT_PROXY_LOG")
+              END { d = last - first; printf "%.1f", (d > 0 ? n / d : 0) }' "$FAULT_PROXY_LOG")
   [ $rc -ne 0 ] || [ "${failed:-1}" != 0 ] || awk -v x="$rate" -v r=$r 'BEGIN { exit !(x < 0.9 * r) }'
   result "$(verdict $?)" throttle "300 CopyObject, SlowDown beyond $r req/s: exit $rc, ${failed:-?} failed, $slow SlowDown answers, $rate copies/s accepted (target >= $((r * 9 / 10)))"
 }
