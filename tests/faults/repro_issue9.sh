@@ -110,7 +110,6 @@ case_create_lost() {
   result "$(verdict $?)" create-lost "exit $rc; $(grep -c 'op=CreateMultipartUpload' "$FAULT_PROXY_LOG") CreateMultipartUpload sent, first reset after the server answered; $n unfinished upload(s) left in the destination"
 }
 
-SILENT_SRC=
 case_silent_stall() {
   # a server that accepts CopyObject and never answers
   local src dst ep p pid t

@@ -30,14 +30,14 @@ FAULT_PROXY_LOG=$FAULT_PROXY_DIR/requests.log
 
 fault_proxy_start() {
   fault_proxy_stop
-  local ready=$FAULT_PROXY_DIR/ready pid i
+  local ready=$FAULT_PROXY_DIR/ready pid
   rm -f "$ready"
   # stdout and stderr to files: inside $(...) the proxy must not hold the pipe open
   "$S3CHECK_PYTHON" "$FAULT_PROXY" --upstream "$AWS_ENDPOINT_URL" --log "$FAULT_PROXY_LOG" \
     --ready-file "$ready" "$@" >>"$FAULT_PROXY_DIR/proxy.out" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$FAULT_PROXY_DIR/pid"
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     [ -s "$ready" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

@@ -7,7 +7,6 @@
 . "$PLAN_LIB_DIR/lib_faults.sh"
 
 b=$(fresh_bucket fp) || finish
-direct=$AWS_ENDPOINT_URL
 check "help" "$S3CHECK_PYTHON" "$FAULT_PROXY" --help >/dev/null
 ep=$(fault_proxy_start) || { fail "proxy"; finish; }
 via() { AWS_ENDPOINT_URL=$ep s3check "$@"; }
