@@ -11,7 +11,8 @@
 # Server: $AWS_ENDPOINT_URL and keys from the environment (as scripts/run-tests.sh
 # exports them); when AWS_ENDPOINT_URL is unset, a throwaway radosgw is started
 # (scripts/rgw-start.sh) and stopped at the end. S3ENGINE: the binary (default
-# ./s3engine). Takes about 3 minutes; exits 0 whatever it finds.
+# ./s3engine). Takes 4 to 10 minutes (most of it loading fixtures with boto3 and
+# the waits that show a stall); exits 0 whatever it finds.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ROOT=$PWD
@@ -205,7 +206,7 @@ case_doctype() {
   fault_proxy_stop
   ns=$(s3check count "s3://$src/in/"); nd=$(s3check count "s3://$dst/out/")
   ! grep -qiE 'doctype|entit' <<<"$out"
-  result "$(verdict $?)" doctype "listing with <!DOCTYPE [<!ENTITY fp ...>]> and <Key>folder/&fp;</Key>: exit $rc, $nd of $ns objects copied, no DOCTYPE error; $(grep -m1 '^unselected' <<<"$out" | oneline 60); $(grep -m1 -i 'error' <<<"$out" | oneline 120)"
+  result "$(verdict $?)" doctype "listing with <!DOCTYPE [<!ENTITY fp ...>]> and <Key>folder/&fp;</Key>: exit $rc, $nd of $ns objects copied, no DOCTYPE error; $(grep -m1 -i 'error' <<<"$out" | oneline 140)"
 }
 
 case_big_header() {
