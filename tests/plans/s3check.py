@@ -12,6 +12,8 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     rb BUCKET...                       delete every object, abort every multipart
                                        upload, delete the bucket (fine if it is gone)
     put s3://B/KEY SIZE [--content-type T] [--meta k=v]... [--tag k=v]... [--seed S]
+        [--header NAME=V]...           (NAME: CacheControl, ContentDisposition,
+                                       ContentEncoding, ContentLanguage)
                                        put SIZE bytes (pseudo-random, seeded by KEY or S);
                                        multipart above 16 MiB. SIZE takes K/KiB/M/MiB/G/GiB
                                        (binary) or KB/MB/GB (decimal).
@@ -28,6 +30,10 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     md5 s3://B/KEY                     md5 hex digest of the object's bytes
     same s3://A/K1 s3://B/K2           exit 0 if bytes, ContentType, Metadata and tags are
                                        identical; else print the differences, exit 1
+    same-tree s3://A/P s3://B/Q        every object under P has a twin under Q (same key
+                                       below the prefix) with identical bytes, ContentType,
+                                       content headers, Metadata and tags, and Q holds
+                                       nothing else; else print the differences, exit 1
     uploads BUCKET [PREFIX]            number of in-progress multipart uploads
     empty s3://B/PREFIX                delete every object under PREFIX
     rm s3://B/KEY...                   delete single objects
@@ -227,7 +233,8 @@ def guess_type(key):
 # ---------------------------------------------------------------------------
 # operations
 
-def put_object(bucket, key, size, content_type=None, meta=None, tags=None, pool=None, seed=None):
+def put_object(bucket, key, size, content_type=None, meta=None, tags=None, pool=None, seed=None,
+               headers=None):
     """Upload `size` deterministic bytes (seeded by `seed`, default the key);
     multipart (parallel parts) above the threshold."""
     c = client()
@@ -236,6 +243,7 @@ def put_object(bucket, key, size, content_type=None, meta=None, tags=None, pool=
     extra["ContentType"] = content_type or guess_type(key)
     if meta:
         extra["Metadata"] = meta
+    extra.update(headers or {})
     if tags:
         extra["Tagging"] = urllib.parse.urlencode(tags)
     if size <= MULTIPART_THRESHOLD:
@@ -394,8 +402,13 @@ def cmd_put(a):
             raise Failure("usage: put s3://BUCKET/KEY SIZE")
         size = parse_size(words.pop())
     bucket, key = parse_url(words, want_key=True)
+    headers = {}
+    for name, value in parse_pairs(a.header, "--header").items():
+        if name not in CONTENT_HEADERS[1:-2]:
+            raise Failure("--header %s: one of %s" % (name, ", ".join(CONTENT_HEADERS[1:-2])))
+        headers[name] = value
     etag = put_object(bucket, key, size, a.content_type, parse_pairs(a.meta, "--meta"),
-                      parse_pairs(a.tag, "--tag"), seed=a.seed)
+                      parse_pairs(a.tag, "--tag"), seed=a.seed, headers=headers)
     print("%s\t%d\t%s" % (s3url(bucket, key), size, etag))
 
 
@@ -501,6 +514,49 @@ def cmd_same(a):
     print("same\t%s\t%s" % (a.args[0], a.args[1]))
 
 
+CONTENT_HEADERS = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding",
+                   "ContentLanguage", "Expires", "WebsiteRedirectLocation")
+
+
+def full_info(bucket, key):
+    """What a copy must carry over: content headers, metadata, tags, size, md5."""
+    h = client().head_object(Bucket=bucket, Key=key)
+    out = {k: h.get(k) for k in CONTENT_HEADERS}
+    if out["Expires"] is not None:
+        out["Expires"] = str(out["Expires"])
+    out["Metadata"] = h.get("Metadata", {})
+    out["Tags"] = get_tags(bucket, key)
+    out["md5"], out["ContentLength"] = md5_of(bucket, key)
+    return out
+
+
+def cmd_same_tree(a):
+    if len(a.args) != 2 or not all(x.startswith("s3://") for x in a.args):
+        raise Failure("usage: same-tree s3://A/PREFIX s3://B/PREFIX")
+    (b1, p1), (b2, p2) = parse_url([a.args[0]], False), parse_url([a.args[1]], False)
+    left = {o["Key"][len(p1):] for o in iter_objects(b1, p1)}
+    right = {o["Key"][len(p2):] for o in iter_objects(b2, p2)}
+    diffs = ["missing: %s" % s3url(b2, p2 + k) for k in sorted(left - right)]
+    diffs += ["extra: %s" % s3url(b2, p2 + k) for k in sorted(right - left)]
+
+    def compare(rest):
+        i1, i2 = full_info(b1, p1 + rest), full_info(b2, p2 + rest)
+        return ["%s: %s: %s != %s" % (s3url(b2, p2 + rest), f,
+                                      json.dumps(i1[f], sort_keys=True),
+                                      json.dumps(i2[f], sort_keys=True))
+                for f in sorted(i1) if i1[f] != i2[f]]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as ex:
+        for d in ex.map(compare, sorted(left & right)):
+            diffs += d
+    if diffs:
+        for d in diffs:
+            print(d)
+        raise Failure("%s and %s differ (%d difference%s)" % (
+            a.args[0], a.args[1], len(diffs), "" if len(diffs) == 1 else "s"))
+    print("same-tree\t%s\t%s\t%d objects" % (a.args[0], a.args[1], len(left)))
+
+
 def cmd_uploads(a):
     bucket, prefix = parse_url(a.args, want_key=False)
     print(len(list_uploads(bucket, prefix)))
@@ -539,6 +595,9 @@ def build_parser():
     s.add_argument("--meta", action="append", metavar="K=V")
     s.add_argument("--tag", action="append", metavar="K=V")
     s.add_argument("--seed", help="seed of the content (default: the key)")
+    s.add_argument("--header", action="append", metavar="NAME=V",
+                   help="a content header: CacheControl, ContentDisposition, "
+                        "ContentEncoding, ContentLanguage")
     s.set_defaults(fn=cmd_put)
     s = sub.add_parser("load", help="put many small objects of mixed types")
     s.add_argument("args", nargs="+", metavar="BUCKET PREFIX COUNT")
@@ -562,6 +621,9 @@ def build_parser():
     s = sub.add_parser("same", help="compare two objects")
     s.add_argument("args", nargs=2, metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_same)
+    s = sub.add_parser("same-tree", help="compare every object under two prefixes")
+    s.add_argument("args", nargs=2, metavar="s3://B/PREFIX")
+    s.set_defaults(fn=cmd_same_tree)
     s = sub.add_parser("rm", help="delete objects")
     s.add_argument("urls", nargs="+", metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_rm)
