@@ -10,7 +10,7 @@ _s3engine()
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
         --seed-input --unsafe-lua --force --move --multipart-cutoff --part-size
         --part-concurrency --retries --no-verify --endpoint --region --profile --path-style
-        --virtual-hosted --no-verify-ssl --report --progress --no-progress --timestamps
+        --virtual-hosted --no-verify-ssl --report --json --progress --no-progress --timestamps
         --no-timestamps --log-format --verbose --quiet
         --help --version"
     case $prev in

@@ -14,7 +14,7 @@ enum {
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
-    OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT
+    OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +44,7 @@ static const struct option long_opts[] = {
     { "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
     { "no-timestamps", no_argument, NULL, OPT_NO_TIMESTAMPS },
     { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "json", no_argument, NULL, OPT_JSON },
     { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
     { "retries", required_argument, NULL, OPT_RETRIES },
     { "abort", no_argument, NULL, OPT_ABORT },
@@ -110,6 +111,8 @@ void s3e_cli_usage(FILE *out)
 "Output:\n"
 "      --report FILE           one line per object: source, target, bytes, status, error\n"
 "                              (CSV, or JSON lines when FILE ends in .jsonl; - = stdout)\n"
+"      --json                  the run's summary as one JSON object on stdout, and nothing\n"
+"                              else there (the dry run's text goes to stderr)\n"
 "      --progress | --no-progress   progress line (default: only on a terminal)\n"
 "      --timestamps | --no-timestamps   an RFC 3339 UTC time on each log line (default:\n"
 "                              only when stderr is not a terminal)\n"
@@ -226,6 +229,7 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_SEED: cli->seed_input = arg; break;
     case OPT_NO_PROGRESS: cli->progress = 0; break;
     case OPT_PROGRESS: cli->progress = 1; break;
+    case OPT_JSON: cli->json = 1; break;
     case OPT_TIMESTAMPS: cli->timestamps = 1; break;
     case OPT_NO_TIMESTAMPS: cli->timestamps = 0; break;
     case OPT_LOG_FORMAT:
@@ -319,5 +323,7 @@ int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv)
     } else {
         nrest = remaining;
     }
+    if (cli->json && cli->report && strcmp(cli->report, "-") == 0)
+        return usage_error("--json and --report - both want standard output%s", "");
     return pick_command(cli, nrest, rest);
 }

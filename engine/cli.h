@@ -34,6 +34,7 @@ struct s3e_cli {
     int progress;              /* -1 auto (terminal), 0 off, 1 on */
     int timestamps;            /* log lines: -1 auto (not a terminal), 0 off, 1 on */
     int log_json;              /* --log-format json */
+    int json;                  /* --json: the summary as one JSON object, alone on stdout */
     int unsafe_lua;
     int no_verify;             /* skip post-copy verification */
     int workers;               /* 0 = plan's or default */

@@ -132,6 +132,7 @@ static void run_free(struct s3e_run *run)
         s3e_sched_free(run->sched);
     }
     s3e_packer_free(run->packer);
+    free(run->per_target);
     s3e_dryrun_free(run->dry);
     s3e_tindex_free(run->tindex);
     s3e_script_free(run->script);
@@ -159,6 +160,9 @@ static int prepare(struct s3e_run *run)
     }
     if (load_plan(run))
         return fail(run, S3E_EXIT_USAGE);
+    run->per_target = calloc(run->plan.ntargets ? run->plan.ntargets : 1, sizeof *run->per_target);
+    if (!run->per_target)
+        return S3E_EXIT_FATAL;
     merge_settings(run);
     if (!run->have_cfg && plan_needs_s3(run)) {
         snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
@@ -214,12 +218,14 @@ static int execute(struct s3e_run *run)
     }
     if (rc && rc != S3E_ECANCELED)
         s3e_error("%s", run->errbuf[0] ? run->errbuf : s3e_strerror(rc));
-    /* With --report - the report owns stdout: the summary goes to stderr. */
-    FILE *summary = run->cli->report && strcmp(run->cli->report, "-") == 0 ? stderr : stdout;
+    /* With --report - the report owns stdout, with --json the JSON summary:
+     * the text goes to stderr. */
+    int stdout_taken = run->cli->json || (run->cli->report && strcmp(run->cli->report, "-") == 0);
+    FILE *summary = stdout_taken ? stderr : stdout;
     if (run->dry && !rc)
-        s3e_dryrun_print(run->dry, run, stdout);
-    else if (!run->cli->quiet && !run->dry && (rc == S3E_OK || rc == S3E_ECANCELED ||
-                                               anything_happened(&run->stats)))
+        s3e_dryrun_print(run->dry, run, summary);
+    else if (!run->cli->quiet && !run->cli->json && !run->dry &&
+             (rc == S3E_OK || rc == S3E_ECANCELED || anything_happened(&run->stats)))
         s3e_stats_summary(&run->stats, summary);
     char report_err[700];
     int report_failed = run->report && s3e_report_close(run->report, report_err, sizeof report_err);
@@ -244,10 +250,15 @@ int s3e_run_plan(const struct s3e_cli *cli)
     }
     run->cli = cli;
     s3e_stats_init(&run->stats);
+    run->started_wall = time(NULL);
     install_signals();
     int status = prepare(run);
     if (status == 0)
         status = execute(run);
+    if (cli->json && s3e_summary_json(stdout, run, status, run->errbuf) != S3E_OK) {
+        s3e_error("cannot write the JSON summary to standard output");
+        status = S3E_EXIT_FATAL;
+    }
     if (run->report) { /* prepare() failed after opening it: nothing to keep */
         char ignored[8];
         s3e_report_close(run->report, ignored, sizeof ignored);

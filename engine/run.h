@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "cli.h"
 #include "s3engine/config.h"
@@ -49,6 +51,8 @@ struct s3e_run {
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
     struct s3e_stats stats;
+    struct s3e_stats *per_target;    /* one per plan target (--json), NULL before the plan */
+    time_t started_wall;             /* for --json */
     uint64_t payloads;
     /* planner scratch: the object being routed and how many routes it got */
     const struct s3e_object *cur;
@@ -80,6 +84,11 @@ void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_ou
  * copies are requests in flight, large ones run on threads of their own. */
 int  s3e_flight_start(struct s3e_run *run);
 void s3e_flight_join(struct s3e_run *run);
+
+/* summary_json.c: --json, the outcome as one JSON object on `out` (README,
+ * "Machine-readable output"). `error`: the run's error message or NULL.
+ * S3E_OK, S3E_EIO (could not write), S3E_ENOMEM. */
+int s3e_summary_json(FILE *out, const struct s3e_run *run, int status, const char *error);
 
 /* dryrun.c: account payloads, then print the plan. */
 int  s3e_dryrun_new(struct s3e_dryrun **out, int workers);

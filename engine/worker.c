@@ -47,6 +47,8 @@ void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_ou
         s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
                   j->dst_key, error ? error : "failed");
     s3e_stats_record(&run->stats, outcome, bytes);
+    if (run->per_target && j->target < run->plan.ntargets)
+        s3e_stats_record(&run->per_target[j->target], outcome, bytes);
     if (run->report) {
         struct s3e_report_row row = {
             .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
