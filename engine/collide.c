@@ -101,13 +101,21 @@ static int remember(struct s3e_collide *c, const struct s3e_job *j, uint64_t fir
     return S3E_OK;
 }
 
+/* Report j skipped or failed: "collides with <who> routed to s3://dst<how>". */
 static void settle(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
-                   const char *why)
+                   int same_source)
 {
+    const char *policy = policy_names[run->collide->policy];
+    char how[128];
+    if (outcome == S3E_OUT_FAILED)
+        snprintf(how, sizeof how, ", whose copy was already under way (past --hold; "
+                 "collisions = \"%s\"); not copied", policy);
+    else
+        snprintf(how, sizeof how, " (collisions = \"%s\")", policy);
     char msg[1400];
-    snprintf(msg, sizeof msg, "collides with %s s3://%s/%s (collisions = \"%s\")%s", why,
-             j->dst_bucket, j->dst_key, policy_names[run->collide->policy],
-             outcome == S3E_OUT_FAILED ? "; not copied" : "");
+    snprintf(msg, sizeof msg, "collides with %s routed to s3://%s/%s%s",
+             same_source ? "the same source's earlier route" : "an earlier source",
+             j->dst_bucket, j->dst_key, how);
     if (outcome == S3E_OUT_SKIPPED)
         s3e_info("s3://%s/%s skipped: %s", j->src_bucket, j->src_key, msg);
     s3e_worker_record(run, j, outcome, j->size, NULL, msg, s3e_now());
@@ -131,22 +139,16 @@ int s3e_collide_check(struct s3e_run *run, const struct s3e_job *j, int *out_pac
     }
     /* Past --hold the earlier copy may be under way or done: it cannot be taken back. */
     int late = s3e_packer_streaming(run->packer);
-    const char *why = prev == src ? "the same source's earlier route to"
-                                  : "an earlier source routed to";
-    if (prev == src && c->policy != S3E_COLLISIONS_ERROR) {
-        settle(run, j, S3E_OUT_SKIPPED, why);
-    } else if (c->policy == S3E_COLLISIONS_FIRST) {
-        settle(run, j, S3E_OUT_SKIPPED, why);
-    } else if (late) {
-        settle(run, j, S3E_OUT_FAILED,
-               prev == src ? "the same source's earlier route, already sent, to"
-                           : "an earlier source already sent to the workers, routed to");
-    } else if (c->policy == S3E_COLLISIONS_ERROR) {
+    int same = prev == src;
+    if (c->policy == S3E_COLLISIONS_FIRST || (same && c->policy != S3E_COLLISIONS_ERROR))
+        settle(run, j, S3E_OUT_SKIPPED, same);
+    else if (late)
+        settle(run, j, S3E_OUT_FAILED, same);
+    else if (c->policy == S3E_COLLISIONS_ERROR)
         rc = remember(c, j, prev, src);
-    } else if (s3e_destset_dropped(c->set, dst, src)) {
-        /* "last", and this source's copy to dst was dropped before (listed twice) */
-        settle(run, j, S3E_OUT_SKIPPED, why);
-    } else {
+    else if (s3e_destset_dropped(c->set, dst, src))
+        settle(run, j, S3E_OUT_SKIPPED, 1); /* "last": this source's copy was dropped before */
+    else {
         /* "last": this source takes dst; the earlier one's copy is skipped by its worker */
         rc = s3e_destset_drop(c->set, dst, prev);
         s3e_destset_replace(c->set, dst, src);
