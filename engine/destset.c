@@ -5,8 +5,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Tables from this size on are mapped on their own, in 2 MiB pages where
+ * the kernel allows: every insert is a random access, and with 4 KiB pages
+ * most of them also missed the TLB (a third of the planner's time at 1M objects). */
+#define HUGE_PAGE (2u << 20)
 
 struct slot {
     uint64_t hi;   /* 0 = empty */
@@ -18,7 +24,42 @@ struct table {
     struct slot *slots;
     size_t cap;    /* power of two, or 0 before the first insert */
     size_t count;
+    void *map;     /* the mapping slots lies in, or NULL when slots came from calloc */
+    size_t map_len;
 };
+
+/* Zeroed room for cap slots. */
+static int table_alloc(struct table *t, size_t cap)
+{
+    size_t bytes = cap * sizeof(struct slot);
+    memset(t, 0, sizeof *t);
+    t->cap = cap;
+    if (bytes < 4 * (size_t)HUGE_PAGE) {
+        t->slots = calloc(cap, sizeof(struct slot));
+        return t->slots ? S3E_OK : S3E_ENOMEM;
+    }
+    size_t len = bytes + HUGE_PAGE; /* room to align the start */
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return S3E_ENOMEM;
+    uintptr_t start = ((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+#ifdef MADV_HUGEPAGE
+    madvise((void *)start, bytes, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+    t->slots = (struct slot *)start;
+    t->map = m;
+    t->map_len = len;
+    return S3E_OK;
+}
+
+static void table_free(struct table *t)
+{
+    if (t->map)
+        munmap(t->map, t->map_len);
+    else
+        free(t->slots);
+    memset(t, 0, sizeof *t);
+}
 
 struct s3e_destset {
     uint64_t seed[3];
@@ -52,8 +93,8 @@ void s3e_destset_free(struct s3e_destset *s)
 {
     if (!s)
         return;
-    free(s->dests.slots);
-    free(s->drops.slots);
+    table_free(&s->dests);
+    table_free(&s->drops);
     free(s);
 }
 
@@ -90,16 +131,17 @@ static struct slot *find(const struct table *t, struct s3e_destfp fp)
 
 static int grow(struct table *t)
 {
-    size_t cap = t->cap ? t->cap * 2 : 1024;
-    struct table n = { calloc(cap, sizeof(struct slot)), cap, t->count };
-    if (!n.slots)
-        return S3E_ENOMEM;
+    struct table n;
+    int rc = table_alloc(&n, t->cap ? t->cap * 2 : 1024);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < t->cap; i++) {
         const struct slot *o = &t->slots[i];
         if (o->hi)
             *find(&n, (struct s3e_destfp){ o->hi, o->lo }) = *o;
     }
-    free(t->slots);
+    n.count = t->count;
+    table_free(t);
     *t = n;
     return S3E_OK;
 }
