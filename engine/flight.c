@@ -199,9 +199,9 @@ static void checked(struct s3e_flight *f, struct lw *w)
         v[0] = '\0';
     size_t n = strlen(v);
     if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-        snprintf(etag, sizeof etag, "%.*s", (int)(n - 2), v + 1);
+        snprintf(etag, sizeof etag, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
     else
-        snprintf(etag, sizeof etag, "%s", v);
+        snprintf(etag, sizeof etag, "%.79s", v);
     if (!s3e_worker_is_our_copy(w->etag, j->size, etag, size, msg, sizeof msg)) {
         s3e_s3_error_clear(&w->a.err);
         snprintf(w->a.err.operation, sizeof w->a.err.operation, "HeadObject");
