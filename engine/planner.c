@@ -45,8 +45,10 @@ static int on_route(void *ud, const struct s3e_route *r)
     /* Before the skip of what is current: a second source would overwrite it. */
     int pack;
     int rc = s3e_collide_check(run, &job, &pack);
-    if (rc || !pack)
-        return rc ? rc : s3e_collide_stop(run) ? S3E_EPLAN : S3E_OK;
+    if (rc)
+        return rc;
+    if (!pack) /* settled by the policy, or enough collisions to stop and name them */
+        return s3e_collide_stop(run) ? S3E_EPLAN : S3E_OK;
     if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
                                              o->etag, o->last_modified)) {
         s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
@@ -165,8 +167,8 @@ static int name_collisions(struct s3e_run *run)
         run->naming = 1;
         plan_sources(run); /* stops once all are named; a failure leaves some unnamed */
         run->naming = 0;
+        run->errbuf[0] = '\0';
     }
-    run->errbuf[0] = '\0';
     return s3e_collide_report(run);
 }
 
