@@ -2,7 +2,8 @@
  *
  * Each worker still does its payloads one at a time and a payload's objects
  * one after another (as in the seed), but a worker is not a thread: its
- * current CopyObject (or DeleteObject in move mode) is one request among
+ * current CopyObject (or, in move mode, the HEAD of the destination and the
+ * DeleteObject of the source) is one request among
  * hundreds in flight on a single curl multi handle driven by epoll. That
  * costs a few system calls per object instead of a blocked thread with its
  * own polling, which is most of the client's CPU on small objects.
@@ -22,12 +23,14 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum lw_state {
     LW_NEXT,     /* needs its next job (or payload) */
     LW_COPY,     /* CopyObject in flight */
+    LW_CHECK,    /* move mode: HEAD of the destination (is it still this copy?) */
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
     LW_THREAD,   /* the job runs on a thread of its own */
     LW_DONE,     /* no more payloads for this worker */
@@ -126,6 +129,14 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     const struct s3e_run *run = f->run;
     const struct s3e_job *j = job_of(w);
     w->t0 = s3e_now();
+    if (s3e_collide_dropped(f->run, j)) {
+        s3e_worker_record(f->run, j, S3E_OUT_SKIPPED, j->size, NULL,
+                          "collides with a later source routed to the same key "
+                          "(collisions = \"last\" keeps that one)", w->t0);
+        w->next++;
+        w->state = LW_NEXT;
+        return;
+    }
     int simple = j->size <= run->set.multipart_cutoff &&
                  (!run->set.verify || s3e_etag_is_plain(j->etag));
     if (!simple) {
@@ -161,17 +172,50 @@ static void copied(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (f->run->set.move) {
-        s3e_s3_delete_request(&w->req, j->src_bucket, j->src_key);
+        s3e_s3_head_request(&w->req, j->dst_bucket, j->dst_key);
         int rc = s3e_client_start(f->client, &w->a, &w->req);
         if (rc)
-            fail_job(f, w, rc, "copied, but the source was not deleted: ");
+            fail_job(f, w, rc, "copied, but the destination could not be checked, so the "
+                               "source was not deleted: ");
         else
-            w->state = LW_DELETE;
+            w->state = LW_CHECK;
         return;
     }
     s3e_worker_record(f->run, j, S3E_OUT_COPIED, j->size, w->etag, NULL, w->t0);
     w->next++;
     w->state = LW_NEXT;
+}
+
+/* Move mode: the destination's HEAD came back; delete the source only if
+ * the destination is still the copy this job made. */
+static void checked(struct s3e_flight *f, struct lw *w)
+{
+    const struct s3e_job *j = job_of(w);
+    char v[128], etag[80], msg[512];
+    uint64_t size = UINT64_MAX;
+    if (s3e_resp_header(&w->a.resp, "content-length", v, sizeof v))
+        size = strtoull(v, NULL, 10);
+    if (!s3e_resp_header(&w->a.resp, "etag", v, sizeof v))
+        v[0] = '\0';
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+        snprintf(etag, sizeof etag, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
+    else
+        snprintf(etag, sizeof etag, "%.79s", v);
+    if (!s3e_worker_is_our_copy(w->etag, j->size, etag, size, msg, sizeof msg)) {
+        s3e_s3_error_clear(&w->a.err);
+        snprintf(w->a.err.operation, sizeof w->a.err.operation, "HeadObject");
+        snprintf(w->a.err.detail, sizeof w->a.err.detail, "the source is still at s3://%s/%s",
+                 j->src_bucket, j->src_key);
+        fail_job(f, w, S3E_EVERIFY, msg);
+        return;
+    }
+    s3e_s3_delete_request(&w->req, j->src_bucket, j->src_key);
+    int rc = s3e_client_start(f->client, &w->a, &w->req);
+    if (rc)
+        fail_job(f, w, rc, "copied, but the source was not deleted: ");
+    else
+        w->state = LW_DELETE;
 }
 
 static void on_done(void *ud, struct s3e_areq *a, int rc)
@@ -183,6 +227,12 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
             fail_job(f, w, rc, "");
         else
             copied(f, w);
+    } else if (w->state == LW_CHECK) {
+        if (rc)
+            fail_job(f, w, rc, "copied, but the destination could not be checked, so the "
+                               "source was not deleted: ");
+        else
+            checked(f, w);
     } else if (w->state == LW_DELETE) {
         if (rc) {
             fail_job(f, w, rc, "copied, but the source was not deleted: ");

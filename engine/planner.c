@@ -42,6 +42,13 @@ static int on_route(void *ud, const struct s3e_route *r)
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
         .storage_class = r->storage_class ? r->storage_class : t->storage_class,
     };
+    /* Before the skip of what is current: a second source would overwrite it. */
+    int pack;
+    int rc = s3e_collide_check(run, &job, &pack);
+    if (rc)
+        return rc;
+    if (!pack) /* settled by the policy, or enough collisions to stop and name them */
+        return s3e_collide_stop(run) ? S3E_EPLAN : S3E_OK;
     if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
                                              o->etag, o->last_modified)) {
         s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
@@ -49,7 +56,7 @@ static int on_route(void *ud, const struct s3e_route *r)
     }
     atomic_fetch_add(&run->stats.planned_objects, 1);
     atomic_fetch_add(&run->stats.planned_bytes, o->size);
-    int rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);
+    rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);
     if (rc && rc != S3E_ECANCELED)
         snprintf(run->errbuf, sizeof run->errbuf, "packing failed: %s", s3e_strerror(rc));
     return rc;
@@ -60,6 +67,8 @@ static int plan_object(struct s3e_run *run, const struct s3e_object *o)
 {
     if (s3e_interrupted)
         return S3E_ECANCELED;
+    if (run->naming)
+        return s3e_collide_name(run, o);
     atomic_fetch_add(&run->stats.listed_objects, 1);
     if (!in_shard(run, o->bucket, o->key, o->key_len))
         return S3E_OK;
@@ -139,7 +148,7 @@ static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_so
     return rc;
 }
 
-int s3e_planner_run(struct s3e_run *run)
+static int plan_sources(struct s3e_run *run)
 {
     int rc = S3E_OK;
     for (size_t i = 0; i < run->plan.nsources && !rc; i++) {
@@ -147,6 +156,29 @@ int s3e_planner_run(struct s3e_run *run)
         rc = src->manifest ? plan_manifest(run, (uint32_t)i, src)
                            : plan_listing(run, (uint32_t)i, src);
     }
+    return rc;
+}
+
+/* Collisions stop the run: read the sources again, without Lua, to name the
+ * source that had each key first (the set keeps fingerprints, not names). */
+static int name_collisions(struct s3e_run *run)
+{
+    if (s3e_collide_pending(run)) {
+        run->naming = 1;
+        plan_sources(run); /* stops once all are named; a failure leaves some unnamed */
+        run->naming = 0;
+        run->errbuf[0] = '\0';
+    }
+    return s3e_collide_report(run);
+}
+
+int s3e_planner_run(struct s3e_run *run)
+{
+    int rc = plan_sources(run);
+    if (rc == S3E_EPLAN && s3e_collide_stop(run))
+        rc = S3E_OK; /* stopped early to report the collisions */
+    if (!rc)
+        rc = name_collisions(run);
     if (!rc) {
         rc = s3e_packer_finish(run->packer);
         if (rc && !run->errbuf[0])

@@ -278,7 +278,7 @@ void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
         fprintf(out, "%-11s %llu objects (source deleted after a verified copy)\n", "moved:",
                 (unsigned long long)atomic_load(&s->moved_objects));
     print_count(out, "skipped:", atomic_load(&s->skipped_objects),
-                atomic_load(&s->skipped_bytes), " (already at the target)");
+                atomic_load(&s->skipped_bytes), " (already at the target, or collisions)");
     print_count(out, "failed:", atomic_load(&s->failed_objects), atomic_load(&s->failed_bytes), "");
     fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
             (unsigned long long)atomic_load(&s->unselected_objects));

@@ -133,6 +133,7 @@ static void run_free(struct s3e_run *run)
     }
     s3e_packer_free(run->packer);
     free(run->per_target);
+    s3e_collide_free(run);
     s3e_dryrun_free(run->dry);
     s3e_tindex_free(run->tindex);
     s3e_script_free(run->script);
@@ -178,7 +179,7 @@ static int prepare(struct s3e_run *run)
         .max_objects = run->set.max_payload_objects, .request_cost = 1ULL << 20,
         .hold_limit = run->set.hold_limit,
     };
-    if (s3e_packer_new(&run->packer, &po, emit_payload, run))
+    if (s3e_packer_new(&run->packer, &po, emit_payload, run) || s3e_collide_new(run))
         return S3E_EXIT_FATAL;
     if (run->cli->dry_run)
         return s3e_dryrun_new(&run->dry, run->set.workers) ? S3E_EXIT_FATAL : 0;

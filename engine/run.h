@@ -21,6 +21,7 @@ struct s3e_tindex;
 struct s3e_sched;
 struct s3e_dryrun;
 struct s3e_flight;
+struct s3e_collide;
 
 /* Settings after plan values and command-line overrides are merged. */
 struct s3e_settings {
@@ -50,6 +51,8 @@ struct s3e_run {
     struct s3e_flight *flight;       /* the event-loop workers */
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
+    struct s3e_collide *collide;     /* destinations routed to so far (collisions) */
+    int naming;                      /* planner: reading the sources again to name collisions */
     struct s3e_stats stats;
     struct s3e_stats *per_target;    /* one per plan target (--json), NULL before the plan */
     time_t started_wall;             /* for --json */
@@ -73,10 +76,35 @@ int s3e_planner_run(struct s3e_run *run);
 /* Fill run->tindex from the targets' current contents. */
 int s3e_planner_index_targets(struct s3e_run *run);
 
+/* collide.c: two sources routed to one destination key (see its header comment). */
+int  s3e_collide_new(struct s3e_run *run);   /* run->collide; S3E_OK or S3E_ENOMEM */
+void s3e_collide_free(struct s3e_run *run);
+/* Planner, before a job is packed: *out_pack = 1 to pack it, 0 when the
+ * collisions policy settled it (reported skipped or failed, or kept back
+ * because the run stops). Returns S3E_OK or S3E_ENOMEM. */
+int  s3e_collide_check(struct s3e_run *run, const struct s3e_job *j, int *out_pack);
+/* 1 when enough collisions were found to stop planning and report them. */
+int  s3e_collide_stop(const struct s3e_run *run);
+/* 1 while a collision's first source is still to be named. */
+int  s3e_collide_pending(const struct s3e_run *run);
+/* The naming pass, one object: S3E_OK, S3E_ECANCELED once all are named, S3E_ENOMEM. */
+int  s3e_collide_name(struct s3e_run *run, const struct s3e_object *o);
+/* After planning: S3E_OK, or S3E_EPLAN with each collision logged and run->errbuf set. */
+int  s3e_collide_report(struct s3e_run *run);
+/* Workers, any thread: 1 when collisions = "last" gave j's destination to a
+ * later source, so j is skipped. */
+int  s3e_collide_dropped(const struct s3e_run *run, const struct s3e_job *j);
+
 /* worker.c: one job, blocking: copy (CopyObject or multipart), verify, delete in move
  * mode, record. */
 void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j);
-/* Count an outcome and write its report row (and log a failure). */
+/* Move mode, before a source is deleted: 1 when the destination as a HEAD
+ * just saw it (ETag without quotes, size) is this job's copy (its ETag, its
+ * size or S3E_SIZE_UNKNOWN); else 0, with the start of a failure message in msg. */
+int  s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
+                            uint64_t head_size, char *msg, size_t len);
+/* Count an outcome and write its report row (and log a failure; error is
+ * the reason of a failure or of a skip, else NULL). */
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
                        uint64_t bytes, const char *etag, const char *error, double t0);
 

@@ -80,6 +80,7 @@ int  s3e_client_run(struct s3e_client *c, int timeout_ms,
 int  s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
                          const char *src_key, const char *dst_bucket, const char *dst_key);
 void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
+void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key);
 
 void s3e_resp_init(struct s3e_resp *r);
 void s3e_resp_free(struct s3e_resp *r);

@@ -279,6 +279,11 @@ void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *ke
     req_init(r, "DeleteObject", "DELETE", bucket, key);
 }
 
+void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key)
+{
+    req_init(r, "HeadObject", "HEAD", bucket, key);
+}
+
 int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
                        const char *dst_bucket, const char *dst_key,
                        const struct s3e_put_opts *opts, char out_etag[80],

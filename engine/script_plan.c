@@ -469,7 +469,7 @@ static int read_payload(struct reader *r, struct s3e_plan *p)
 
 static const char *const top_fields[] = {
     "sources", "source", "targets", "target", "select", "route", "payload", "workers",
-    "multipart_cutoff", "part_size", "move", "name", "description", NULL,
+    "multipart_cutoff", "part_size", "move", "collisions", "name", "description", NULL,
 };
 
 static int check_top_fields(struct reader *r)
@@ -488,7 +488,8 @@ static int check_top_fields(struct reader *r)
             lua_pop(L, 1);
             push_path(r, name);
             int rc = complain(r, "unknown plan field (known: sources, targets, select, route, "
-                                 "payload, workers, multipart_cutoff, part_size, move)");
+                                 "payload, workers, multipart_cutoff, part_size, move, "
+                                 "collisions)");
             pop_path(r);
             return rc;
         }
@@ -550,6 +551,22 @@ static int f_move(struct reader *r, struct s3e_plan *p)
     return S3E_OK;
 }
 
+static int f_collisions(struct reader *r, struct s3e_plan *p)
+{
+    static const char *const names[] = { "error", "first", "last" }; /* enum s3e_collisions */
+    lua_State *L = r->L;
+    if (lua_isnil(L, -1))
+        return S3E_OK;
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    for (int i = 0; v && i < 3; i++)
+        if (strcmp(v, names[i]) == 0) {
+            p->collisions = i;
+            return S3E_OK;
+        }
+    return complain(r, "expected \"error\", \"first\" or \"last\", got %s",
+                    v ? "another string" : luaL_typename(L, -1));
+}
+
 static int f_targets(struct reader *r, struct s3e_plan *p)
 {
     return read_targets(r, p);
@@ -599,6 +616,7 @@ int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
     if (!rc) rc = field(r, "multipart_cutoff", NULL, f_cutoff, p);
     if (!rc) rc = field(r, "part_size", NULL, f_part_size, p);
     if (!rc) rc = field(r, "move", NULL, f_move, p);
+    if (!rc) rc = field(r, "collisions", NULL, f_collisions, p);
     if (!rc && !p->has_route && p->ntargets > 1) {
         push_path(r, "route");
         rc = complain(r, "the plan has %zu targets but no route function to choose between them",

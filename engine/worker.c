@@ -53,10 +53,53 @@ void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_ou
         struct s3e_report_row row = {
             .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
             .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome, .etag = etag,
-            .error = outcome == S3E_OUT_FAILED ? error : NULL, .seconds = s3e_now() - t0,
+            .error = (outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED) ? error : NULL,
+            .seconds = s3e_now() - t0,
         };
         s3e_report_write(run->report, &row);
     }
+}
+
+int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
+                           uint64_t head_size, char *msg, size_t len)
+{
+    int same_etag = copy_etag && *copy_etag && strcmp(copy_etag, head_etag) == 0;
+    int same_size = copy_size == S3E_SIZE_UNKNOWN || copy_size == head_size;
+    if (same_etag && same_size)
+        return 1;
+    snprintf(msg, len, "copied, but the destination now holds another object (ETag %s, %llu "
+             "bytes; this copy: ETag %s), so the source was not deleted: ", head_etag,
+             (unsigned long long)head_size, copy_etag && *copy_etag ? copy_etag : "unknown");
+    return 0;
+}
+
+/* Move mode: delete the source only if the destination still holds this copy
+ * (another run, or a bug, may have written the key since). */
+static int delete_source(struct s3e_client *c, const struct s3e_job *j,
+                         const struct s3e_copy_result *res, char *msg, size_t len,
+                         struct s3e_s3_error *err)
+{
+    struct s3e_head h;
+    s3e_s3_error_clear(err);
+    int rc = s3e_s3_head(c, j->dst_bucket, j->dst_key, &h, err);
+    if (rc) {
+        snprintf(msg, len, "copied, but the destination could not be checked, so the source "
+                 "was not deleted: ");
+        return rc;
+    }
+    uint64_t size = res->bytes != S3E_SIZE_UNKNOWN ? res->bytes : j->size;
+    int ours = s3e_worker_is_our_copy(res->etag, size, h.etag, h.size, msg, len);
+    s3e_head_free(&h);
+    if (!ours) {
+        snprintf(err->operation, sizeof err->operation, "HeadObject");
+        snprintf(err->detail, sizeof err->detail, "the source is still at s3://%s/%s",
+                 j->src_bucket, j->src_key);
+        return S3E_EVERIFY;
+    }
+    rc = s3e_s3_delete_object(c, j->src_bucket, j->src_key, err);
+    if (rc)
+        snprintf(msg, len, "copied, but the source was not deleted: ");
+    return rc;
 }
 
 void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
@@ -68,12 +111,9 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
     enum s3e_outcome outcome = S3E_OUT_COPIED;
     int rc = copy_with_retry(run, c, j, &res, &err);
     if (rc == S3E_OK && run->set.move) {
-        s3e_s3_error_clear(&err);
-        rc = s3e_s3_delete_object(c, j->src_bucket, j->src_key, &err);
+        rc = delete_source(c, j, &res, msg, sizeof msg, &err);
         if (rc == S3E_OK)
             outcome = S3E_OUT_MOVED;
-        else
-            snprintf(msg, sizeof msg, "copied, but the source was not deleted: ");
     }
     uint64_t bytes = rc == S3E_OK ? res.bytes : j->size;
     if (bytes == UINT64_MAX)

@@ -20,6 +20,13 @@ struct s3e_target {
     char *storage_class; /* NULL = server default */
 };
 
+/* What to do when two sources are routed to one destination key. */
+enum s3e_collisions {
+    S3E_COLLISIONS_ERROR = 0, /* stop the run before any copy (the default) */
+    S3E_COLLISIONS_FIRST,     /* keep the first listed source, skip the others */
+    S3E_COLLISIONS_LAST,      /* keep the last listed source, skip the others */
+};
+
 struct s3e_plan {
     char *path;                    /* the plan file (for messages) */
     struct s3e_source *sources;
@@ -32,6 +39,7 @@ struct s3e_plan {
     uint64_t multipart_cutoff;     /* 0 = not set */
     uint64_t part_size;            /* 0 = not set */
     int      move;                 /* plan asks for move mode (delete source after verify) */
+    int      collisions;           /* enum s3e_collisions */
     int      has_select;
     int      has_route;            /* without route every object goes to the only target */
     int      has_payload_fn;       /* payload policy is a Lua function */
