@@ -51,8 +51,12 @@ static int on_route(void *ud, const struct s3e_route *r)
         return s3e_collide_stop(run) ? S3E_EPLAN : S3E_OK;
     if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
                                              o->etag, o->last_modified)) {
-        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
-        return S3E_OK;
+        if (!run->set.move) {
+            s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
+            return S3E_OK;
+        }
+        /* An earlier move copied it but stopped before the delete: finish that. */
+        job.delete_only = 1;
     }
     atomic_fetch_add(&run->stats.planned_objects, 1);
     atomic_fetch_add(&run->stats.planned_bytes, o->size);

@@ -102,6 +102,41 @@ static int delete_source(struct s3e_client *c, const struct s3e_job *j,
     return rc;
 }
 
+/* Move mode, a copy an earlier run made (its delete did not happen): the
+ * destination is checked as a copy of ours would be, against fresh HEADs of
+ * both (size, content headers, metadata, tag count; plain ETags equal). */
+static int check_earlier_copy(struct s3e_client *c, const struct s3e_job *j,
+                              struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    struct s3e_head src, dst;
+    memset(out, 0, sizeof *out);
+    int rc = s3e_s3_head(c, j->src_bucket, j->src_key, &src, err);
+    if (rc)
+        return rc;
+    rc = s3e_s3_head(c, j->dst_bucket, j->dst_key, &dst, err);
+    if (rc) {
+        s3e_head_free(&src);
+        return rc;
+    }
+    const char *what = s3e_head_mismatch(&src, &dst);
+    if (!what && s3e_etag_is_plain(src.etag) && s3e_etag_is_plain(dst.etag) &&
+        strcmp(src.etag, dst.etag) != 0)
+        what = "ETag";
+    if (what) {
+        snprintf(err->operation, sizeof err->operation, "Verify");
+        snprintf(err->detail, sizeof err->detail, "the destination's %s differs from the "
+                 "source's, so the source was not deleted (copy it again with --force)", what);
+        rc = S3E_EVERIFY;
+    } else {
+        out->bytes = dst.size;
+        out->verified = 1;
+        snprintf(out->etag, sizeof out->etag, "%s", dst.etag);
+    }
+    s3e_head_free(&src);
+    s3e_head_free(&dst);
+    return rc;
+}
+
 void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
 {
     double t0 = s3e_now();
@@ -109,7 +144,9 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
     struct s3e_s3_error err;
     char msg[768] = "";
     enum s3e_outcome outcome = S3E_OUT_COPIED;
-    int rc = copy_with_retry(run, c, j, &res, &err);
+    s3e_s3_error_clear(&err);
+    int rc = j->delete_only ? check_earlier_copy(c, j, &res, &err)
+                            : copy_with_retry(run, c, j, &res, &err);
     if (rc == S3E_OK && run->set.move) {
         rc = delete_source(c, j, &res, msg, sizeof msg, &err);
         if (rc == S3E_OK)

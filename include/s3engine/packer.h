@@ -30,6 +30,8 @@ struct s3e_job {
     const char *dst_key;
     const char *etag;
     const char *storage_class;/* NULL = default */
+    uint8_t delete_only;      /* move mode: the copy is already at the destination (an
+                                 earlier run): verify it, then delete the source */
 };
 
 struct s3e_payload {

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Move mode resumes: objects an earlier run copied but did not delete (a crash
+# between the copy and the delete) are checked like a fresh copy and their
+# sources deleted; a destination that is not the source's copy keeps its source.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PLAN_LIB_DIR/copycheck.sh"
+src=$(fresh_bucket src) || finish
+dst=$(fresh_bucket dst) || finish
+check "load 12 small objects" s3check load "$src" in 12 >/dev/null
+check "a 12 MiB object with metadata and tags" \
+  s3check put "s3://$src/in/big/clip.mp4" 12MiB --content-type video/mp4 --meta a=1 --tag t=1 >/dev/null
+MP=(--multipart-cutoff 5MiB --part-size 5MiB)
+plan=$(mktemp --suffix=.lua)
+on_exit rm -f "$plan" "$plan.csv"
+cat >"$plan" <<LUA
+return { sources = { "s3://$src/in/" }, target = "s3://$dst/out/", workers = 3 }
+LUA
+# the copies of a move that stopped before its deletes
+check "copy without move" s3e "$plan" "${MP[@]}" -q
+expect_eq "$(s3check count "s3://$dst/out/")" 13 "every object copied"
+# one destination replaced by another object of the same size: copied again
+victim=$(s3check ls "s3://$src/in/" | awk -F'\t' '$1 !~ /clip/ { print $1; exit }')
+vsize=$(s3check ls "s3://$src/in/" | awk -F'\t' -v k="$victim" '$1 == k { print $2 }')
+vmd5=$(s3check md5 "s3://$src/$victim")
+check "replace one destination" s3check put "s3://$dst/out/${victim#in/}" "$vsize" >/dev/null
+expect_ne "$(s3check md5 "s3://$dst/out/${victim#in/}")" "$vmd5" "that destination differs now"
+# the multipart copy's metadata changed at the destination: not the source's copy
+/usr/bin/python3 - "$dst" out/big/clip.mp4 <<'PY'
+import os, sys, boto3
+from botocore.config import Config
+c = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+                 config=Config(s3={"addressing_style": "path"}))
+b, k = sys.argv[1], sys.argv[2]
+c.copy_object(Bucket=b, Key=k, CopySource={"Bucket": b, "Key": k}, MetadataDirective="REPLACE",
+              ContentType="video/mp4", Metadata={"a": "changed"})
+PY
+
+rc=0; out=$(s3e --move "$plan" "${MP[@]}" --report "$plan.csv" 2>&1) || rc=$?
+expect_eq "$rc" 1 "the move run exits 1 (one destination is not the source's copy)"
+expect_eq "$(summary_value "$out" moved)" 12 "12 sources moved"
+expect_eq "$(s3check ls "s3://$src/in/" | cut -f1)" "in/big/clip.mp4" "only the source whose copy differs is left"
+expect_eq "$(awk -F, 'NR > 1 && $4 == "moved"' "$plan.csv" | wc -l)" 12 "12 'moved' rows"
+expect_contains "$(grep -F "clip.mp4" "$plan.csv")" "user metadata differs" "its row says what differs"
+expect_eq "$(s3check md5 "s3://$dst/out/${victim#in/}")" "$vmd5" "the replaced destination was copied again"
+rc=0; s3e --move "$plan" "${MP[@]}" -q 2>/dev/null || rc=$?
+expect_eq "$rc" 1 "a second move run still refuses it"
+expect_eq "$(s3check count "s3://$src/in/")" 1 "its source is still there"
+finish
