@@ -186,8 +186,10 @@ static int unquoted_field(struct s3e_manifest *m, int c)
     }
 }
 
-/* What may follow a closing quote: a comma, the line's end or the file's. */
-static int after_quote(struct s3e_manifest *m)
+/* What may follow a closing quote: a comma, the line's end or the file's.
+ * qline: where the quote opened (a quote left open on an earlier line is
+ * closed by the next row's opening quote, and this is where it shows). */
+static int after_quote(struct s3e_manifest *m, unsigned long qline)
 {
     int c = next_byte(m);
     if (c == '\r') {
@@ -209,6 +211,9 @@ static int after_quote(struct s3e_manifest *m)
     }
     char one[64];
     char ch = (char)c;
+    if (qline != m->line)
+        return fail_at(m, qline, "unterminated quoted field? The quote opened on this line "
+                       "closes on line %lu, followed by '%s'", m->line, shown(&ch, 1, one));
     return fail_at(m, m->line, "'%s' after a closing quote: a quoted field must end at its "
                    "quote (write \"\" for a quote inside it)", shown(&ch, 1, one));
 }
@@ -234,10 +239,11 @@ static int quoted_field(struct s3e_manifest *m)
             if (c != '"') {
                 if (c != EOF)
                     unread_byte(m);
+                unsigned long qline = m->quote_line;
                 m->quote_line = 0;
                 if (end_field(m))
                     return RD_ERR;
-                return after_quote(m);
+                return after_quote(m, qline);
             }
         } else if (c == '\n') {
             m->line++;

@@ -185,6 +185,12 @@ static void test_unterminated_quote(void **state)
     expect_row(m, "b", "k0", 1);
     expect_error(m, 2, "unterminated quoted field");
     done(m);
+    /* the next row's opening quote closes it: still said to be unterminated, at line 2 */
+    m = open_text("b,k0,1\nb,\"abc,1\nb,\"k2\",1\n", 0);
+    expect_row(m, "b", "k0", 1);
+    expect_error(m, 2, "unterminated quoted field? The quote opened on this line closes on "
+                 "line 3, followed by 'k'");
+    done(m);
 }
 
 static void test_garbage_after_closing_quote(void **state)
