@@ -4,7 +4,8 @@
  * CSV per RFC 4180: one row per record, fields separated by commas; a field
  * in double quotes may hold commas, line breaks and "" for a quote; a quote
  * opened and not closed, or anything but a comma or the line's end after a
- * closing quote, is an error. Lines end with LF or CRLF.
+ * closing quote, is an error; a quote inside a field that does not start
+ * with one is kept as it is. Lines end with LF or CRLF.
  *
  * Columns without a header: bucket,key[,size[,etag[,last_modified]]]; the
  * Batch Operations form bucket,key is one of them. A third column that is
