@@ -104,6 +104,133 @@ static int on_listed(void *ud, const struct s3e_listed *l)
     return plan_object(lc->run, &o);
 }
 
+/* A manifest row that cannot be copied (no such object, or a key S3 cannot
+ * hold) is a failed object, reported; the other rows go on. */
+struct failed_row {
+    struct s3e_run *run;
+    const struct s3e_object *o;
+    const char *error;
+};
+
+static void record_failed(struct s3e_run *run, const struct s3e_object *o, uint32_t target,
+                          const char *dst_bucket, const char *dst_key, const char *error)
+{
+    struct s3e_job job = {
+        .source = o->source, .target = target, .last_modified = o->last_modified,
+        .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
+        .dst_key = dst_key, .etag = o->etag,
+    };
+    atomic_fetch_add(&run->stats.planned_objects, 1);
+    s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, error, s3e_now());
+}
+
+static int on_failed_route(void *ud, const struct s3e_route *r)
+{
+    struct failed_row *fr = ud;
+    record_failed(fr->run, fr->o, r->target, fr->run->plan.targets[r->target].bucket, r->key,
+                  fr->error);
+    return S3E_OK;
+}
+
+/* An object HEAD did not find: select and route run as for any object (the
+ * report names its destinations), nothing is copied. */
+static int plan_missing(struct s3e_run *run, const struct s3e_object *o, const char *error)
+{
+    if (s3e_interrupted)
+        return S3E_ECANCELED;
+    atomic_fetch_add(&run->stats.listed_objects, 1);
+    if (!in_shard(run, o->bucket, o->key, o->key_len))
+        return S3E_OK;
+    struct failed_row fr = { run, o, error };
+    int selected = 0;
+    int rc = s3e_script_route(run->script, o, on_failed_route, &fr, &selected);
+    if (rc == S3E_EPLAN && !run->errbuf[0])
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_script_error(run->script));
+    return rc;
+}
+
+/* A row without a size: HEAD the source now, since packing needs sizes.
+ * *missing is set (with a message in msg) when S3 refuses; other failures
+ * (transport, credentials) stop the run. */
+static int head_row(struct s3e_run *run, const struct s3e_manifest *m,
+                    const struct s3e_manifest_row *row, struct s3e_head *h, int *missing,
+                    char *msg, size_t msglen)
+{
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    *missing = 0;
+    int rc = s3e_s3_head(run->plan_client, row->bucket, row->key, h, &err);
+    if (rc == S3E_OK)
+        return S3E_OK;
+    char line[512];
+    s3e_s3_error_format(&err, rc, line, sizeof line);
+    if (rc == S3E_ES3) {
+        *missing = 1;
+        snprintf(msg, msglen, "%s", line);
+        return S3E_OK;
+    }
+    snprintf(run->errbuf, sizeof run->errbuf, "%s:%lu: the row gives no size and HEAD s3://%s/%s "
+             "failed: %s", s3e_manifest_path(m), row->line, row->bucket, row->key, line);
+    return rc;
+}
+
+/* One row: its size from the row or from HEAD, then planned as a listed object. */
+static int plan_row(struct s3e_run *run, uint32_t index, const struct s3e_manifest *m,
+                    const struct s3e_manifest_row *row)
+{
+    struct s3e_object o = {
+        .source = index, .bucket = row->bucket, .key = row->key, .key_len = row->key_len,
+        .size = row->size, .etag = row->etag ? row->etag : "",
+        .last_modified = row->last_modified, .storage_class = "",
+    };
+    if (row->has_size)
+        return plan_object(run, &o);
+    if (!run->plan_client) {   /* a dry run without credentials */
+        static int warned;
+        if (!warned++)
+            s3e_warn("%s: rows without a size count as 0 bytes: no S3 credentials to HEAD them",
+                     s3e_manifest_path(m));
+        return plan_object(run, &o);
+    }
+    struct s3e_head h;
+    char msg[512];
+    int missing = 0;
+    int rc = head_row(run, m, row, &h, &missing, msg, sizeof msg);
+    if (rc)
+        return rc;
+    if (missing)
+        return plan_missing(run, &o, msg);
+    o.size = h.size;
+    if (!row->etag)
+        o.etag = h.etag;
+    if (!row->last_modified)
+        o.last_modified = h.last_modified;
+    o.storage_class = h.storage_class;
+    rc = plan_object(run, &o);
+    s3e_head_free(&h);
+    return rc;
+}
+
+/* A row whose key S3 cannot hold: never routed (its key would be wrong), failed. */
+static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_manifest *m,
+                        const struct s3e_manifest_row *row)
+{
+    if (s3e_interrupted)
+        return S3E_ECANCELED;
+    atomic_fetch_add(&run->stats.listed_objects, 1);
+    if (!in_shard(run, row->bucket, row->key, row->key_len))
+        return S3E_OK;
+    struct s3e_object o = {
+        .source = index, .bucket = row->bucket, .key = row->key, .key_len = row->key_len,
+        .etag = "", .storage_class = "",
+    };
+    record_failed(run, &o, 0, "", "", s3e_manifest_error(m));
+    return S3E_OK;
+}
+
+/* A broken manifest is broken input, as a broken plan is: exit 2, with
+ * file:line. Rows before it were only planned (unless there were more than
+ * --hold of them). */
 static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
 {
     struct s3e_manifest *m;
@@ -111,23 +238,19 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
     int rc = s3e_manifest_open(&m, src->manifest, src->manifest_url_encoded, err, sizeof err);
     if (rc) {
         snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
-        return rc;
+        return rc == S3E_EIO ? S3E_EPLAN : rc;
     }
     struct s3e_manifest_row row;
     int more;
     while ((more = s3e_manifest_next(m, &row)) > 0) {
-        struct s3e_object o = {
-            .source = index, .bucket = row.bucket, .key = row.key, .key_len = strlen(row.key),
-            .size = row.size, .etag = row.etag ? row.etag : "",
-            .last_modified = row.last_modified, .storage_class = "",
-        };
-        rc = plan_object(run, &o);
+        rc = more == S3E_MANIFEST_BAD_KEY ? plan_bad_key(run, index, m, &row)
+                                          : plan_row(run, index, m, &row);
         if (rc)
             break;
     }
-    if (more < 0) {
+    if (more == S3E_MANIFEST_ERROR) {
         snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_manifest_error(m));
-        rc = S3E_EPARSE;
+        rc = S3E_EPLAN;
     }
     s3e_manifest_close(m);
     return rc;

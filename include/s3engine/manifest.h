@@ -1,36 +1,82 @@
 /* manifest.h - object lists from files instead of a listing: our own CSV,
  * S3 Inventory CSV and S3 Batch Operations manifests.
  *
- * One row per line: bucket,key[,size[,etag[,last_modified]]]. Fields may be
- * quoted ("a,b" with "" for a quote). A first line naming its columns
- * (e.g. "bucket,key,size,etag,last_modified_date") maps them by name, so
- * files with other column orders work. Keys are taken as written unless the
- * source says they are URL-encoded (S3 Inventory does that). last_modified is
- * epoch seconds or ISO 8601. The file is read line by line: memory does not
- * grow with its length. */
+ * CSV per RFC 4180: one row per record, fields separated by commas; a field
+ * in double quotes may hold commas, line breaks and "" for a quote; a quote
+ * opened and not closed, or anything but a comma or the line's end after a
+ * closing quote, is an error; a quote inside a field that does not start
+ * with one is kept as it is. Lines end with LF or CRLF.
+ *
+ * Columns without a header: bucket,key[,size[,etag[,last_modified]]]; the
+ * Batch Operations form bucket,key is one of them. A third column that is
+ * not a number is an error ("versionId column not supported yet"): it is
+ * never read as a size. The first row that is not blank and not a comment
+ * ('#' first) is a header when it names a bucket and a key column (names
+ * compared without case, '_', '-' or spaces: "Bucket", "LastModifiedDate",
+ * "e_tag"); the other columns are then found by name. A UTF-8 BOM at the
+ * start of the file is skipped. Blank lines are skipped everywhere, comment
+ * lines too while the bucket is the first column (no bucket name starts
+ * with '#'). A version_id column is accepted while it is empty.
+ *
+ * Keys are taken byte for byte unless the source says they are URL-encoded
+ * (S3 Inventory does that). last_modified is epoch seconds or ISO 8601. An
+ * empty size field (or no size column) leaves the size unknown: the caller
+ * finds it out (the planner sends a HEAD).
+ *
+ * Limits: a row (one record, without its line ending) is at most
+ * S3E_MANIFEST_MAX_ROW bytes; a file at most max_bytes and max_rows (see
+ * s3e_manifest_set_limits). The file is read in blocks: memory does not grow
+ * with its length or with a line's. Every error names file:line. */
 #ifndef S3E_MANIFEST_H
 #define S3E_MANIFEST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#define S3E_MANIFEST_MAX_ROW       65536
+#define S3E_MANIFEST_MAX_BYTES     (64ULL << 30)  /* 64 GiB */
+#define S3E_MANIFEST_MAX_ROWS      200000000ULL   /* 200 million */
+
 struct s3e_manifest;
 
 struct s3e_manifest_row {
     const char *bucket;
-    const char *key;          /* decoded */
-    uint64_t    size;         /* 0 when the file has no size column */
+    const char *key;          /* decoded; key_len bytes (NUL-terminated, holds no NUL) */
+    size_t      key_len;
+    int         has_size;     /* 0: the row gives no size (size is 0) */
+    uint64_t    size;
     const char *etag;         /* without quotes, NULL when absent */
     int64_t     last_modified;/* 0 when absent */
+    unsigned long line;       /* the line the row starts on */
 };
 
-/* path "-" reads stdin. url_encoded: keys are %-encoded (S3 Inventory). */
+/* s3e_manifest_next results. */
+enum {
+    S3E_MANIFEST_ERROR = -1,  /* the file is broken or a limit was hit: stop */
+    S3E_MANIFEST_END = 0,
+    S3E_MANIFEST_ROW = 1,
+    /* a row whose key S3 cannot hold (a NUL byte, bad %-encoding, over 1,024
+     * bytes): row->bucket and row->key hold the bucket and the key as written
+     * (key_len bytes), s3e_manifest_error() says why; the next rows can
+     * still be read. */
+    S3E_MANIFEST_BAD_KEY = 2,
+};
+
+/* Open path ("-" reads stdin). url_encoded: keys are %-encoded (S3
+ * Inventory). Returns 0, S3E_ENOMEM or S3E_EIO with a message in errbuf;
+ * *out is freed with s3e_manifest_close. */
 int s3e_manifest_open(struct s3e_manifest **out, const char *path, int url_encoded,
                       char *errbuf, size_t errlen);
-/* 1 = a row (valid until the next call), 0 = end, -1 = error (see below). */
+/* Replace the default limits on bytes read and rows (0 keeps a default). */
+void s3e_manifest_set_limits(struct s3e_manifest *m, uint64_t max_bytes, uint64_t max_rows);
+/* One of the S3E_MANIFEST_* results above. A row's strings stay valid until
+ * the next call. After S3E_MANIFEST_ERROR every call returns it again. */
 int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row);
-/* "file.csv:12: size: expected a number of bytes, got 'abc'". */
+/* The last error or bad key: "file.csv:12: size: expected a number of bytes,
+ * got 'abc'". Owned by m. */
 const char *s3e_manifest_error(const struct s3e_manifest *m);
+/* The file name as given to s3e_manifest_open. Owned by m. */
+const char *s3e_manifest_path(const struct s3e_manifest *m);
 void s3e_manifest_close(struct s3e_manifest *m);
 
 #endif
