@@ -144,11 +144,13 @@ static int make_row(struct s3e_manifest *m, struct s3e_manifest_row *row)
     const char *size = field(m, COL_SIZE), *etag = field(m, COL_ETAG), *mt = field(m, COL_MTIME);
     row->bucket = bucket;
     row->key = key;
+    row->key_len = strlen(key);
     if (m->url_encoded) {
         s3e_buf_reset(&m->key);
         if (s3e_uri_decode(&m->key, key, strlen(key), 1))
             return bad_row(m, "key: bad %-encoding", key);
         row->key = s3e_buf_cstr(&m->key);
+        row->key_len = m->key.len; /* a %00 is kept: the planner refuses the key whole */
     }
     row->size = 0;
     if (size) {

@@ -2,6 +2,7 @@
  * into struct s3e_plan. Every complaint names file, line and field. */
 #include "script_int.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/units.h"
 #include "s3engine/uri.h"
 
@@ -364,6 +365,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         rc = read_string(r, fields[i], i == 0);
         if (!rc && i == 0)
             rc = check_bucket(r, t->bucket);
+        if (!rc && i == 2 && t->storage_class && s3e_header_value_problem(t->storage_class))
+            rc = complain(r, "%s", s3e_header_value_problem(t->storage_class));
         pop_path(r);
         lua_pop(L, 1);
         if (rc)

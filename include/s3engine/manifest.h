@@ -18,7 +18,8 @@ struct s3e_manifest;
 
 struct s3e_manifest_row {
     const char *bucket;
-    const char *key;          /* decoded */
+    const char *key;          /* decoded; may hold NUL bytes (%00): use key_len */
+    size_t      key_len;
     uint64_t    size;         /* 0 when the file has no size column */
     const char *etag;         /* without quotes, NULL when absent */
     int64_t     last_modified;/* 0 when absent */
