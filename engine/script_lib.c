@@ -3,6 +3,7 @@
 #include "script_int.h"
 #include "cli.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/log.h"
 #include "s3engine/s3.h"
 #include "s3engine/s3xml.h"
@@ -334,7 +335,11 @@ static int l_list(lua_State *L)
  * storage_class, metadata} or nil, message (nil, "NoSuchKey") when missing. */
 static int l_head(lua_State *L)
 {
-    const char *bucket = luaL_checkstring(L, 1), *key = luaL_checkstring(L, 2);
+    size_t klen;
+    const char *bucket = luaL_checkstring(L, 1), *key = luaL_checklstring(L, 2, &klen);
+    const char *why = s3e_key_problem(key, klen); /* a NUL would HEAD a shorter key */
+    if (why)
+        return luaL_error(L, "s3engine.head: the key %s", why);
     struct s3e_client *c = need_client(L, "head");
     struct s3e_head h;
     struct s3e_s3_error err;
