@@ -135,6 +135,8 @@ static int read_string(struct reader *r, char **out, int required)
         return S3E_OK;
     if (t != LUA_TSTRING)
         return complain(r, "expected a string, got %s", luaL_typename(r->L, -1));
+    if (strlen(lua_tostring(r->L, -1)) != lua_rawlen(r->L, -1)) /* C would cut it there */
+        return complain(r, "contains a NUL byte");
     if (!(*out = strdup(lua_tostring(r->L, -1))))
         return S3E_ENOMEM;
     return S3E_OK;
@@ -187,6 +189,8 @@ static int read_function(struct reader *r, int *ref)
 static int split_url(struct reader *r, const char *url, char **bucket, char **prefix)
 {
     size_t n;
+    if (strlen(url) != lua_rawlen(r->L, -1)) /* url is the string at the top */
+        return complain(r, "'%s...' contains a NUL byte", url);
     const char *rest, *b = s3e_uri_split_s3(url, &n, &rest);
     if (!b)
         return complain(r, "expected s3://BUCKET[/PREFIX] or a table, got '%s'", url);
