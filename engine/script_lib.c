@@ -304,8 +304,11 @@ static int on_list(void *ud, const struct s3e_listed *o)
  * false to stop) and the count is returned; without, an array of objects. */
 static int l_list(lua_State *L)
 {
+    size_t plen;
     const char *bucket = luaL_checkstring(L, 1);
-    const char *prefix = luaL_optstring(L, 2, "");
+    const char *prefix = luaL_optlstring(L, 2, "", &plen);
+    if (strlen(prefix) != plen) /* cut at the NUL, it would list a wider prefix */
+        return luaL_error(L, "s3engine.list: the prefix contains a NUL byte");
     struct list_ud lu = { L, bucket, !lua_isnoneornil(L, 3), 0, 0 };
     if (lu.has_fn)
         luaL_checktype(L, 3, LUA_TFUNCTION);
