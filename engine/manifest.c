@@ -193,6 +193,8 @@ int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row)
             return 0;
         }
         m->lineno++;
+        if (memchr(m->line, '\0', (size_t)n)) /* the row would be cut there: another key */
+            return bad_row(m, "a NUL byte in the row (write it as %00 in a url_encoded manifest)", "");
         while (n > 0 && (m->line[n - 1] == '\n' || m->line[n - 1] == '\r'))
             m->line[--n] = '\0';
         if (n == 0 || m->line[0] == '#')
