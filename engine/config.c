@@ -1,6 +1,7 @@
 /* config.c - credentials, region and endpoint, found the way AWS tools find them. */
 #include "s3engine/config.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/uri.h"
 
 #include <ctype.h>
@@ -191,6 +192,61 @@ static int set_endpoint(struct s3e_config *cfg, const char *ep, char *errbuf, si
     return cfg->endpoint ? S3E_OK : S3E_ENOMEM;
 }
 
+/* Region: a name like "us-east-1" or a radosgw zonegroup; it goes into the
+ * signature's scope and the Authorization header. */
+static const char *region_problem(const char *region)
+{
+    size_t n = strlen(region);
+    if (n == 0 || n >= 64)
+        return "must be 1 to 63 characters";
+    for (const char *c = region; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
+            return "may hold only letters, digits, '-', '_' and '.'";
+    return NULL;
+}
+
+/* Endpoint: scheme://host[:port] and nothing else (the host goes into the
+ * Host header and the signature; a path, user or query would not). */
+static const char *endpoint_problem(const char *endpoint)
+{
+    const char *host = strstr(endpoint, "://");
+    if (!host || !host[3])
+        return "has no host";
+    for (const unsigned char *c = (const unsigned char *)host + 3; *c; c++) {
+        if (*c <= ' ' || *c >= 0x7F)
+            return "holds a space, a control or a non-ASCII character";
+        if (strchr("/?#@\\", *c))
+            return "must be scheme://host[:port], without a path, query or user";
+    }
+    return NULL;
+}
+
+/* Every value that ends up in a request header: a usage error (S3E_EINVAL)
+ * when one holds CR/LF or other control characters. Values are not quoted
+ * back: some are secret, and the others are what broke the line. */
+static int check_values(const struct s3e_config *cfg, char *errbuf, size_t errlen)
+{
+    const char *ak = cfg->creds.access_key ? cfg->creds.access_key : "";
+    const char *tok = cfg->creds.session_token ? cfg->creds.session_token : "";
+    const struct { const char *what, *why; } checks[] = {
+        { "region", region_problem(cfg->region) },
+        { "endpoint", endpoint_problem(cfg->endpoint) },
+        { "access key id", s3e_header_value_problem(ak) },
+        { "access key id", strchr(ak, ' ') ? "contains a space" : NULL },
+        { "session token", s3e_header_value_problem(tok) },
+        { "profile name", s3e_header_value_problem(cfg->profile) },
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        if (!checks[i].why)
+            continue;
+        snprintf(errbuf, errlen, "%s %s (from the command line, the environment or profile '%s')",
+                 checks[i].what, checks[i].why,
+                 s3e_header_value_problem(cfg->profile) ? "?" : cfg->profile);
+        return S3E_EINVAL;
+    }
+    return S3E_OK;
+}
+
 static int path_style_default(const struct s3e_config_overrides *ov, const char *addressing,
                               const char *endpoint)
 {
@@ -239,6 +295,8 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
         rc = set_endpoint(out, ep ? ep : env("AWS_ENDPOINT_URL") ? env("AWS_ENDPOINT_URL") : p.endpoint,
                           errbuf, errlen);
     }
+    if (!rc) /* before the credentials: a bad --region is a usage error either way */
+        rc = check_values(out, errbuf, errlen);
     if (!rc && (!out->creds.access_key || !out->creds.secret_key)) {
         snprintf(errbuf, errlen,
                  "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "

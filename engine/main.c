@@ -43,9 +43,10 @@ static const char *iso_time(int64_t epoch, char out[32])
 static int open_client(const struct s3e_cli *cli, struct s3e_config *cfg, struct s3e_client **c)
 {
     char err[512];
-    if (s3e_config_load(cfg, &cli->ov, err, sizeof err)) {
+    int rc = s3e_config_load(cfg, &cli->ov, err, sizeof err);
+    if (rc) {
         s3e_error("%s", err);
-        return S3E_EXIT_FATAL;
+        return rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL;
     }
     if (s3e_client_new(c, cfg)) {
         s3e_config_free(cfg);

@@ -4,6 +4,7 @@
 #include "hash.h"
 #include "tindex.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/log.h"
 #include "s3engine/manifest.h"
 #include "s3engine/s3.h"
@@ -24,6 +25,18 @@ static int in_shard(const struct s3e_run *run, const char *bucket, const char *k
     return (unsigned)(h % n) == run->cli->shard_index;
 }
 
+/* A destination key S3 cannot hold, or a storage class that cannot be sent
+ * as a header: the route made it, so the plan is wrong (exit 2, file:line). */
+static int route_refused(struct s3e_run *run, const struct s3e_object *o, const char *what,
+                         const char *why)
+{
+    char where[300];
+    s3e_script_route_where(run->script, where, sizeof where);
+    snprintf(run->errbuf, sizeof run->errbuf, "%s: route: destination %s %s (object s3://%s/%s)",
+             where, what, why, o->bucket, o->key);
+    return S3E_EPLAN;
+}
+
 static int on_route(void *ud, const struct s3e_route *r)
 {
     struct s3e_run *run = ud;
@@ -36,11 +49,19 @@ static int on_route(void *ud, const struct s3e_route *r)
                  run->plan.path, o->bucket, o->key);
         return S3E_EPLAN;
     }
+    const char *sc = r->storage_class ? r->storage_class : t->storage_class;
+    const char *why = s3e_key_problem(r->key, r->key_len), *what = "key";
+    if (!why && sc) {
+        why = s3e_header_value_problem(sc);
+        what = "storage_class";
+    }
+    if (why)
+        return route_refused(run, o, what, why);
     struct s3e_job job = {
         .source = o->source, .target = r->target, .size = o->size,
         .last_modified = o->last_modified, .src_bucket = o->bucket, .src_key = o->key,
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
-        .storage_class = r->storage_class ? r->storage_class : t->storage_class,
+        .storage_class = sc,
     };
     /* Before the skip of what is current: a second source would overwrite it. */
     int pack;
@@ -66,6 +87,24 @@ static int on_route(void *ud, const struct s3e_route *r)
     return rc;
 }
 
+/* A listed or manifest key S3 cannot hold: a failed object, named in full
+ * (never truncated at a NUL, never copied or deleted under another name). */
+static int refuse_key(struct s3e_run *run, const struct s3e_object *o, const char *why)
+{
+    struct s3e_buf shown;
+    char msg[160];
+    s3e_buf_init(&shown, 0);
+    int rc = s3e_key_display(&shown, o->key, o->key_len);
+    snprintf(msg, sizeof msg, "the source key %s%s: not a key S3 can hold", why,
+             memchr(o->key, '\0', o->key_len) ? " (shown as %00)" : "");
+    struct s3e_job job = { .source = o->source, .size = o->size, .src_bucket = o->bucket,
+                           .src_key = s3e_buf_cstr(&shown), .dst_bucket = "", .dst_key = "" };
+    if (!rc)
+        s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, msg, s3e_now());
+    s3e_buf_free(&shown);
+    return rc;
+}
+
 /* One object from a listing or a manifest. */
 static int plan_object(struct s3e_run *run, const struct s3e_object *o)
 {
@@ -76,6 +115,9 @@ static int plan_object(struct s3e_run *run, const struct s3e_object *o)
     atomic_fetch_add(&run->stats.listed_objects, 1);
     if (!in_shard(run, o->bucket, o->key, o->key_len))
         return S3E_OK;
+    const char *why = s3e_key_problem(o->key, o->key_len);
+    if (why)
+        return refuse_key(run, o, why);
     run->cur = o;
     run->cur_routes = 0;
     int selected = 0;

@@ -154,10 +154,14 @@ static int fail(struct s3e_run *run, int status)
 static int prepare(struct s3e_run *run)
 {
     char cfg_err[512] = "";
-    if (s3e_config_load(&run->cfg, &run->cli->ov, cfg_err, sizeof cfg_err) == S3E_OK) {
+    int cfg_rc = s3e_config_load(&run->cfg, &run->cli->ov, cfg_err, sizeof cfg_err);
+    if (cfg_rc == S3E_OK) {
         run->have_cfg = 1;
         if (s3e_client_new(&run->plan_client, &run->cfg))
             return S3E_EXIT_FATAL;
+    } else if (cfg_rc == S3E_EINVAL) { /* a bad --region or --endpoint: usage */
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
+        return fail(run, S3E_EXIT_USAGE);
     }
     if (load_plan(run))
         return fail(run, S3E_EXIT_USAGE);

@@ -96,7 +96,7 @@ void s3e_areq_free(struct s3e_areq *a)
 static int launch(struct s3e_client *c, struct s3e_areq *a)
 {
     struct conn *k = a->conn;
-    int rc = s3e_conn_prepare(c, k, a->req, &a->resp);
+    int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err);
     if (rc)
         return rc;
     curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);

@@ -4,6 +4,7 @@
 #include "s3_client.h"
 #include "s3_conn.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/log.h"
 #include "s3engine/retry.h"
 #include "s3engine/s3xml.h"
@@ -159,9 +160,23 @@ void s3e_client_free(struct s3e_client *c)
 
 const struct s3e_config *s3e_client_config(const struct s3e_client *c) { return c->cfg; }
 
-/* Append "name: value" (or "name;" for an empty value) to the curl header list. */
+/* Why a request cannot be sent, into k->curl_err (s3e_conn_prepare's callers copy it). */
+static int refuse(struct conn *k, const char *what, const char *name, const char *why)
+{
+    snprintf(k->curl_err, sizeof k->curl_err, "request refused: %s%s%s %s", what,
+             name ? " " : "", name ? name : "", why);
+    return S3E_EINVAL;
+}
+
+/* Append "name: value" (or "name;" for an empty value) to the curl header list.
+ * The last line of defence: a value with CR/LF would add headers of its own. */
 static int add_line(struct conn *k, const char *name, const char *value)
 {
+    const char *why = s3e_header_value_problem(name);
+    if (!why)
+        why = s3e_header_value_problem(value);
+    if (why)
+        return refuse(k, "header", name, why);
     s3e_buf_reset(&k->line);
     int rc = *value ? s3e_buf_printf(&k->line, "%s: %s", name, value)
                     : s3e_buf_printf(&k->line, "%s;", name);
@@ -211,8 +226,32 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
     return rc;
 }
 
+/* The key and the URL as they will be sent. An empty key would address the
+ * bucket itself (a DELETE of "" is DeleteBucket); every other check is the
+ * entry points' job and repeated here in case one was missed. */
+static int check_target(struct conn *k, const struct s3e_req *r)
+{
+    const char *why = r->key ? s3e_key_problem(r->key, strlen(r->key)) : NULL;
+    if (why)
+        return refuse(k, "the object key", NULL, why);
+    for (const unsigned char *p = (const unsigned char *)s3e_buf_cstr(&k->url); *p; p++)
+        if (*p <= ' ' || *p >= 0x7F) /* everything we send is %-encoded or plain ASCII */
+            return refuse(k, "the URL", NULL, "holds a space or control character");
+    return S3E_OK;
+}
+
+static void fill_refusal(const struct conn *k, const struct s3e_req *r, int rc,
+                         struct s3e_s3_error *err)
+{
+    if (!err)
+        return;
+    s3e_s3_error_clear(err);
+    snprintf(err->operation, sizeof err->operation, "%s", r->op ? r->op : "request");
+    snprintf(err->detail, sizeof err->detail, "%s", k->curl_err[0] ? k->curl_err : s3e_strerror(rc));
+}
+
 int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
-                   struct s3e_resp *resp)
+                     struct s3e_resp *resp, struct s3e_s3_error *err)
 {
     const struct s3e_config *cfg = c->cfg;
     CURL *e = k->easy;
@@ -227,9 +266,13 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
         rc = s3e_config_address(cfg, r->bucket, r->key, s3e_buf_cstr(&k->query), &k->url,
                                 &k->host, &k->path);
     if (!rc)
+        rc = check_target(k, r);
+    if (!rc)
         rc = sign_headers(c, k, r);
-    if (rc)
+    if (rc) {
+        fill_refusal(k, r, rc, err);
         return rc;
+    }
     if (!k->configured) {
         /* Options that never change are set once: curl_easy_reset per request
          * showed up in profiles, and a handle keeps its connection either way. */
@@ -251,6 +294,9 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
         curl_easy_setopt(e, CURLOPT_HEADERDATA, k);
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->curl_err);
         curl_easy_setopt(e, CURLOPT_PRIVATE, k);
+        /* The path is signed as it is: curl must not remove "." and ".."
+         * segments (a key "in/../x" would go to another key, or bucket). */
+        curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
         k->configured = 1;
     }
     curl_easy_setopt(e, CURLOPT_URL, k->url.data);
@@ -310,7 +356,7 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         err = &local;
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
-        rc = s3e_conn_prepare(c, &c->main, r, resp);
+        rc = s3e_conn_prepare(c, &c->main, r, resp, err);
         if (rc)
             return rc;
         CURLcode cc = curl_easy_perform(c->main.easy);
@@ -364,7 +410,8 @@ struct pending {
 
 /* Start waiting requests on free connections. */
 static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
-                       struct pending *st, struct s3e_resp *resps, size_t nconn, int stop)
+                       struct pending *st, struct s3e_resp *resps, struct s3e_s3_error *errs,
+                       size_t nconn, int stop)
 {
     long now = s3e_now_ms();
     for (size_t k = 0; k < nconn && !stop; k++) {
@@ -373,7 +420,7 @@ static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t 
         for (size_t i = 0; i < n; i++) {
             if (st[i].state != 0 || st[i].not_before > now)
                 continue;
-            int rc = s3e_conn_prepare(c, &c->pool[k], &reqs[i], &resps[i]);
+            int rc = s3e_conn_prepare(c, &c->pool[k], &reqs[i], &resps[i], &errs[i]);
             if (rc)
                 return rc;
             curl_multi_add_handle(c->multi, c->pool[k].easy);
@@ -400,7 +447,7 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
     for (size_t i = 0; i < n; i++)
         rcs[i] = S3E_ECANCELED;
     while (!rc && done < n) {
-        rc = start_ready(c, reqs, n, st, resps, nconn, stop);
+        rc = start_ready(c, reqs, n, st, resps, errs, nconn, stop);
         int running = 0;
         curl_multi_perform(c->multi, &running);
         CURLMsg *m;

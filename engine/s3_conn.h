@@ -47,9 +47,12 @@ struct s3e_client {
 
 void s3e_conn_init(struct conn *k);
 void s3e_conn_free(struct conn *k);
-/* Sign r and set it up on k's handle; resp is reset and receives the answer. */
+/* Sign r and set it up on k's handle; resp is reset and receives the answer.
+ * A request that must not be sent (an empty or invalid key, a header value
+ * with CR/LF or another control character) gives S3E_EINVAL with the reason
+ * in err->detail (err may be NULL); nothing goes on the wire. */
 int  s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
-                      struct s3e_resp *resp);
+                      struct s3e_resp *resp, struct s3e_s3_error *err);
 /* A finished transfer as S3E_OK or a classified failure in *err. */
 int  s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc,
                      struct s3e_s3_error *err);

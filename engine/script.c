@@ -387,6 +387,11 @@ static int route_error(struct s3e_script *s, const struct s3e_object *o, const c
     return S3E_EPLAN;
 }
 
+int s3e_script_route_where(struct s3e_script *s, char *out, size_t len)
+{
+    return snprintf(out, len, "%s:%d", s->chunkname, line_in_function(s, s->ref_route, NULL));
+}
+
 /* Apply the payload policy (a Lua function) to one route. */
 static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r,
                           const char *target_name)

@@ -3,6 +3,7 @@
 #include "script_int.h"
 #include "cli.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/log.h"
 #include "s3engine/s3.h"
 #include "s3engine/s3xml.h"
@@ -303,8 +304,11 @@ static int on_list(void *ud, const struct s3e_listed *o)
  * false to stop) and the count is returned; without, an array of objects. */
 static int l_list(lua_State *L)
 {
+    size_t plen;
     const char *bucket = luaL_checkstring(L, 1);
-    const char *prefix = luaL_optstring(L, 2, "");
+    const char *prefix = luaL_optlstring(L, 2, "", &plen);
+    if (strlen(prefix) != plen) /* cut at the NUL, it would list a wider prefix */
+        return luaL_error(L, "s3engine.list: the prefix contains a NUL byte");
     struct list_ud lu = { L, bucket, !lua_isnoneornil(L, 3), 0, 0 };
     if (lu.has_fn)
         luaL_checktype(L, 3, LUA_TFUNCTION);
@@ -334,7 +338,11 @@ static int l_list(lua_State *L)
  * storage_class, metadata} or nil, message (nil, "NoSuchKey") when missing. */
 static int l_head(lua_State *L)
 {
-    const char *bucket = luaL_checkstring(L, 1), *key = luaL_checkstring(L, 2);
+    size_t klen;
+    const char *bucket = luaL_checkstring(L, 1), *key = luaL_checklstring(L, 2, &klen);
+    const char *why = s3e_key_problem(key, klen); /* a NUL would HEAD a shorter key */
+    if (why)
+        return luaL_error(L, "s3engine.head: the key %s", why);
     struct s3e_client *c = need_client(L, "head");
     struct s3e_head h;
     struct s3e_s3_error err;

@@ -2,6 +2,7 @@
  * into struct s3e_plan. Every complaint names file, line and field. */
 #include "script_int.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/units.h"
 #include "s3engine/uri.h"
 
@@ -134,6 +135,8 @@ static int read_string(struct reader *r, char **out, int required)
         return S3E_OK;
     if (t != LUA_TSTRING)
         return complain(r, "expected a string, got %s", luaL_typename(r->L, -1));
+    if (strlen(lua_tostring(r->L, -1)) != lua_rawlen(r->L, -1)) /* C would cut it there */
+        return complain(r, "contains a NUL byte");
     if (!(*out = strdup(lua_tostring(r->L, -1))))
         return S3E_ENOMEM;
     return S3E_OK;
@@ -186,6 +189,8 @@ static int read_function(struct reader *r, int *ref)
 static int split_url(struct reader *r, const char *url, char **bucket, char **prefix)
 {
     size_t n;
+    if (strlen(url) != lua_rawlen(r->L, -1)) /* url is the string at the top */
+        return complain(r, "'%s...' contains a NUL byte", url);
     const char *rest, *b = s3e_uri_split_s3(url, &n, &rest);
     if (!b)
         return complain(r, "expected s3://BUCKET[/PREFIX] or a table, got '%s'", url);
@@ -364,6 +369,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         rc = read_string(r, fields[i], i == 0);
         if (!rc && i == 0)
             rc = check_bucket(r, t->bucket);
+        if (!rc && i == 2 && t->storage_class && s3e_header_value_problem(t->storage_class))
+            rc = complain(r, "%s", s3e_header_value_problem(t->storage_class));
         pop_path(r);
         lua_pop(L, 1);
         if (rc)

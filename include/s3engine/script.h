@@ -46,6 +46,10 @@ typedef int (*s3e_route_cb)(void *ud, const struct s3e_route *r);
 int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
                      void *ud, int *out_selected);
 
+/* "plan.lua:LINE" where the route hook starts, for route errors the caller
+ * finds (a destination key S3 cannot hold). Returns what snprintf returns. */
+int s3e_script_route_where(struct s3e_script *s, char *out, size_t len);
+
 /* `s3engine lua FILE`: run a Lua file with the same sandbox and the
  * s3engine module (recipe tests, debugging). No instruction budget.
  * Returns S3E_OK or S3E_EPLAN/S3E_EIO with errbuf filled. */

@@ -37,6 +37,12 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     uploads BUCKET [PREFIX]            number of in-progress multipart uploads
     empty s3://B/PREFIX                delete every object under PREFIX
     rm s3://B/KEY...                   delete single objects
+    putkeys BUCKET FILE                put a small object (content seeded by its key) under
+                                       every key of FILE, a JSON array of strings ("-" =
+                                       stdin); keys may hold any character, "." and ".."
+                                       segments, "//"
+    keys s3://B/PREFIX                 every key under PREFIX as one JSON array (sorted,
+                                       non-ASCII and control characters as JSON escapes)
 
 Wherever s3://B/X is expected, "B X" (two words) is accepted too, and put takes
 --size N instead of the positional SIZE; load takes --count N instead of COUNT.
@@ -575,6 +581,21 @@ def cmd_rm(a):
         print("deleted %s" % s3url(bucket, key))
 
 
+def cmd_putkeys(a):
+    text = sys.stdin.read() if a.file == "-" else open(a.file, encoding="utf-8").read()
+    keys = json.loads(text)
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+        raise Failure("%s: expected a JSON array of non-empty strings" % a.file)
+    for k in keys:
+        client().put_object(Bucket=a.bucket, Key=k, Body=small_content(k, 16))
+    print("put %d objects into %s" % (len(keys), s3url(a.bucket, "")))
+
+
+def cmd_keys(a):
+    bucket, prefix = parse_url(a.args, want_key=False)
+    print(json.dumps(sorted(o["Key"] for o in iter_objects(bucket, prefix))))
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="s3check", description=__doc__.split("\n")[0],
                                 epilog=__doc__.split("\n", 1)[1],
@@ -624,6 +645,13 @@ def build_parser():
     s = sub.add_parser("same-tree", help="compare every object under two prefixes")
     s.add_argument("args", nargs=2, metavar="s3://B/PREFIX")
     s.set_defaults(fn=cmd_same_tree)
+    s = sub.add_parser("putkeys", help="put small objects under keys read from a JSON array")
+    s.add_argument("bucket")
+    s.add_argument("file")
+    s.set_defaults(fn=cmd_putkeys)
+    s = sub.add_parser("keys", help="every key under a prefix as a JSON array")
+    s.add_argument("args", nargs="+", metavar="s3://B/PREFIX")
+    s.set_defaults(fn=cmd_keys)
     s = sub.add_parser("rm", help="delete objects")
     s.add_argument("urls", nargs="+", metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_rm)

@@ -183,6 +183,88 @@ static void test_addresses(void **state)
     s3e_config_free(&c);
 }
 
+/* Values that end up in request headers: CR/LF or other control characters,
+ * or an endpoint with a path or user, are refused as usage errors (S3E_EINVAL)
+ * and the message does not echo them. */
+static void test_header_values_are_checked(void **state)
+{
+    (void)state;
+    struct s3e_config c;
+    char err[512];
+    struct s3e_config_overrides o = none();
+    o.region = "us-east-1\r\nX-Evil: 1";
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_EINVAL);
+    assert_non_null(strstr(err, "region"));
+    assert_null(strstr(err, "X-Evil"));
+    o.region = "us east 1";
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_EINVAL);
+    o.region = "zg_one.2-x"; /* a radosgw zonegroup may look like this */
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_OK);
+    s3e_config_free(&c);
+    o = none();
+    static const char *const bad_endpoints[] = {
+        "http://127.0.0.1:7480\r\nX-Evil: 1", "http://host\tx", "http://host/path",
+        "http://user@host", "http://host?x=1", "http://host#f", "http://", NULL,
+    };
+    for (size_t i = 0; bad_endpoints[i]; i++) {
+        o.endpoint = bad_endpoints[i];
+        if (s3e_config_load(&c, &o, err, sizeof err) != S3E_EINVAL)
+            fail_msg("endpoint '%s' was accepted", bad_endpoints[i]);
+        assert_non_null(strstr(err, "endpoint"));
+    }
+    o.endpoint = "http://127.0.0.1:7480/"; /* a trailing slash is only trimmed */
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_OK);
+    s3e_config_free(&c);
+    o = none();
+    setenv("AWS_REGION", "eu-west-1\nX: y", 1);
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_EINVAL);
+    unsetenv("AWS_REGION");
+    setenv("AWS_ACCESS_KEY_ID", "AKIA\r\nX: y", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+    setenv("AWS_SESSION_TOKEN", "tok", 1);
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_EINVAL);
+    assert_non_null(strstr(err, "access key"));
+    setenv("AWS_ACCESS_KEY_ID", "AKIAENV", 1);
+    setenv("AWS_SESSION_TOKEN", "t0k3n-s3cret\r\nX: y", 1);
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_EINVAL);
+    assert_non_null(strstr(err, "session token"));
+    assert_null(strstr(err, "t0k3n"));
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    unsetenv("AWS_SESSION_TOKEN");
+}
+
+/* Keys go into the path byte-exact: "." and ".." segments, "//" and a
+ * leading "/" stay as they are; '?', '#' and '%' are encoded. */
+static void test_addresses_keep_odd_keys(void **state)
+{
+    (void)state;
+    struct s3e_config c;
+    char err[512];
+    struct s3e_config_overrides o = none();
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_OK); /* virtual-hosted */
+    struct s3e_buf url, host, path;
+    s3e_buf_init(&url, 0);
+    s3e_buf_init(&host, 0);
+    s3e_buf_init(&path, 0);
+    const char *key = "/in/../../etc/./passwd//x?y#z%2F";
+    assert_int_equal(s3e_config_address(&c, "bkt", key, "", &url, &host, &path), S3E_OK);
+    assert_string_equal(path.data, "//in/../../etc/./passwd//x%3Fy%23z%252F");
+    assert_string_equal(url.data,
+                        "https://bkt.s3.eu-west-1.amazonaws.com//in/../../etc/./passwd//x%3Fy%23z%252F");
+    s3e_config_free(&c);
+    o.endpoint = "http://127.0.0.1:7480"; /* path-style */
+    assert_int_equal(s3e_config_load(&c, &o, err, sizeof err), S3E_OK);
+    assert_int_equal(s3e_config_address(&c, "bkt", "..", "", &url, &host, &path), S3E_OK);
+    assert_string_equal(path.data, "/bkt/..");
+    assert_int_equal(s3e_config_address(&c, "bkt", "/lead", "", &url, &host, &path), S3E_OK);
+    assert_string_equal(path.data, "/bkt//lead");
+    s3e_buf_free(&url);
+    s3e_buf_free(&host);
+    s3e_buf_free(&path);
+    s3e_config_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_environment_and_flags_win),
         cmocka_unit_test(test_missing_credentials_say_where_without_secrets),
         cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_header_values_are_checked),
+        cmocka_unit_test(test_addresses_keep_odd_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -257,6 +257,36 @@ static void test_split_s3_url(void **state)
     assert_null(s3e_uri_split_s3("s3://", &n, &rest));
 }
 
+/* A %00 decodes to a NUL byte inside the result: the length says where the
+ * key ends, never the first NUL (the manifest's key a%00b is 3 bytes). */
+static void test_decode_keeps_nul_with_length(void **state)
+{
+    (void)state;
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    assert_int_equal(s3e_uri_decode(&b, "m/a%00b", 7, 1), S3E_OK);
+    assert_int_equal(b.len, 5);
+    assert_memory_equal(b.data, "m/a\0b", 5);
+    s3e_buf_reset(&b);
+    assert_int_equal(s3e_uri_encode(&b, "m/a\0b", 5, 1), S3E_OK);
+    assert_string_equal(b.data, "m/a%00b");
+    s3e_buf_free(&b);
+}
+
+/* Dot segments and slashes are not special to the encoder: they are sent
+ * (and signed) as they are. */
+static void test_dot_segments_are_plain_bytes(void **state)
+{
+    (void)state;
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    enc(&b, "in/../../etc/./passwd//", 1);
+    assert_string_equal(b.data, "in/../../etc/./passwd//");
+    enc(&b, "in/../x", 0);
+    assert_string_equal(b.data, "in%2F..%2Fx");
+    s3e_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +301,8 @@ int main(void)
         cmocka_unit_test(test_canonical_query_sorting),
         cmocka_unit_test(test_buffer_limit),
         cmocka_unit_test(test_split_s3_url),
+        cmocka_unit_test(test_decode_keeps_nul_with_length),
+        cmocka_unit_test(test_dot_segments_are_plain_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
