@@ -1,0 +1,6 @@
+-- hostile: route is a load'ed chunk that raises with level 0: no position of its own
+return {
+  sources = { "s3://@SRC@/in/" }, target = "s3://@DST@/",
+  route = load("error('raised without a position', 0)"),
+}
+-- expect-stderr: raised without a position
