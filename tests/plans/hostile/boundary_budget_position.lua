@@ -6,3 +6,4 @@ return {
   end,
 }
 -- expect-stderr: instruction budget
+-- expect-stderr: boundary_budget_position.lua:5: select: instruction budget

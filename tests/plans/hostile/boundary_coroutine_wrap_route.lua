@@ -8,3 +8,4 @@ return {
 }
 -- expect-stderr: got number
 -- expect-no-stderr: .lua:0:
+-- expect-stderr: boundary_coroutine_wrap_route.lua:4: route: expected nil

@@ -11,3 +11,4 @@ return {
   end,
 }
 -- expect-stderr: yield
+-- expect-stderr: boundary_coroutine_yield.lua:8: route: attempt to yield

@@ -4,3 +4,4 @@ return {
   route = load("error('raised without a position', 0)"),
 }
 -- expect-stderr: raised without a position
+-- expect-stderr: boundary_error_level0_loaded.lua:4: route: raised without a position

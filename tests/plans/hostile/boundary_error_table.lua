@@ -4,3 +4,4 @@ return {
   route = function(o) error({}) end,
 }
 -- expect-stderr: error object is a table
+-- expect-stderr: boundary_error_table.lua:4: route: error object is a table

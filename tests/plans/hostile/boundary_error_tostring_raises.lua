@@ -4,3 +4,4 @@ return {
   select = function(o) error(setmetatable({}, { __tostring = error })) end,
 }
 -- expect-stderr: error object is a table
+-- expect-stderr: boundary_error_tostring_raises.lua:4: select: error object is a table

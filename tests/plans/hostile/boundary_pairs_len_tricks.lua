@@ -8,3 +8,4 @@ local tg = setmetatable({}, { __pairs = function() return next, { a = "s3://@DST
                               __len = function() return 1 end })
 return { sources = srcs, targets = tg }
 -- expect-stderr: expected a string, got number
+-- expect-stderr: boundary_pairs_len_tricks.lua:9: sources.manifest: expected a string, got number

@@ -12,3 +12,4 @@ return {
   end,
 }
 -- expect-stderr: payload stops
+-- expect-stderr: boundary_payload_index_freed.lua:7: payload: payload stops

@@ -6,3 +6,4 @@ return {
   end,
 }
 -- expect-stderr: instruction budget
+-- expect-stderr: boundary_route_index_loops.lua:5: route: instruction budget

@@ -6,3 +6,4 @@ return {
   end,
 }
 -- expect-stderr: error object is a table
+-- expect-stderr: boundary_route_index_raises.lua:5: route: error object is a table

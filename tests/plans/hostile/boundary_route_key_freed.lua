@@ -17,3 +17,4 @@ return {
   payload = function() collectgarbage() end,
 }
 -- expect-stderr: stop after twelve
+-- expect-stderr: boundary_route_key_freed.lua:14: route: stop after twelve

@@ -15,3 +15,4 @@ return {
   end,
 }
 -- expect-stderr: needs target
+-- expect-stderr: boundary_route_list_grows.lua:4: route: a route table needs target

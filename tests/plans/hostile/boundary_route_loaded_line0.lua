@@ -5,3 +5,4 @@ return {
 }
 -- expect-stderr: got number
 -- expect-no-stderr: .lua:0:
+-- expect-stderr: boundary_route_loaded_line0.lua:4: route: expected nil
