@@ -518,15 +518,56 @@ static void run_hook(struct s3e_script *s, const char *what, int ref, int nargs)
     lua_call(L, nargs, 1);
 }
 
-/* Apply the payload policy (a Lua function) to one route. Inside the object's
- * protected call: the values read stay on the stack until copied, as
- * metamethods of the returned table may run the collector. */
+/* Read what the payload policy returned (at res): limits into *maxb and
+ * *maxo, *gi = stack index of the group name (0: none). The values read stay
+ * on the stack until copied: a metamethod may run the collector. Returns 0
+ * when the value is not one the README allows. */
+static int payload_limits(lua_State *L, int res, uint64_t *maxb, uint64_t *maxo, int *gi)
+{
+    int t = lua_type(L, res);
+    if (t == LUA_TNIL)
+        return 1;
+    if (t == LUA_TSTRING) {
+        *gi = res;
+        return 1;
+    }
+    if (t == LUA_TNUMBER) {
+        if (!lua_isinteger(L, res) || lua_tointeger(L, res) <= 0)
+            return 0;
+        *maxb = (uint64_t)lua_tointeger(L, res);
+        return 1;
+    }
+    if (t != LUA_TTABLE)
+        return 0;
+    int tg = lua_getfield(L, res, "group");        /* res + 1 */
+    int tb = lua_getfield(L, res, "max_bytes");    /* res + 2 */
+    int to = lua_getfield(L, res, "max_objects");  /* res + 3 */
+    int ok = 1;
+    if (tg == LUA_TSTRING || tg == LUA_TNUMBER)
+        *gi = res + 1;
+    else if (tg != LUA_TNIL)
+        ok = 0;
+    if (tb == LUA_TNUMBER && lua_isinteger(L, res + 2) && lua_tointeger(L, res + 2) > 0)
+        *maxb = (uint64_t)lua_tointeger(L, res + 2);
+    else if (tb == LUA_TSTRING)
+        ok &= s3e_parse_size(lua_tostring(L, res + 2), maxb) == S3E_OK && *maxb;
+    else if (tb != LUA_TNIL)
+        ok = 0;
+    if (to == LUA_TNUMBER && lua_isinteger(L, res + 3) && lua_tointeger(L, res + 3) > 0)
+        *maxo = (uint64_t)lua_tointeger(L, res + 3);
+    else if (to != LUA_TNIL)
+        ok = 0;
+    return ok;
+}
+
+/* Apply the payload policy (a Lua function) to one route; inside the
+ * object's protected call. */
 static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r,
                           const char *target_name)
 {
     lua_State *L = s->L;
     const char *was = s->what;
-    int top = lua_gettop(L), res = top + 1, gi = 0, bad = 0;
+    int top = lua_gettop(L), res = top + 1, gi = 0;
     lua_pushvalue(L, obj_idx);
     lua_createtable(L, 0, 3);
     lua_pushstring(L, target_name);
@@ -538,43 +579,16 @@ static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r
         lua_setfield(L, -2, "storage_class");
     }
     run_hook(s, "payload", s->ref_payload, 2);
-    int t = lua_type(L, res);
     uint64_t maxb = 0, maxo = 0;
-    if (t == LUA_TSTRING) {
-        gi = res;
-    } else if (t == LUA_TNUMBER) {
-        bad = !lua_isinteger(L, res) || lua_tointeger(L, res) <= 0;
-        maxb = bad ? 0 : (uint64_t)lua_tointeger(L, res);
-    } else if (t == LUA_TTABLE) {
-        int tg = lua_getfield(L, res, "group");        /* res + 1 */
-        int tb = lua_getfield(L, res, "max_bytes");    /* res + 2 */
-        int to = lua_getfield(L, res, "max_objects");  /* res + 3 */
-        if (tg == LUA_TSTRING || tg == LUA_TNUMBER)
-            gi = res + 1;
-        else if (tg != LUA_TNIL)
-            bad = 1;
-        if (tb == LUA_TNUMBER && lua_isinteger(L, res + 2) && lua_tointeger(L, res + 2) > 0)
-            maxb = (uint64_t)lua_tointeger(L, res + 2);
-        else if (tb == LUA_TSTRING && s3e_parse_size(lua_tostring(L, res + 2), &maxb) == S3E_OK &&
-                 maxb)
-            ;
-        else if (tb != LUA_TNIL)
-            bad = 1;
-        if (to == LUA_TNUMBER && lua_isinteger(L, res + 3) && lua_tointeger(L, res + 3) > 0)
-            maxo = (uint64_t)lua_tointeger(L, res + 3);
-        else if (to != LUA_TNIL)
-            bad = 1;
-    } else if (t != LUA_TNIL) {
-        bad = 1;
-    }
+    int ok = payload_limits(L, res, &maxb, &maxo, &gi);
     size_t glen = 0;
     const char *group = gi ? c_string(L, gi, &glen) : NULL;
-    if (bad || (gi && !group)) {
+    if (!ok || (gi && !group)) {
         snprintf(s->err, sizeof s->err,
                  "%s:%d: payload: expected nil, a group name, a positive size in bytes or "
                  "{group=, max_bytes=, max_objects=}, got %s%s", s->chunkname,
                  hook_line(s, "payload"), luaL_typename(L, res),
-                 bad ? "" : " (a group name with a NUL byte)");
+                 ok ? " (a group name with a NUL byte)" : "");
         return S3E_EPLAN;
     }
     /* Same limits share a group unless the policy named one. */

@@ -326,6 +326,12 @@ static void test_route_tables_read_protected(void **state)
     expect_route_error(ROUTE_PLAN(" route = function(o)\n"
                                   "   return { target = 'a\\0b' } end,\n"),
                        "f", "unknown target");
+    expect_route_error(ROUTE_PLAN(" route = function(o) return 'a' end,\n"
+                                  " payload = function() return { max_bytes = 'lots' } end,\n"),
+                       "f", "plan.lua:4: payload: expected nil");
+    expect_route_error(ROUTE_PLAN(" route = function(o) return 'a' end,\n"
+                                  " payload = function() return { group = 'g\\0h' } end,\n"),
+                       "f", "a group name with a NUL byte");
     /* strings only __index holds, collected while C reads the next field */
     struct s3e_script *s = NULL;
     struct s3e_plan p;
