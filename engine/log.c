@@ -92,8 +92,10 @@ static size_t format_line(enum s3e_log_level level, const char *msg, int cut, ch
         memcpy(line + n, "\"}", 2);
         return n + 2;
     }
-    /* Room for the whole message escaped at its worst (4 bytes per byte is
-     * cut short by s3e_escape_str, ending in "..."). */
+    /* A text line stays under 4 KB: a message escaped at its worst (4 bytes a
+     * byte) is cut short by s3e_escape_str, ending in "...". */
+    if (len > 4096)
+        len = 4096;
     int n = snprintf(line, len, "%s%s%s: %s: ", with_time ? when : "", with_time ? " " : "",
                      "s3engine", level_names[level]);
     s3e_escape_str(msg, line + n, len - (size_t)n - 4);

@@ -151,20 +151,140 @@ static void make_strict(lua_State *L)
 
 /* ---- calls --------------------------------------------------------------------- */
 
-/* pcall with the budget on; on error s->err gets "<what>: <lua message>". */
-static int call(struct s3e_script *s, int nargs, int nres, const char *what)
+/* How many stack levels the message handler looks through for a plan line:
+ * lua_getstack is linear in the level, and a deep recursion must not make an
+ * error slow. */
+#define FRAMES_SEARCHED 64
+
+/* The line of "plan.lua:12: " at the start of msg (its length in *len), 0
+ * when msg does not start with a position in the plan. */
+static int plan_position(const struct s3e_script *s, const char *msg, size_t *len)
 {
+    size_t n = strlen(s->short_src);
+    if (n == 0 || strncmp(msg, s->short_src, n) != 0 || msg[n] != ':')
+        return 0;
+    const char *p = msg + n + 1;
+    long line = 0;
+    while (*p >= '0' && *p <= '9' && line < 100000000)
+        line = line * 10 + (*p++ - '0');
+    if (line <= 0 || *p != ':')
+        return 0;
+    p += p[1] == ' ' ? 2 : 1;
+    *len = (size_t)(p - msg);
+    return (int)line;
+}
+
+/* The line of the innermost plan function on the stack, 0 when none. */
+static int plan_frame_line(lua_State *L, const struct s3e_script *s)
+{
+    lua_Debug ar;
+    for (int level = 1; level <= FRAMES_SEARCHED && lua_getstack(L, level, &ar); level++)
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@' &&
+            strcmp(ar.source + 1, s->chunkname) == 0)
+            return ar.currentline;
+    return 0;
+}
+
+/* Push the error object at 1 as a string. __tostring runs protected (it may
+ * raise or loop too); without a string the object is only described. */
+static void describe_error(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        lua_pushvalue(L, 1);
+        lua_tostring(L, -1);
+        return;
+    }
+    if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+            return;
+        lua_pop(L, 1);
+    }
+    if (t == LUA_TNIL)
+        lua_pushliteral(L, "error object is nil");
+    else
+        lua_pushfstring(L, "error object is a %s (raise a string to say what went wrong)",
+                        luaL_typename(L, 1));
+}
+
+/* Message handler: runs where the error was raised, while the stack still
+ * shows the plan's line. Leaves the message without the plan's own position
+ * and notes the line in s->err_line. */
+static int on_error(lua_State *L)
+{
+    struct s3e_script *s = script_of(L);
+    describe_error(L);
+    size_t at = 0;
+    const char *msg = lua_tostring(L, -1);
+    int line = plan_position(s, msg, &at);
+    s->err_line = line ? line : plan_frame_line(L, s);
+    lua_pushstring(L, msg + at);
+    return 1;
+}
+
+static int hook_ref(const struct s3e_script *s, const char *what)
+{
+    if (strcmp(what, "select") == 0)
+        return s->ref_select;
+    if (strcmp(what, "route") == 0)
+        return s->ref_route;
+    if (strcmp(what, "payload") == 0)
+        return s->ref_payload;
+    return LUA_NOREF;
+}
+
+/* A line of the plan for a message about hook `what` (never 0): where its
+ * function is defined when that is in the plan, else where the plan names
+ * the hook, else 1. (A load'ed chunk is defined at line 0, a C function at -1.) */
+static int hook_line(struct s3e_script *s, const char *what)
+{
+    int line = 0, ref = what && *what ? hook_ref(s, what) : LUA_NOREF;
+    if (ref != LUA_NOREF) {
+        lua_Debug ar;
+        lua_rawgeti(s->L, LUA_REGISTRYINDEX, ref);
+        if (lua_getinfo(s->L, ">S", &ar) && ar.linedefined > 0 && ar.source[0] == '@' &&
+            strcmp(ar.source + 1, s->chunkname) == 0)
+            line = ar.linedefined;
+    }
+    if (!line && what && *what) {
+        const char *path[] = { what };
+        line = s3e_script_field_line(s, path, 1);
+    }
+    return line > 0 ? line : 1;
+}
+
+int s3e_script_pcall(struct s3e_script *s, int nargs, int nres)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, on_error);
+    lua_insert(L, base);
     s->used = 0;
+    s->err_line = 0;
     s->in_hook = 1;
-    int rc = lua_pcall(s->L, nargs, nres, 0);
+    int rc = lua_pcall(L, nargs, nres, base);
     s->in_hook = 0;
+    lua_remove(L, base);
     if (rc == LUA_OK)
         return S3E_OK;
-    const char *msg = lua_tostring(s->L, -1);
-    snprintf(s->err, sizeof s->err, "%s%s%s", what, *what ? ": " : "",
-             msg ? msg : "(error object is not a string)");
-    lua_pop(s->L, 1);
+    /* the handler made it a string; a memory error skips the handler */
+    const char *msg = lua_tostring(L, -1);
+    const char *what = s->what ? s->what : "";
+    int line = s->err_line > 0 ? s->err_line : hook_line(s, what);
+    int n = snprintf(s->err, sizeof s->err, "%s:%d: ", s->chunkname, line);
+    s->err_at = n > 0 && (size_t)n < sizeof s->err ? (size_t)n : 0;
+    snprintf(s->err + s->err_at, sizeof s->err - s->err_at, "%s%s%s", what, *what ? ": " : "",
+             msg ? msg : "error object is not a string");
+    lua_pop(L, 1);
     return S3E_EPLAN;
+}
+
+/* The chunk or a whole script: one protected call, messages without a hook name. */
+static int call(struct s3e_script *s, int nargs, int nres)
+{
+    s->what = "";
+    return s3e_script_pcall(s, nargs, nres);
 }
 
 static char *read_file(const char *path, size_t *len, char *errbuf, size_t errlen)
@@ -216,6 +336,11 @@ static int load_chunk(struct s3e_script *s, const char *path, const char *code,
         snprintf(errbuf, errlen, "%s", lua_tostring(s->L, -1));
         return S3E_EPLAN;
     }
+    /* Lua shortens long names in positions; the message handler looks for this form */
+    lua_Debug ar;
+    lua_pushvalue(s->L, -1);
+    lua_getinfo(s->L, ">S", &ar);
+    snprintf(s->short_src, sizeof s->short_src, "%s", ar.short_src);
     return S3E_OK;
 }
 
@@ -249,7 +374,7 @@ int s3e_script_load(struct s3e_script **out, const char *path, const char *code,
         /* A plan may build tables of thousands of entries: ten hook budgets. */
         long budget = s->budget;
         s->budget = budget > LONG_MAX / 10 ? LONG_MAX : budget * 10;
-        rc = call(s, 0, 1, "");
+        rc = call(s, 0, 1);
         s->budget = budget;
         if (rc)
             snprintf(errbuf, errlen, "%s", s->err);
@@ -337,11 +462,6 @@ static size_t rel_offset(const struct s3e_script *s, const struct s3e_object *o)
     return n;
 }
 
-static const char *type_name(lua_State *L, int idx)
-{
-    return luaL_typename(L, idx);
-}
-
 static int find_target(struct s3e_script *s, const char *name, uint32_t *out)
 {
     const struct s3e_plan *p = s->plan;
@@ -357,31 +477,17 @@ static int find_target(struct s3e_script *s, const char *name, uint32_t *out)
     return 0;
 }
 
-/* The line of a function's definition where `needle` is quoted, else where it starts. */
-static int line_in_function(struct s3e_script *s, int ref, const char *needle)
-{
-    lua_State *L = s->L;
-    lua_Debug ar;
-    if (ref == LUA_NOREF)
-        return 0;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-    if (!lua_getinfo(L, ">S", &ar))
-        return 0;
-    if (needle) {
-        const char *path[] = { needle };
-        int line = s3e_script_field_line(s, path, 1);
-        if (line)
-            return line;
-    }
-    return ar.linedefined > 0 ? ar.linedefined : 0;
-}
-
+/* "plan.lua:12: route: <what> (object s3://b/k)": the line where `needle` is
+ * written in the plan when it is, else the hook's line. */
 static int route_error(struct s3e_script *s, const struct s3e_object *o, const char *needle,
                        const char *fmt, const char *a, const char *b)
 {
     char what[512];
     snprintf(what, sizeof what, fmt, a, b);
-    int line = line_in_function(s, s->ref_route, needle);
+    const char *path[] = { needle };
+    int line = needle ? s3e_script_field_line(s, path, 1) : 0;
+    if (!line)
+        line = hook_line(s, "route");
     snprintf(s->err, sizeof s->err, "%s:%d: route: %s (object s3://%s/%.*s)", s->chunkname, line,
              what, o->bucket, (int)(o->key_len > 200 ? 200 : o->key_len), o->key);
     return S3E_EPLAN;
@@ -389,15 +495,84 @@ static int route_error(struct s3e_script *s, const struct s3e_object *o, const c
 
 int s3e_script_route_where(struct s3e_script *s, char *out, size_t len)
 {
-    return snprintf(out, len, "%s:%d", s->chunkname, line_in_function(s, s->ref_route, NULL));
+    return snprintf(out, len, "%s:%d", s->chunkname, hook_line(s, "route"));
 }
 
-/* Apply the payload policy (a Lua function) to one route. */
+/* The string at idx when it holds no NUL byte (C would cut it there), else NULL. */
+static const char *c_string(lua_State *L, int idx, size_t *len)
+{
+    size_t n;
+    const char *str = lua_tolstring(L, idx, &n);
+    if (str && memchr(str, '\0', n))
+        return NULL;
+    if (len)
+        *len = n;
+    return str;
+}
+
+/* Call hook `ref` with the nargs values at the top of the stack, one result.
+ * Runs inside s3e_script_pcall (its errors end there); each hook gets its
+ * own instruction budget, as if called on its own. */
+static void run_hook(struct s3e_script *s, const char *what, int ref, int nargs)
+{
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_insert(L, -1 - nargs);
+    s->what = what;
+    s->used = 0;
+    lua_call(L, nargs, 1);
+}
+
+/* Read what the payload policy returned (at res): limits into *maxb and
+ * *maxo, *gi = stack index of the group name (0: none). The values read stay
+ * on the stack until copied: a metamethod may run the collector. Returns 0
+ * when the value is not one the README allows. */
+static int payload_limits(lua_State *L, int res, uint64_t *maxb, uint64_t *maxo, int *gi)
+{
+    int t = lua_type(L, res);
+    if (t == LUA_TNIL)
+        return 1;
+    if (t == LUA_TSTRING) {
+        *gi = res;
+        return 1;
+    }
+    if (t == LUA_TNUMBER) {
+        if (!lua_isinteger(L, res) || lua_tointeger(L, res) <= 0)
+            return 0;
+        *maxb = (uint64_t)lua_tointeger(L, res);
+        return 1;
+    }
+    if (t != LUA_TTABLE)
+        return 0;
+    int tg = lua_getfield(L, res, "group");        /* res + 1 */
+    int tb = lua_getfield(L, res, "max_bytes");    /* res + 2 */
+    int to = lua_getfield(L, res, "max_objects");  /* res + 3 */
+    int ok = 1;
+    if (tg == LUA_TSTRING || tg == LUA_TNUMBER)
+        *gi = res + 1;
+    else if (tg != LUA_TNIL)
+        ok = 0;
+    if (tb == LUA_TNUMBER && lua_isinteger(L, res + 2) && lua_tointeger(L, res + 2) > 0)
+        *maxb = (uint64_t)lua_tointeger(L, res + 2);
+    else if (tb == LUA_TSTRING)
+        ok &= s3e_parse_size(lua_tostring(L, res + 2), maxb) == S3E_OK && *maxb;
+    else if (tb != LUA_TNIL)
+        ok = 0;
+    if (to == LUA_TNUMBER && lua_isinteger(L, res + 3) && lua_tointeger(L, res + 3) > 0)
+        *maxo = (uint64_t)lua_tointeger(L, res + 3);
+    else if (to != LUA_TNIL)
+        ok = 0;
+    return ok;
+}
+
+/* Apply the payload policy (a Lua function) to one route; inside the
+ * object's protected call. */
 static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r,
                           const char *target_name)
 {
     lua_State *L = s->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_payload);
+    const char *was = s->what;
+    int top = lua_gettop(L), res = top + 1, gi = 0;
     lua_pushvalue(L, obj_idx);
     lua_createtable(L, 0, 3);
     lua_pushstring(L, target_name);
@@ -408,110 +583,33 @@ static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r
         lua_pushstring(L, r->storage_class);
         lua_setfield(L, -2, "storage_class");
     }
-    int rc = call(s, 2, 1, "payload");
-    if (rc)
-        return rc;
-    int t = lua_type(L, -1);
+    run_hook(s, "payload", s->ref_payload, 2);
     uint64_t maxb = 0, maxo = 0;
-    const char *group = NULL;
-    if (t == LUA_TSTRING) {
-        group = lua_tostring(L, -1);
-    } else if (t == LUA_TNUMBER && lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
-        maxb = (uint64_t)lua_tointeger(L, -1);
-    } else if (t == LUA_TTABLE) {
-        if (lua_getfield(L, -1, "group") == LUA_TSTRING)
-            group = lua_tostring(L, -1);
-        lua_pop(L, 1);
-        int tb = lua_getfield(L, -1, "max_bytes");
-        if (tb == LUA_TNUMBER && lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0)
-            maxb = (uint64_t)lua_tointeger(L, -1);
-        else if (tb == LUA_TSTRING && s3e_parse_size(lua_tostring(L, -1), &maxb) == S3E_OK && maxb)
-            ;
-        else if (tb != LUA_TNIL)
-            t = -1;
-        lua_pop(L, 1);
-        int to = lua_getfield(L, -1, "max_objects");
-        if (to == LUA_TNUMBER && lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0)
-            maxo = (uint64_t)lua_tointeger(L, -1);
-        else if (to != LUA_TNIL)
-            t = -1;
-        lua_pop(L, 1);
-    } else if (t != LUA_TNIL) {
-        t = -1;
-    }
-    if (t < 0) {
-        int line = line_in_function(s, s->ref_payload, NULL);
+    int ok = payload_limits(L, res, &maxb, &maxo, &gi);
+    size_t glen = 0;
+    const char *group = gi ? c_string(L, gi, &glen) : NULL;
+    if (!ok || (gi && !group)) {
         snprintf(s->err, sizeof s->err,
                  "%s:%d: payload: expected nil, a group name, a positive size in bytes or "
-                 "{group=, max_bytes=, max_objects=}, got %s", s->chunkname, line,
-                 type_name(L, -1));
-        lua_pop(L, 1);
+                 "{group=, max_bytes=, max_objects=}, got %s%s", s->chunkname,
+                 hook_line(s, "payload"), luaL_typename(L, res),
+                 ok ? " (a group name with a NUL byte)" : "");
         return S3E_EPLAN;
     }
     /* Same limits share a group unless the policy named one. */
     s3e_buf_reset(&s->group);
+    int rc = S3E_OK;
     if (group)
-        s3e_buf_puts(&s->group, group);
+        rc = s3e_buf_append(&s->group, group, glen);
     else if (maxb || maxo)
-        s3e_buf_printf(&s->group, "%llu bytes/%llu objects", (unsigned long long)maxb,
-                       (unsigned long long)maxo);
+        rc = s3e_buf_printf(&s->group, "%llu bytes/%llu objects", (unsigned long long)maxb,
+                            (unsigned long long)maxo);
     r->group = s->group.len ? s3e_buf_cstr(&s->group) : NULL;
     r->max_bytes = maxb;
     r->max_objects = maxo;
-    lua_pop(L, 1);
-    return S3E_OK;
-}
-
-static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel_off, uint32_t ti,
-                    const char *key, size_t key_len, const char *sc, int obj_idx, s3e_route_cb cb,
-                    void *ud);
-
-/* One route value at the top of the stack (a name or a route table); the
- * object table is at obj_idx. */
-static int emit_route(struct s3e_script *s, const struct s3e_object *o, size_t rel_off,
-                      int obj_idx, s3e_route_cb cb, void *ud)
-{
-    lua_State *L = s->L;
-    const char *name = NULL, *key = NULL, *sc = NULL;
-    size_t key_len = 0;
-    int t = lua_type(L, -1);
-    if (t == LUA_TSTRING) {
-        name = lua_tostring(L, -1);
-    } else if (t == LUA_TTABLE) {
-        if (lua_getfield(L, -1, "target") != LUA_TSTRING) {
-            const char *got = type_name(L, -1);
-            lua_pop(L, 1);
-            return route_error(s, o, "target", "a route table needs target = \"<name>\" (got %s)%s",
-                               got, "");
-        }
-        name = lua_tostring(L, -1);
-        lua_pop(L, 1); /* the string stays alive: the table holds it */
-        int kt = lua_getfield(L, -1, "key");
-        if (kt == LUA_TSTRING)
-            key = lua_tolstring(L, -1, &key_len);
-        else if (kt != LUA_TNIL)
-            return route_error(s, o, "key", "key: expected a string, got %s%s", type_name(L, -1), "");
-        lua_pop(L, 1);
-        int st = lua_getfield(L, -1, "storage_class");
-        if (st == LUA_TSTRING)
-            sc = lua_tostring(L, -1);
-        else if (st != LUA_TNIL)
-            return route_error(s, o, "storage_class", "storage_class: expected a string, got %s%s",
-                               type_name(L, -1), "");
-        lua_pop(L, 1);
-    } else {
-        return route_error(s, o, NULL,
-                           "expected nil, a target name, a route table or a list of them, got %s%s",
-                           type_name(L, -1), "");
-    }
-    uint32_t ti;
-    if (!find_target(s, name, &ti)) {
-        char quoted[300];
-        snprintf(quoted, sizeof quoted, "\"%s\"", name);
-        return route_error(s, o, quoted, "unknown target '%s'%s", name,
-                           " (the plan's targets table has no such name)");
-    }
-    return route_to(s, o, rel_off, ti, key, key_len, sc, obj_idx, cb, ud);
+    lua_settop(L, top);
+    s->what = was;
+    return rc;
 }
 
 /* One destination: the key under the target's prefix (the object's key
@@ -546,11 +644,129 @@ static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel
     return cb(ud, &r);
 }
 
+/* One object's select/route/payload, run inside one protected call
+ * (s3e_script_pcall) so that the tables the hooks return are read under
+ * protection and the budget. */
+struct step {
+    struct s3e_script *s;
+    const struct s3e_object *o;
+    size_t rel_off;
+    s3e_route_cb cb;
+    void *ud;
+    int obj;      /* stack index of the object table */
+    int selected;
+    int rc;       /* a failure that is not a Lua error: a route error, cb's result */
+};
+
+/* To the target named by the string at nidx, with key and storage class
+ * (both may be NULL) that the caller keeps on the stack until this returns. */
+static int route_named(struct step *st, int nidx, const char *key, size_t key_len, const char *sc)
+{
+    struct s3e_script *s = st->s;
+    size_t nlen;
+    const char *name = c_string(s->L, nidx, &nlen);
+    uint32_t ti;
+    if (!name || !find_target(s, name, &ti)) {
+        char quoted[300];
+        snprintf(quoted, sizeof quoted, "\"%s\"", lua_tostring(s->L, nidx));
+        return route_error(s, st->o, quoted, "unknown target '%s'%s", lua_tostring(s->L, nidx),
+                           " (the plan's targets table has no such name)");
+    }
+    return route_to(s, st->o, st->rel_off, ti, key, key_len, sc, st->obj, st->cb, st->ud);
+}
+
+/* A route table at idx whose `target` value is at tidx. */
+static int route_table(struct step *st, int idx, int tidx)
+{
+    struct s3e_script *s = st->s;
+    lua_State *L = s->L;
+    if (lua_type(L, tidx) != LUA_TSTRING)
+        return route_error(s, st->o, "target", "a route table needs target = \"<name>\" (got %s)%s",
+                           luaL_typename(L, tidx), "");
+    int kt = lua_getfield(L, idx, "key");
+    if (kt != LUA_TSTRING && kt != LUA_TNIL)
+        return route_error(s, st->o, "key", "key: expected a string, got %s%s",
+                           luaL_typename(L, -1), "");
+    int ct = lua_getfield(L, idx, "storage_class");
+    const char *sc = ct == LUA_TSTRING ? c_string(L, -1, NULL) : NULL;
+    if ((ct != LUA_TSTRING && ct != LUA_TNIL) || (ct == LUA_TSTRING && !sc))
+        return route_error(s, st->o, "storage_class", "storage_class: expected a string, got %s%s",
+                           luaL_typename(L, -1), ct == LUA_TSTRING ? " with a NUL byte" : "");
+    size_t key_len = 0;
+    const char *key = kt == LUA_TSTRING ? lua_tolstring(L, -2, &key_len) : NULL;
+    return route_named(st, tidx, key, key_len, sc);
+}
+
+/* One route value at idx: a target name or a route table. */
+static int emit_route(struct step *st, int idx)
+{
+    lua_State *L = st->s->L;
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING)
+        return route_named(st, idx, NULL, 0, NULL);
+    if (t == LUA_TTABLE) {
+        lua_getfield(L, idx, "target");
+        return route_table(st, idx, lua_gettop(L));
+    }
+    return route_error(st->s, st->o, NULL,
+                       "expected nil, a target name, a route table or a list of them, got %s%s",
+                       luaL_typename(L, idx), "");
+}
+
+/* What route returned (at idx): nothing, one route, or a list of them. A
+ * table is a route when it names a target, else a list of its items 1..n,
+ * n taken once (raw length) and each item read in turn. */
+static int emit_routes(struct step *st, int idx)
+{
+    lua_State *L = st->s->L;
+    int t = lua_type(L, idx);
+    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && !lua_toboolean(L, idx)))
+        return S3E_OK;
+    if (t != LUA_TTABLE)
+        return emit_route(st, idx);
+    lua_getfield(L, idx, "target");
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    if (!lua_isnil(L, -1) || n == 0)
+        return route_table(st, idx, lua_gettop(L));
+    lua_pop(L, 1);
+    int rc = S3E_OK;
+    for (lua_Integer i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, idx, i);
+        rc = emit_route(st, lua_gettop(L));
+        lua_settop(L, idx);
+    }
+    return rc;
+}
+
+/* Protected: the object table, select, route, reading what route returned. */
+static int step(lua_State *L)
+{
+    struct step *st = lua_touserdata(L, 1);
+    struct s3e_script *s = st->s;
+    push_object(s, st->o, st->rel_off);
+    st->obj = lua_gettop(L);
+    if (s->ref_select != LUA_NOREF) {
+        lua_pushvalue(L, st->obj);
+        run_hook(s, "select", s->ref_select, 1);
+        if (!lua_toboolean(L, -1))
+            return 0;
+        lua_pop(L, 1);
+    }
+    st->selected = 1;
+    if (s->ref_route == LUA_NOREF) {
+        /* No route: the plan has exactly one target (checked at load). */
+        st->rc = route_to(s, st->o, st->rel_off, 0, NULL, 0, NULL, st->obj, st->cb, st->ud);
+        return 0;
+    }
+    lua_pushvalue(L, st->obj);
+    run_hook(s, "route", s->ref_route, 1);
+    st->rc = emit_routes(st, lua_gettop(L));
+    return 0;
+}
+
 int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
                      void *ud, int *out_selected)
 {
-    lua_State *L = s->L;
-    int top = lua_gettop(L);
     size_t rel_off = rel_offset(s, obj);
     *out_selected = 0;
     if (s->ref_select == LUA_NOREF && s->ref_route == LUA_NOREF && s->ref_payload == LUA_NOREF) {
@@ -558,49 +774,16 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
         *out_selected = 1;
         return route_to(s, obj, rel_off, 0, NULL, 0, NULL, 0, cb, ud);
     }
-    push_object(s, obj, rel_off);
-    int rc = S3E_OK;
-    if (s->ref_select != LUA_NOREF) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_select);
-        lua_pushvalue(L, -2);
-        if ((rc = call(s, 1, 1, "select")))
-            goto out;
-        int keep = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-        if (!keep)
-            goto out;
-    }
-    *out_selected = 1;
-    if (s->ref_route == LUA_NOREF) {
-        /* No route: the plan has exactly one target (checked at load). */
-        rc = route_to(s, obj, rel_off, 0, NULL, 0, NULL, top + 1, cb, ud);
-        goto out;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_route);
-    lua_pushvalue(L, -2);
-    if ((rc = call(s, 1, 1, "route")))
-        goto out;
-    int t = lua_type(L, -1);
-    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)))
-        goto out;
-    int is_list = 0;
-    if (t == LUA_TTABLE) {
-        is_list = lua_getfield(L, -1, "target") == LUA_TNIL && lua_rawlen(L, -2) > 0;
-        lua_pop(L, 1);
-    }
-    if (!is_list) {
-        rc = emit_route(s, obj, rel_off, top + 1, cb, ud);
-        goto out;
-    }
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    for (lua_Integer i = 1; i <= n && !rc; i++) {
-        lua_rawgeti(L, top + 2, i);
-        rc = emit_route(s, obj, rel_off, top + 1, cb, ud);
-        lua_settop(L, top + 2);
-    }
-out:
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    struct step st = { .s = s, .o = obj, .rel_off = rel_off, .cb = cb, .ud = ud, .rc = S3E_OK };
+    lua_pushcfunction(L, step);
+    lua_pushlightuserdata(L, &st);
+    s->what = "";
+    int rc = s3e_script_pcall(s, 1, 0);
     lua_settop(L, top);
-    return rc;
+    *out_selected = st.selected;
+    return rc ? rc : st.rc;
 }
 
 /* ---- `s3engine lua FILE` ----------------------------------------------------------- */
@@ -616,7 +799,7 @@ int s3e_script_run_file(const char *path, const struct s3e_script_opts *opts, ch
     if (!rc)
         rc = load_chunk(s, path, NULL, NULL, errbuf, errlen);
     if (!rc) {
-        rc = call(s, 0, 0, "");
+        rc = call(s, 0, 0);
         if (rc)
             snprintf(errbuf, errlen, "%s", s->err);
     }

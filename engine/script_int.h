@@ -22,10 +22,22 @@ struct s3e_script {
     long budget, used;          /* instructions per hook call */
     int in_hook;                /* the budget applies only inside hooks and the chunk */
     size_t last_target;         /* cache for target name lookups */
+    const char *what;           /* hook being run, for messages: "route"; "" for the chunk */
+    char short_src[LUA_IDSIZE]; /* the plan's name as Lua writes it in positions */
+    int err_line;               /* set by the message handler: the plan line of an error */
+    size_t err_at;              /* length of the "plan.lua:12: " that starts err */
     struct s3e_buf key;         /* destination key being built */
     struct s3e_buf group;       /* payload group name being built */
     char err[1024];
 };
+
+/* lua_pcall of the function below nargs arguments, under the instruction
+ * budget, with a message handler. On a Lua error s->err gets
+ * "plan.lua:12: <s->what>: <message>" - always a line of the plan, for any
+ * error object - and the result is S3E_EPLAN; the stack is as lua_pcall leaves
+ * it minus the error object. Every read of a table the plan made goes through
+ * here (or raw access), so metamethods run protected and counted. */
+int s3e_script_pcall(struct s3e_script *s, int nargs, int nres);
 
 /* script_plan.c: turn the table at the top of the stack into *plan, or fill
  * s->err ("plan.lua:12: targets.images.bucket: expected a string, got number")

@@ -22,14 +22,24 @@ static int is_ident(char c)
     return isalnum((unsigned char)c) || c == '_';
 }
 
+/* Whether offset i is after "--" on its line (a comment, roughly: a "--"
+ * inside a string on that line counts too). */
+static int in_comment(const char *text, size_t i)
+{
+    for (size_t j = i; j > 0 && text[j - 1] != '\n'; j--)
+        if (j >= 2 && text[j - 1] == '-' && text[j - 2] == '-')
+            return 1;
+    return 0;
+}
+
 /* Offset of `word` at or after `from` as a whole word (or a quoted string
- * when word starts with a quote), -1 when absent. */
+ * when word starts with a quote) outside comments, -1 when absent. */
 static long find_word(const char *text, size_t len, size_t from, const char *word)
 {
     size_t wl = strlen(word);
     int quoted = word[0] == '"';
     for (size_t i = from; i + wl <= len; i++) {
-        if (memcmp(text + i, word, wl) != 0)
+        if (memcmp(text + i, word, wl) != 0 || in_comment(text, i))
             continue;
         if (quoted)
             return (long)i;
@@ -93,17 +103,24 @@ struct reader {
 
 static int complain(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* "targets.images.bucket": where the reader is. */
+static void field_path(const struct reader *r, char *field, size_t size)
+{
+    size_t off = 0, n = r->depth < 4 ? r->depth : 4;
+    field[0] = '\0';
+    for (size_t i = 0; i < n && off < size; i++)
+        off += (size_t)snprintf(field + off, size - off, "%s%s", i ? "." : "",
+                                r->path[i][0] == '"' ? "" : r->path[i]);
+}
+
 static int complain(struct reader *r, const char *fmt, ...)
 {
     struct s3e_script *s = r->s;
-    int line = r->depth ? s3e_script_field_line(s, r->path, r->depth) : 0;
+    int line = r->depth ? s3e_script_field_line(s, r->path, r->depth < 4 ? r->depth : 4) : 0;
     if (!line)
         line = return_line(s);
-    char field[256] = "";
-    size_t off = 0;
-    for (size_t i = 0; i < r->depth && off < sizeof field; i++)
-        off += (size_t)snprintf(field + off, sizeof field - off, "%s%s", i ? "." : "",
-                                r->path[i][0] == '"' ? "" : r->path[i]);
+    char field[256];
+    field_path(r, field, sizeof field);
     char msg[700];
     va_list ap;
     va_start(ap, fmt);
@@ -135,9 +152,11 @@ static int read_string(struct reader *r, char **out, int required)
         return S3E_OK;
     if (t != LUA_TSTRING)
         return complain(r, "expected a string, got %s", luaL_typename(r->L, -1));
-    if (strlen(lua_tostring(r->L, -1)) != lua_rawlen(r->L, -1)) /* C would cut it there */
-        return complain(r, "contains a NUL byte");
-    if (!(*out = strdup(lua_tostring(r->L, -1))))
+    size_t len;
+    const char *str = lua_tolstring(r->L, -1, &len);
+    if (memchr(str, '\0', len))
+        return complain(r, "the string holds a NUL byte (\"%s\\0...\")", str);
+    if (!(*out = strdup(str)))
         return S3E_ENOMEM;
     return S3E_OK;
 }
@@ -262,8 +281,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded", NULL };
     if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded")))
         return rc;
-    lua_getfield(L, -1, "manifest");
     push_path(r, "manifest");
+    lua_getfield(L, -1, "manifest");
     rc = read_string(r, &src->manifest, 0);
     pop_path(r);
     lua_pop(L, 1);
@@ -271,11 +290,13 @@ static int read_source(struct reader *r, struct s3e_source *src)
         rc = beside_plan(r->s, &src->manifest);
     if (rc)
         return rc;
+    push_path(r, "url_encoded");
     src->manifest_url_encoded = lua_getfield(L, -1, "url_encoded") != LUA_TNIL &&
                                 lua_toboolean(L, -1);
+    pop_path(r);
     lua_pop(L, 1);
-    lua_getfield(L, -1, "bucket");
     push_path(r, "bucket");
+    lua_getfield(L, -1, "bucket");
     rc = read_string(r, &src->bucket, !src->manifest);
     if (!rc && src->bucket)
         rc = check_bucket(r, src->bucket);
@@ -283,8 +304,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
     lua_pop(L, 1);
     if (rc)
         return rc;
-    lua_getfield(L, -1, "prefix");
     push_path(r, "prefix");
+    lua_getfield(L, -1, "prefix");
     rc = read_string(r, &src->prefix, 0);
     pop_path(r);
     lua_pop(L, 1);
@@ -309,10 +330,15 @@ static int read_sources(struct reader *r, struct s3e_plan *p)
     size_t n = single ? 1 : lua_rawlen(L, -1);
     if (n == 0)
         return complain(r, "no sources: list at least one {bucket = ..., prefix = ...}");
-    if (!(p->sources = calloc(n, sizeof *p->sources)))
-        return S3E_ENOMEM;
-    p->nsources = n;
+    /* The array grows with the items read: a raw length can be far larger
+     * than the items a sparse table holds. */
     for (size_t i = 0; i < n; i++) {
+        struct s3e_source *grown = realloc(p->sources, (i + 1) * sizeof *grown);
+        if (!grown)
+            return S3E_ENOMEM;
+        p->sources = grown;
+        memset(&p->sources[i], 0, sizeof *grown);
+        p->nsources = i + 1;
         int rc;
         if (single) {
             rc = read_source(r, &p->sources[0]);
@@ -364,8 +390,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
     for (int i = 0; i < 3; i++) {
-        lua_getfield(L, -1, names[i]);
         push_path(r, names[i]);
+        lua_getfield(L, -1, names[i]);
         rc = read_string(r, fields[i], i == 0);
         if (!rc && i == 0)
             rc = check_bucket(r, t->bucket);
@@ -386,30 +412,40 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct s3e_target *)a)->name, ((const struct s3e_target *)b)->name);
 }
 
+/* One pass over the table: reading a target may run a metamethod that
+ * changes the table, so nothing counted before is trusted. */
 static int read_targets(struct reader *r, struct s3e_plan *p)
 {
     lua_State *L = r->L;
     if (!lua_istable(L, -1))
         return complain(r, "expected a table of named targets such as { videos = {bucket = "
                            "\"b\", prefix = \"mp4/\"} }, got %s", luaL_typename(L, -1));
-    size_t n = 0;
+    size_t cap = 0;
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            lua_pop(L, 1);
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            lua_pop(L, 2);
             return complain(r, "targets are named: write { name = {bucket = ...} }, not a list");
         }
-        n++;
-    }
-    if (n == 0)
-        return complain(r, "no targets: name at least one, e.g. { copy = {bucket = \"b\"} }");
-    if (!(p->targets = calloc(n, sizeof *p->targets)))
-        return S3E_ENOMEM;
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
+        if (p->ntargets == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct s3e_target *grown = realloc(p->targets, ncap * sizeof *grown);
+            if (!grown) {
+                lua_pop(L, 2);
+                return S3E_ENOMEM;
+            }
+            p->targets = grown;
+            cap = ncap;
+        }
         struct s3e_target *t = &p->targets[p->ntargets++];
-        if (!(t->name = strdup(lua_tostring(L, -2)))) {
+        memset(t, 0, sizeof *t);
+        size_t len;
+        const char *name = lua_tolstring(L, -2, &len);
+        if (memchr(name, '\0', len)) {
+            lua_pop(L, 2);
+            return complain(r, "a target name holds a NUL byte (\"%s\\0...\")", name);
+        }
+        if (!(t->name = strdup(name))) {
             lua_pop(L, 2);
             return S3E_ENOMEM;
         }
@@ -422,8 +458,15 @@ static int read_targets(struct reader *r, struct s3e_plan *p)
             return rc;
         }
     }
+    if (p->ntargets == 0)
+        return complain(r, "no targets: name at least one, e.g. { copy = {bucket = \"b\"} }");
     /* Table order is random in Lua: sort so runs and messages are repeatable. */
     qsort(p->targets, p->ntargets, sizeof *p->targets, by_name);
+    /* A name seen twice: a metamethod added targets while next() walked the table. */
+    for (size_t i = 1; i < p->ntargets; i++)
+        if (strcmp(p->targets[i - 1].name, p->targets[i].name) == 0)
+            return complain(r, "the table changed while it was read (target '%s' seen twice)",
+                            p->targets[i].name);
     return S3E_OK;
 }
 
@@ -445,15 +488,15 @@ static int read_payload(struct reader *r, struct s3e_plan *p)
         return complain(r, "expected a size (\"800MB\"), {max_bytes = ..., max_objects = ...} "
                            "or a function, got %s", luaL_typename(L, -1));
     int rc;
-    lua_getfield(L, -1, "max_bytes");
     push_path(r, "max_bytes");
+    lua_getfield(L, -1, "max_bytes");
     rc = read_size(r, &p->max_payload_bytes);
     pop_path(r);
     lua_pop(L, 1);
     if (rc)
         return rc;
-    lua_getfield(L, -1, "max_objects");
     push_path(r, "max_objects");
+    lua_getfield(L, -1, "max_objects");
     int mo = 0;
     rc = read_int(r, &mo, 1, 1000000000);
     p->max_payload_objects = (uint64_t)mo;
@@ -461,8 +504,8 @@ static int read_payload(struct reader *r, struct s3e_plan *p)
     lua_pop(L, 1);
     if (rc)
         return rc;
-    lua_getfield(L, -1, "policy");
     push_path(r, "policy");
+    lua_getfield(L, -1, "policy");
     if (!lua_isnil(L, -1)) {
         p->has_payload_fn = 1;
         rc = read_function(r, &r->s->ref_payload);
@@ -509,13 +552,12 @@ static int field(struct reader *r, const char *name, const char *alt,
                  int (*fn)(struct reader *, struct s3e_plan *), struct s3e_plan *p)
 {
     lua_State *L = r->L;
-    const char *used = name;
+    push_path(r, name); /* before the read: __index may raise */
     if (lua_getfield(L, -1, name) == LUA_TNIL && alt) {
         lua_pop(L, 1);
+        r->path[r->depth - 1] = alt;
         lua_getfield(L, -1, alt);
-        used = alt;
     }
-    push_path(r, used);
     int rc = fn(r, p);
     pop_path(r);
     lua_pop(L, 1);
@@ -597,11 +639,10 @@ static int f_sources(struct reader *r, struct s3e_plan *p)
     return read_sources(r, p);
 }
 
-int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
+static int read_plan(struct reader *r, struct s3e_plan *p)
 {
-    struct reader rd = { .s = s, .L = s->L };
-    struct reader *r = &rd;
-    lua_State *L = s->L;
+    struct s3e_script *s = r->s;
+    lua_State *L = r->L;
     if (!lua_istable(L, -1))
         return complain(r, "a plan must return a table (see README, \"Plan reference\"), got %s",
                         luaL_typename(L, -1));
@@ -629,6 +670,45 @@ int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
         rc = complain(r, "the plan has %zu targets but no route function to choose between them",
                       p->ntargets);
         pop_path(r);
+    }
+    return rc;
+}
+
+struct plan_read {
+    struct reader r;
+    struct s3e_plan *p;
+    int rc;
+};
+
+/* Protected: (plan_read, plan table). */
+static int read_plan_protected(lua_State *L)
+{
+    struct plan_read *pr = lua_touserdata(L, 1);
+    pr->rc = read_plan(&pr->r, pr->p);
+    return 0;
+}
+
+/* The table is read inside a protected call under the instruction budget:
+ * __index may run, raise or loop, and any of that ends as a message here. */
+int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
+{
+    lua_State *L = s->L;
+    struct plan_read pr = { .r = { .s = s, .L = L }, .p = p, .rc = S3E_OK };
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, read_plan_protected);
+    lua_pushlightuserdata(L, &pr);
+    lua_pushvalue(L, top);
+    s->what = "";
+    int rc = s3e_script_pcall(s, 2, 0);
+    lua_settop(L, top);
+    if (!rc)
+        return pr.rc;
+    /* a metamethod raised: say which field was being read */
+    char field[256], rest[sizeof s->err];
+    field_path(&pr.r, field, sizeof field);
+    if (field[0] && s->err_at < sizeof s->err) {
+        snprintf(rest, sizeof rest, "%s", s->err + s->err_at);
+        snprintf(s->err + s->err_at, sizeof s->err - s->err_at, "%s: %s", field, rest);
     }
     return rc;
 }

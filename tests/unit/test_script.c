@@ -241,6 +241,168 @@ static void test_plan_without_hooks_routes_without_lua(void **state)
     s3e_plan_free(&p);
 }
 
+/* ---- the Lua/C boundary: tables read under protection, strings kept alive ----------- */
+
+/* The first route's message, or "OK" when the object routed. */
+static const char *route_message(struct s3e_script *s, const char *key)
+{
+    struct routes rs;
+    memset(&rs, 0, sizeof rs);
+    int sel;
+    struct s3e_object o = { .bucket = "src", .key = key, .key_len = strlen(key), .etag = "" };
+    int rc = s3e_script_route(s, &o, collect, &rs, &sel);
+    return rc == S3E_OK ? "OK" : rc == S3E_EPLAN ? s3e_script_error(s) : "other error";
+}
+
+static void expect_route_error(const char *code, const char *key, const char *needle)
+{
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    if (load(code, &s, &p) != S3E_OK)
+        fail_msg("load: %s", errbuf);
+    const char *msg = route_message(s, key);
+    if (!strstr(msg, needle))
+        fail_msg("for %s: '%s', wanted '%s'", key, msg, needle);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+static void test_plan_table_metamethods_run_protected(void **state)
+{
+    (void)state;
+    expect_broken("local t = { sources = {'s3://src/'}, target = 's3://dst/' }\n"
+                  "return setmetatable(t, { __index = function(_, k)\n"
+                  "  error('boom on ' .. k) end })", "plan.lua:3: ", "boom on ");
+    expect_broken("local t = { sources = {'s3://src/'}, target = 's3://dst/' }\n"
+                  "return setmetatable(t, { __index = function()\n"
+                  "  while true do end end })", "plan.lua:3: ", "instruction budget");
+    expect_broken("return { sources = {'s3://src/'}, target = setmetatable({}, { __index =\n"
+                  "  function(_, k) error({}) end }) }", "plan.lua:2: target.bucket: ",
+                  "error object is a table");
+    expect_broken("return { sources = {'s3://src/'},\n target = { bucket = 'dst\\0evil' } }",
+                  "plan.lua:2: target.bucket: ", "NUL byte");
+    /* reading a target adds targets to the table being walked */
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = load("local targets = {}\n"
+                  "local function grow(_, k)\n"
+                  "  for i = 1, 300 do targets['t' .. i .. k .. math.random(1e9)] = 's3://dst/x/' end\n"
+                  "  if k == 'bucket' then return 'dst' end\n"
+                  "end\n"
+                  "targets.a = setmetatable({}, { __index = grow })\n"
+                  "targets.b = setmetatable({}, { __index = grow })\n"
+                  "return { sources = {'s3://src/'}, targets = targets, route = function() end }",
+                  &s, &p);
+    if (rc == S3E_OK) {
+        assert_true(p.ntargets >= 2);
+        for (size_t i = 0; i < p.ntargets; i++)
+            assert_non_null(p.targets[i].bucket);
+        s3e_script_free(s);
+        s3e_plan_free(&p);
+    } else if (rc != S3E_EPLAN || !strstr(errbuf, "plan.lua:")) {
+        fail_msg("rc %d: %s", rc, errbuf);
+    }
+    /* a sparse sources list: a huge raw length, two items */
+    expect_broken("local t = {}\nfor i = 0, 40 do t[1 << i] = 's3://src/' end\n"
+                  "return { sources = t,\n target = 's3://dst/' }", "plan.lua:", "got nil");
+}
+
+#define ROUTE_PLAN(body) "return { sources = {'s3://src/'},\n" GOOD_TARGETS body " }"
+
+static void test_route_tables_read_protected(void **state)
+{
+    (void)state;
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   return setmetatable({}, { __index = function(_, k)\n"
+                                  "     error('no ' .. k) end }) end,\n"),
+                       "f", "plan.lua:5: route: no target");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   return setmetatable({}, { __index = function()\n"
+                                  "     while true do end end }) end,\n"),
+                       "f", "plan.lua:5: route: instruction budget");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   return { target = 'a', storage_class = 'X\\0Y' } end,\n"),
+                       "f", "NUL byte");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   return { target = 'a\\0b' } end,\n"),
+                       "f", "unknown target");
+    expect_route_error(ROUTE_PLAN(" route = function(o) return 'a' end,\n"
+                                  " payload = function() return { max_bytes = 'lots' } end,\n"),
+                       "f", "plan.lua:4: payload: expected nil");
+    expect_route_error(ROUTE_PLAN(" route = function(o) return 'a' end,\n"
+                                  " payload = function() return { group = 'g\\0h' } end,\n"),
+                       "f", "a group name with a NUL byte");
+    /* strings only __index holds, collected while C reads the next field */
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load(ROUTE_PLAN(
+        " route = function(o)\n"
+        "   return setmetatable({}, { __index = function(_, k)\n"
+        "     collectgarbage() collectgarbage()\n"
+        "     if k == 'target' then return ('B'):lower() end\n"
+        "     if k == 'key' then return ('k/' .. string.rep('x', 60) .. o.name):upper() end\n"
+        "   end }) end,\n"
+        " payload = function(o, r)\n"
+        "   return setmetatable({}, { __index = function(_, k)\n"
+        "     collectgarbage() collectgarbage()\n"
+        "     if k == 'group' then return ('G-' .. string.rep('y', 60) .. o.name):lower() end\n"
+        "   end }) end,\n"), &s, &p), S3E_OK);
+    int sel;
+    struct routes r = route_one(s, "dir/f1", 5, &sel);
+    assert_int_equal(r.n, 1);
+    char want[256];
+    snprintf(want, sizeof want, "1 pb/K/%.60sF1 - g-%.60sf1 0",
+             "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+             "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+    assert_string_equal(r.line[0], want);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+    /* a list whose items append to it while they are read: n is taken once */
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   local list = {}\n"
+                                  "   list[1] = setmetatable({}, { __index = function(_, k)\n"
+                                  "     for i = 1, 100 do list[#list + 1] = 'a' end\n"
+                                  "     if k == 'target' then return 'a' end end })\n"
+                                  "   return list end,\n"),
+                       "f", "OK");
+}
+
+static void test_error_objects_and_positions(void **state)
+{
+    (void)state;
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   error({}) end,\n"),
+                       "f", "plan.lua:4: route: error object is a table");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   error(setmetatable({}, { __tostring = error })) end,\n"),
+                       "f", "plan.lua:4: route: error object is a table");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   error(setmetatable({}, { __tostring = function() return 'mine' end })) end,\n"),
+                       "f", "plan.lua:4: route: mine");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   error() end,\n"),
+                       "f", "plan.lua:4: route: error object is nil");
+    expect_route_error(ROUTE_PLAN(" route = load('return 42'),\n"), "f",
+                       "plan.lua:3: route: expected nil, a target name");
+    expect_route_error(ROUTE_PLAN(" route = load('error(\"raised\", 0)'),\n"), "f",
+                       "plan.lua:3: route: raised");
+    expect_route_error(ROUTE_PLAN(" select = function(o)\n"
+                                  "   while true do end end,\n route = function() end,\n"),
+                       "f", "plan.lua:4: select: instruction budget");
+    expect_route_error(ROUTE_PLAN(" route = function(o)\n"
+                                  "   return coroutine.yield('a') end,\n"),
+                       "f", "plan.lua:4: route: attempt to yield");
+    expect_route_error(ROUTE_PLAN(" route = coroutine.wrap(function() coroutine.yield(42) end),\n"),
+                       "f", "plan.lua:3: route: expected nil");
+    expect_route_error(ROUTE_PLAN(" route = function(o) return 'a' end,\n"
+                                  " payload = function() return true end,\n"),
+                       "f", "plan.lua:4: payload: expected nil");
+    expect_broken("local x = 1\nif x then error(nil) end\nreturn {}", "plan.lua:2: error object is nil",
+                  NULL);
+    expect_broken("local x = 1\nerror(setmetatable({}, { __tostring = function() while true do end end }))",
+                  "plan.lua:2: error object is a table", NULL);
+}
+
 static void test_sandbox(void **state)
 {
     (void)state;
@@ -285,6 +447,9 @@ int main(void)
         cmocka_unit_test(test_route_errors_name_the_line),
         cmocka_unit_test(test_single_target_needs_no_route_and_payload_policy),
         cmocka_unit_test(test_plan_without_hooks_routes_without_lua),
+        cmocka_unit_test(test_plan_table_metamethods_run_protected),
+        cmocka_unit_test(test_route_tables_read_protected),
+        cmocka_unit_test(test_error_objects_and_positions),
         cmocka_unit_test(test_sandbox),
         cmocka_unit_test(test_lua_module),
         cmocka_unit_test(test_recipe_route),
