@@ -90,7 +90,8 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     int every = lua_gethookcount(L);
     if (!s->over) {
         s->used = s->used > LONG_MAX - every ? LONG_MAX : s->used + every;
-        if (s->mem_used > s->mem_limit / 2 && lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+        /* where the plan is, for a memory error (its stack is gone by then) */
+        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
             s->where_line = ar->currentline;
             snprintf(s->where, sizeof s->where, "%s", ar->short_src);
         }
