@@ -197,16 +197,15 @@ static int check_read(lua_State *L, const char *fn, const char *path, char out[P
         goto check;
     if (errno == ENOENT || errno == ENOTDIR) {
         /* a missing file in an allowed folder is an ordinary "not found" */
-        char dir[PATH_MAX];
+        char dir[PATH_MAX], rdir[PATH_MAX];
         const char *slash = strrchr(path, '/');
-        size_t n = slash ? (size_t)(slash - path) : 0;
-        if (n < sizeof dir) {
-            memcpy(dir, slash ? path : ".", slash ? n : 1);
-            dir[slash ? (n ? n : 1) : 1] = '\0';
-            char rdir[PATH_MAX];
-            if (realpath(dir, rdir) && allowed(s, rdir))
-                return 0;
-        }
+        size_t len = slash ? (size_t)(slash - path) : 0;
+        int n = len >= sizeof dir ? -1
+              : !slash ? snprintf(dir, sizeof dir, ".")
+              : slash == path ? snprintf(dir, sizeof dir, "/")
+              : snprintf(dir, sizeof dir, "%.*s", (int)len, path);
+        if (n > 0 && realpath(dir, rdir) && allowed(s, rdir))
+            return 0;
     }
     return luaL_error(L, "%s: cannot read '%s': not found in " READ_HINT, fn, path);
 check:
@@ -243,9 +242,10 @@ static int safe_named(lua_State *L, const char *fn)
 {
     if (lua_type(L, 1) == LUA_TSTRING) {
         char real[PATH_MAX];
-        check_read(L, fn, lua_tostring(L, 1), real);
-        lua_pushstring(L, real);
-        lua_replace(L, 1);
+        if (check_read(L, fn, lua_tostring(L, 1), real)) {
+            lua_pushstring(L, real);
+            lua_replace(L, 1);
+        } /* else missing in an allowed folder: the library says so */
     }
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
