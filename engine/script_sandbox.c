@@ -421,26 +421,21 @@ static int safe_getenv(lua_State *L)
     return 1;
 }
 
-static int unavailable(lua_State *L)
-{
-    return luaL_error(L, "%s is not available to plans (it needs --unsafe-lua)",
-                      lua_tostring(L, lua_upvalueindex(1)));
-}
-
-/* lib.name = a function raising "lib.name is not available" */
-static void stub(lua_State *L, int lib_idx, const char *lib, const char *name)
-{
-    lua_pushfstring(L, "%s.%s", lib, name);
-    lua_pushcclosure(L, unavailable, 1);
-    lua_setfield(L, lib_idx, name);
-}
-
-static void stub_fields(lua_State *L, const char *lib, const char *const *names)
+static void nil_fields(lua_State *L, const char *lib, const char *const *names)
 {
     if (lua_getglobal(L, lib) == LUA_TTABLE)
-        for (; *names; names++)
-            stub(L, lua_gettop(L), lib, *names);
+        for (; *names; names++) {
+            lua_pushnil(L);
+            lua_setfield(L, -2, *names);
+        }
     lua_pop(L, 1);
+}
+
+/* debug's __index: `if debug.getupvalue then` must not quietly go on. */
+static int debug_missing(lua_State *L)
+{
+    return luaL_error(L, "debug.%s is not available to plans (only debug.traceback is; the rest "
+                         "needs --unsafe-lua)", luaL_tolstring(L, 2, NULL));
 }
 
 /* t[name] = f(old t[name]) with the old value as upvalue 1 */
@@ -451,27 +446,26 @@ static void wrap(lua_State *L, int t, const char *name, lua_CFunction f)
     lua_setfield(L, t, name);
 }
 
-/* debug: only traceback stays; every other function raises when called. */
+/* debug: only traceback stays; reading any other field raises. */
 static void debug_lib(lua_State *L)
 {
     lua_newtable(L);
-    int safe = lua_gettop(L);
     lua_getglobal(L, "debug");
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "traceback") != 0)
-            stub(L, safe, "debug", lua_tostring(L, -1));
-    }
     lua_getfield(L, -1, "traceback");
-    lua_setfield(L, safe, "traceback");
+    lua_setfield(L, -3, "traceback");
     lua_pop(L, 1);
-    lua_pushvalue(L, safe);
+    lua_newtable(L);
+    lua_pushcfunction(L, debug_missing);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
     lua_setglobal(L, "debug");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    lua_pushvalue(L, safe);
+    lua_insert(L, -2);
     lua_setfield(L, -2, "debug");
-    lua_pop(L, 2);
+    lua_pop(L, 1);
 }
 
 /* getmetatable(io.stdout) and getmetatable("") return a string: their
@@ -499,10 +493,10 @@ static void sandbox(lua_State *L)
     static const char *const io_out[] = { "popen", "tmpfile", "output", NULL };
     static const char *const pkg_out[] = { "loadlib", NULL };
     static const char *const str_out[] = { "dump", NULL };
-    stub_fields(L, "os", os_out);
-    stub_fields(L, "io", io_out);
-    stub_fields(L, "package", pkg_out);
-    stub_fields(L, "string", str_out);
+    nil_fields(L, "os", os_out);
+    nil_fields(L, "io", io_out);
+    nil_fields(L, "package", pkg_out);
+    nil_fields(L, "string", str_out);
     debug_lib(L);
     lock_metatables(L);
     s3e_pattern_open(L);
