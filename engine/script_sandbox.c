@@ -411,6 +411,19 @@ static int safe_setmetatable(lua_State *L)
     return 1;
 }
 
+/* table.move(a1, f, e, t [, a2]) loops e - f + 1 times in C, present or not. */
+static int safe_table_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f)
+        s3e_budget_charge(L, (unsigned long long)e - (unsigned long long)f >= LONG_MAX
+                                 ? LONG_MAX : (long)(e - f) + 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int safe_getenv(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -500,8 +513,17 @@ static void sandbox(lua_State *L)
     debug_lib(L);
     lock_metatables(L);
     s3e_pattern_open(L);
+    lua_getglobal(L, "table");
+    wrap(L, lua_gettop(L), "move", safe_table_move);
+    lua_pop(L, 1);
     lua_getglobal(L, "io");
     int io = lua_gettop(L);
+    /* no stdin: a plan waiting on it would hang the run outside any budget */
+    lua_getfield(L, io, "input");
+    lua_pushliteral(L, "/dev/null");
+    lua_call(L, 1, 0);
+    lua_pushnil(L);
+    lua_setfield(L, io, "stdin");
     wrap(L, io, "open", safe_io_open);
     wrap(L, io, "lines", safe_io_lines);
     wrap(L, io, "input", safe_io_input);

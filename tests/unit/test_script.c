@@ -353,6 +353,8 @@ static void test_budget_counts_pattern_and_glob_work(void **state)
                   "while true do pcall(string.gsub, s, '.-.-.-y', 'z') end" OK_PLAN, "budget", NULL);
     expect_broken("for _ in string.gmatch(string.rep('x', 3000), '.-.-.-y') do end" OK_PLAN,
                   "budget", NULL);
+    expect_broken("table.move({}, 1, math.maxinteger - 1, 1, {})" OK_PLAN, "plan.lua:1:", "budget");
+    expect_loads("assert(io.read('l') == nil and io.stdin == nil)" OK_PLAN);
     expect_broken("require('s3engine').glob(string.rep('*a', 3000), 'a')" OK_PLAN,
                   "longer than 4096 bytes", NULL);
     expect_broken("local g = require('s3engine').glob\n"
