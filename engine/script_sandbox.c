@@ -521,7 +521,8 @@ static void sandbox(lua_State *L)
     /* no stdin: a plan waiting on it would hang the run outside any budget */
     lua_getfield(L, io, "input");
     lua_pushliteral(L, "/dev/null");
-    lua_call(L, 1, 0);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        lua_pop(L, 1); /* no /dev/null: stdin stays the default input */
     lua_pushnil(L);
     lua_setfield(L, io, "stdin");
     wrap(L, io, "open", safe_io_open);
