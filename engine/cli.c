@@ -6,6 +6,7 @@
 #include "s3engine/units.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,8 @@ enum {
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
-    OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON
+    OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
+    OPT_LUA_READ
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +40,8 @@ static const struct option long_opts[] = {
     { "hold", required_argument, NULL, OPT_HOLD },
     { "unsafe-lua", no_argument, NULL, OPT_UNSAFE },
     { "arg", required_argument, NULL, OPT_ARG },
+    { "lua-memory", required_argument, NULL, OPT_LUA_MEMORY },
+    { "lua-read", required_argument, NULL, OPT_LUA_READ },
     { "seed-input", required_argument, NULL, OPT_SEED },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     { "progress", no_argument, NULL, OPT_PROGRESS },
@@ -89,6 +93,9 @@ void s3e_cli_usage(FILE *out)
 "      --arg NAME=VALUE        pass a value to the plan (s3engine.args.NAME)\n"
 "      --seed-input FILE       run the seed's Step Functions JSON input unchanged\n"
 "      --unsafe-lua            give the plan the full Lua standard library (io, os)\n"
+"      --lua-memory SIZE       most memory the plan's Lua state may use (default 1GiB)\n"
+"      --lua-read DIR          let the plan read files below DIR too (repeatable; by\n"
+"                              default only the plan's folder, the recipes and LUA_PATH)\n"
 "\n"
 "Copying:\n"
 "      --force                 copy even objects already current at the target\n"
@@ -219,6 +226,19 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         cli->hold_set = 1;
         break;
     case OPT_UNSAFE: cli->unsafe_lua = 1; break;
+    case OPT_LUA_MEMORY:
+        if (s3e_parse_size(arg, &cli->lua_memory) || cli->lua_memory < (1ULL << 20) ||
+            cli->lua_memory > (SIZE_MAX >> 1))
+            return usage_error("--lua-memory: expected a size of at least 1MiB, e.g. 2GiB, got '%s'",
+                               arg);
+        break;
+    case OPT_LUA_READ:
+        if (!arg[0])
+            return usage_error("--lua-read: expected a folder%s", "");
+        if (cli->nlua_read == S3E_MAX_LUA_READ)
+            return usage_error("--lua-read: at most 16 are allowed%s", "");
+        cli->lua_read[cli->nlua_read++] = arg;
+        break;
     case OPT_ARG:
         if (!strchr(arg, '=') || arg[0] == '=')
             return usage_error("--arg: expected NAME=VALUE, got '%s'", arg);

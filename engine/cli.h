@@ -9,6 +9,7 @@
 
 #define S3E_VERSION "0.1.0"
 #define S3E_MAX_ARGS 64
+#define S3E_MAX_LUA_READ 16
 
 enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_UPLOADS, S3E_CMD_HELP,
                    S3E_CMD_VERSION };
@@ -36,6 +37,9 @@ struct s3e_cli {
     int log_json;              /* --log-format json */
     int json;                  /* --json: the summary as one JSON object, alone on stdout */
     int unsafe_lua;
+    uint64_t lua_memory;       /* --lua-memory: bytes for the plan's Lua state, 0 = default */
+    const char *lua_read[S3E_MAX_LUA_READ]; /* --lua-read: more folders plans may read */
+    size_t nlua_read;
     int no_verify;             /* skip post-copy verification */
     int workers;               /* 0 = plan's or default */
     uint64_t max_payload;      /* 0 = plan's or default */

@@ -248,7 +248,8 @@ static int cmd_lua(const struct s3e_cli *cli)
         c = NULL;
     struct s3e_script_opts so = {
         .unsafe = cli->unsafe_lua, .client = c, .lua_dirs = dirs, .nlua_dirs = ndirs,
-        .args = cli->args, .nargs = cli->nargs,
+        .args = cli->args, .nargs = cli->nargs, .memory_limit = cli->lua_memory,
+        .read_paths = cli->lua_read, .nread_paths = cli->nlua_read,
     };
     char msg[2048];
     int rc = s3e_script_run_file(cli->rest[0], &so, msg, sizeof msg);

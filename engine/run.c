@@ -80,9 +80,17 @@ static int load_plan(struct s3e_run *run)
         args[nargs++] = seed_arg;
         code = "return require('s3engine.recipes.seed').plan(require('s3engine').args.seed_input)";
     }
+    /* the seed's JSON file is read by the seed recipe */
+    const char *reads[S3E_MAX_LUA_READ + 1];
+    size_t nreads = 0;
+    for (size_t i = 0; i < cli->nlua_read; i++)
+        reads[nreads++] = cli->lua_read[i];
+    if (cli->seed_input)
+        reads[nreads++] = cli->seed_input;
     struct s3e_script_opts so = {
         .unsafe = cli->unsafe_lua, .client = run->plan_client, .lua_dirs = dirs,
-        .nlua_dirs = ndirs, .args = args, .nargs = nargs,
+        .nlua_dirs = ndirs, .args = args, .nargs = nargs, .memory_limit = cli->lua_memory,
+        .read_paths = reads, .nread_paths = nreads,
     };
     const char *path = cli->seed_input ? cli->seed_input : cli->plan_path;
     return s3e_script_load(&run->script, path, code, cli->seed_input ? "=seed-input" : NULL, &so,

@@ -1,5 +1,5 @@
-/* script.c - the Lua state of a plan: sandbox, loading, and the per-object
- * select/route/payload calls that the planner makes. */
+/* script.c - a plan's Lua state: loading, and the per-object select/route/
+ * payload calls that the planner makes (the sandbox is script_sandbox.c). */
 #include "script_int.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -14,140 +14,6 @@
 #include <string.h>
 
 #define DEFAULT_BUDGET 100000000L
-#define HOOK_EVERY 1000
-
-/* ---- sandbox ------------------------------------------------------------------- */
-
-static struct s3e_script *script_of(lua_State *L)
-{
-    return *(struct s3e_script **)lua_getextraspace(L);
-}
-
-/* Count instructions so that an endless loop in a hook ends with an error. */
-static void budget_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    struct s3e_script *s = script_of(L);
-    if (!s->in_hook)
-        return;
-    s->used += HOOK_EVERY;
-    if (s->used > s->budget)
-        luaL_error(L, "instruction budget of %I exceeded (an endless loop?)", (lua_Integer)s->budget);
-}
-
-/* io.open for reading only: plans may read their own data files. */
-static int safe_io_open(lua_State *L)
-{
-    const char *mode = luaL_optstring(L, 2, "r");
-    if (strcmp(mode, "r") != 0 && strcmp(mode, "rb") != 0)
-        return luaL_error(L, "io.open: plans may only read files (mode '%s' needs --unsafe-lua)",
-                          mode);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-/* Undefined globals are errors: a typo in a hook should not read as nil. */
-static int strict_index(lua_State *L)
-{
-    return luaL_error(L, "undefined global '%s'", luaL_checkstring(L, 2));
-}
-
-static void nil_fields(lua_State *L, const char *lib, const char *const *names)
-{
-    if (lua_getglobal(L, lib) == LUA_TTABLE)
-        for (; *names; names++) {
-            lua_pushnil(L);
-            lua_setfield(L, -2, *names);
-        }
-    lua_pop(L, 1);
-}
-
-static void sandbox(lua_State *L)
-{
-    static const char *const os_out[] = { "execute", "exit", "remove", "rename", "tmpname",
-                                          "setlocale", NULL };
-    static const char *const io_out[] = { "popen", "tmpfile", "output", NULL };
-    static const char *const pkg_out[] = { "loadlib", NULL };
-    static const char *const str_out[] = { "dump", NULL };
-    nil_fields(L, "os", os_out);
-    nil_fields(L, "io", io_out);
-    nil_fields(L, "package", pkg_out);
-    nil_fields(L, "string", str_out);
-    /* io.open: read modes only */
-    lua_getglobal(L, "io");
-    lua_getfield(L, -1, "open");
-    lua_pushcclosure(L, safe_io_open, 1);
-    lua_setfield(L, -2, "open");
-    lua_pop(L, 1);
-    /* no C modules: keep only the preload and Lua searchers */
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "searchers");
-    for (lua_Integer i = luaL_len(L, -1); i > 2; i--) {
-        lua_pushnil(L);
-        lua_rawseti(L, -2, i);
-    }
-    lua_pop(L, 1);
-    lua_pushliteral(L, "");
-    lua_setfield(L, -2, "cpath");
-    lua_pop(L, 1);
-}
-
-/* package.path: the plan's folder, then the recipe folders, then LUA_PATH. */
-static void set_path(lua_State *L, const char *plan_path, const struct s3e_script_opts *o)
-{
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "path");
-    const char *old = lua_tostring(L, -1);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    if (plan_path) {
-        const char *slash = strrchr(plan_path, '/');
-        if (slash) {
-            luaL_addlstring(&b, plan_path, (size_t)(slash - plan_path));
-            luaL_addstring(&b, "/?.lua;");
-        } else {
-            luaL_addstring(&b, "./?.lua;");
-        }
-    }
-    for (size_t i = 0; i < o->nlua_dirs; i++) {
-        luaL_addstring(&b, o->lua_dirs[i]);
-        luaL_addstring(&b, "/?.lua;");
-        luaL_addstring(&b, o->lua_dirs[i]);
-        luaL_addstring(&b, "/?/init.lua;");
-    }
-    luaL_addstring(&b, old ? old : "");
-    luaL_pushresult(&b);
-    lua_setfield(L, -3, "path");
-    lua_pop(L, 2);
-}
-
-static int new_state(struct s3e_script *s, const char *plan_path, const struct s3e_script_opts *o)
-{
-    lua_State *L = luaL_newstate();
-    if (!L)
-        return S3E_ENOMEM;
-    s->L = L;
-    *(struct s3e_script **)lua_getextraspace(L) = s;
-    luaL_openlibs(L);
-    if (!o->unsafe)
-        sandbox(L);
-    set_path(L, plan_path, o);
-    s3e_script_open_lib(L, s, o->args, o->nargs);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    return S3E_OK;
-}
-
-static void make_strict(lua_State *L)
-{
-    lua_pushglobaltable(L);
-    lua_newtable(L);
-    lua_pushcfunction(L, strict_index);
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
-}
 
 /* ---- calls --------------------------------------------------------------------- */
 
@@ -213,7 +79,7 @@ static void describe_error(lua_State *L)
  * and notes the line in s->err_line. */
 static int on_error(lua_State *L)
 {
-    struct s3e_script *s = script_of(L);
+    struct s3e_script *s = s3e_script_of(L);
     describe_error(L);
     size_t at = 0;
     const char *msg = lua_tostring(L, -1);
@@ -260,11 +126,10 @@ int s3e_script_pcall(struct s3e_script *s, int nargs, int nres)
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, on_error);
     lua_insert(L, base);
-    s->used = 0;
+    s3e_budget_start(s);
     s->err_line = 0;
-    s->in_hook = 1;
     int rc = lua_pcall(L, nargs, nres, base);
-    s->in_hook = 0;
+    s3e_budget_stop(s, rc);
     lua_remove(L, base);
     if (rc == LUA_OK)
         return S3E_OK;
@@ -356,7 +221,7 @@ static int script_new(struct s3e_script **out, const char *plan_path,
     s3e_buf_init(&s->key, 0);
     s3e_buf_init(&s->group, 0);
     *out = s;
-    return new_state(s, plan_path, o);
+    return s3e_sandbox_new_state(s, plan_path, o);
 }
 
 int s3e_script_load(struct s3e_script **out, const char *path, const char *code,
@@ -370,7 +235,7 @@ int s3e_script_load(struct s3e_script **out, const char *path, const char *code,
     if (!rc)
         rc = load_chunk(s, path, code, chunkname, errbuf, errlen);
     if (!rc) {
-        make_strict(s->L);
+        s3e_sandbox_make_strict(s->L);
         /* A plan may build tables of thousands of entries: ten hook budgets. */
         long budget = s->budget;
         s->budget = budget > LONG_MAX / 10 ? LONG_MAX : budget * 10;
@@ -403,6 +268,7 @@ void s3e_script_free(struct s3e_script *s)
         return;
     if (s->L)
         lua_close(s->L);
+    s3e_sandbox_free(s);
     free(s->chunkname);
     free(s->plan_path);
     free(s->text);

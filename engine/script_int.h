@@ -21,6 +21,13 @@ struct s3e_script {
     int ref_select, ref_route, ref_payload; /* LUA_NOREF when absent */
     long budget, used;          /* instructions per hook call */
     int in_hook;                /* the budget applies only inside hooks and the chunk */
+    int over;                   /* budget or memory exceeded: raise on every instruction */
+    size_t mem_used, mem_limit; /* bytes held by the Lua state, and the most it may hold */
+    int mem_hit;                /* an allocation was refused during this call */
+    int where_line;             /* last line seen by the hook while memory ran high */
+    char where[64];             /* its chunk */
+    char **read_dirs;           /* resolved folders (or files) plans may read */
+    size_t nread_dirs;
     size_t last_target;         /* cache for target name lookups */
     const char *what;           /* hook being run, for messages: "route"; "" for the chunk */
     char short_src[LUA_IDSIZE]; /* the plan's name as Lua writes it in positions */
@@ -56,11 +63,47 @@ const char *s3e_key_basename(const char *key, size_t len, size_t *out_len);
 #define S3E_EXT_MAX 32
 size_t s3e_key_extension(const char *key, size_t len, char out[S3E_EXT_MAX]);
 
+/* script_sandbox.c: the Lua state (allocator with a limit, libraries, the
+ * sandbox unless o->unsafe, package.path, the budget hook). 0 or S3E_ENOMEM;
+ * s->L is set even on failure once created (s3e_script_free closes it). */
+int s3e_sandbox_new_state(struct s3e_script *s, const char *plan_path,
+                          const struct s3e_script_opts *o);
+/* Free what s3e_sandbox_new_state allocated besides the state itself. */
+void s3e_sandbox_free(struct s3e_script *s);
+/* Reads of undefined globals raise (after the plan's chunk is loaded). */
+void s3e_sandbox_make_strict(lua_State *L);
+/* Around every protected call into the plan: start resets the budget and
+ * memory flags; stop ends them and, when the call failed for lack of memory,
+ * replaces the error at the top of the stack with a message naming the limit. */
+void s3e_budget_start(struct s3e_script *s);
+void s3e_budget_stop(struct s3e_script *s, int status);
+/* C work done for the plan (pattern and glob steps): counted like
+ * instructions; raises the budget error once the budget is spent. */
+void s3e_budget_charge(lua_State *L, long units);
+/* Units left before the budget is spent (LONG_MAX outside a call). */
+long s3e_budget_left(lua_State *L);
+
+/* script_pattern.c: string.find/match/gmatch/gsub with Lua's pattern syntax
+ * and a matcher whose steps count against the budget, put into the string
+ * table (and so the strings' methods). */
+void s3e_pattern_open(lua_State *L);
+
 /* script_lib.c: the `s3engine` module, registered in package.preload. */
 void s3e_script_open_lib(lua_State *L, struct s3e_script *s, const char *const *args,
                          size_t nargs);
 /* Glob match: `*` within one path segment, `**` across segments, `?` one
  * character, `[abc]`/`[a-z]`/`[!x]` classes. */
+#define S3E_GLOB_MAX 4096 /* longest pattern, in bytes */
+/* 1 match, 0 no match, -1 pattern too long or out of memory. Time is
+ * O(len(pat) * len(str)), no recursion. */
 int s3e_glob_match(const char *pat, const char *str);
+/* os.getenv's filter: 1 when the variable's name looks like a credential. */
+int s3e_env_hidden(const char *name);
+
+/* The script a Lua state belongs to (kept in the state's extra space). */
+static inline struct s3e_script *s3e_script_of(lua_State *L)
+{
+    return *(struct s3e_script **)lua_getextraspace(L);
+}
 
 #endif

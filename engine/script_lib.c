@@ -10,6 +10,7 @@
 #include "s3engine/units.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,78 +25,175 @@ static struct s3e_script *lib_script(lua_State *L)
 
 /* ---- glob ------------------------------------------------------------------------ */
 
-/* [...] at p (after '['); *end gets the char after ']'. -1 = not a class. */
-static int class_match(const char *p, char c, const char **end)
+/* A glob is compiled into tokens and run as a set of live positions over the
+ * string (an NFA): time len(pattern) * len(string), no backtracking, no
+ * recursion, whatever the stars. */
+enum { G_LIT, G_ANY, G_CLASS, G_STAR, G_DSTAR };
+
+struct glob_tok {
+    unsigned char kind, lit;
+    unsigned short cls; /* index of its set, G_CLASS */
+};
+
+struct glob {
+    struct glob_tok *tok;
+    unsigned char (*set)[32];
+    unsigned char *cur, *next;
+    size_t n;
+};
+
+/* [...] at p (after '['): fills set, returns the char after ']', or NULL
+ * when there is no ']' (then '[' is a literal). */
+static const char *glob_class(const char *p, unsigned char set[32])
 {
     int negate = *p == '!' || *p == '^';
     if (negate)
         p++;
-    int hit = 0;
+    memset(set, 0, 32);
     const char *start = p;
     while (*p && (*p != ']' || p == start)) {
+        unsigned char lo = (unsigned char)p[0], hi = lo;
         if (p[1] == '-' && p[2] && p[2] != ']') {
-            hit |= c >= p[0] && c <= p[2];
+            hi = (unsigned char)p[2];
             p += 3;
         } else {
-            hit |= c == *p++;
+            p++;
         }
+        for (unsigned c = lo; c <= hi; c++)
+            set[c >> 3] |= (unsigned char)(1u << (c & 7));
     }
     if (*p != ']')
+        return NULL;
+    if (negate)
+        for (int i = 0; i < 32; i++)
+            set[i] = (unsigned char)~set[i];
+    return p + 1;
+}
+
+static void glob_free(struct glob *g)
+{
+    free(g->tok);
+    free(g->set);
+    free(g->cur);
+    free(g->next);
+}
+
+static int glob_compile(struct glob *g, const char *p)
+{
+    size_t len = strlen(p);
+    memset(g, 0, sizeof *g);
+    if (len > S3E_GLOB_MAX)
         return -1;
-    *end = p + 1;
-    return hit != negate;
+    g->tok = malloc((len + 1) * sizeof *g->tok);
+    g->set = malloc((len / 2 + 1) * sizeof *g->set); /* a class takes at least "[x]" */
+    g->cur = malloc(len + 1);
+    g->next = malloc(len + 1);
+    if (!g->tok || !g->set || !g->cur || !g->next)
+        return -1;
+    size_t ncls = 0;
+    while (*p) {
+        struct glob_tok *t = &g->tok[g->n++];
+        t->kind = G_LIT;
+        if (p[0] == '*' && p[1] == '*') {
+            t->kind = G_DSTAR;
+            p += p[2] == '/' ? 3 : 2; /* so that a/ ** /b also matches "a/b" */
+        } else if (*p == '*') {
+            t->kind = G_STAR;
+            p++;
+        } else if (*p == '?') {
+            t->kind = G_ANY;
+            p++;
+        } else if (*p == '[') {
+            const char *end = glob_class(p + 1, g->set[ncls]);
+            if (end) {
+                t->kind = G_CLASS;
+                t->cls = (unsigned short)ncls++;
+                p = end;
+            } else {
+                t->lit = '[';
+                p++;
+            }
+        } else if (*p == '\\' && p[1]) {
+            t->lit = (unsigned char)p[1];
+            p += 2;
+        } else {
+            t->lit = (unsigned char)*p++;
+        }
+    }
+    return 0;
+}
+
+/* A star may match nothing: a live star makes the position after it live. */
+static void glob_close(const struct glob *g, unsigned char *live)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (live[i] && g->tok[i].kind >= G_STAR)
+            live[i + 1] = 1;
+}
+
+/* 1 match, 0 no match, -2 more than `limit` steps (*work gets the steps). */
+static int glob_run(struct glob *g, const char *s, size_t len, long limit, long *work)
+{
+    unsigned char *cur = g->cur, *next = g->next;
+    memset(cur, 0, g->n + 1);
+    cur[0] = 1;
+    glob_close(g, cur);
+    *work = 0;
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)s[k];
+        int any = 0;
+        memset(next, 0, g->n + 1);
+        for (size_t i = 0; i < g->n; i++) {
+            if (!cur[i])
+                continue;
+            const struct glob_tok *t = &g->tok[i];
+            switch (t->kind) {
+            case G_LIT: next[i + 1] |= c == t->lit; break;
+            case G_ANY: next[i + 1] |= c != '/'; break;
+            case G_CLASS: next[i + 1] |= (g->set[t->cls][c >> 3] >> (c & 7)) & 1; break;
+            case G_STAR: next[i] |= c != '/'; break;
+            default: next[i] = 1; break;
+            }
+            any |= next[i] | next[i + 1];
+        }
+        *work += (long)g->n + 1;
+        if (!any)
+            return 0;
+        glob_close(g, next);
+        unsigned char *tmp = cur;
+        cur = next;
+        next = tmp;
+        if (*work > limit)
+            return -2;
+    }
+    return cur[g->n];
 }
 
 int s3e_glob_match(const char *pat, const char *str)
 {
-    while (*pat) {
-        if (pat[0] == '*' && pat[1] == '*') {
-            pat += 2;
-            if (*pat == '/')
-                pat++; /* so that a-slash-**-slash-b also matches "a/b" */
-            for (const char *s = str;; s++) {
-                if (s3e_glob_match(pat, s))
-                    return 1;
-                if (!*s)
-                    return 0;
-            }
-        }
-        if (*pat == '*') {
-            pat++;
-            for (const char *s = str;; s++) {
-                if (s3e_glob_match(pat, s))
-                    return 1;
-                if (!*s || *s == '/')
-                    return 0;
-            }
-        }
-        if (!*str)
-            return 0;
-        if (*pat == '?') {
-            if (*str == '/')
-                return 0;
-        } else if (*pat == '[') {
-            const char *end;
-            int m = class_match(pat + 1, *str, &end);
-            if (m == 0)
-                return 0;
-            if (m == 1) {
-                pat = end;
-                str++;
-                continue;
-            }
-            if (*str != '[') /* no closing ']': a literal '[' */
-                return 0;
-        } else if (*pat == '\\' && pat[1]) {
-            if (*++pat != *str)
-                return 0;
-        } else if (*pat != *str) {
-            return 0;
-        }
-        pat++;
-        str++;
-    }
-    return !*str;
+    struct glob g;
+    long work;
+    int m = glob_compile(&g, pat) ? -1 : glob_run(&g, str, strlen(str), LONG_MAX, &work);
+    glob_free(&g);
+    return m;
+}
+
+/* ---- os.getenv's filter ------------------------------------------------------------ */
+
+int s3e_env_hidden(const char *name)
+{
+    static const char *const words[] = { "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE",
+                                         "KEY", "CREDENTIAL", "AUTH", "COOKIE", "PRIVATE", NULL };
+    char up[256];
+    size_t n = strlen(name);
+    if (n >= sizeof up)
+        return 1; /* no ordinary setting has such a name */
+    for (size_t i = 0; i <= n; i++)
+        up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+    for (size_t i = 0; words[i]; i++)
+        if (strstr(up, words[i]))
+            return 1;
+    return 0;
 }
 
 /* ---- pure helpers ------------------------------------------------------------------- */
@@ -128,9 +226,22 @@ static int l_duration(lua_State *L)
     return 1;
 }
 
+/* Each step of the matcher counts as one instruction of the budget. */
 static int l_glob(lua_State *L)
 {
-    lua_pushboolean(L, s3e_glob_match(luaL_checkstring(L, 1), luaL_checkstring(L, 2)));
+    const char *pat = luaL_checkstring(L, 1);
+    size_t len;
+    const char *str = luaL_checklstring(L, 2, &len);
+    if (strlen(pat) > S3E_GLOB_MAX)
+        return luaL_error(L, "s3engine.glob: the pattern is longer than %d bytes", S3E_GLOB_MAX);
+    struct glob g;
+    long work = 0;
+    int m = glob_compile(&g, pat) ? -1 : glob_run(&g, str, len, s3e_budget_left(L), &work);
+    glob_free(&g);
+    if (m == -1)
+        return luaL_error(L, "s3engine.glob: out of memory");
+    s3e_budget_charge(L, work);
+    lua_pushboolean(L, m == 1);
     return 1;
 }
 

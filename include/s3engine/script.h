@@ -20,6 +20,9 @@ struct s3e_script_opts {
     size_t nlua_dirs;
     const char *const *args;     /* "name=value" strings exposed as s3engine.args */
     size_t nargs;
+    size_t memory_limit;         /* bytes the Lua state may hold; 0 = default (1 GiB) */
+    const char *const *read_paths; /* extra folders (or files) plans may read (--lua-read) */
+    size_t nread_paths;
 };
 
 /* Load and validate a plan file (or, when code != NULL, the chunk `code`

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "s3engine/error.h"
@@ -424,7 +425,10 @@ static void test_sandbox(void **state)
 /* Each tests/lua/test_*.lua raises on the first failed assertion. */
 static void run_lua_test(const char *path)
 {
+    static const char *const fixtures[] = { "examples" }; /* test_seed reads the seed input */
     struct s3e_script_opts o = opts();
+    o.read_paths = fixtures;
+    o.nread_paths = 1;
     char err[2048];
     int rc = s3e_script_run_file(path, &o, err, sizeof err);
     if (rc)
@@ -437,6 +441,217 @@ static void test_recipe_rewrite(void **state) { (void)state; run_lua_test("tests
 static void test_recipe_select(void **state) { (void)state; run_lua_test("tests/lua/test_select.lua"); }
 static void test_recipe_payload(void **state) { (void)state; run_lua_test("tests/lua/test_payload.lua"); }
 static void test_recipe_seed(void **state) { (void)state; run_lua_test("tests/lua/test_seed.lua"); }
+
+/* ---- the sandbox (issue 8): each case was an escape ------------------------------- */
+
+int s3e_glob_match(const char *pat, const char *str);
+int s3e_env_hidden(const char *name);
+
+#define OK_PLAN " return { sources = {'s3://src/'}, target = 's3://dst/' }"
+
+/* The plan must load; its chunk checks itself with assert. */
+static void expect_loads(const char *code)
+{
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = load(code, &s, &p);
+    if (rc)
+        fail_msg("rc %d: %s", rc, errbuf);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+static void test_sandbox_debug_is_traceback_only(void **state)
+{
+    (void)state;
+    expect_broken("local _, f = debug.getupvalue(io.open, 1)" OK_PLAN, "plan.lua:1:",
+                  "debug.getupvalue is not available");
+    expect_broken("debug.sethook()" OK_PLAN, "debug.sethook is not available", NULL);
+    expect_broken("if debug.getinfo then end" OK_PLAN, "plan.lua:1:", "debug.getinfo is not");
+    expect_broken("debug.getregistry()" OK_PLAN, "not available", NULL);
+    expect_broken("debug.getlocal(1, 1)" OK_PLAN, "not available", NULL);
+    expect_broken("require('debug').setupvalue(print, 1, nil)" OK_PLAN, "not available", NULL);
+    expect_loads("assert(debug.traceback('x'):find('traceback'))" OK_PLAN);
+}
+
+static void test_sandbox_text_chunks_only(void **state)
+{
+    (void)state;
+    /* a valid binary chunk of `local a = 1 return a` (Lua 5.4, stripped) */
+    static const char bin[] = "string.char(27,76,117,97,84,0,25,147,13,10,26,10,4,8,8,120,86,0,"
+        "0,0,0,0,0,0,0,0,0,0,40,119,64,0,128,130,130,0,0,2,131,1,0,0,128,72,0,2,0,199,0,1,0,"
+        "128,128,128,128,128,128,128)";
+    char code[1024];
+    snprintf(code, sizeof code, "local f, e = load(%s, 'x', 'b')\n"
+             "assert(not f and e:find('binary'), e)" OK_PLAN, bin);
+    expect_loads(code);
+    snprintf(code, sizeof code, "assert(load(%s))" OK_PLAN, bin);
+    expect_broken(code, "binary", NULL);
+    expect_broken("string.dump(print)" OK_PLAN, "plan.lua:1:", "field 'dump'");
+    /* a failed load names "(load)", not the text's first line, and quotes no token */
+    expect_loads("local f, e = load('secret words here')\n"
+                 "assert(e == '(load):1: syntax error', e)" OK_PLAN);
+}
+
+static void test_budget_survives_pcall_and_coroutines(void **state)
+{
+    (void)state;
+    expect_broken("while true do pcall(function() for i = 1, 1e12 do end end) end" OK_PLAN,
+                  "plan.lua:1:", "budget");
+    expect_broken("while true do pcall(coroutine.wrap(function() while true do end end)) end"
+                  OK_PLAN, "budget", NULL);
+    expect_broken("while true do\n"
+                  " coroutine.resume(coroutine.create(function() for i = 1, 1e12 do end end))\n"
+                  " xpcall(function() while true do end end, function() while true do end end)\n"
+                  "end" OK_PLAN, "budget", NULL);
+}
+
+static void test_budget_counts_pattern_and_glob_work(void **state)
+{
+    (void)state;
+    expect_broken("string.find(string.rep('a', 60), string.rep('a-', 40) .. 'b')" OK_PLAN,
+                  "plan.lua:1:", "budget");
+    expect_broken("local s = string.rep('x', 5000)\n"
+                  "while true do pcall(string.gsub, s, '.-.-.-y', 'z') end" OK_PLAN, "budget", NULL);
+    expect_broken("for _ in string.gmatch(string.rep('x', 3000), '.-.-.-y') do end" OK_PLAN,
+                  "budget", NULL);
+    expect_broken("table.move({}, 1, math.maxinteger - 1, 1, {})" OK_PLAN, "plan.lua:1:", "budget");
+    expect_loads("assert(io.read('l') == nil and io.stdin == nil)" OK_PLAN);
+    expect_broken("require('s3engine').glob(string.rep('*a', 3000), 'a')" OK_PLAN,
+                  "longer than 4096 bytes", NULL);
+    expect_broken("local g = require('s3engine').glob\n"
+                  "local p, s = string.rep('*a', 2000) .. 'b', string.rep('a', 100000)\n"
+                  "while true do g(p, s) end" OK_PLAN, "plan.lua:3:", "budget");
+}
+
+static void test_glob_is_linear_and_keeps_its_meaning(void **state)
+{
+    (void)state;
+    static const struct { const char *pat, *str; int want; } cases[] = {
+        { "*.mp4", "a.mp4", 1 }, { "*.mp4", "d/a.mp4", 0 }, { "**/*.mp4", "d/e/a.mp4", 1 },
+        { "**/*.mp4", "a.mp4", 1 }, { "a/**/b", "a/b", 1 }, { "a/**/b", "a/x/y/b", 1 },
+        { "a/**", "a/x/y", 1 }, { "?", "/", 0 }, { "?.txt", "a.txt", 1 }, { "[abc]x", "bx", 1 },
+        { "[!abc]x", "bx", 0 }, { "[a-c]x", "cx", 1 }, { "[]]", "]", 1 }, { "[x", "[x", 1 },
+        { "\\*", "*", 1 }, { "\\*", "a", 0 }, { "", "", 1 }, { "", "a", 0 }, { "*", "", 1 },
+        { "a*b*c", "aXbYc", 1 }, { "a*b*c", "aXb/c", 0 }, { "***", "a/b", 1 },
+        { "img/*", "img/a.jpg", 1 }, { "img/*", "img/d/a.jpg", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (s3e_glob_match(cases[i].pat, cases[i].str) != cases[i].want)
+            fail_msg("glob('%s', '%s') != %d", cases[i].pat, cases[i].str, cases[i].want);
+    /* exponential for a backtracking matcher: 30 stars against 200 characters */
+    char pat[128] = "", str[256];
+    for (int i = 0; i < 30; i++)
+        strcat(pat, "*a");
+    strcat(pat, "b");
+    memset(str, 'a', 200);
+    str[200] = '\0';
+    assert_int_equal(s3e_glob_match(pat, str), 0);
+    /* long patterns are refused, not recursed on */
+    static char big[2000001];
+    memset(big, '*', sizeof big - 1);
+    assert_int_equal(s3e_glob_match(big, "abc"), -1);
+}
+
+static void test_memory_limit(void **state)
+{
+    (void)state;
+    struct s3e_script_opts o = opts();
+    o.memory_limit = 16u << 20;
+    o.instruction_budget = 100000000;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = s3e_script_load(&s, "plan.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = { i } end"
+                             OK_PLAN, "=plan.lua", &o, &p, errbuf, sizeof errbuf);
+    assert_int_equal(rc, S3E_EPLAN);
+    if (!strstr(errbuf, "memory limit of 16MiB") || !strstr(errbuf, "plan.lua:2:"))
+        fail_msg("%s", errbuf);
+    rc = s3e_script_load(&s, "plan.lua", "while true do pcall(string.rep, 'x', 1 << 30) end"
+                         OK_PLAN, "=plan.lua", &o, &p, errbuf, sizeof errbuf);
+    assert_int_equal(rc, S3E_EPLAN);
+    if (!strstr(errbuf, "memory limit"))
+        fail_msg("%s", errbuf);
+}
+
+static void test_no_finalizers(void **state)
+{
+    (void)state;
+    expect_broken("setmetatable({}, { __gc = function() while true do end end })" OK_PLAN,
+                  "plan.lua:1:", "__gc");
+    expect_broken("getmetatable(io.stdout).__gc = print" OK_PLAN, "plan.lua:1:", NULL);
+    expect_loads("assert(getmetatable('') == 'locked')" OK_PLAN);
+}
+
+static void test_getenv_hides_credentials(void **state)
+{
+    (void)state;
+    setenv("AWS_SECRET_ACCESS_KEY", "s3e-test-secret", 1);
+    setenv("S3E_TEST_PLAIN", "visible", 1);
+    expect_loads("assert(os.getenv('AWS_SECRET_ACCESS_KEY') == nil)\n"
+                 "assert(os.getenv('S3E_TEST_PLAIN') == 'visible')" OK_PLAN);
+    static const char *const hidden[] = { "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY_ID", "GITHUB_TOKEN", "DB_PASSWORD", "api_key",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", NULL };
+    for (size_t i = 0; hidden[i]; i++)
+        if (!s3e_env_hidden(hidden[i]))
+            fail_msg("%s is not hidden", hidden[i]);
+    assert_false(s3e_env_hidden("HOME"));
+    assert_false(s3e_env_hidden("AWS_REGION"));
+    unsetenv("S3E_TEST_PLAIN");
+}
+
+static void test_reads_stay_in_allowed_folders(void **state)
+{
+    (void)state;
+    expect_broken("io.open('/etc/passwd')" OK_PLAN, "plan.lua:1:", "outside");
+    expect_broken("io.open('lua/../../../../../../../etc/passwd')" OK_PLAN, "outside", NULL);
+    expect_broken("for l in io.lines('/etc/passwd') do end" OK_PLAN, "outside", NULL);
+    expect_broken("io.input('/etc/passwd')" OK_PLAN, "outside", NULL);
+    expect_broken("loadfile('/etc/passwd')" OK_PLAN, "outside", NULL);
+    expect_broken("dofile('/etc/passwd')" OK_PLAN, "outside", NULL);
+    expect_broken("package.path = '/etc/?;' .. package.path\nrequire 'passwd'" OK_PLAN,
+                  "plan.lua:2:", "outside");
+    expect_broken("io.open('/nonexistent-dir/x')" OK_PLAN, "not found in the folders", NULL);
+    /* inside: the recipe folder; a missing file there is an ordinary nil, message */
+    expect_loads("assert(io.open('lua/s3engine/json.lua')):close()\n"
+                 "assert(select(2, io.open('lua/nope.txt')):find('No such file'))\n"
+                 "assert(io.lines('lua/s3engine/json.lua')())\n"
+                 "assert(loadfile('lua/s3engine/json.lua'))" OK_PLAN);
+    /* --lua-read: /etc may be read, and a load of its text quotes none of it */
+    static const char *const reads[] = { "/etc" };
+    struct s3e_script_opts o = opts();
+    o.read_paths = reads;
+    o.nread_paths = 1;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = s3e_script_load(&s, "plan.lua", "local t = assert(io.open('/etc/passwd')):read('a')\n"
+                             "assert(load(t))" OK_PLAN, "=plan.lua", &o, &p, errbuf, sizeof errbuf);
+    assert_int_equal(rc, S3E_EPLAN);
+    if (strstr(errbuf, "root") || !strstr(errbuf, "(load)"))
+        fail_msg("%s", errbuf);
+    rc = s3e_script_load(&s, "plan.lua", "assert(loadfile('/etc/passwd'))" OK_PLAN, "=plan.lua",
+                         &o, &p, errbuf, sizeof errbuf);
+    assert_int_equal(rc, S3E_EPLAN);
+    if (strstr(errbuf, "root") || strstr(errbuf, " near "))
+        fail_msg("%s", errbuf);
+}
+
+static void test_unsafe_gives_everything_back(void **state)
+{
+    (void)state;
+    struct s3e_script_opts o = opts();
+    o.unsafe = 1;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    int rc = s3e_script_load(&s, "plan.lua", "assert(debug.getinfo(1))\n"
+                             "assert(io.open('/etc/passwd')):close()\n"
+                             "assert(load(string.dump(function() return 1 end)))" OK_PLAN,
+                             "=plan.lua", &o, &p, errbuf, sizeof errbuf);
+    if (rc)
+        fail_msg("%s", errbuf);
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
 
 int main(void)
 {
@@ -457,6 +672,16 @@ int main(void)
         cmocka_unit_test(test_recipe_select),
         cmocka_unit_test(test_recipe_payload),
         cmocka_unit_test(test_recipe_seed),
+        cmocka_unit_test(test_sandbox_debug_is_traceback_only),
+        cmocka_unit_test(test_sandbox_text_chunks_only),
+        cmocka_unit_test(test_budget_survives_pcall_and_coroutines),
+        cmocka_unit_test(test_budget_counts_pattern_and_glob_work),
+        cmocka_unit_test(test_glob_is_linear_and_keeps_its_meaning),
+        cmocka_unit_test(test_memory_limit),
+        cmocka_unit_test(test_no_finalizers),
+        cmocka_unit_test(test_getenv_hides_credentials),
+        cmocka_unit_test(test_reads_stay_in_allowed_folders),
+        cmocka_unit_test(test_unsafe_gives_everything_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

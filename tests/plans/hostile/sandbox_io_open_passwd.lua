@@ -1,0 +1,5 @@
+-- hostile: io.open reads a file outside the plan's folders
+-- expect-no-stderr: root:
+local f = assert(io.open("/etc/passwd"))
+error(f:read("l"))
+return { sources = { "s3://@SRC@/in/" }, target = "s3://@DST@/" }

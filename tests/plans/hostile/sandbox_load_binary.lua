@@ -1,0 +1,6 @@
+-- hostile: a binary chunk built with string.char passes through load (mode "bt" by default)
+-- expect-stderr: binary
+local bytes = { 27,76,117,97,84,0,25,147,13,10,26,10,4,8,8,120,86,0,0,0,0,0,0,0,0,0,0,0,40,119,64,0,128,130,130,0,0,2,131,1,0,0,128,72,0,2,0,199,0,1,0,128,128,128,128,128,128,128 }
+local f = assert(load(string.char(table.unpack(bytes))))
+assert(f() == 1)
+return { sources = { "s3://@SRC@/in/" }, target = "s3://@DST@/" }
