@@ -1,5 +1,5 @@
 -- hostile: a target prefix with a NUL (cut there, copies would land outside the prefix)
--- expect-stderr: contains a NUL byte
+-- expect-stderr: holds a NUL byte
 -- expect-stderr: keys_target_prefix_nul.lua:7:
 return {
   sources = { "s3://@SRC@/in/" },
