@@ -8,7 +8,7 @@ _s3engine()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     }
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
-        --seed-input --unsafe-lua --force --move --multipart-cutoff --part-size
+        --seed-input --unsafe-lua --lua-memory --lua-read --force --move --multipart-cutoff --part-size
         --part-concurrency --retries --no-verify --endpoint --region --profile --path-style
         --virtual-hosted --no-verify-ssl --report --json --progress --no-progress --timestamps
         --no-timestamps --log-format --verbose --quiet
@@ -25,7 +25,9 @@ _s3engine()
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --older-than)
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
-        --workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--endpoint|--region)
+        --lua-read)
+            COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--endpoint|--region)
             return ;;
     esac
     local i sub=

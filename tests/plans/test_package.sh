@@ -27,6 +27,8 @@ installed() {
   # the recipes are found next to the binary, not in the checkout
   out=$(cd "$work" && "$bin" --dry-run plan.lua 2>&1)
   expect_contains "$out" "to copy: 10 objects" "a dry run with a recipe plans all 10"
+  out=$(cd "$work" && "$bin" --dry-run --json plan.lua 2>/dev/null)
+  expect_contains "$out" '"planned":{"objects":10,' "--json prints the outcome as JSON"
   expect_contains "$(MANWIDTH=80 man -l "$root$prefix/share/man/man1/s3engine.1.gz" 2>/dev/null)" \
     "EXIT STATUS" "man s3engine renders from the installed page"
   expect_contains "$(MANWIDTH=80 man -l "$root$prefix/share/man/man5/s3engine-plan.5.gz" 2>/dev/null)" \
