@@ -1,8 +1,9 @@
 /* fuzz_manifest.c - libFuzzer target: manifest files (engine/manifest.c)
  * through the public API. The input is written to a memfd and opened by its
  * /proc path, once as plain keys and once as URL-encoded keys.
- * Invariants: every row has a non-empty bucket and key; a failure has a
- * message; no more rows than lines. */
+ * Invariants: every row has a non-empty bucket and a key of key_len bytes
+ * without NUL (a key S3 cannot hold comes as BAD_KEY, with a message); a
+ * failure has a message; no more rows than lines. */
 #define _GNU_SOURCE /* memfd_create */
 #include "fuzz_util.h"
 #include "s3engine/manifest.h"
@@ -25,15 +26,22 @@ static void read_all(const uint8_t *data, size_t size, int url_encoded)
     size_t rows = 0;
     struct s3e_manifest_row row;
     int rc;
-    while ((rc = s3e_manifest_next(m, &row)) == 1) {
+    while ((rc = s3e_manifest_next(m, &row)) > 0) {
         rows++;
         FUZZ_CHECK(rows <= lines, "%zu rows from %zu lines", rows, lines);
         FUZZ_CHECK(row.bucket && *row.bucket, "row %zu without a bucket", rows);
-        FUZZ_CHECK(row.key && *row.key, "row %zu without a key", rows);
+        FUZZ_CHECK(row.key && row.key_len <= size, "row %zu: key", rows);
+        if (rc == S3E_MANIFEST_BAD_KEY) {
+            FUZZ_CHECK(*s3e_manifest_error(m), "a bad key without a message");
+            continue;
+        }
+        FUZZ_CHECK(rc == S3E_MANIFEST_ROW, "next returned %d", rc);
+        FUZZ_CHECK(row.key_len > 0 && strlen(row.key) == row.key_len,
+                   "row %zu: a key that is empty or holds a NUL", rows);
         FUZZ_CHECK(!row.etag || strlen(row.etag) < size + 1, "etag");
     }
-    FUZZ_CHECK(rc == 0 || rc == -1, "next returned %d", rc);
-    if (rc == -1)
+    FUZZ_CHECK(rc == S3E_MANIFEST_END || rc == S3E_MANIFEST_ERROR, "next returned %d", rc);
+    if (rc == S3E_MANIFEST_ERROR)
         FUZZ_CHECK(*s3e_manifest_error(m), "a failure without a message");
     s3e_manifest_close(m);
 }
