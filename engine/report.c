@@ -148,10 +148,11 @@ static int json_field(struct s3e_buf *b, char sep, const char *name, const char 
     return rc;
 }
 
-/* "s3://bucket/" - the key follows as the field's second part. */
+/* "s3://bucket/" - the key follows as the field's second part; "" for no
+ * bucket (a source key refused before it was routed has no target). */
 static void s3_prefix(char *out, size_t len, const char *bucket)
 {
-    snprintf(out, len, "s3://%s/", bucket ? bucket : "");
+    snprintf(out, len, bucket && *bucket ? "s3://%s/" : "%s", bucket ? bucket : "");
 }
 
 static int format_row(struct s3e_report *r, const struct s3e_report_row *row)

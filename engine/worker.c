@@ -43,9 +43,11 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
                        uint64_t bytes, const char *etag, const char *error, double t0)
 {
-    if (outcome == S3E_OUT_FAILED)
+    if (outcome == S3E_OUT_FAILED && *j->dst_bucket)
         s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
                   j->dst_key, error ? error : "failed");
+    else if (outcome == S3E_OUT_FAILED) /* refused before it was routed */
+        s3e_error("s3://%s/%s: %s", j->src_bucket, j->src_key, error ? error : "failed");
     s3e_stats_record(&run->stats, outcome, bytes);
     if (run->per_target && j->target < run->plan.ntargets)
         s3e_stats_record(&run->per_target[j->target], outcome, bytes);

@@ -36,9 +36,12 @@ def text(raw):
     return raw.decode("utf-8", "surrogateescape")
 
 def want(src, dst):
-    """{source bytes: target bytes} for every row the copy must report."""
-    return {b"s3://%s/%s" % (src.encode(), k): b"s3://%s/out/%s" % (dst.encode(), k)
-            for k in STORED + BAD}
+    """{source bytes: target bytes} for every row the copy must report: a key
+    S3 cannot hold is refused before it is routed, so it has no target."""
+    rows = {b"s3://%s/%s" % (src.encode(), k): b"s3://%s/out/%s" % (dst.encode(), k)
+            for k in STORED}
+    rows.update({b"s3://%s/%s" % (src.encode(), k): b"" for k in BAD})
+    return rows
 
 def field(row, name):
     if name + "_base64" in row:
@@ -118,7 +121,7 @@ for fmt in jsonl csv; do
 done
 err=$(cat "$dir/err.jsonl")
 expect_contains "$err" 'h/bad-\xff\xfe-\x1b]0;title\x07.txt' "the failed key is logged escaped"
-expect_contains "$err" 's3://'"$dst"'/out/h/bad-\xff' "its target too"
+case $err in *"s3:///"*) fail "a refused key is logged with an empty target URL" ;; esac
 expect_eq "$(s3check count "s3://$dst/out/h/")" 9 "the 9 stored keys were copied"
 
 out=$(s3e ls "s3://$src/h/" 2>&1)
