@@ -49,9 +49,14 @@ static void copy_text(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src);
 }
 
-/* ETags come quoted from some servers and bare from others (radosgw copies). */
-static void copy_etag(char out[80], const char *s)
+/* ETags come quoted from some servers and bare from others (radosgw copies).
+ * -1 for one holding a control character: no real ETag does, and it would be
+ * sent back in headers. */
+static int copy_etag(char out[80], const char *s)
 {
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return -1;
     size_t n = strlen(s);
     if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
         s++;
@@ -64,6 +69,7 @@ static void copy_etag(char out[80], const char *s)
         n = 79;
     memcpy(out, s, n);
     out[n] = '\0';
+    return 0;
 }
 
 /* The root element's "<", after whitespace and the XML declaration; NULL if none. */
@@ -202,7 +208,8 @@ static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_li
         return rc;
     struct s3e_listed o;
     char etag[80];
-    copy_etag(etag, text(c, "ETag"));
+    if (copy_etag(etag, text(c, "ETag")))
+        return S3E_EPARSE;
     const char *sc = text(c, "StorageClass");
     o.key = s3e_buf_cstr(key);
     o.key_len = key->len;
@@ -291,8 +298,7 @@ static int scan_etag(const char *body, size_t len, const char *root_name, char o
                                      strchr(raw + 6, '&') != raw + n - 6 ||
                                      strcmp(raw + n - 6, "&quot;") != 0)))
         return -1;
-    copy_etag(out_etag, raw);
-    return 0;
+    return copy_etag(out_etag, raw);
 }
 
 static int parse_etag_doc(const char *body, size_t len, const char *root_name, char out_etag[80])
@@ -302,10 +308,8 @@ static int parse_etag_doc(const char *body, size_t len, const char *root_name, c
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     int rc = S3E_EPARSE;
-    if (root && named(root, root_name)) {
-        copy_etag(out_etag, text(root, "ETag"));
+    if (root && named(root, root_name) && copy_etag(out_etag, text(root, "ETag")) == 0)
         rc = S3E_OK;
-    }
     xmlFreeDoc(doc);
     return rc;
 }

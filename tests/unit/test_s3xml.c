@@ -616,6 +616,22 @@ static void test_parse_time(void **state)
         assert_int_equal(s3e_parse_time(bad[i]), -1);
 }
 
+/* An ETag holding a control character is refused, not passed on (it would be
+ * sent back in headers), by the quick scan and by libxml2 alike. */
+static void test_etag_with_control_character(void **state)
+{
+    (void)state;
+    char etag[80];
+    const char *complete = "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+                           "<ETag>\"abc\rdef-2\"</ETag></CompleteMultipartUploadResult>";
+    assert_int_equal(s3e_xml_parse_complete(complete, strlen(complete), etag), S3E_EPARSE);
+    const char *copy = "<CopyObjectResult><ETag>&quot;ab\x01" "c&quot;</ETag>"
+                       "<LastModified>2024-01-01T00:00:00.000Z</LastModified></CopyObjectResult>";
+    assert_int_equal(s3e_xml_parse_copy_result(copy, strlen(copy), etag), S3E_EPARSE);
+    const char *copy_xml = "<!-- x --><CopyObjectResult><ETag>\"ab\x1b" "c\"</ETag></CopyObjectResult>";
+    assert_int_equal(s3e_xml_parse_copy_result(copy_xml, strlen(copy_xml), etag), S3E_EPARSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_initiate),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_complete_body),
+        cmocka_unit_test(test_etag_with_control_character),
         cmocka_unit_test(test_parse_error),
         cmocka_unit_test(test_classify_http_errors),
         cmocka_unit_test(test_classify_transport),
