@@ -10,7 +10,9 @@
 #                       the first free ones from there are used
 #   S3E_TEST_TIMEOUT    seconds per test before it is killed (default 900)
 #   S3E_TEST_FILTER     only run tests whose name contains this string
-#   S3E_FUZZ_SECONDS    seconds each fuzz target runs on its corpus (default 20)
+#   S3E_FUZZ_RUNS       inputs each fuzz target tries after replaying its corpus, from a
+#                       fixed seed so that the suite gives the same answer every time
+#                       (default 30000, about 10 s for the slowest; `make fuzz` explores)
 #
 # Steps: scripts/install-deps.sh test (build for --unit-only); make -j2 all tests;
 # each build/<out>/tests/test_*; then, unless --unit-only, each fuzz target
@@ -145,13 +147,15 @@ if [ -n "$UNIT_ONLY" ]; then
   exit
 fi
 
-# ---- fuzz targets (clang + libFuzzer): each briefly on its corpus in tests/fuzz/corpus ----
+# ---- fuzz targets (clang + libFuzzer): each replays its corpus in tests/fuzz/corpus,
+# then tries a fixed number of inputs from a fixed seed: the same inputs every run, so a
+# failure here is a regression, not luck (new bugs are found by `make fuzz`) ----
 fuzz_names=()
 for f in tests/fuzz/fuzz_*.c; do
   n=$(basename "$f" .c); case $n in *"$FILTER"*) fuzz_names+=("$n") ;; esac
 done
 if [ ${#fuzz_names[@]} -gt 0 ]; then
-  step "fuzz targets (${S3E_FUZZ_SECONDS:-20} s each)"
+  step "fuzz targets (corpus + ${S3E_FUZZ_RUNS:-30000} inputs each, seed 1)"
   mkdir -p "$LOGS/fuzz"
   if ! command -v clang >/dev/null; then
     record_fail fuzz-build "$LOGS/fuzz/build.log" "clang missing: scripts/install-deps.sh test"
@@ -159,7 +163,8 @@ if [ ${#fuzz_names[@]} -gt 0 ]; then
     record_fail fuzz-build "$LOGS/fuzz/build.log" "make fuzz-build failed"
   else
     for n in "${fuzz_names[@]}"; do
-      run_test "$n" "$LOGS/fuzz/$n.log" tests/fuzz/run.sh "$n" -max_total_time="${S3E_FUZZ_SECONDS:-20}"
+      run_test "$n" "$LOGS/fuzz/$n.log" tests/fuzz/run.sh "$n" -seed=1 \
+        -runs="${S3E_FUZZ_RUNS:-30000}" -max_total_time=120
     done
   fi
 fi
