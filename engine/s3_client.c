@@ -90,8 +90,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct conn *k = ud;
     size_t n = size * nmemb;
-    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         s3e_buf_reset(&k->resp->headers); /* keep only the final response's headers */
+        k->headers_done = 0;
+    } else if ((n == 2 && data[0] == '\r' && data[1] == '\n') || (n == 1 && data[0] == '\n')) {
+        k->headers_done = 1; /* a 1xx block's end is undone by the next status line */
+    }
     return s3e_buf_append(&k->resp->headers, data, n) ? 0 : n;
 }
 
@@ -258,6 +262,7 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     resp_reset(resp);
     k->resp = resp;
     k->overflow = 0;
+    k->headers_done = 0;
     k->max_body = r->max_body ? r->max_body : DEFAULT_MAX_BODY;
     k->curl_err[0] = '\0';
     s3e_buf_reset(&k->query);
@@ -328,6 +333,12 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
         snprintf(err->detail, sizeof err->detail, "response body larger than %zu bytes", k->max_body);
         err->retryable = 0;
         return S3E_ELIMIT;
+    }
+    if (cc == CURLE_OK && !k->headers_done) {
+        /* libcurl accepts a header block cut off by a closed connection; a HEAD
+         * read from it would lack headers the copy must carry over. */
+        cc = CURLE_RECV_ERROR;
+        snprintf(k->curl_err, sizeof k->curl_err, "the response ended inside its headers");
     }
     const char *msg = k->curl_err[0] ? k->curl_err : curl_easy_strerror(cc);
     return s3e_classify_response(resp->status, (int)cc, msg, resp->body.data, resp->body.len,

@@ -20,6 +20,7 @@ struct conn {
     struct s3e_resp *resp;
     size_t max_body;
     int overflow;
+    int headers_done;   /* the final response's header block ended with its blank line */
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
     int configured;    /* the options that never change are set */
