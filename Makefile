@@ -188,9 +188,11 @@ uninstall:
 	    $(DESTDIR)$(ZSHCOMPDIR)/_s3engine
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/s3engine
 
-# A Debian package of the release build: build/s3engine_VERSION_ARCH.deb
-deb: all
-	$(Q)scripts/make-deb.sh $(BIN)
+# A Debian package, always of the release build (even when SANITIZER is set):
+# build/s3engine_VERSION_ARCH.deb
+deb:
+	$(Q)$(MAKE) --no-print-directory SANITIZER= all
+	$(Q)scripts/make-deb.sh build/release/s3engine
 
 clean:
 	$(Q)rm -rf build s3engine
