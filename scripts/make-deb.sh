@@ -12,7 +12,7 @@ arch=$(dpkg --print-architecture)
 stage=build/deb/s3engine_${version}_$arch
 out=build/s3engine_${version}_$arch.deb
 rm -rf "$stage"
-make -s install DESTDIR="$PWD/$stage" PREFIX=/usr ZSHCOMPDIR=/usr/share/zsh/vendor-completions >/dev/null
+make -s install SANITIZER= DESTDIR="$PWD/$stage" PREFIX=/usr ZSHCOMPDIR=/usr/share/zsh/vendor-completions >/dev/null
 strip --strip-unneeded "$stage/usr/bin/s3engine"
 install -d "$stage/usr/share/doc/s3engine"
 gzip -9n <README.md >"$stage/usr/share/doc/s3engine/README.md.gz"
