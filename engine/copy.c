@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_PART_CONCURRENCY 8
+#define ORPHAN_SKEW_S 300   /* the server's clock may be this far behind ours */
 
 enum mp_state { MP_HEAD, MP_TAGS, MP_CREATE, MP_PARTS, MP_COMPLETE, MP_DONE, MP_ABORT };
 
@@ -54,6 +56,48 @@ static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, con
     return S3E_ES3;
 }
 
+/* Uploads of one key begun since a time, other than the one we hold. */
+struct orphans {
+    const char *key;
+    const char *keep;      /* our upload id, or NULL */
+    int64_t since;         /* epoch seconds */
+    char *ids[16];
+    size_t n;
+};
+
+static int collect_orphan(void *ud, const struct s3e_upload *u)
+{
+    struct orphans *o = ud;
+    if (strcmp(u->key, o->key) != 0 || u->initiated < o->since ||
+        (o->keep && strcmp(u->upload_id, o->keep) == 0) || o->n == 16)
+        return 0;
+    o->ids[o->n] = strdup(u->upload_id);
+    o->n += o->ids[o->n] != NULL;
+    return 0;
+}
+
+/* A CreateMultipartUpload may have made an upload whose answer was lost (a
+ * reset after the server did the work) before the attempt that answered:
+ * abort every upload of this key begun since the first attempt (less a
+ * margin for clock skew), except the one we hold. Nothing else would ever
+ * finish it. One ListMultipartUploads per multipart copy. */
+static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, int64_t since,
+                          const char *keep)
+{
+    struct orphans o = { .key = s->dst_key, .keep = keep, .since = since - ORPHAN_SKEW_S };
+    struct s3e_s3_error e;
+    s3e_s3_error_clear(&e);
+    if (s3e_s3_list_multipart_uploads(c, s->dst_bucket, s->dst_key, collect_orphan, &o, &e))
+        s3e_warn("s3://%s/%s: could not look for an upload a lost answer may have left: %s "
+                 "(s3engine uploads --abort finds it)", s->dst_bucket, s->dst_key, e.code);
+    for (size_t i = 0; i < o.n; i++) {
+        s3e_debug("s3://%s/%s: aborting upload %s, made by an attempt whose answer was lost",
+                  s->dst_bucket, s->dst_key, o.ids[i]);
+        abort_upload(c, s, o.ids[i]);
+        free(o.ids[i]);
+    }
+}
+
 static int cut_parts(struct multipart *m, const struct s3e_copy_spec *s, uint64_t size)
 {
     int rc = s3e_part_plan(size, s->part_size, &m->part_size, &m->nparts);
@@ -91,7 +135,11 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             break;
         case MP_CREATE: {
             struct s3e_put_opts o = { s->storage_class, &m->head, m->tags.len ? m->tags.data : NULL };
+            int64_t started = (int64_t)time(NULL);
             rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
+            /* Always looked for, not only after a retry: libcurl itself resends
+             * a request whose reused connection died, unseen by our counters. */
+            abort_orphans(c, s, started, rc ? NULL : m->upload_id);
             m->state = MP_PARTS;
             break;
         }
