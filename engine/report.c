@@ -47,8 +47,17 @@ char *s3e_format_bytes(uint64_t n, char *out, size_t len)
 
 /* ---- the report file ---------------------------------------------------------- */
 
+/* Rows reach the file only whole: the stream's buffer is flushed before a row
+ * that would not fit in it, and at least every FLUSH_EVERY_S seconds, so a
+ * killed run leaves complete rows (the last second's may be missing). */
+#define REPORT_BUFFER (1u << 20)
+#define FLUSH_EVERY_S 1.0
+
 struct s3e_report {
     FILE *f;
+    char *buf;            /* f's buffer (glibc ignores a size given without one) */
+    size_t buffered;      /* bytes written to f since its last flush */
+    double last_flush;
     int jsonl;
     int is_stdout;
     int write_errno;      /* errno of the first failed write, or -1 if unknown */
@@ -73,10 +82,15 @@ int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, siz
         return S3E_EIO;
     }
     snprintf(r->path, sizeof r->path, "%s", r->is_stdout ? "(standard output)" : path);
+    if (!r->is_stdout && (r->buf = malloc(REPORT_BUFFER)) != NULL) /* stdout: a flush a row */
+        setvbuf(r->f, r->buf, _IOFBF, REPORT_BUFFER);
+    r->last_flush = s3e_now();
     pthread_mutex_init(&r->lock, NULL);
     s3e_buf_init(&r->row, 0);
-    if (!r->jsonl && fputs("source,target,bytes,status,error,etag,seconds\n", r->f) == EOF)
+    static const char header[] = "source,target,bytes,status,error,etag,seconds\n";
+    if (!r->jsonl && fputs(header, r->f) == EOF)
         r->write_errno = errno ? errno : -1;
+    r->buffered = r->jsonl ? 0 : sizeof header - 1;
     *out = r;
     return S3E_OK;
 }
@@ -202,9 +216,21 @@ int s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row)
             r->write_errno = rc == S3E_ENOMEM ? ENOMEM : -1;
     } else {
         errno = 0;
+        if (r->buffered + r->row.len > REPORT_BUFFER && fflush(r->f) != 0)
+            note_write_error(r);
+        if (r->buffered + r->row.len > REPORT_BUFFER)
+            r->buffered = 0;
         if (fwrite(r->row.data, 1, r->row.len, r->f) != r->row.len) {
             note_write_error(r);
             rc = S3E_EIO;
+        }
+        r->buffered += r->row.len;
+        double now = s3e_now();
+        if (r->is_stdout || now - r->last_flush >= FLUSH_EVERY_S) {
+            if (fflush(r->f) != 0)
+                note_write_error(r);
+            r->buffered = 0;
+            r->last_flush = now;
         }
     }
     pthread_mutex_unlock(&r->lock);
@@ -227,6 +253,7 @@ int s3e_report_close(struct s3e_report *r, char *errbuf, size_t errlen)
                  e > 0 ? strerror(e) : "write error");
     pthread_mutex_destroy(&r->lock);
     s3e_buf_free(&r->row);
+    free(r->buf); /* after fclose: the stream used it until then */
     free(r);
     return e ? S3E_EIO : S3E_OK;
 }
