@@ -216,8 +216,10 @@ int s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row)
             r->write_errno = rc == S3E_ENOMEM ? ENOMEM : -1;
     } else {
         errno = 0;
-        if (r->buffered + r->row.len > REPORT_BUFFER && fflush(r->f) != 0)
+        if (r->buffered + r->row.len > REPORT_BUFFER && fflush(r->f) != 0) {
             note_write_error(r);
+            rc = S3E_EIO;
+        }
         if (r->buffered + r->row.len > REPORT_BUFFER)
             r->buffered = 0;
         if (fwrite(r->row.data, 1, r->row.len, r->f) != r->row.len) {
@@ -227,8 +229,10 @@ int s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row)
         r->buffered += r->row.len;
         double now = s3e_now();
         if (r->is_stdout || now - r->last_flush >= FLUSH_EVERY_S) {
-            if (fflush(r->f) != 0)
+            if (fflush(r->f) != 0) {
                 note_write_error(r);
+                rc = S3E_EIO;
+            }
             r->buffered = 0;
             r->last_flush = now;
         }
