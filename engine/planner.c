@@ -87,6 +87,20 @@ static int on_route(void *ud, const struct s3e_route *r)
     return rc;
 }
 
+/* An object that fails while it is planned: counted, logged and reported
+ * like a failed copy (no destination when it was never routed). */
+static void record_failed(struct s3e_run *run, const struct s3e_object *o, uint32_t target,
+                          const char *dst_bucket, const char *dst_key, const char *error)
+{
+    struct s3e_job job = {
+        .source = o->source, .target = target, .last_modified = o->last_modified,
+        .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
+        .dst_key = dst_key, .etag = o->etag,
+    };
+    atomic_fetch_add(&run->stats.planned_objects, 1);
+    s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, error, s3e_now());
+}
+
 /* A listed or manifest key S3 cannot hold: a failed object, named in full
  * (never truncated at a NUL, never copied or deleted under another name). */
 static int refuse_key(struct s3e_run *run, const struct s3e_object *o, const char *why)
@@ -97,10 +111,10 @@ static int refuse_key(struct s3e_run *run, const struct s3e_object *o, const cha
     int rc = s3e_key_display(&shown, o->key, o->key_len);
     snprintf(msg, sizeof msg, "the source key %s%s: not a key S3 can hold", why,
              memchr(o->key, '\0', o->key_len) ? " (shown as %00)" : "");
-    struct s3e_job job = { .source = o->source, .size = o->size, .src_bucket = o->bucket,
-                           .src_key = s3e_buf_cstr(&shown), .dst_bucket = "", .dst_key = "" };
+    struct s3e_object shown_o = *o;
+    shown_o.key = s3e_buf_cstr(&shown);
     if (!rc)
-        s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, msg, s3e_now());
+        record_failed(run, &shown_o, 0, "", "", msg);
     s3e_buf_free(&shown);
     return rc;
 }
@@ -153,18 +167,6 @@ struct failed_row {
     const struct s3e_object *o;
     const char *error;
 };
-
-static void record_failed(struct s3e_run *run, const struct s3e_object *o, uint32_t target,
-                          const char *dst_bucket, const char *dst_key, const char *error)
-{
-    struct s3e_job job = {
-        .source = o->source, .target = target, .last_modified = o->last_modified,
-        .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
-        .dst_key = dst_key, .etag = o->etag,
-    };
-    atomic_fetch_add(&run->stats.planned_objects, 1);
-    s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, error, s3e_now());
-}
 
 static int on_failed_route(void *ud, const struct s3e_route *r)
 {
