@@ -3,7 +3,9 @@
 #   make                      build ./s3engine
 #   make test                 install missing packages, build, run unit + integration tests
 #   make SANITIZER=address    build with ASan + UBSan into build/asan/
-#   make test-sanitize        the whole suite against the sanitizer build
+#   make SANITIZER=thread     build with ThreadSanitizer into build/tsan/
+#   make test-sanitize        the whole suite against the ASan + UBSan build
+#   make test-tsan            the whole suite against the TSan build
 #   make install PREFIX=/usr/local [DESTDIR=...]    binary, Lua recipes, man pages, completion
 #   make deb                  a Debian package in build/
 #   make demo | make bench    see README.md
@@ -27,10 +29,16 @@ DEPS_PC = $(LUA_PC) libcurl openssl libxml-2.0
 ifeq ($(SANITIZER),)
   OUT   = build/release
   OPT   = -O2
-else
+else ifeq ($(SANITIZER),thread)
+  OUT   = build/tsan
+  OPT   = -O1 -fno-omit-frame-pointer -fsanitize=thread
+  SAN_LDFLAGS = -fsanitize=thread
+else ifeq ($(SANITIZER),address)
   OUT   = build/asan
   OPT   = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   SAN_LDFLAGS = -fsanitize=address,undefined
+else
+  $(error SANITIZER is address (ASan + UBSan) or thread (TSan), not '$(SANITIZER)')
 endif
 
 CC      ?= cc
@@ -65,7 +73,7 @@ TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all s3engine check-deps test test-unit test-sanitize tests demo bench install uninstall deb \
+.PHONY: all s3engine check-deps test test-unit test-sanitize test-tsan tests demo bench install uninstall deb \
         clean fuzz fuzz-build fuzz-merge fuzz-check-cc
 all: check-deps s3engine
 
@@ -119,6 +127,9 @@ test-unit: tests
 
 test-sanitize:
 	$(Q)SANITIZER=address scripts/run-tests.sh
+
+test-tsan:
+	$(Q)SANITIZER=thread scripts/run-tests.sh
 
 # ---- fuzzing (clang + libFuzzer, separate from the gcc builds) -----------------
 # The engine is compiled again with clang into build/fuzz/ with coverage for

@@ -3,12 +3,17 @@
 #include "cli.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
+#include "s3engine/part.h"
+#include "s3engine/plan.h"
 #include "s3engine/units.h"
 
 #include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a number constant as a string literal */
 
 enum {
     OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
@@ -139,7 +144,7 @@ static int usage_error(const char *fmt, const char *what)
     fputs("s3engine: ", stderr);
     fprintf(stderr, fmt, s3e_escape_str(what, shown, sizeof shown));
     fputs("\nTry 's3engine --help'.\n", stderr);
-    return 2;
+    return S3E_EXIT_USAGE;
 }
 
 static int parse_count(const char *s, long min, long max, long *out)
@@ -174,8 +179,9 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     switch (c) {
     case 'n': cli->dry_run = 1; break;
     case 'w':
-        if (parse_count(arg, 1, 4096, &v))
-            return usage_error("--workers: expected a number from 1 to 4096, got '%s'", arg);
+        if (parse_count(arg, 1, S3E_MAX_WORKERS, &v))
+            return usage_error("--workers: expected a number from 1 to " STR(S3E_MAX_WORKERS)
+                               ", got '%s'", arg);
         cli->workers = (int)v;
         break;
     case OPT_FORCE: cli->force = 1; break;
@@ -197,17 +203,18 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_VIRTUAL: cli->ov.path_style = 0; break;
     case OPT_NO_VERIFY_SSL: cli->ov.verify_tls = 0; break;
     case OPT_CUTOFF:
-        if (s3e_parse_size(arg, &cli->multipart_cutoff) || cli->multipart_cutoff > (5ULL << 30))
+        if (s3e_parse_size(arg, &cli->multipart_cutoff) || cli->multipart_cutoff > S3E_MAX_COPY_OBJECT)
             return usage_error("--multipart-cutoff: expected a size up to 5GiB, got '%s'", arg);
         break;
     case OPT_PART_SIZE:
-        if (s3e_parse_size(arg, &cli->part_size) || cli->part_size < (5ULL << 20) ||
-            cli->part_size > (5ULL << 30))
+        if (s3e_parse_size(arg, &cli->part_size) || cli->part_size < S3E_MIN_PART_SIZE ||
+            cli->part_size > S3E_MAX_PART_SIZE)
             return usage_error("--part-size: expected a size from 5MiB to 5GiB, got '%s'", arg);
         break;
     case OPT_PART_CONC:
-        if (parse_count(arg, 1, 256, &v))
-            return usage_error("--part-concurrency: expected a number from 1 to 256, got '%s'", arg);
+        if (parse_count(arg, 1, S3E_MAX_PART_CONCURRENCY, &v))
+            return usage_error("--part-concurrency: expected a number from 1 to "
+                               STR(S3E_MAX_PART_CONCURRENCY) ", got '%s'", arg);
         cli->part_concurrency = (int)v;
         break;
     case OPT_RETRIES:
@@ -270,7 +277,7 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case 'q': cli->quiet = 1; break;
     case 'h': cli->command = S3E_CMD_HELP; break;
     case OPT_VERSION: cli->command = S3E_CMD_VERSION; break;
-    default: return 2; /* getopt already printed the problem */
+    default: return S3E_EXIT_USAGE; /* getopt already printed the problem */
     }
     return 0;
 }

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "s3engine/config.h"
+#include "s3engine/version.h"
 
-#define S3E_VERSION "0.1.0"
 #define S3E_MAX_ARGS 64
 #define S3E_MAX_LUA_READ 16
 

@@ -5,13 +5,13 @@
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
+#include "s3engine/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define DEFAULT_PART_CONCURRENCY 8
 #define ORPHAN_SKEW_S 300   /* the server's clock may be this far behind ours */
 
 enum mp_state { MP_HEAD, MP_TAGS, MP_CREATE, MP_PARTS, MP_COMPLETE, MP_DONE, MP_ABORT };
@@ -147,7 +147,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             rc = s3e_s3_upload_part_copy_many(c, s->dst_bucket, s->dst_key, m->upload_id,
                                               s->src_bucket, s->src_key, m->parts, m->nparts,
                                               s->part_concurrency ? s->part_concurrency
-                                                                  : DEFAULT_PART_CONCURRENCY, err);
+                                                                  : S3E_DEFAULT_PART_CONCURRENCY, err);
             for (uint32_t i = 0; i < m->nparts; i++) {
                 m->parts_done += m->parts[i].rc == S3E_OK;
                 m->parts_failed += m->parts[i].rc != S3E_OK && m->parts[i].rc != S3E_ECANCELED;

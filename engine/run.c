@@ -15,11 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_WORKERS 16
 #define DEFAULT_MAX_PAYLOAD (10ULL << 30)
 #define DEFAULT_MAX_OBJECTS 10000
 #define DEFAULT_HOLD 1000000
-#define DEFAULT_PART_CONCURRENCY 8
 
 volatile sig_atomic_t s3e_interrupted;
 
@@ -47,7 +45,7 @@ static void merge_settings(struct s3e_run *run)
     const struct s3e_cli *cli = run->cli;
     const struct s3e_plan *p = &run->plan;
     struct s3e_settings *s = &run->set;
-    s->workers = cli->workers ? cli->workers : p->workers ? p->workers : DEFAULT_WORKERS;
+    s->workers = cli->workers ? cli->workers : p->workers ? p->workers : S3E_DEFAULT_WORKERS;
     s->max_payload = cli->max_payload ? cli->max_payload
                    : p->max_payload_bytes ? p->max_payload_bytes : DEFAULT_MAX_PAYLOAD;
     s->max_payload_objects = cli->max_payload_objects ? cli->max_payload_objects
@@ -57,7 +55,7 @@ static void merge_settings(struct s3e_run *run)
     if (s->multipart_cutoff > S3E_MAX_COPY_OBJECT)
         s->multipart_cutoff = S3E_MAX_COPY_OBJECT;
     s->part_size = cli->part_size ? cli->part_size : p->part_size;
-    s->part_concurrency = cli->part_concurrency ? cli->part_concurrency : DEFAULT_PART_CONCURRENCY;
+    s->part_concurrency = cli->part_concurrency ? cli->part_concurrency : S3E_DEFAULT_PART_CONCURRENCY;
     s->move = cli->move || p->move;
     s->verify = !cli->no_verify;
     s->force = cli->force;

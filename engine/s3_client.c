@@ -3,6 +3,7 @@
  * with exponential backoff and full jitter. */
 #include "s3_client.h"
 #include "s3_conn.h"
+#include "s3engine/version.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
 #include "s3engine/log.h"
@@ -292,7 +293,7 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
         if (cfg->ca_bundle)
             curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_bundle);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-        curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/0.1");
+        curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/" S3E_VERSION);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(e, CURLOPT_WRITEDATA, k);
         curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);

@@ -1,7 +1,7 @@
 /* script_lib.c - `require "s3engine"`: the engine's primitives for plans and
  * recipes. Every function is documented in lua/README.md. */
 #include "script_int.h"
-#include "cli.h"
+#include "s3engine/version.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
 #include "s3engine/log.h"
@@ -207,7 +207,8 @@ static int l_size(lua_State *L)
     const char *s = luaL_checkstring(L, 1);
     uint64_t v;
     if (s3e_parse_size(s, &v) || v > (uint64_t)LUA_MAXINTEGER)
-        return luaL_error(L, "s3engine.size: '%s' is not a size (e.g. \"800MB\", \"15GiB\", 42)", s);
+        return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not a size (e.g. \"800MB\", "
+                                                        "\"15GiB\", 42)", s));
     lua_pushinteger(L, (lua_Integer)v);
     return 1;
 }
@@ -221,7 +222,8 @@ static int l_duration(lua_State *L)
     const char *s = luaL_checkstring(L, 1);
     int64_t v;
     if (s3e_parse_duration(s, &v))
-        return luaL_error(L, "s3engine.duration: '%s' is not a duration (e.g. \"30d\", \"12h\")", s);
+        return luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not a duration (e.g. \"30d\", "
+                                                        "\"12h\")", s));
     lua_pushinteger(L, (lua_Integer)v);
     return 1;
 }
@@ -233,7 +235,8 @@ static int l_glob(lua_State *L)
     size_t len;
     const char *str = luaL_checklstring(L, 2, &len);
     if (strlen(pat) > S3E_GLOB_MAX)
-        return luaL_error(L, "s3engine.glob: the pattern is longer than %d bytes", S3E_GLOB_MAX);
+        return luaL_argerror(L, 1, lua_pushfstring(L, "the pattern is longer than %d bytes",
+                                                        S3E_GLOB_MAX));
     struct glob g;
     long work = 0;
     int m = glob_compile(&g, pat) ? -1 : glob_run(&g, str, len, s3e_budget_left(L), &work);
@@ -383,43 +386,63 @@ struct list_ud {
     const char *bucket;
     int has_fn;
     lua_Integer n;
-    int failed;
+    int failed; /* LIST_RAISED or LIST_TOO_MANY */
 };
+
+enum { LIST_RAISED = 1, LIST_TOO_MANY };
+
+/* One listed object into Lua, run under lua_pcall: an error here (the plan's
+ * function, or out of memory) must not unwind through s3e_s3_list, which
+ * holds the listing's buffers. Arguments: fn or the result table, the
+ * list_ud, the object. */
+static int list_step(lua_State *L)
+{
+    struct list_ud *lu = lua_touserdata(L, 2);
+    const struct s3e_listed *o = lua_touserdata(L, 3);
+    lua_settop(L, 1);
+    if (lu->has_fn) {
+        push_listed(L, lu->bucket, o);
+        lua_call(L, 1, 1);
+        return 1;
+    }
+    push_listed(L, lu->bucket, o);
+    lua_rawseti(L, 1, lu->n + 1);
+    return 0;
+}
 
 static int on_list(void *ud, const struct s3e_listed *o)
 {
     struct list_ud *lu = ud;
     lua_State *L = lu->L;
-    if (lu->has_fn) {
-        lua_pushvalue(L, 3);
-        push_listed(L, lu->bucket, o);
-        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-            lu->failed = 1;
-            return 1;
-        }
-        int stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
-        lua_pop(L, 1);
-        lu->n++;
-        return stop ? 2 : 0;
+    if (!lu->has_fn && lu->n >= LIST_RETURN_MAX) {
+        lu->failed = LIST_TOO_MANY;
+        return S3E_LIST_STOP;
     }
-    if (lu->n >= LIST_RETURN_MAX) {
-        lu->failed = 2;
-        return 1;
+    lua_pushcfunction(L, list_step);
+    lua_pushvalue(L, lu->has_fn ? 3 : 4);
+    lua_pushlightuserdata(L, lu);
+    lua_pushlightuserdata(L, (void *)o);
+    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+        lu->failed = LIST_RAISED; /* the error stays on the stack for l_list */
+        return S3E_LIST_STOP;
     }
-    push_listed(L, lu->bucket, o);
-    lua_rawseti(L, -2, ++lu->n);
-    return 0;
+    int stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lu->n++;
+    return stop ? S3E_LIST_STOP : 0;
 }
 
 /* s3engine.list(bucket, prefix [, fn]): with fn, fn(obj) per object (return
- * false to stop) and the count is returned; without, an array of objects. */
+ * false to stop) and the count is returned; without, an array of objects.
+ * An S3 failure returns nil, message (as head and io.open do); bad arguments
+ * and errors raised by fn are raised. */
 static int l_list(lua_State *L)
 {
     size_t plen;
     const char *bucket = luaL_checkstring(L, 1);
     const char *prefix = luaL_optlstring(L, 2, "", &plen);
     if (strlen(prefix) != plen) /* cut at the NUL, it would list a wider prefix */
-        return luaL_error(L, "s3engine.list: the prefix contains a NUL byte");
+        return luaL_argerror(L, 2, "the prefix contains a NUL byte");
     struct list_ud lu = { L, bucket, !lua_isnoneornil(L, 3), 0, 0 };
     if (lu.has_fn)
         luaL_checktype(L, 3, LUA_TFUNCTION);
@@ -430,30 +453,61 @@ static int l_list(lua_State *L)
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_list(c, bucket, prefix, NULL, on_list, &lu, &err);
-    if (lu.failed == 1)
-        return lua_error(L); /* the callback's error, unchanged */
-    if (lu.failed == 2)
+    if (lu.failed == LIST_RAISED)
+        return lua_error(L); /* fn's error, unchanged */
+    if (lu.failed == LIST_TOO_MANY)
         return luaL_error(L, "s3engine.list: more than %d objects under s3://%s/%s: pass a "
                              "function to stream them", LIST_RETURN_MAX, bucket, prefix);
-    if (rc && rc != 2) {
+    if (rc && rc != S3E_LIST_STOP) {
         char line[512];
-        return luaL_error(L, "s3engine.list s3://%s/%s: %s", bucket, prefix,
-                          s3e_s3_error_format(&err, rc, line, sizeof line));
+        lua_pushnil(L);
+        lua_pushfstring(L, "s3engine.list s3://%s/%s: %s", bucket, prefix,
+                        s3e_s3_error_format(&err, rc, line, sizeof line));
+        return 2;
     }
     if (lu.has_fn)
         lua_pushinteger(L, lu.n);
     return 1;
 }
 
+/* The result table of head, built under lua_pcall so that a memory error
+ * cannot leak the malloc'd s3e_head (its only argument). */
+static int head_table(lua_State *L)
+{
+    const struct s3e_head *h = lua_touserdata(L, 1);
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, (lua_Integer)h->size);
+    lua_setfield(L, -2, "size");
+    lua_pushstring(L, h->etag);
+    lua_setfield(L, -2, "etag");
+    lua_pushinteger(L, (lua_Integer)h->last_modified);
+    lua_setfield(L, -2, "last_modified");
+    lua_pushstring(L, h->storage_class);
+    lua_setfield(L, -2, "storage_class");
+    if (h->content_type) {
+        lua_pushstring(L, h->content_type);
+        lua_setfield(L, -2, "content_type");
+    }
+    lua_createtable(L, 0, (int)h->nmeta);
+    for (size_t i = 0; i < h->nmeta; i++) {
+        lua_pushstring(L, h->meta[i].value);
+        lua_setfield(L, -2, h->meta[i].name);
+    }
+    lua_setfield(L, -2, "metadata");
+    lua_pushinteger(L, h->tag_count);
+    lua_setfield(L, -2, "tag_count");
+    return 1;
+}
+
 /* s3engine.head(bucket, key) -> {size, etag, last_modified, content_type,
- * storage_class, metadata} or nil, message (nil, "NoSuchKey") when missing. */
+ * storage_class, metadata, tag_count} or nil, message (nil, "NoSuchKey") when missing. */
 static int l_head(lua_State *L)
 {
     size_t klen;
     const char *bucket = luaL_checkstring(L, 1), *key = luaL_checklstring(L, 2, &klen);
     const char *why = s3e_key_problem(key, klen); /* a NUL would HEAD a shorter key */
     if (why)
-        return luaL_error(L, "s3engine.head: the key %s", why);
+        return luaL_argerror(L, 2, lua_pushfstring(L, "the key %s", why));
     struct s3e_client *c = need_client(L, "head");
     struct s3e_head h;
     struct s3e_s3_error err;
@@ -465,29 +519,11 @@ static int l_head(lua_State *L)
         lua_pushstring(L, s3e_s3_error_format(&err, rc, line, sizeof line));
         return 2;
     }
-    lua_createtable(L, 0, 7);
-    lua_pushinteger(L, (lua_Integer)h.size);
-    lua_setfield(L, -2, "size");
-    lua_pushstring(L, h.etag);
-    lua_setfield(L, -2, "etag");
-    lua_pushinteger(L, (lua_Integer)h.last_modified);
-    lua_setfield(L, -2, "last_modified");
-    lua_pushstring(L, h.storage_class);
-    lua_setfield(L, -2, "storage_class");
-    if (h.content_type) {
-        lua_pushstring(L, h.content_type);
-        lua_setfield(L, -2, "content_type");
-    }
-    lua_createtable(L, 0, (int)h.nmeta);
-    for (size_t i = 0; i < h.nmeta; i++) {
-        lua_pushstring(L, h.meta[i].value);
-        lua_setfield(L, -2, h.meta[i].name);
-    }
-    lua_setfield(L, -2, "metadata");
-    lua_pushinteger(L, h.tag_count);
-    lua_setfield(L, -2, "tag_count");
+    lua_pushcfunction(L, head_table);
+    lua_pushlightuserdata(L, &h);
+    int status = lua_pcall(L, 1, 1, 0);
     s3e_head_free(&h);
-    return 1;
+    return status == LUA_OK ? 1 : lua_error(L);
 }
 
 /* ---- the module ------------------------------------------------------------------- */

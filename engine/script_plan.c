@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORKERS 1024
 
 /* ---- where a field is written -------------------------------------------------- */
 
@@ -578,7 +577,7 @@ static int f_route(struct reader *r, struct s3e_plan *p)
 
 static int f_workers(struct reader *r, struct s3e_plan *p)
 {
-    return read_int(r, &p->workers, 1, MAX_WORKERS);
+    return read_int(r, &p->workers, 1, S3E_MAX_WORKERS);
 }
 
 static int f_cutoff(struct reader *r, struct s3e_plan *p)

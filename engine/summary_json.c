@@ -4,6 +4,7 @@
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
+#include "s3engine/version.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${1:?usage: make-deb.sh BINARY}
-version=$(sed -n 's/^#define S3E_VERSION "\(.*\)"/\1/p' engine/cli.h)
+version=$(sed -n 's/^#define S3E_VERSION "\(.*\)"/\1/p' include/s3engine/version.h)
 arch=$(dpkg --print-architecture)
-[ -n "$version" ] || { echo "make-deb: no S3E_VERSION in engine/cli.h" >&2; exit 1; }
+[ -n "$version" ] || { echo "make-deb: no S3E_VERSION in include/s3engine/version.h" >&2; exit 1; }
 stage=build/deb/s3engine_${version}_$arch
 out=build/s3engine_${version}_$arch.deb
 rm -rf "$stage"

@@ -5,7 +5,8 @@
 #   --unit-only   only the cmocka unit tests (build/<out>/tests/test_*); no server
 #   --no-install  do not run scripts/install-deps.sh
 # Environment:
-#   SANITIZER=address   build and test the sanitizer build (build/asan) instead of build/release
+#   SANITIZER=address   build and test the ASan + UBSan build (build/asan) instead of build/release
+#   SANITIZER=thread    the same with ThreadSanitizer (build/tsan)
 #   RGW_PORT / MON_PORT first ports tried for radosgw / the Ceph monitor (17480 / 17300);
 #                       the first free ones from there are used
 #   S3E_TEST_TIMEOUT    seconds per test before it is killed (default 900)
@@ -42,7 +43,11 @@ for a in "$@"; do
 done
 
 SANITIZER=${SANITIZER:-}
-if [ -n "$SANITIZER" ]; then OUT=build/asan; else OUT=build/release; fi
+case $SANITIZER in
+  '') OUT=build/release ;;
+  thread) OUT=build/tsan ;;
+  *) OUT=build/asan ;;
+esac
 LOGS=build/test-logs
 TMO=${S3E_TEST_TIMEOUT:-900}
 FILTER=${S3E_TEST_FILTER:-}
@@ -128,6 +133,8 @@ fi
 export S3ENGINE_HOSTILE=$ROOT/build/asan/s3engine
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# a data race fails the test that ran into it, with both stacks in its log
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 
 # ---- unit tests --------------------------------------------------------------

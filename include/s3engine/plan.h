@@ -27,6 +27,12 @@ enum s3e_collisions {
     S3E_COLLISIONS_LAST,      /* keep the last listed source, skip the others */
 };
 
+/* Limits shared by the command line and the plan's own fields. */
+#define S3E_MAX_WORKERS              4096
+#define S3E_DEFAULT_WORKERS          16
+#define S3E_MAX_PART_CONCURRENCY     256
+#define S3E_DEFAULT_PART_CONCURRENCY 8  /* UploadPartCopy requests in flight per object */
+
 struct s3e_plan {
     char *path;                    /* the plan file (for messages) */
     struct s3e_source *sources;

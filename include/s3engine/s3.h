@@ -56,7 +56,9 @@ struct s3e_listed {
     const char *storage_class; /* "STANDARD" when the server omits it */
 };
 
-/* Return 0 to go on; any other value stops the listing and is returned by s3e_s3_list. */
+/* Return 0 to go on; any other value stops the listing and is returned by
+ * s3e_s3_list: S3E_LIST_STOP for "enough" (not an error), or an S3E_E* code. */
+#define S3E_LIST_STOP (-1)
 typedef int (*s3e_list_fn)(void *ud, const struct s3e_listed *obj);
 
 /* List every key under prefix (NULL or "" = whole bucket), page by page

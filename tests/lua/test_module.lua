@@ -30,3 +30,11 @@ t.eq(s3e.parse_time("yesterday"), nil, "bad time is nil")
 t.eq(type(s3e.version), "string", "version")
 t.eq(type(s3e.args), "table", "args")
 t.raises(function() s3e.list("b", "p") end, "no S3 credentials", "list without a client")
+
+-- bad arguments are raised the way Lua's own libraries raise them
+t.raises(function() s3e.size("lots") end, "bad argument #1 to 'size'", "size argerror")
+t.raises(function() s3e.duration("soon") end, "bad argument #1 to 'duration'", "duration argerror")
+t.raises(function() s3e.glob(string.rep("*", 5000), "k") end, "bad argument #1 to 'glob'",
+         "glob argerror")
+t.raises(function() s3e.list("b", "a\0b") end, "bad argument #2 to 'list'", "list argerror")
+t.raises(function() s3e.head("b", "a\0b") end, "bad argument #2 to 'head'", "head argerror")

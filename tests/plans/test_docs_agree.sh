@@ -28,6 +28,9 @@ for m in man/s3engine.1 man/s3engine-plan.5; do
   w=$(groff -ww -man -z "$m" 2>&1)
   expect_eq "$w" "" "$m: groff has no warnings"
   expect_contains "$(MANWIDTH=80 man -l "$m" 2>/dev/null)" "SEE ALSO" "$m renders with man"
+  # the version in the page header is the program's own
+  expect_eq "$(sed -n 's/^\.TH .*"s3engine \([^"]*\)".*/\1/p' "$m")" "$(s3e --version | cut -d' ' -f2)" \
+    "$m names the version s3engine --version prints"
 done
 check "bash completion parses" bash -n completions/s3engine.bash
 check "zsh completion parses" zsh -n completions/_s3engine

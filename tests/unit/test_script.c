@@ -60,7 +60,7 @@ static void test_broken_plans_name_file_line_field(void **state)
     expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS " }", "route",
                   "2 targets but no route");
     expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS
-                  " route = function() end,\n workers = 0 }", "plan.lua:5: workers:", "1 to 1024");
+                  " route = function() end,\n workers = 0 }", "plan.lua:5: workers:", "1 to 4096");
     expect_broken("return {\n sources = {'s3://src/'},\n" GOOD_TARGETS
                   " route = 'a' }", "plan.lua:4: route: expected a function, got string", NULL);
     expect_broken("return {\n sources = {'s3://src/'},\n target = 's3://dst/',\n payload = '5 apples' }",

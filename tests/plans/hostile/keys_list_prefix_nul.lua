@@ -1,5 +1,5 @@
 -- hostile: s3engine.list with a NUL in the prefix (cut there, it would list a wider prefix)
--- expect-stderr: s3engine.list: the prefix contains a NUL byte
+-- expect-stderr: bad argument #2 to 'list' (the prefix contains a NUL byte)
 -- expect-stderr: keys_list_prefix_nul.lua:5:
 local s3engine = require("s3engine")
 local found = s3engine.list("@SRC@", "in/\0nothing-here/")
