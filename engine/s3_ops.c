@@ -15,34 +15,6 @@
 
 #define LIST_MAX_BODY (32u << 20)
 
-void s3e_s3_error_clear(struct s3e_s3_error *e)
-{
-    memset(e, 0, sizeof *e);
-}
-
-char *s3e_s3_error_format(const struct s3e_s3_error *e, int err, char *out, size_t len)
-{
-    if (!e || (!e->code[0] && !e->detail[0] && !e->http_status)) {
-        snprintf(out, len, "%s", s3e_strerror(err));
-        return out;
-    }
-    const char *op = e->operation[0] ? e->operation : "request";
-    int n;
-    if (e->code[0])
-        n = snprintf(out, len, "%s: %s (HTTP %ld)%s%s", op, e->code, e->http_status,
-                     e->message[0] ? ": " : "", e->message);
-    else
-        n = snprintf(out, len, "%s: %s%s%s", op, s3e_strerror(err), e->detail[0] ? ": " : "",
-                     e->detail);
-    if (n >= 0 && (size_t)n < len && e->code[0] && e->detail[0])
-        n += snprintf(out + n, len - (size_t)n, " (%s)", e->detail);
-    if (n >= 0 && (size_t)n < len && e->request_id[0])
-        n += snprintf(out + n, len - (size_t)n, " [request-id %s]", e->request_id);
-    if (n >= 0 && (size_t)n < len && e->attempts > 1)
-        snprintf(out + n, len - (size_t)n, " after %d attempts", e->attempts);
-    return out;
-}
-
 static void req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
                      const char *key)
 {

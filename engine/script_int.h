@@ -38,7 +38,7 @@ struct s3e_script {
     char err[1024];
 };
 
-/* lua_pcall of the function below nargs arguments, under the instruction
+/* script_call.c: lua_pcall of the function below nargs arguments, under the instruction
  * budget, with a message handler. On a Lua error s->err gets
  * "plan.lua:12: <s->what>: <message>" - always a line of the plan, for any
  * error object - and the result is S3E_EPLAN; the stack is as lua_pcall leaves
@@ -46,14 +46,38 @@ struct s3e_script {
  * here (or raw access), so metamethods run protected and counted. */
 int s3e_script_pcall(struct s3e_script *s, int nargs, int nres);
 
+/* script_lines.c: the line where a field is most likely written (fields are
+ * searched for in order, each after the previous one), 0 when not found. */
+int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n);
+
+/* The line of the plan's `return`, for complaints about the whole table. */
+int s3e_script_return_line(const struct s3e_script *s);
+/* A line of the plan for a message about hook `what` (never 0): where its
+ * function is defined when that is in the plan, else where the plan names
+ * the hook, else 1. */
+int s3e_script_hook_line(struct s3e_script *s, const char *what);
+/* Push "plan.lua:12: " of the innermost Lua function running, "" if none. */
+void s3e_script_push_where(lua_State *L);
+
+/* script_limits.c: the Lua allocator with the memory limit (ud is the script). */
+void *s3e_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* The count hook that enforces the budget, set on a new state. */
+void s3e_budget_install(lua_State *L);
+/* Around every protected call into the plan: start resets the budget and
+ * memory flags; stop ends them and, when the call failed for lack of memory,
+ * replaces the error at the top of the stack with a message naming the limit. */
+void s3e_budget_start(struct s3e_script *s);
+void s3e_budget_stop(struct s3e_script *s, int status);
+/* C work done for the plan (pattern and glob steps): counted like
+ * instructions; raises the budget error once the budget is spent. */
+void s3e_budget_charge(lua_State *L, long units);
+/* Units left before the budget is spent (LONG_MAX outside a call). */
+long s3e_budget_left(lua_State *L);
+
 /* script_plan.c: turn the table at the top of the stack into *plan, or fill
  * s->err ("plan.lua:12: targets.images.bucket: expected a string, got number")
  * and return S3E_EPLAN. */
 int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *plan);
-
-/* The line where a field is most likely written (fields are searched for in
- * order, each after the previous one), 0 when not found. */
-int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n);
 
 /* The part of a key after its last '/', and its length. */
 const char *s3e_key_basename(const char *key, size_t len, size_t *out_len);
@@ -72,16 +96,6 @@ int s3e_sandbox_new_state(struct s3e_script *s, const char *plan_path,
 void s3e_sandbox_free(struct s3e_script *s);
 /* Reads of undefined globals raise (after the plan's chunk is loaded). */
 void s3e_sandbox_make_strict(lua_State *L);
-/* Around every protected call into the plan: start resets the budget and
- * memory flags; stop ends them and, when the call failed for lack of memory,
- * replaces the error at the top of the stack with a message naming the limit. */
-void s3e_budget_start(struct s3e_script *s);
-void s3e_budget_stop(struct s3e_script *s, int status);
-/* C work done for the plan (pattern and glob steps): counted like
- * instructions; raises the budget error once the budget is spent. */
-void s3e_budget_charge(lua_State *L, long units);
-/* Units left before the budget is spent (LONG_MAX outside a call). */
-long s3e_budget_left(lua_State *L);
 
 /* script_pattern.c: string.find/match/gmatch/gsub with Lua's pattern syntax
  * and a matcher whose steps count against the budget, put into the string

@@ -13,84 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-/* ---- where a field is written -------------------------------------------------- */
-
-static int is_ident(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Whether offset i is after "--" on its line (a comment, roughly: a "--"
- * inside a string on that line counts too). */
-static int in_comment(const char *text, size_t i)
-{
-    for (size_t j = i; j > 0 && text[j - 1] != '\n'; j--)
-        if (j >= 2 && text[j - 1] == '-' && text[j - 2] == '-')
-            return 1;
-    return 0;
-}
-
-/* Offset of `word` at or after `from` as a whole word (or a quoted string
- * when word starts with a quote) outside comments, -1 when absent. */
-static long find_word(const char *text, size_t len, size_t from, const char *word)
-{
-    size_t wl = strlen(word);
-    int quoted = word[0] == '"';
-    for (size_t i = from; i + wl <= len; i++) {
-        if (memcmp(text + i, word, wl) != 0 || in_comment(text, i))
-            continue;
-        if (quoted)
-            return (long)i;
-        if ((i > 0 && is_ident(text[i - 1])) || (i + wl < len && is_ident(text[i + wl])))
-            continue;
-        return (long)i;
-    }
-    return -1;
-}
-
-int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n)
-{
-    if (!s->text)
-        return 0;
-    long at = 0, found = -1;
-    for (size_t i = 0; i < n; i++) {
-        long hit = find_word(s->text, s->text_len, (size_t)at, path[i]);
-        if (hit < 0) {
-            /* A quoted name may be written as a bare key ({images = ...}) and vice versa. */
-            char alt[256];
-            if (path[i][0] == '"')
-                snprintf(alt, sizeof alt, "%.*s", (int)strlen(path[i]) - 2, path[i] + 1);
-            else
-                snprintf(alt, sizeof alt, "\"%s\"", path[i]);
-            hit = find_word(s->text, s->text_len, (size_t)at, alt);
-        }
-        if (hit < 0)
-            break;
-        found = at = hit;
-    }
-    if (found < 0)
-        return 0;
-    int line = 1;
-    for (long i = 0; i < found; i++)
-        line += s->text[i] == '\n';
-    return line;
-}
-
-/* The line of the plan's `return`, for complaints about the whole table. */
-static int return_line(const struct s3e_script *s)
-{
-    long last = -1, at = 0, hit;
-    while ((hit = find_word(s->text, s->text_len, (size_t)at, "return")) >= 0) {
-        last = hit;
-        at = hit + 1;
-    }
-    int line = 1;
-    for (long i = 0; i < last; i++)
-        line += s->text[i] == '\n';
-    return last < 0 ? 1 : line;
-}
-
 /* ---- complaints ---------------------------------------------------------------- */
 
 struct reader {
@@ -117,7 +39,7 @@ static int complain(struct reader *r, const char *fmt, ...)
     struct s3e_script *s = r->s;
     int line = r->depth ? s3e_script_field_line(s, r->path, r->depth < 4 ? r->depth : 4) : 0;
     if (!line)
-        line = return_line(s);
+        line = s3e_script_return_line(s);
     char field[256];
     field_path(r, field, sizeof field);
     char msg[700];
@@ -710,25 +632,4 @@ int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
         snprintf(s->err + s->err_at, sizeof s->err - s->err_at, "%s: %s", field, rest);
     }
     return rc;
-}
-
-void s3e_plan_free(struct s3e_plan *p)
-{
-    if (!p)
-        return;
-    for (size_t i = 0; i < p->nsources; i++) {
-        free(p->sources[i].bucket);
-        free(p->sources[i].prefix);
-        free(p->sources[i].manifest);
-    }
-    for (size_t i = 0; i < p->ntargets; i++) {
-        free(p->targets[i].name);
-        free(p->targets[i].bucket);
-        free(p->targets[i].prefix);
-        free(p->targets[i].storage_class);
-    }
-    free(p->sources);
-    free(p->targets);
-    free(p->path);
-    memset(p, 0, sizeof *p);
 }

@@ -13,156 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOOK_EVERY 1000
 #define DEFAULT_MEMORY ((size_t)1 << 30)
 #define READ_HINT "the folders plans may read: the plan's folder, the recipe folders, LUA_PATH, " \
                   "--lua-read"
 
-
-/* ---- memory ------------------------------------------------------------------------ */
-
-/* Growth is refused past the limit while the plan runs; between calls the
- * engine's own pushes always succeed (an error there would be unprotected). */
-static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    struct s3e_script *s = ud;
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        free(ptr);
-        s->mem_used -= old;
-        return NULL;
-    }
-    if (nsize > old && s->in_hook && s->mem_limit &&
-        (s->mem_used > s->mem_limit || nsize - old > s->mem_limit - s->mem_used)) {
-        s->mem_hit = 1;
-        return NULL;
-    }
-    void *p = realloc(ptr, nsize);
-    if (p)
-        s->mem_used = s->mem_used - old + nsize;
-    return p;
-}
 
 static int on_panic(lua_State *L)
 {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "s3engine: unprotected Lua error: %s\n", msg ? msg : "?");
     return 0; /* Lua aborts */
-}
-
-static void format_size(size_t n, char *out, size_t len)
-{
-    if (n % (1u << 30) == 0)
-        snprintf(out, len, "%zuGiB", n >> 30);
-    else if (n % (1u << 20) == 0)
-        snprintf(out, len, "%zuMiB", n >> 20);
-    else
-        snprintf(out, len, "%zu bytes", n);
-}
-
-/* ---- the budget ------------------------------------------------------------------ */
-
-/* "plan.lua:12: " of the innermost Lua function running, "" if none. */
-static void push_where(lua_State *L)
-{
-    lua_Debug ar;
-    for (int level = 0; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-            return;
-        }
-    }
-    lua_pushliteral(L, "");
-}
-
-/* From now until the call returns, every instruction of every thread raises. */
-static int budget_raise(lua_State *L, struct s3e_script *s);
-
-static void budget_hook(lua_State *L, lua_Debug *ar)
-{
-    struct s3e_script *s = s3e_script_of(L);
-    if (!s->in_hook)
-        return;
-    int every = lua_gethookcount(L);
-    if (!s->over) {
-        s->used = s->used > LONG_MAX - every ? LONG_MAX : s->used + every;
-        /* where the plan is, for a memory error (its stack is gone by then) */
-        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
-            s->where_line = ar->currentline;
-            snprintf(s->where, sizeof s->where, "%s", ar->short_src);
-        }
-        if (s->used <= s->budget && !s->mem_hit) {
-            if (every != HOOK_EVERY) /* a thread left raising by an earlier call */
-                lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-            return;
-        }
-    }
-    budget_raise(L, s);
-}
-
-static int budget_raise(lua_State *L, struct s3e_script *s)
-{
-    s->over = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-    if (L != s->L)
-        lua_sethook(s->L, budget_hook, LUA_MASKCOUNT, 1);
-    push_where(L);
-    if (s->mem_hit) {
-        char lim[32];
-        format_size(s->mem_limit, lim, sizeof lim);
-        lua_pushfstring(L, "memory limit of %s for the plan's Lua state exceeded (see --lua-memory)",
-                        lim);
-    } else {
-        lua_pushfstring(L, "instruction budget of %I exceeded (an endless loop?)",
-                        (lua_Integer)s->budget);
-    }
-    lua_concat(L, 2);
-    return lua_error(L);
-}
-
-void s3e_budget_start(struct s3e_script *s)
-{
-    s->used = 0;
-    s->over = 0;
-    s->mem_hit = 0;
-    s->where_line = 0;
-    s->in_hook = 1;
-    lua_sethook(s->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-}
-
-void s3e_budget_stop(struct s3e_script *s, int status)
-{
-    s->in_hook = 0;
-    lua_sethook(s->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    if (status == LUA_ERRMEM && s->mem_hit) {
-        char lim[32];
-        format_size(s->mem_limit, lim, sizeof lim);
-        /* The message handler does not run for a memory error: the line is
-         * the one the hook saw last, the caller adds the position. */
-        if (s->where_line > 0)
-            s->err_line = s->where_line;
-        lua_pushfstring(s->L, "memory limit of %s for the plan's Lua state exceeded (see "
-                        "--lua-memory)", lim);
-        lua_replace(s->L, -2);
-    }
-}
-
-void s3e_budget_charge(lua_State *L, long units)
-{
-    struct s3e_script *s = s3e_script_of(L);
-    if (!s->in_hook)
-        return;
-    s->used = s->used > LONG_MAX - units ? LONG_MAX : s->used + units;
-    if (s->used > s->budget || s->over)
-        budget_raise(L, s);
-}
-
-long s3e_budget_left(lua_State *L)
-{
-    struct s3e_script *s = s3e_script_of(L);
-    if (!s->in_hook)
-        return LONG_MAX;
-    return s->used >= s->budget ? 0 : s->budget - s->used;
 }
 
 /* ---- reading files --------------------------------------------------------------- */
@@ -363,7 +223,7 @@ static int search_lua(lua_State *L)
             char real[PATH_MAX];
             if (realpath(cand, real)) {
                 if (!allowed(s3e_script_of(L), real)) {
-                    push_where(L); /* the require, not this searcher */
+                    s3e_script_push_where(L); /* the require, not this searcher */
                     lua_pushfstring(L, "require: module '%s' found at '%s', outside " READ_HINT,
                                     name, cand);
                     lua_concat(L, 2);
@@ -664,7 +524,7 @@ int s3e_sandbox_new_state(struct s3e_script *s, const char *plan_path,
                           const struct s3e_script_opts *o)
 {
     s->mem_limit = o->memory_limit ? o->memory_limit : DEFAULT_MEMORY;
-    lua_State *L = lua_newstate(limited_alloc, s);
+    lua_State *L = lua_newstate(s3e_limited_alloc, s);
     if (!L)
         return S3E_ENOMEM;
     s->L = L;
@@ -678,7 +538,7 @@ int s3e_sandbox_new_state(struct s3e_script *s, const char *plan_path,
         sandbox(L);
     set_path(L, plan_path, o);
     s3e_script_open_lib(L, s, o->args, o->nargs);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    s3e_budget_install(L);
     return S3E_OK;
 }
 

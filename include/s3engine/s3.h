@@ -18,26 +18,9 @@
 #include <stdint.h>
 #include "s3engine/buf.h"
 #include "s3engine/config.h"
+#include "s3engine/error.h"
 
 struct s3e_client;
-
-/* What went wrong with the last failed request of an operation. */
-struct s3e_s3_error {
-    long http_status;      /* 0 when no HTTP answer came */
-    char code[64];         /* S3 error code ("NoSuchKey"), or "" */
-    char message[256];     /* S3 message (may be empty on radosgw) */
-    char request_id[128];  /* x-amz-request-id, or "" */
-    char detail[256];      /* transport error text, or what failed to parse */
-    char operation[32];    /* "CopyObject", "UploadPartCopy", ... */
-    int  attempts;         /* tries made, including the first */
-    int  retryable;        /* the last failure was of a retryable kind */
-};
-
-void s3e_s3_error_clear(struct s3e_s3_error *e);
-/* One line for humans, e.g. "CopyObject: NoSuchKey (HTTP 404): The specified
- * key does not exist. [request-id tx0001] after 1 attempt". Never NULL-terminates
- * past len. Returns out. */
-char *s3e_s3_error_format(const struct s3e_s3_error *e, int err, char *out, size_t len);
 
 /* cfg must outlive the client. Returns S3E_OK or S3E_ENOMEM. */
 int  s3e_client_new(struct s3e_client **out, const struct s3e_config *cfg);

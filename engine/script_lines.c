@@ -1,0 +1,124 @@
+/* script_lines.c - where in the plan's text a field or its `return` is
+ * written, for messages that name a line when Lua itself cannot tell. */
+#include "script_int.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static int is_ident(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether offset i is after "--" on its line (a comment, roughly: a "--"
+ * inside a string on that line counts too). */
+static int in_comment(const char *text, size_t i)
+{
+    for (size_t j = i; j > 0 && text[j - 1] != '\n'; j--)
+        if (j >= 2 && text[j - 1] == '-' && text[j - 2] == '-')
+            return 1;
+    return 0;
+}
+
+/* Offset of `word` at or after `from` as a whole word (or a quoted string
+ * when word starts with a quote) outside comments, -1 when absent. */
+static long find_word(const char *text, size_t len, size_t from, const char *word)
+{
+    size_t wl = strlen(word);
+    int quoted = word[0] == '"';
+    for (size_t i = from; i + wl <= len; i++) {
+        if (memcmp(text + i, word, wl) != 0 || in_comment(text, i))
+            continue;
+        if (quoted)
+            return (long)i;
+        if ((i > 0 && is_ident(text[i - 1])) || (i + wl < len && is_ident(text[i + wl])))
+            continue;
+        return (long)i;
+    }
+    return -1;
+}
+
+int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n)
+{
+    if (!s->text)
+        return 0;
+    long at = 0, found = -1;
+    for (size_t i = 0; i < n; i++) {
+        long hit = find_word(s->text, s->text_len, (size_t)at, path[i]);
+        if (hit < 0) {
+            /* A quoted name may be written as a bare key ({images = ...}) and vice versa. */
+            char alt[256];
+            if (path[i][0] == '"')
+                snprintf(alt, sizeof alt, "%.*s", (int)strlen(path[i]) - 2, path[i] + 1);
+            else
+                snprintf(alt, sizeof alt, "\"%s\"", path[i]);
+            hit = find_word(s->text, s->text_len, (size_t)at, alt);
+        }
+        if (hit < 0)
+            break;
+        found = at = hit;
+    }
+    if (found < 0)
+        return 0;
+    int line = 1;
+    for (long i = 0; i < found; i++)
+        line += s->text[i] == '\n';
+    return line;
+}
+
+int s3e_script_return_line(const struct s3e_script *s)
+{
+    long last = -1, at = 0, hit;
+    while ((hit = find_word(s->text, s->text_len, (size_t)at, "return")) >= 0) {
+        last = hit;
+        at = hit + 1;
+    }
+    int line = 1;
+    for (long i = 0; i < last; i++)
+        line += s->text[i] == '\n';
+    return last < 0 ? 1 : line;
+}
+
+static int hook_ref(const struct s3e_script *s, const char *what)
+{
+    if (strcmp(what, "select") == 0)
+        return s->ref_select;
+    if (strcmp(what, "route") == 0)
+        return s->ref_route;
+    if (strcmp(what, "payload") == 0)
+        return s->ref_payload;
+    return LUA_NOREF;
+}
+
+/* (A load'ed chunk is defined at line 0, a C function at -1.) */
+int s3e_script_hook_line(struct s3e_script *s, const char *what)
+{
+    int line = 0, ref = what && *what ? hook_ref(s, what) : LUA_NOREF;
+    if (ref != LUA_NOREF) {
+        lua_Debug ar;
+        lua_rawgeti(s->L, LUA_REGISTRYINDEX, ref);
+        if (lua_getinfo(s->L, ">S", &ar) && ar.linedefined > 0 && ar.source[0] == '@' &&
+            strcmp(ar.source + 1, s->chunkname) == 0)
+            line = ar.linedefined;
+    }
+    if (!line && what && *what) {
+        const char *path[] = { what };
+        line = s3e_script_field_line(s, path, 1);
+    }
+    return line > 0 ? line : 1;
+}
+
+/* "plan.lua:12: " of the innermost Lua function running, "" if none. */
+void s3e_script_push_where(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+    lua_pushliteral(L, "");
+}
