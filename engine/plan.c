@@ -19,6 +19,9 @@ void s3e_plan_free(struct s3e_plan *p)
         free(p->targets[i].prefix);
         free(p->targets[i].storage_class);
     }
+    for (size_t i = 0; i < p->nstorage_classes; i++)
+        free(p->storage_classes[i]);
+    free(p->storage_classes);
     free(p->sources);
     free(p->targets);
     free(p->path);

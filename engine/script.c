@@ -3,6 +3,8 @@
 #include "script_int.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
+#include "s3engine/storage_class.h"
+#include "spelling.h"
 #include "s3engine/units.h"
 
 #include <errno.h>
@@ -413,11 +415,43 @@ static int route_named(struct step *st, int nidx, const char *key, size_t key_le
     return route_to(s, st->o, st->rel_off, ti, key, key_len, sc, st->obj, st->cb, st->ud);
 }
 
+static const char *const route_fields[] = { "target", "key", "storage_class", NULL };
+
+/* Every key of the route table at idx is one of route_fields: a misspelt
+ * field would otherwise be ignored for every object. Raw, like lua_next. */
+static int route_fields_known(struct step *st, int idx)
+{
+    lua_State *L = st->s->L;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int ok = 0;
+        for (size_t i = 0; k && !ok && route_fields[i]; i++)
+            ok = strcmp(k, route_fields[i]) == 0;
+        if (ok)
+            continue;
+        char name[80], hint[128] = "";
+        snprintf(name, sizeof name, "%s", k ? k : luaL_typename(L, -1));
+        const char *near = k ? s3e_spelling_nearest(k, route_fields) : NULL;
+        if (near)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
+        else
+            snprintf(hint, sizeof hint, " (a route table has target, key, storage_class)");
+        return route_error(st->s, st->o, k ? k : NULL, "unknown field '%s' in a route table%s",
+                           name, hint);
+    }
+    return S3E_OK;
+}
+
 /* A route table at idx whose `target` value is at tidx. */
 static int route_table(struct step *st, int idx, int tidx)
 {
     struct s3e_script *s = st->s;
     lua_State *L = s->L;
+    int rc = route_fields_known(st, idx);
+    if (rc)
+        return rc;
     if (lua_type(L, tidx) != LUA_TSTRING)
         return route_error(s, st->o, "target", "a route table needs target = \"<name>\" (got %s)%s",
                            luaL_typename(L, tidx), "");
@@ -430,6 +464,12 @@ static int route_table(struct step *st, int idx, int tidx)
     if ((ct != LUA_TSTRING && ct != LUA_TNIL) || (ct == LUA_TSTRING && !sc))
         return route_error(s, st->o, "storage_class", "storage_class: expected a string, got %s%s",
                            luaL_typename(L, -1), ct == LUA_TSTRING ? " with a NUL byte" : "");
+    if (sc && !s3e_storage_class_known(sc, s->plan->storage_classes, s->plan->nstorage_classes)) {
+        char why[512], quoted[80];
+        s3e_storage_class_problem(sc, why, sizeof why);
+        snprintf(quoted, sizeof quoted, "\"%.64s\"", sc); /* the line that names it */
+        return route_error(s, st->o, quoted, "storage_class: %s%s", why, "");
+    }
     size_t key_len = 0;
     const char *key = kt == LUA_TSTRING ? lua_tolstring(L, -2, &key_len) : NULL;
     return route_named(st, tidx, key, key_len, sc);

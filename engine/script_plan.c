@@ -3,8 +3,10 @@
 #include "script_int.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
+#include "s3engine/storage_class.h"
 #include "s3engine/units.h"
 #include "s3engine/uri.h"
+#include "spelling.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
@@ -20,6 +22,7 @@ struct reader {
     lua_State *L;
     const char *path[4];  /* field path, e.g. {"targets", "images", "bucket"} */
     size_t depth;
+    const struct s3e_plan *plan; /* as read so far (storage_classes comes first) */
 };
 
 static int complain(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -161,7 +164,10 @@ static int only_known_fields(struct reader *r, const char *const *known, const c
         if (!ok) {
             char name[128];
             snprintf(name, sizeof name, "%s", k ? k : "?");
+            const char *near = k ? s3e_spelling_nearest(k, known) : NULL;
             lua_pop(L, 1);
+            if (near)
+                return complain(r, "unknown field '%s' (did you mean '%s'?)", name, near);
             return complain(r, "unknown field '%s' (%s)", name, hint);
         }
     }
@@ -292,6 +298,17 @@ static int as_folder(char **prefix)
     return S3E_OK;
 }
 
+static int check_storage_class(struct reader *r, const char *name)
+{
+    if (s3e_header_value_problem(name))
+        return complain(r, "%s", s3e_header_value_problem(name));
+    if (s3e_storage_class_known(name, r->plan->storage_classes, r->plan->nstorage_classes))
+        return S3E_OK;
+    char why[512];
+    s3e_storage_class_problem(name, why, sizeof why);
+    return complain(r, "%s", why);
+}
+
 static int read_target(struct reader *r, struct s3e_target *t)
 {
     lua_State *L = r->L;
@@ -316,8 +333,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         rc = read_string(r, fields[i], i == 0);
         if (!rc && i == 0)
             rc = check_bucket(r, t->bucket);
-        if (!rc && i == 2 && t->storage_class && s3e_header_value_problem(t->storage_class))
-            rc = complain(r, "%s", s3e_header_value_problem(t->storage_class));
+        if (!rc && i == 2 && t->storage_class)
+            rc = check_storage_class(r, t->storage_class);
         pop_path(r);
         lua_pop(L, 1);
         if (rc)
@@ -440,7 +457,8 @@ static int read_payload(struct reader *r, struct s3e_plan *p)
 
 static const char *const top_fields[] = {
     "sources", "source", "targets", "target", "select", "route", "payload", "workers",
-    "multipart_cutoff", "part_size", "move", "collisions", "name", "description", NULL,
+    "multipart_cutoff", "part_size", "move", "collisions", "storage_classes", "name",
+    "description", NULL,
 };
 
 static int check_top_fields(struct reader *r)
@@ -457,10 +475,12 @@ static int check_top_fields(struct reader *r)
             char name[128];
             snprintf(name, sizeof name, "%s", k ? k : "?");
             lua_pop(L, 1);
+            const char *near = k ? s3e_spelling_nearest(k, top_fields) : NULL;
             push_path(r, name);
-            int rc = complain(r, "unknown plan field (known: sources, targets, select, route, "
-                                 "payload, workers, multipart_cutoff, part_size, move, "
-                                 "collisions)");
+            int rc = near ? complain(r, "unknown plan field (did you mean '%s'?)", near)
+                          : complain(r, "unknown plan field (known: sources, targets, select, "
+                                        "route, payload, workers, multipart_cutoff, part_size, "
+                                        "move, collisions, storage_classes)");
             pop_path(r);
             return rc;
         }
@@ -521,6 +541,34 @@ static int f_move(struct reader *r, struct s3e_plan *p)
     return S3E_OK;
 }
 
+/* Storage classes a server has beyond S3's (radosgw placement targets). */
+static int f_storage_classes(struct reader *r, struct s3e_plan *p)
+{
+    lua_State *L = r->L;
+    if (lua_isnil(L, -1))
+        return S3E_OK;
+    if (!lua_istable(L, -1))
+        return complain(r, "expected a list of storage class names such as { \"COLD\" }, got %s",
+                        luaL_typename(L, -1));
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    if (n > 64)
+        return complain(r, "at most 64 names, got %lld", (long long)n);
+    if (n && !(p->storage_classes = calloc((size_t)n, sizeof *p->storage_classes)))
+        return S3E_ENOMEM;
+    int rc = S3E_OK;
+    for (lua_Integer i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, -1, i);
+        char *name = NULL;
+        rc = read_string(r, &name, 1);
+        if (!rc && s3e_header_value_problem(name))
+            rc = complain(r, "%s", s3e_header_value_problem(name));
+        if (name)
+            p->storage_classes[p->nstorage_classes++] = name;
+        lua_pop(L, 1);
+    }
+    return rc;
+}
+
 static int f_collisions(struct reader *r, struct s3e_plan *p)
 {
     static const char *const names[] = { "error", "first", "last" }; /* enum s3e_collisions */
@@ -571,6 +619,8 @@ static int read_plan(struct reader *r, struct s3e_plan *p)
         return S3E_ENOMEM;
     int rc = check_top_fields(r);
     if (!rc)
+        rc = field(r, "storage_classes", NULL, f_storage_classes, p);
+    if (!rc)
         rc = field(r, "sources", "source", f_sources, p);
     if (!rc) {
         int has_targets = lua_getfield(L, -1, "targets") != LUA_TNIL;
@@ -614,7 +664,7 @@ static int read_plan_protected(lua_State *L)
 int s3e_script_read_plan(struct s3e_script *s, struct s3e_plan *p)
 {
     lua_State *L = s->L;
-    struct plan_read pr = { .r = { .s = s, .L = L }, .p = p, .rc = S3E_OK };
+    struct plan_read pr = { .r = { .s = s, .L = L, .plan = p }, .p = p, .rc = S3E_OK };
     int top = lua_gettop(L);
     lua_pushcfunction(L, read_plan_protected);
     lua_pushlightuserdata(L, &pr);

@@ -46,6 +46,8 @@ struct s3e_plan {
     uint64_t part_size;            /* 0 = not set */
     int      move;                 /* plan asks for move mode (delete source after verify) */
     int      collisions;           /* enum s3e_collisions */
+    char   **storage_classes;      /* names the server has beyond S3's own */
+    size_t   nstorage_classes;
     int      has_select;
     int      has_route;            /* without route every object goes to the only target */
     int      has_payload_fn;       /* payload policy is a Lua function */

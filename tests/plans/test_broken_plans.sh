@@ -93,6 +93,27 @@ return {
 }
 LUA
 
+# issue #12: a misspelt class or route field failed every copy one by one (or passed)
+broken storage_class 5 "'GLACEIR' is not an S3 storage class (did you mean 'GLACIER'?)" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/" } },
+  targets = { cold = { bucket = "$dst" } },
+  route = function(o)
+    return { target = "cold", storage_class = "GLACEIR" }
+  end,
+}
+LUA
+
+broken route_field 5 "unknown field 'storage_clas' in a route table (did you mean 'storage_class'?)" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/" } },
+  targets = { cold = { bucket = "$dst" } },
+  route = function(o)
+    return { target = "cold", storage_clas = "GLACIER" }
+  end,
+}
+LUA
+
 broken sandbox 1 "attempt to call a nil value (field 'execute')" <<LUA
 os.execute("touch $dir/pwned")
 return { sources = { "s3://$src/in/" }, target = "s3://$dst/" }

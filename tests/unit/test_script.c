@@ -69,7 +69,9 @@ static void test_broken_plans_name_file_line_field(void **state)
     expect_broken("return 42", "a plan must return a table", "number");
     expect_broken("return { sources = {'src'}, target = 's3://d/' }", "expected s3://BUCKET", NULL);
     expect_broken("return {\n sourcez = {'s3://src/'} }", "plan.lua:2: sourcez: unknown plan field",
-                  NULL);
+                  "did you mean 'sources'?");
+    expect_broken("return {\n sources = {{ bukcet = 'src' }},\n target = 's3://dst/' }",
+                  "plan.lua:2: sources: unknown field 'bukcet'", "did you mean 'bucket'?");
     expect_broken("local x = undefined_thing\nreturn {}", "plan.lua:1:", "undefined global");
 }
 
@@ -199,6 +201,55 @@ static void test_route_errors_name_the_line(void **state)
     assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
     if (!strstr(s3e_script_error(s), "instruction budget"))
         fail_msg("%s", s3e_script_error(s));
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
+/* Issue #12: a misspelt storage class or route field is a plan error with
+ * its line, found while planning (so a dry run finds it), not 100 failures. */
+static void test_storage_classes_and_route_fields_are_checked(void **state)
+{
+    (void)state;
+    expect_broken("return {\n sources = {'s3://src/'},\n targets = { x = {\n"
+                  "   bucket = 'dst', storage_class = 'GLACEIR' } } }",
+                  "plan.lua:4: targets.x.storage_class: 'GLACEIR' is not an S3 storage class",
+                  "did you mean 'GLACIER'");
+    expect_broken("return {\n sources = {'s3://src/'},\n target = 's3://dst/',\n"
+                  " storage_classes = { 7 } }", "plan.lua:4: storage_classes", "string");
+
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    /* a class of the server's own, named in storage_classes, is accepted */
+    assert_int_equal(load("return { sources = {'s3://src/'},\n"
+                          " storage_classes = { 'COLD' },\n"
+                          " targets = { a = { bucket = 'dst-a', storage_class = 'COLD' },\n"
+                          "             b = { bucket = 'dst-b' } },\n"
+                          " route = function(o)\n"
+                          "   if o.ext == 'x' then return { target = 'a', storage_clas = 'GLACIER' } end\n"
+                          "   if o.ext == 'y' then return { target = 'a', storage_class = 'GLACEIR' } end\n"
+                          "   if o.ext == 'z' then return { target = 'a', metadata = { a = '1' } } end\n"
+                          "   return { target = 'b', storage_class = 'COLD', key = 'k' }\n"
+                          " end }", &s, &p), S3E_OK);
+    struct routes rs;
+    int sel;
+    struct s3e_object o = { .bucket = "src", .key = "f.x", .key_len = 3, .etag = "" };
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "plan.lua:6: route: unknown field 'storage_clas' in a route "
+                                     "table (did you mean 'storage_class'?)"))
+        fail_msg("%s", s3e_script_error(s));
+    o.key = "f.y";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "plan.lua:7: route: storage_class: 'GLACEIR' is not an S3 "
+                                     "storage class (did you mean 'GLACIER'?)"))
+        fail_msg("%s", s3e_script_error(s));
+    o.key = "f.z";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "unknown field 'metadata'"))
+        fail_msg("%s", s3e_script_error(s));
+    o.key = "f.w";
+    rs.n = 0;
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_OK);
+    assert_int_equal(rs.n, 1);
     s3e_script_free(s);
     s3e_plan_free(&p);
 }
@@ -660,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_plan_fields_read),
         cmocka_unit_test(test_route_forms),
         cmocka_unit_test(test_route_errors_name_the_line),
+        cmocka_unit_test(test_storage_classes_and_route_fields_are_checked),
         cmocka_unit_test(test_single_target_needs_no_route_and_payload_policy),
         cmocka_unit_test(test_plan_without_hooks_routes_without_lua),
         cmocka_unit_test(test_plan_table_metamethods_run_protected),
