@@ -18,7 +18,7 @@
 enum {
     OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
-    OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
+    OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
     OPT_LUA_READ
@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
     { "part-concurrency", required_argument, NULL, OPT_PART_CONC },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "hold", required_argument, NULL, OPT_HOLD },
+    { "fail-fast", required_argument, NULL, OPT_FAIL_FAST },
     { "unsafe-lua", no_argument, NULL, OPT_UNSAFE },
     { "arg", required_argument, NULL, OPT_ARG },
     { "lua-memory", required_argument, NULL, OPT_LUA_MEMORY },
@@ -111,6 +112,8 @@ void s3e_cli_usage(FILE *out)
 "      --part-concurrency N    parts in flight per large object (default 8)\n"
 "      --retries N             attempts per request, first included (default 6)\n"
 "      --no-verify             do not check the copied object's size/ETag afterwards\n"
+"      --fail-fast N           stop when the first N copies all fail with one final S3\n"
+"                              error, e.g. NoSuchBucket (default 20; 0 = never)\n"
 "\n"
 "Connection (default: as the AWS CLI finds them):\n"
 "      --endpoint URL          S3 endpoint (AWS_ENDPOINT_URL)\n"
@@ -225,6 +228,13 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_SHARD:
         if (parse_shard(cli, arg))
             return usage_error("--shard: expected I/N with 0 <= I < N (e.g. 0/4), got '%s'", arg);
+        break;
+    case OPT_FAIL_FAST:
+        if (parse_count(arg, 0, 1000000, &v))
+            return usage_error("--fail-fast: expected a number of copies (0 = never stop), got '%s'",
+                               arg);
+        cli->fail_fast = (int)v;
+        cli->fail_fast_set = 1;
         break;
     case OPT_HOLD:
         if (parse_count(arg, 0, 1000000000L, &v))

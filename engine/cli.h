@@ -48,6 +48,8 @@ struct s3e_cli {
     uint64_t part_size;
     int part_concurrency;
     size_t hold_limit;
+    int fail_fast;             /* --fail-fast N (with fail_fast_set) */
+    int fail_fast_set;
     int hold_set;
     unsigned shard_index, shard_count; /* --shard I/N, count 0 = off */
     const char *report;

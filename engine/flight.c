@@ -115,10 +115,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w)
 
 static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *prefix)
 {
-    char msg[768];
-    size_t n = (size_t)snprintf(msg, sizeof msg, "%s", prefix);
-    s3e_s3_error_format(&w->a.err, rc, msg + n, sizeof msg - n);
-    s3e_worker_record(f->run, job_of(w), S3E_OUT_FAILED, job_of(w)->size, NULL, msg, w->t0);
+    s3e_worker_fail(f->run, job_of(w), rc, &w->a.err, prefix, w->t0);
     w->next++;
     w->state = LW_NEXT;
 }
@@ -279,7 +276,8 @@ static int advance(struct s3e_flight *f, struct lw *w)
         w->state = LW_NEXT;
     }
     while (w->state == LW_NEXT) {
-        if (w->p && w->next < w->p->njobs && !s3e_interrupted) {
+        int stopping = s3e_run_stopping(f->run);
+        if (w->p && w->next < w->p->njobs && !stopping) {
             start_job(f, w);
             continue;
         }
@@ -287,7 +285,7 @@ static int advance(struct s3e_flight *f, struct lw *w)
             s3e_payload_free(w->p);
             w->p = NULL;
         }
-        if (s3e_interrupted) {
+        if (stopping) {
             s3e_sched_cancel(f->run->sched); /* the planner stops, queued payloads are dropped */
             w->state = LW_DONE;
             break;

@@ -122,7 +122,7 @@ static int refuse_key(struct s3e_run *run, const struct s3e_object *o, const cha
 /* One object from a listing or a manifest. */
 static int plan_object(struct s3e_run *run, const struct s3e_object *o)
 {
-    if (s3e_interrupted)
+    if (s3e_run_stopping(run))
         return S3E_ECANCELED;
     if (run->naming)
         return s3e_collide_name(run, o);
@@ -180,7 +180,7 @@ static int on_failed_route(void *ud, const struct s3e_route *r)
  * report names its destinations), nothing is copied. */
 static int plan_missing(struct s3e_run *run, const struct s3e_object *o, const char *error)
 {
-    if (s3e_interrupted)
+    if (s3e_run_stopping(run))
         return S3E_ECANCELED;
     atomic_fetch_add(&run->stats.listed_objects, 1);
     if (!in_shard(run, o->bucket, o->key, o->key_len))
@@ -259,7 +259,7 @@ static int plan_row(struct s3e_run *run, uint32_t index, const struct s3e_manife
 static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_manifest *m,
                         const struct s3e_manifest_row *row)
 {
-    if (s3e_interrupted)
+    if (s3e_run_stopping(run))
         return S3E_ECANCELED;
     atomic_fetch_add(&run->stats.listed_objects, 1);
     if (!in_shard(run, row->bucket, row->key, row->key_len))

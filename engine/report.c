@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *const outcome_names[S3E_OUT_COUNT] = {
-    "copied", "moved", "skipped", "failed", "planned",
+    "copied", "moved", "skipped", "failed", "archived", "planned",
 };
 
 const char *s3e_outcome_name(enum s3e_outcome o)
@@ -288,6 +288,10 @@ void s3e_stats_record(struct s3e_stats *s, enum s3e_outcome o, uint64_t bytes)
         atomic_fetch_add(&s->failed_objects, 1);
         atomic_fetch_add(&s->failed_bytes, bytes);
         break;
+    case S3E_OUT_ARCHIVED:
+        atomic_fetch_add(&s->archived_objects, 1);
+        atomic_fetch_add(&s->archived_bytes, bytes);
+        break;
     default:
         break;
     }
@@ -312,6 +316,10 @@ void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
     print_count(out, "skipped:", atomic_load(&s->skipped_objects),
                 atomic_load(&s->skipped_bytes), " (already at the target, or collisions)");
     print_count(out, "failed:", atomic_load(&s->failed_objects), atomic_load(&s->failed_bytes), "");
+    if (atomic_load(&s->archived_objects))
+        print_count(out, "archived:", atomic_load(&s->archived_objects),
+                    atomic_load(&s->archived_bytes),
+                    " (in GLACIER or DEEP_ARCHIVE: restore them, then run again)");
     fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
             (unsigned long long)atomic_load(&s->unselected_objects));
     char b[32];
@@ -340,7 +348,7 @@ static void draw(const struct s3e_stats *s)
 {
     double secs = s3e_now() - s->start_time;
     uint64_t done = atomic_load(&s->done_objects) + atomic_load(&s->skipped_objects) +
-                    atomic_load(&s->failed_objects);
+                    atomic_load(&s->failed_objects) + atomic_load(&s->archived_objects);
     uint64_t planned = atomic_load(&s->planned_objects) + atomic_load(&s->skipped_objects);
     uint64_t bytes = atomic_load(&s->done_bytes), pbytes = atomic_load(&s->planned_bytes);
     char b[32], r[32], eta[32] = "";

@@ -40,6 +40,11 @@ static void install_signals(void)
     sigaction(SIGPIPE, &ignore, NULL);
 }
 
+int s3e_run_stopping(const struct s3e_run *run)
+{
+    return s3e_interrupted || s3e_failfast_tripped(&run->failfast);
+}
+
 static void merge_settings(struct s3e_run *run)
 {
     const struct s3e_cli *cli = run->cli;
@@ -138,6 +143,7 @@ static void run_free(struct s3e_run *run)
         s3e_sched_free(run->sched);
     }
     s3e_packer_free(run->packer);
+    s3e_failfast_destroy(&run->failfast);
     free(run->per_target);
     s3e_collide_free(run);
     s3e_dryrun_free(run->dry);
@@ -223,6 +229,19 @@ static int execute(struct s3e_run *run)
         run->sched = NULL;
     }
     s3e_progress_stop();
+    s3e_failfast_settle(&run->failfast);
+    if (s3e_failfast_tripped(&run->failfast) && !s3e_interrupted && (!rc || rc == S3E_ECANCELED)) {
+        char why[1024];
+        s3e_failfast_describe(&run->failfast, why, sizeof why);
+        const struct s3e_stats *st = &run->stats;
+        uint64_t tried = atomic_load(&st->done_objects) + atomic_load(&st->failed_objects) +
+                         atomic_load(&st->archived_objects);
+        uint64_t planned = atomic_load(&st->planned_objects);
+        s3e_error("stopped: %s; %llu objects%s were not attempted (--fail-fast 0 tries every "
+                  "object)", why, (unsigned long long)(planned > tried ? planned - tried : 0),
+                  rc == S3E_ECANCELED ? " planned so far (the listing was not finished)" : "");
+        rc = S3E_OK; /* exit 1: objects failed */
+    }
     if (rc == S3E_ECANCELED || (s3e_interrupted && !rc)) {
         s3e_error("interrupted: objects in flight were finished, the rest not started");
         rc = S3E_ECANCELED;
@@ -249,7 +268,8 @@ static int execute(struct s3e_run *run)
         return S3E_EXIT_INTERRUPTED;
     if (rc || report_failed)
         return S3E_EXIT_FATAL;
-    return atomic_load(&run->stats.failed_objects) ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
+    return atomic_load(&run->stats.failed_objects) || atomic_load(&run->stats.archived_objects)
+               ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
 }
 
 int s3e_run_plan(const struct s3e_cli *cli)
@@ -261,6 +281,12 @@ int s3e_run_plan(const struct s3e_cli *cli)
     }
     run->cli = cli;
     s3e_stats_init(&run->stats);
+    if (s3e_failfast_init(&run->failfast, cli->fail_fast_set ? cli->fail_fast
+                                                             : S3E_FAILFAST_DEFAULT)) {
+        s3e_error("out of memory");
+        free(run);
+        return S3E_EXIT_FATAL;
+    }
     run->started_wall = time(NULL);
     install_signals();
     int status = prepare(run);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "failfast.h"
 #include "s3engine/config.h"
 #include "s3engine/packer.h"
 #include "s3engine/plan.h"
@@ -22,6 +23,7 @@ struct s3e_sched;
 struct s3e_dryrun;
 struct s3e_flight;
 struct s3e_collide;
+struct s3e_s3_error;
 
 /* Settings after plan values and command-line overrides are merged. */
 struct s3e_settings {
@@ -52,6 +54,7 @@ struct s3e_run {
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
     struct s3e_collide *collide;     /* destinations routed to so far (collisions) */
+    struct s3e_failfast failfast;    /* stops a run whose first copies all fail alike */
     int naming;                      /* planner: reading the sources again to name collisions */
     struct s3e_stats stats;
     struct s3e_stats *per_target;    /* one per plan target (--json), NULL before the plan */
@@ -107,6 +110,13 @@ int  s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const cha
  * the reason of a failure or of a skip, else NULL). */
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
                        uint64_t bytes, const char *etag, const char *error, double t0);
+/* A copy that failed with rc and *err (message: prefix, then the error):
+ * recorded `archived` when S3 says the object is in an archive tier, else
+ * `failed`, its log line going through the fail-fast check. */
+void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
+                     const struct s3e_s3_error *err, const char *prefix, double t0);
+/* 1 once the run must stop starting objects: a signal, or fail fast. */
+int  s3e_run_stopping(const struct s3e_run *run);
 
 /* flight.c: the workers as state machines on one event-loop thread; small
  * copies are requests in flight, large ones run on threads of their own. */

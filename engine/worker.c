@@ -32,7 +32,7 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
         memset(res, 0, sizeof *res);
         rc = s3e_copy_object(c, &spec, res, err);
         int again = rc == S3E_EVERIFY || (rc != S3E_OK && err->retryable);
-        if (!again || s3e_interrupted)
+        if (!again || s3e_run_stopping(run))
             break;
         s3e_info("retrying s3://%s/%s from the start (%s)", j->src_bucket, j->src_key,
                  s3e_strerror(rc));
@@ -40,14 +40,22 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
     return rc;
 }
 
-void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
-                       uint64_t bytes, const char *etag, const char *error, double t0)
+/* "s3://src/key -> s3://dst/key: why" (no destination: refused before it was routed). */
+static void failure_line(const struct s3e_job *j, const char *error, char *out, size_t len)
 {
-    if (outcome == S3E_OUT_FAILED && *j->dst_bucket)
-        s3e_error("s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key, j->dst_bucket,
-                  j->dst_key, error ? error : "failed");
-    else if (outcome == S3E_OUT_FAILED) /* refused before it was routed */
-        s3e_error("s3://%s/%s: %s", j->src_bucket, j->src_key, error ? error : "failed");
+    if (*j->dst_bucket)
+        snprintf(out, len, "s3://%s/%s -> s3://%s/%s: %s", j->src_bucket, j->src_key,
+                 j->dst_bucket, j->dst_key, error ? error : "failed");
+    else
+        snprintf(out, len, "s3://%s/%s: %s", j->src_bucket, j->src_key, error ? error : "failed");
+}
+
+/* The counters and the report row of one outcome. */
+static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                  uint64_t bytes, const char *etag, const char *error, double t0)
+{
+    if (outcome == S3E_OUT_COPIED || outcome == S3E_OUT_MOVED)
+        s3e_failfast_success(&run->failfast);
     s3e_stats_record(&run->stats, outcome, bytes);
     if (run->per_target && j->target < run->plan.ntargets)
         s3e_stats_record(&run->per_target[j->target], outcome, bytes);
@@ -55,11 +63,44 @@ void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_ou
         struct s3e_report_row row = {
             .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
             .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome, .etag = etag,
-            .error = (outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED) ? error : NULL,
+            .error = outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED ||
+                     outcome == S3E_OUT_ARCHIVED ? error : NULL,
             .seconds = s3e_now() - t0,
         };
         s3e_report_write(run->report, &row);
     }
+}
+
+void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                       uint64_t bytes, const char *etag, const char *error, double t0)
+{
+    if (outcome == S3E_OUT_FAILED) {
+        char line[2400];
+        failure_line(j, error, line, sizeof line);
+        s3e_error("%s", line);
+    }
+    count(run, j, outcome, bytes, etag, error, t0);
+}
+
+void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
+                     const struct s3e_s3_error *err, const char *prefix, double t0)
+{
+    char msg[768], line[2400];
+    size_t n = (size_t)snprintf(msg, sizeof msg, "%s", prefix ? prefix : "");
+    if (n >= sizeof msg)
+        n = sizeof msg - 1;
+    s3e_s3_error_format(err, rc, msg + n, sizeof msg - n);
+    failure_line(j, msg, line, sizeof line);
+    /* AWS's answer to a copy of an object in GLACIER or DEEP_ARCHIVE that is
+     * not restored: no retry helps, the user restores it first. */
+    if (err && strcmp(err->code, "InvalidObjectState") == 0) {
+        s3e_warn("%s (archived: restore it, then run again)", line);
+        count(run, j, S3E_OUT_ARCHIVED, j->size, NULL, msg, t0);
+        return;
+    }
+    if (!s3e_failfast_failure(&run->failfast, err, line))
+        s3e_error("%s", line);
+    count(run, j, S3E_OUT_FAILED, j->size, NULL, msg, t0);
 }
 
 int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
@@ -154,13 +195,10 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
         if (rc == S3E_OK)
             outcome = S3E_OUT_MOVED;
     }
-    uint64_t bytes = rc == S3E_OK ? res.bytes : j->size;
-    if (bytes == UINT64_MAX)
-        bytes = 0;
     if (rc != S3E_OK) {
-        outcome = S3E_OUT_FAILED;
-        size_t n = strlen(msg);
-        s3e_s3_error_format(&err, rc, msg + n, sizeof msg - n);
+        s3e_worker_fail(run, j, rc, &err, msg, t0);
+        return;
     }
-    s3e_worker_record(run, j, outcome, bytes, rc == S3E_OK ? res.etag : NULL, msg, t0);
+    uint64_t bytes = res.bytes == UINT64_MAX ? 0 : res.bytes;
+    s3e_worker_record(run, j, outcome, bytes, res.etag, NULL, t0);
 }

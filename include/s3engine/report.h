@@ -12,6 +12,7 @@ enum s3e_outcome {
     S3E_OUT_MOVED,       /* copied, verified, source deleted */
     S3E_OUT_SKIPPED,     /* already at the target with the same size and ETag */
     S3E_OUT_FAILED,      /* gave up after retries */
+    S3E_OUT_ARCHIVED,    /* in an archive storage class, not restored: not copied */
     S3E_OUT_PLANNED,     /* --dry-run: would be copied */
     S3E_OUT_COUNT
 };
@@ -55,6 +56,7 @@ struct s3e_stats {
     _Atomic uint64_t done_objects, done_bytes;        /* copied + moved */
     _Atomic uint64_t skipped_objects, skipped_bytes;
     _Atomic uint64_t failed_objects, failed_bytes;
+    _Atomic uint64_t archived_objects, archived_bytes;
     _Atomic uint64_t moved_objects;                   /* also counted in done_* */
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;

@@ -58,6 +58,9 @@ KINDS = {
                "its last '/' is written as the entity &fp; (a parser that does not "
                "expand it reads the folder's key instead)",
     "big-header": "forward, add a response header of --big-header-bytes bytes",
+    "archived": "answer 403 InvalidObjectState, as AWS does to a copy of an object in "
+                "GLACIER or DEEP_ARCHIVE that is not restored; not forwarded (CopyObject, "
+                "UploadPartCopy; pick the keys with --path)",
 }
 ALIASES = {"503": "slowdown", "500": "internal", "error200": "error-in-200",
            "reset": "reset-before", "stall": "silent"}
@@ -312,6 +315,8 @@ def draw_identity(r):
 
 
 def eligible(kind, r):
+    if kind == "archived":
+        return r.op in ("CopyObject", "UploadPartCopy")
     if kind == "error-in-200":
         return r.op in ("CopyObject", "UploadPartCopy", "CompleteMultipartUpload")
     if kind in ("repeat-token", "negative-size", "doctype"):
@@ -718,6 +723,13 @@ class Proxy:
                                          n))
             await cwriter.drain()
             res["status"] = 500
+            return up
+        if kind == "archived":
+            cwriter.write(error_response(r, 403, "Forbidden", "InvalidObjectState",
+                                         "The operation is not valid for the object's "
+                                         "storage class", n))
+            await cwriter.drain()
+            res["status"] = 403
             return up
         if kind == "error-in-200":
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
