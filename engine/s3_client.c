@@ -102,7 +102,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 }
 
 /* Called about once a second even when nothing moves: ends an attempt the
- * run no longer wants (a signal) or one that has been silent too long. */
+ * run no longer wants (a signal) or one that has made no progress for its
+ * stall limit. curl hands headers over a whole line at a time, so a server
+ * that trickles a line slower than that counts as stalled too. */
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
@@ -444,7 +446,7 @@ static int ended_by_limit(const struct conn *k, CURLcode cc, struct s3e_s3_error
         return S3E_ECANCELED;
     }
     if (k->stalled) {
-        snprintf(err->detail, sizeof err->detail, "the server sent nothing for %ld s",
+        snprintf(err->detail, sizeof err->detail, "stalled: no progress for %ld s",
                  k->lim.stall_ms / 1000);
     } else if (k->lim.by_deadline) {
         err->retryable = 0;

@@ -425,6 +425,9 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
     r.query = &q;
     r.nquery = 1;
     r.expect_body_error = 1;
+    /* AWS may take minutes to assemble many parts (sending whitespace as it
+     * goes): the time limit of a 1 GiB copy. */
+    r.copy_bytes = 1ULL << 30;
     int rc = s3e_xml_complete_body(parts, n, &body);
     if (!rc)
         rc = s3e_req_header(&r, "Content-Type", "application/xml");

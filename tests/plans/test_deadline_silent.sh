@@ -23,7 +23,7 @@ ep=$(fault_proxy_start --only CopyObject --rate silent=1) || { fail "fault proxy
 wait_exit $! 75 || fail "still running 75 s after the server went silent (killed)"
 expect_eq "$WAIT_RC" 1 "exit status 1: objects failed"
 expect_eq "$(grep -c '"status":"failed"' "$dir/a.jsonl" 2>/dev/null)" 3 "every object reported failed"
-expect_contains "$(cat "$dir/a.out")" "sent nothing for 15 s" "the message says the server went silent"
+expect_contains "$(cat "$dir/a.out")" "stalled: no progress for 15 s" "the message says the server went silent"
 echo "# silent server, --retries 2: exit after ${WAIT_MS} ms"
 
 # The object's deadline ends it whatever the retries left.
