@@ -21,7 +21,7 @@ enum {
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
-    OPT_LUA_READ
+    OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +57,9 @@ static const struct option long_opts[] = {
     { "json", no_argument, NULL, OPT_JSON },
     { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
     { "retries", required_argument, NULL, OPT_RETRIES },
+    { "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+    { "copy-timeout", required_argument, NULL, OPT_COPY_TIMEOUT },
+    { "object-timeout", required_argument, NULL, OPT_OBJECT_TIMEOUT },
     { "abort", no_argument, NULL, OPT_ABORT },
     { "older-than", required_argument, NULL, OPT_OLDER_THAN },
     { "verbose", no_argument, NULL, 'v' },
@@ -115,6 +118,17 @@ void s3e_cli_usage(FILE *out)
 "      --fail-fast N           stop when the first N copies all fail with one final S3\n"
 "                              error, e.g. NoSuchBucket (default 20; 0 = never)\n"
 "\n"
+"Time limits (SECONDS, or with a unit: 90s, 5m, 2h):\n"
+"      --request-timeout SECONDS   most time for one request other than a copy (default\n"
+"                              30); one silent for half its limit is stalled; both retried\n"
+"      --copy-timeout SECONDS  a CopyObject or UploadPartCopy gets the request timeout\n"
+"                              plus SECONDS per GiB it copies (default 120)\n"
+"      --object-timeout SECONDS    most time for one object, retries included, plus\n"
+"                              --copy-timeout per GiB of it (default 300): then it fails\n"
+"                              (its upload aborted) and the run goes on\n"
+"The first SIGINT or SIGTERM cancels the requests in flight, aborts the run's uploads,\n"
+"writes the report and the summary and exits 130 within seconds; a second exits at once.\n"
+"\n"
 "Connection (default: as the AWS CLI finds them):\n"
 "      --endpoint URL          S3 endpoint (AWS_ENDPOINT_URL)\n"
 "      --region REGION         (AWS_REGION, AWS_DEFAULT_REGION)\n"
@@ -139,6 +153,16 @@ void s3e_cli_usage(FILE *out)
 "Exit status: 0 all done, 1 some objects failed, 2 usage or plan error (nothing copied),\n"
 "3 could not run (credentials, listing, a report, log or output write error),\n"
 "130 interrupted.\n", out);
+}
+
+/* A time limit from 1 second to 7 days, in milliseconds. */
+static int parse_timeout(const char *arg, long *out_ms)
+{
+    int64_t s;
+    if (s3e_parse_duration(arg, &s) || s < 1 || s > 7 * 86400)
+        return S3E_EINVAL;
+    *out_ms = (long)s * 1000;
+    return S3E_OK;
 }
 
 static int usage_error(const char *fmt, const char *what)
@@ -224,6 +248,18 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         if (parse_count(arg, 1, 100, &v))
             return usage_error("--retries: expected a number from 1 to 100, got '%s'", arg);
         cli->ov.max_attempts = (int)v;
+        break;
+    case OPT_REQUEST_TIMEOUT:
+        if (parse_timeout(arg, &cli->ov.request_timeout_ms))
+            return usage_error("--request-timeout: expected seconds from 1 to 7d, got '%s'", arg);
+        break;
+    case OPT_COPY_TIMEOUT:
+        if (parse_timeout(arg, &cli->ov.copy_timeout_ms))
+            return usage_error("--copy-timeout: expected seconds from 1 to 7d, got '%s'", arg);
+        break;
+    case OPT_OBJECT_TIMEOUT:
+        if (parse_timeout(arg, &cli->object_timeout_ms))
+            return usage_error("--object-timeout: expected seconds from 1 to 7d, got '%s'", arg);
         break;
     case OPT_SHARD:
         if (parse_shard(cli, arg))

@@ -55,6 +55,7 @@ struct s3e_cli {
     const char *report;
     int abort_uploads;         /* uploads: abort what is listed */
     int64_t older_than;        /* uploads: only those started this many seconds ago or more */
+    long object_timeout_ms;    /* --object-timeout, 0 = default */
     const char *args[S3E_MAX_ARGS];    /* --arg k=v */
     size_t nargs;
     struct s3e_config_overrides ov;

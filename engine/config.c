@@ -308,7 +308,10 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
         out->path_style = path_style_default(ov, p.addressing, out->endpoint);
         out->verify_tls = (ov && ov->verify_tls == 0) ? 0 : 1;
         out->connect_timeout_ms = 10000;
-        out->low_speed_time_s = 120;
+        out->request_timeout_ms = ov && ov->request_timeout_ms > 0 ? ov->request_timeout_ms
+                                                                   : S3E_DEFAULT_REQUEST_TIMEOUT_MS;
+        out->copy_timeout_ms = ov && ov->copy_timeout_ms > 0 ? ov->copy_timeout_ms
+                                                             : S3E_DEFAULT_COPY_TIMEOUT_MS;
         const char *ma = env("AWS_MAX_ATTEMPTS") ? env("AWS_MAX_ATTEMPTS") : p.max_attempts;
         long attempts = ma ? strtol(ma, NULL, 10) : 6;
         out->max_attempts = (ov && ov->max_attempts > 0) ? ov->max_attempts

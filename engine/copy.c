@@ -1,6 +1,7 @@
 /* copy.c - copy one object: CopyObject up to the cutoff, above it a multipart
  * copy state machine (create -> parts in parallel -> complete, or abort),
  * then verification. */
+#include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -41,14 +42,20 @@ static void set_op(struct s3e_s3_error *err, const char *op)
         snprintf(err->operation, sizeof err->operation, "%s", op);
 }
 
+/* A cleanup: it runs after the object's deadline, and for a short grace
+ * after a signal (s3e_client_cleanup). */
 static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, const char *id)
 {
     struct s3e_s3_error e;
+    s3e_client_cleanup(c, 1);
     for (int attempt = 0; attempt < 2; attempt++) {
         s3e_s3_error_clear(&e);
-        if (s3e_s3_abort_multipart(c, s->dst_bucket, s->dst_key, id, &e) == S3E_OK)
+        if (s3e_s3_abort_multipart(c, s->dst_bucket, s->dst_key, id, &e) == S3E_OK) {
+            s3e_client_cleanup(c, 0);
             return S3E_OK;
+        }
     }
+    s3e_client_cleanup(c, 0);
     char line[512];
     s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
               "AbortMultipartUpload or a lifecycle rule)", id, s->dst_bucket, s->dst_key,
@@ -87,7 +94,10 @@ static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, i
     struct orphans o = { .key = s->dst_key, .keep = keep, .since = since - ORPHAN_SKEW_S };
     struct s3e_s3_error e;
     s3e_s3_error_clear(&e);
-    if (s3e_s3_list_multipart_uploads(c, s->dst_bucket, s->dst_key, collect_orphan, &o, &e))
+    s3e_client_cleanup(c, 1);
+    int rc = s3e_s3_list_multipart_uploads(c, s->dst_bucket, s->dst_key, collect_orphan, &o, &e);
+    s3e_client_cleanup(c, 0);
+    if (rc)
         s3e_warn("s3://%s/%s: could not look for an upload a lost answer may have left: %s "
                  "(s3engine uploads --abort finds it)", s->dst_bucket, s->dst_key, e.code);
     for (size_t i = 0; i < o.n; i++) {
@@ -134,7 +144,8 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             m->state = MP_CREATE;
             break;
         case MP_CREATE: {
-            struct s3e_put_opts o = { s->storage_class, &m->head, m->tags.len ? m->tags.data : NULL };
+            struct s3e_put_opts o = { s->storage_class, &m->head,
+                                      m->tags.len ? m->tags.data : NULL, 0 };
             int64_t started = (int64_t)time(NULL);
             rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
             /* Always looked for, not only after a retry: libcurl itself resends
@@ -297,7 +308,8 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
         rc = S3E_ELIMIT;
     if (!rc && size <= cutoff) {
         rc = s3e_s3_copy_object(c, s.src_bucket, s.src_key, s.dst_bucket, s.dst_key,
-                                &(struct s3e_put_opts){ s.storage_class, NULL, NULL }, out->etag, err);
+                                &(struct s3e_put_opts){ s.storage_class, NULL, NULL, size },
+                                out->etag, err);
     } else if (!rc) {
         out->multipart = 1;
         rc = multipart_run(c, &s, &m, out, err);

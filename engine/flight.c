@@ -40,6 +40,7 @@ struct job_thread {
     pthread_t tid;
     struct s3e_run *run;
     const struct s3e_job *job;
+    struct s3e_deadline deadline; /* the object's, from when the loop started it */
     _Atomic int finished;
 };
 
@@ -72,11 +73,12 @@ static const struct s3e_job *job_of(const struct lw *w)
 /* ---- jobs on threads of their own ----------------------------------------------- */
 
 /* The blocking path, on a client of its own (clients belong to one thread). */
-static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job)
+static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job,
+                                 const struct s3e_deadline *dl)
 {
     struct s3e_client *c = NULL;
     if (s3e_client_new(&c, &run->cfg) == S3E_OK)
-        s3e_worker_do_job(run, c, job);
+        s3e_worker_do_job(run, c, job, dl);
     else
         s3e_worker_record(run, job, S3E_OUT_FAILED, job->size, NULL,
                           "out of memory creating an S3 client", s3e_now());
@@ -86,7 +88,7 @@ static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job)
 static void *job_thread_main(void *arg)
 {
     struct job_thread *t = arg;
-    do_job_on_own_client(t->run, t->job);
+    do_job_on_own_client(t->run, t->job, &t->deadline);
     atomic_store(&t->finished, 1);
     return NULL;
 }
@@ -97,6 +99,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w)
     if (t) {
         t->run = f->run;
         t->job = job_of(w);
+        t->deadline = w->a.deadline;
         atomic_init(&t->finished, 0);
         if (pthread_create(&t->tid, NULL, job_thread_main, t) == 0) {
             w->thread = t;
@@ -106,7 +109,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w)
         free(t);
     }
     /* No thread: do it here, blocking the loop for this one object. */
-    do_job_on_own_client(f->run, job_of(w));
+    do_job_on_own_client(f->run, job_of(w), &w->a.deadline);
     w->next++;
     w->state = LW_NEXT;
 }
@@ -139,6 +142,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     const struct s3e_run *run = f->run;
     const struct s3e_job *j = job_of(w);
     w->t0 = s3e_now();
+    s3e_worker_deadline(f->run, j->size, &w->a.deadline);
     if (s3e_collide_dropped(f->run, j)) {
         s3e_worker_record(f->run, j, S3E_OUT_SKIPPED, j->size, NULL,
                           "collides with a later source routed to the same key "
@@ -161,6 +165,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     }
     int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->dst_bucket,
                                  j->dst_key);
+    w->req.copy_bytes = j->size;
     if (!rc && j->storage_class)
         rc = s3e_req_header(&w->req, "x-amz-storage-class", j->storage_class);
     if (!rc)

@@ -14,24 +14,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_PAYLOAD (10ULL << 30)
 #define DEFAULT_MAX_OBJECTS 10000
 #define DEFAULT_HOLD 1000000
+#define DEFAULT_OBJECT_TIMEOUT_MS 300000L
 
 volatile sig_atomic_t s3e_interrupted;
 
-/* SA_RESETHAND: the first SIGINT/SIGTERM asks for a clean stop, a second one
- * ends the process at once. */
+/* The first SIGINT/SIGTERM asks for a quick, clean stop: the clients see
+ * s3e_interrupted through cfg.cancel and cancel what is in flight. A second
+ * one ends the process at once, with the same status. */
 static void on_signal(int sig)
 {
     (void)sig;
+    if (s3e_interrupted) {
+        static const char msg[] = "s3engine: second signal: exiting at once\n";
+        ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)ignored;
+        _exit(S3E_EXIT_INTERRUPTED);
+    }
     s3e_interrupted = 1;
 }
 
 static void install_signals(void)
 {
-    struct sigaction stop = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
+    struct sigaction stop = { .sa_handler = on_signal };
     struct sigaction ignore = { .sa_handler = SIG_IGN };
     sigemptyset(&stop.sa_mask);
     sigemptyset(&ignore.sa_mask);
@@ -65,6 +74,8 @@ static void merge_settings(struct s3e_run *run)
     s->verify = !cli->no_verify;
     s->force = cli->force;
     s->hold_limit = cli->hold_set ? cli->hold_limit : DEFAULT_HOLD;
+    s->object_timeout_ms = cli->object_timeout_ms ? cli->object_timeout_ms
+                                                  : DEFAULT_OBJECT_TIMEOUT_MS;
 }
 
 static int load_plan(struct s3e_run *run)
@@ -169,6 +180,7 @@ static int prepare(struct s3e_run *run)
     int cfg_rc = s3e_config_load(&run->cfg, &run->cli->ov, cfg_err, sizeof cfg_err);
     if (cfg_rc == S3E_OK) {
         run->have_cfg = 1;
+        run->cfg.cancel = &s3e_interrupted;
         if (s3e_client_new(&run->plan_client, &run->cfg))
             return S3E_EXIT_FATAL;
     } else if (cfg_rc == S3E_EINVAL) { /* a bad --region or --endpoint: usage */
@@ -242,8 +254,9 @@ static int execute(struct s3e_run *run)
                   rc == S3E_ECANCELED ? " planned so far (the listing was not finished)" : "");
         rc = S3E_OK; /* exit 1: objects failed */
     }
-    if (rc == S3E_ECANCELED || (s3e_interrupted && !rc)) {
-        s3e_error("interrupted: objects in flight were finished, the rest not started");
+    if (rc == S3E_ECANCELED || s3e_interrupted) {
+        s3e_error("interrupted: requests in flight were cancelled and the uploads they began "
+                  "aborted; objects not started were left for the next run");
         rc = S3E_ECANCELED;
     }
     if (rc && rc != S3E_ECANCELED)
@@ -290,6 +303,10 @@ int s3e_run_plan(const struct s3e_cli *cli)
     run->started_wall = time(NULL);
     install_signals();
     int status = prepare(run);
+    if (status && s3e_interrupted) { /* a listing of the targets was cancelled */
+        s3e_error("interrupted before copying started");
+        status = S3E_EXIT_INTERRUPTED;
+    }
     if (status == 0)
         status = execute(run);
     if (cli->json && s3e_summary_json(stdout, run, status, run->errbuf) != S3E_OK) {

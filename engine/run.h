@@ -37,6 +37,7 @@ struct s3e_settings {
     int verify;
     int force;
     size_t hold_limit;
+    long object_timeout_ms;  /* one object's time, plus the copy timeout per GiB of it */
 };
 
 struct s3e_run {
@@ -98,9 +99,14 @@ int  s3e_collide_report(struct s3e_run *run);
  * later source, so j is skipped. */
 int  s3e_collide_dropped(const struct s3e_run *run, const struct s3e_job *j);
 
+struct s3e_deadline;
 /* worker.c: one job, blocking: copy (CopyObject or multipart), verify, delete in move
- * mode, record. */
-void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j);
+ * mode, record; no request of it goes past dl (s3e_worker_deadline). */
+void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                       const struct s3e_deadline *dl);
+/* The deadline of an object of this size started now: --object-timeout plus
+ * --copy-timeout per GiB (an unknown size counts as 5 GiB). */
+void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_deadline *out);
 /* Move mode, before a source is deleted: 1 when the destination as a HEAD
  * just saw it (ETag without quotes, size) is this job's copy (its ETag, its
  * size or S3E_SIZE_UNKNOWN); else 0, with the start of a failure message in msg. */

@@ -96,7 +96,7 @@ void s3e_areq_free(struct s3e_areq *a)
 static int launch(struct s3e_client *c, struct s3e_areq *a)
 {
     struct conn *k = a->conn;
-    int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err);
+    int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err, &a->deadline);
     if (rc)
         return rc;
     curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
@@ -148,9 +148,13 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         c->loop->active--;
         int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
         a->err.attempts = a->attempts;
-        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts) {
+        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts &&
+            !s3e_client_canceled(c)) {
             s3e_req_log_failure(a->req, &a->err, a->attempts, 0);
-            if (schedule_retry(c->loop, a, s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts)) == 0)
+            long at = s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts);
+            if (a->deadline.at_ms && a->deadline.at_ms < at)
+                at = a->deadline.at_ms; /* where launch says the deadline passed */
+            if (schedule_retry(c->loop, a, at) == 0)
                 continue;
         } else if (rc != S3E_OK) {
             s3e_req_log_failure(a->req, &a->err, a->attempts, 1);
@@ -167,13 +171,13 @@ static long relaunch_due(struct s3e_client *c, void (*done)(void *, struct s3e_a
     long now = s3e_now_ms(), next = -1;
     for (size_t i = 0; i < l->nretry;) {
         struct s3e_areq *a = l->retry[i];
-        if (a->not_before > now) {
+        if (a->not_before > now && !s3e_client_canceled(c)) {
             next = next < 0 || a->not_before < next ? a->not_before : next;
             i++;
             continue;
         }
         l->retry[i] = l->retry[--l->nretry];
-        int rc = launch(c, a);
+        int rc = launch(c, a); /* refused when the run stops or the deadline passed */
         if (rc) {
             a->err.retryable = 0;
             done(ud, a, rc);

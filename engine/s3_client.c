@@ -84,6 +84,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         k->overflow = 1;
         return 0; /* aborts the transfer */
     }
+    k->received += n;
     return s3e_buf_append(&k->resp->body, data, n) ? 0 : n;
 }
 
@@ -91,6 +92,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct conn *k = ud;
     size_t n = size * nmemb;
+    k->received += n;
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         s3e_buf_reset(&k->resp->headers); /* keep only the final response's headers */
         k->headers_done = 0;
@@ -98,6 +100,55 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
         k->headers_done = 1; /* a 1xx block's end is undone by the next status line */
     }
     return s3e_buf_append(&k->resp->headers, data, n) ? 0 : n;
+}
+
+/* Called about once a second even when nothing moves: ends an attempt the
+ * run no longer wants (a signal) or one that has made no progress for its
+ * stall limit. curl hands headers over a whole line at a time, so a server
+ * that trickles a line slower than that counts as stalled too. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal;
+    struct conn *k = ud;
+    if (k->cancel && *k->cancel) {
+        k->canceled = 1;
+        return 1;
+    }
+    long now = s3e_now_ms();
+    uint64_t moved = k->received + (uint64_t)ulnow;
+    if (moved != k->moved_seen) {
+        k->moved_seen = moved;
+        k->quiet_since = now;
+    } else if (now - k->quiet_since >= k->lim.stall_ms) {
+        k->stalled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int s3e_client_canceled(const struct s3e_client *c)
+{
+    return c->cfg->cancel && *c->cfg->cancel;
+}
+
+void s3e_client_set_deadline(struct s3e_client *c, const struct s3e_deadline *dl)
+{
+    c->deadline = dl ? *dl : (struct s3e_deadline){ 0, 0 };
+}
+
+void s3e_client_cleanup(struct s3e_client *c, int on)
+{
+    c->cleanup = on;
+}
+
+void s3e_client_nap(const struct s3e_client *c, long ms, const struct s3e_deadline *dl)
+{
+    long until = s3e_now_ms() + ms;
+    if (dl && dl->at_ms && dl->at_ms < until)
+        until = dl->at_ms;
+    for (long now = s3e_now_ms(); now < until && !s3e_client_canceled(c); now = s3e_now_ms())
+        usleep((useconds_t)((until - now < 50 ? until - now : 50) * 1000));
 }
 
 void s3e_conn_init(struct conn *k)
@@ -255,11 +306,59 @@ static void fill_refusal(const struct conn *k, const struct s3e_req *r, int rc,
     snprintf(err->detail, sizeof err->detail, "%s", k->curl_err[0] ? k->curl_err : s3e_strerror(rc));
 }
 
+/* Refuse an attempt that may not start (see s3e_conn_prepare). */
+static int refuse_attempt(const struct s3e_req *r, int rc, const char *detail,
+                          struct s3e_s3_error *err)
+{
+    if (!err)
+        return rc;
+    s3e_s3_error_clear(err);
+    snprintf(err->operation, sizeof err->operation, "%s", r->op ? r->op : "request");
+    snprintf(err->detail, sizeof err->detail, "%s", detail);
+    return rc;
+}
+
+/* This attempt's limits on k, or why it may not start. */
+static int attempt_limits(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
+                          const struct s3e_deadline *dl, struct s3e_s3_error *err)
+{
+    long now = s3e_now_ms(), left = -1;
+    int stopping = s3e_client_canceled(c);
+    k->cancel = c->cleanup ? NULL : c->cfg->cancel;
+    k->deadline_s = 0;
+    if (stopping && !c->cleanup)
+        return refuse_attempt(r, S3E_ECANCELED, "interrupted", err);
+    if (stopping) { /* a cleanup after a signal: the grace, shared by all of them */
+        if (!c->grace_at)
+            c->grace_at = now + CLEANUP_GRACE_MS;
+        left = c->grace_at - now;
+        if (left <= 0)
+            return refuse_attempt(r, S3E_ECANCELED, "interrupted, no time left to clean up", err);
+    } else if (!c->cleanup && dl && dl->at_ms) {
+        left = dl->at_ms - now;
+        k->deadline_s = dl->seconds;
+        if (left <= 0) {
+            char why[64];
+            snprintf(why, sizeof why, "the object's deadline (%ld s) passed", dl->seconds);
+            return refuse_attempt(r, S3E_ETRANSPORT, why, err);
+        }
+    }
+    s3e_request_limits(c->cfg, r->copy_bytes, left, &k->lim);
+    k->received = k->moved_seen = 0;
+    k->quiet_since = now;
+    k->stalled = k->canceled = 0;
+    return S3E_OK;
+}
+
 int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
-                     struct s3e_resp *resp, struct s3e_s3_error *err)
+                     struct s3e_resp *resp, struct s3e_s3_error *err,
+                     const struct s3e_deadline *dl)
 {
     const struct s3e_config *cfg = c->cfg;
     CURL *e = k->easy;
+    int rc = attempt_limits(c, k, r, dl, err);
+    if (rc)
+        return rc;
     resp_reset(resp);
     k->resp = resp;
     k->overflow = 0;
@@ -267,7 +366,7 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     k->max_body = r->max_body ? r->max_body : DEFAULT_MAX_BODY;
     k->curl_err[0] = '\0';
     s3e_buf_reset(&k->query);
-    int rc = s3e_uri_canonical_query(&k->query, r->query, r->nquery);
+    rc = s3e_uri_canonical_query(&k->query, r->query, r->nquery);
     if (!rc)
         rc = s3e_config_address(cfg, r->bucket, r->key, s3e_buf_cstr(&k->query), &k->url,
                                 &k->host, &k->path);
@@ -286,8 +385,12 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
+        /* Below 1 byte/s curl also wakes the handle every second, which is
+         * what calls on_progress while a connection is silent. */
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time_s);
+        curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(e, CURLOPT_XFERINFODATA, k);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->verify_tls ? 1L : 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->verify_tls ? 2L : 0L);
         if (cfg->ca_bundle)
@@ -307,6 +410,8 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     }
     curl_easy_setopt(e, CURLOPT_URL, k->url.data);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, k->slist);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, k->lim.total_ms);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (k->lim.total_ms + 999) / 1000);
     /* Back to a plain GET (this also clears NOBODY and any POST body), then the method. */
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
@@ -322,6 +427,39 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     return S3E_OK;
 }
 
+/* Our total limit (not the connect timeout, which curl names itself). */
+static int timed_out(const struct conn *k, CURLcode cc)
+{
+    return (cc == CURLE_OPERATION_TIMEDOUT) &&
+           (strncmp(k->curl_err, "Operation timed out", 19) == 0 ||
+            strncmp(k->curl_err, "Operation too slow", 18) == 0);
+}
+
+/* An attempt ended by a signal, a silence or a time limit, said plainly. */
+static int ended_by_limit(const struct conn *k, CURLcode cc, struct s3e_s3_error *err)
+{
+    err->http_status = 0;
+    err->code[0] = err->message[0] = '\0';
+    err->retryable = 1;
+    if (k->canceled) {
+        err->retryable = 0;
+        snprintf(err->detail, sizeof err->detail, "interrupted");
+        return S3E_ECANCELED;
+    }
+    if (k->stalled) {
+        snprintf(err->detail, sizeof err->detail, "stalled: no progress for %ld s",
+                 k->lim.stall_ms / 1000);
+    } else if (k->lim.by_deadline) {
+        err->retryable = 0;
+        snprintf(err->detail, sizeof err->detail, "the object's deadline (%ld s) passed",
+                 k->deadline_s);
+    } else {
+        snprintf(err->detail, sizeof err->detail, "no complete answer within %ld s (%s)",
+                 k->lim.total_ms / 1000, curl_easy_strerror(cc));
+    }
+    return S3E_ETRANSPORT;
+}
+
 /* Turn a finished transfer into S3E_OK or a classified failure. */
 int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s3e_s3_error *err)
 {
@@ -335,6 +473,8 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
         err->retryable = 0;
         return S3E_ELIMIT;
     }
+    if (cc != CURLE_OK && (k->canceled || k->stalled || timed_out(k, cc)))
+        return ended_by_limit(k, cc, err);
     if (cc == CURLE_OK && !k->headers_done) {
         /* libcurl accepts a header block cut off by a closed connection; a HEAD
          * read from it would lack headers the copy must carry over. */
@@ -368,7 +508,7 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         err = &local;
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
-        rc = s3e_conn_prepare(c, &c->main, r, resp, err);
+        rc = s3e_conn_prepare(c, &c->main, r, resp, err, &c->deadline);
         if (rc)
             return rc;
         CURLcode cc = curl_easy_perform(c->main.easy);
@@ -380,7 +520,7 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         s3e_req_log_failure(r, err, attempt, final);
         if (final)
             break;
-        usleep((useconds_t)s3e_client_backoff(c, err, attempt) * 1000);
+        s3e_client_nap(c, s3e_client_backoff(c, err, attempt), c->cleanup ? NULL : &c->deadline);
     }
     return rc;
 }
@@ -420,29 +560,82 @@ struct pending {
     int state; /* 0 waiting, 1 in flight, 2 done */
 };
 
-/* Start waiting requests on free connections. */
-static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
-                       struct pending *st, struct s3e_resp *resps, struct s3e_s3_error *errs,
-                       size_t nconn, int stop)
+/* Everything send_many keeps track of. */
+struct many {
+    const struct s3e_req *reqs;
+    size_t n, done;
+    struct pending *st;
+    struct s3e_resp *resps;
+    struct s3e_s3_error *errs;
+    int *rcs;
+    int first_failure, stop, stop_on_failure;
+};
+
+static void settle(struct many *m, size_t i, int rc)
+{
+    m->st[i].state = 2;
+    m->rcs[i] = rc;
+    m->done++;
+    if (rc != S3E_OK && m->first_failure == S3E_OK) {
+        m->first_failure = rc;
+        m->stop = m->stop_on_failure;
+    }
+}
+
+/* Start waiting requests on free connections; one that may not start (the
+ * object's deadline passed, the run is stopping) is done, failed. */
+static void start_ready(struct s3e_client *c, struct many *m, size_t nconn)
 {
     long now = s3e_now_ms();
-    for (size_t k = 0; k < nconn && !stop; k++) {
+    for (size_t k = 0; k < nconn && !m->stop; k++) {
         if (c->pool[k].req >= 0)
             continue;
-        for (size_t i = 0; i < n; i++) {
-            if (st[i].state != 0 || st[i].not_before > now)
+        for (size_t i = 0; i < m->n && !m->stop; i++) {
+            if (m->st[i].state != 0 || m->st[i].not_before > now)
                 continue;
-            int rc = s3e_conn_prepare(c, &c->pool[k], &reqs[i], &resps[i], &errs[i]);
-            if (rc)
-                return rc;
+            int rc = s3e_conn_prepare(c, &c->pool[k], &m->reqs[i], &m->resps[i], &m->errs[i],
+                                      c->cleanup ? NULL : &c->deadline);
+            if (rc) {
+                settle(m, i, rc);
+                continue;
+            }
             curl_multi_add_handle(c->multi, c->pool[k].easy);
             c->pool[k].req = (long)i;
-            st[i].state = 1;
-            st[i].attempts++;
+            m->st[i].state = 1;
+            m->st[i].attempts++;
             break;
         }
     }
-    return S3E_OK;
+}
+
+/* Finished transfers: retry, or settle them. */
+static void reap_many(struct s3e_client *c, struct many *m)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        struct conn *k;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+        CURLcode cc = msg->data.result;
+        curl_multi_remove_handle(c->multi, msg->easy_handle);
+        size_t i = (size_t)k->req;
+        k->req = -1;
+        int r = s3e_conn_finish(k, &m->reqs[i], cc, &m->errs[i]);
+        m->errs[i].attempts = m->st[i].attempts;
+        if (r != S3E_OK && m->errs[i].retryable && m->st[i].attempts < c->cfg->max_attempts &&
+            !m->stop) {
+            s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 0);
+            m->st[i].state = 0;
+            m->st[i].not_before = s3e_now_ms() + s3e_client_backoff(c, &m->errs[i],
+                                                                    m->st[i].attempts);
+            continue;
+        }
+        if (r != S3E_OK)
+            s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 1);
+        settle(m, i, r);
+    }
 }
 
 int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
@@ -452,55 +645,32 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
     size_t nconn = (size_t)(max_in_flight > 0 ? max_in_flight : 1);
     if (nconn > n)
         nconn = n;
-    struct pending *st = calloc(n ? n : 1, sizeof *st);
-    int rc = st ? ensure_pool(c, nconn) : S3E_ENOMEM;
-    int first_failure = S3E_OK, stop = 0;
-    size_t done = 0;
+    struct many m = { .reqs = reqs, .n = n, .resps = resps, .errs = errs, .rcs = rcs,
+                      .stop_on_failure = stop_on_failure };
+    m.st = calloc(n ? n : 1, sizeof *m.st);
+    int rc = m.st ? ensure_pool(c, nconn) : S3E_ENOMEM;
     for (size_t i = 0; i < n; i++)
         rcs[i] = S3E_ECANCELED;
-    while (!rc && done < n) {
-        rc = start_ready(c, reqs, n, st, resps, errs, nconn, stop);
+    while (!rc && m.done < n) {
+        start_ready(c, &m, nconn);
         int running = 0;
         curl_multi_perform(c->multi, &running);
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            struct conn *k;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&k);
-            CURLcode cc = m->data.result;
-            curl_multi_remove_handle(c->multi, m->easy_handle);
-            size_t i = (size_t)k->req;
-            k->req = -1;
-            int r = s3e_conn_finish(k, &reqs[i], cc, &errs[i]);
-            errs[i].attempts = st[i].attempts;
-            if (r != S3E_OK && errs[i].retryable && st[i].attempts < c->cfg->max_attempts && !stop) {
-                s3e_req_log_failure(&reqs[i], &errs[i], st[i].attempts, 0);
-                st[i].state = 0;
-                st[i].not_before = s3e_now_ms() + s3e_client_backoff(c, &errs[i], st[i].attempts);
-                continue;
-            }
-            if (r != S3E_OK)
-                s3e_req_log_failure(&reqs[i], &errs[i], st[i].attempts, 1);
-            st[i].state = 2;
-            rcs[i] = r;
-            done++;
-            if (r != S3E_OK && first_failure == S3E_OK) {
-                first_failure = r;
-                stop = stop_on_failure;
-            }
+        reap_many(c, &m);
+        if (s3e_client_canceled(c) && !c->cleanup) { /* those in flight end on their own */
+            m.stop = 1;
+            if (m.first_failure == S3E_OK)
+                m.first_failure = S3E_ECANCELED;
         }
-        if (stop) { /* count what will never start as done */
+        if (m.stop) { /* count what will never start as done */
             for (size_t i = 0; i < n; i++)
-                if (st[i].state == 0) {
-                    st[i].state = 2;
-                    done++;
+                if (m.st[i].state == 0) {
+                    m.st[i].state = 2;
+                    m.done++;
                 }
         }
-        if (done < n)
+        if (m.done < n)
             curl_multi_poll(c->multi, NULL, 0, 50, NULL);
     }
-    free(st);
-    return rc ? rc : first_failure;
+    free(m.st);
+    return rc ? rc : m.first_failure;
 }

@@ -4,6 +4,7 @@
 #define S3E_S3_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "s3engine/buf.h"
 #include "s3engine/s3.h"
 #include "s3engine/sigv4.h"
@@ -24,6 +25,8 @@ struct s3e_req {
     size_t body_len;
     int expect_body_error;                /* a 200 with <Error> is a failure */
     size_t max_body;                      /* response body limit (0 = 1 MiB) */
+    uint64_t copy_bytes;                  /* a server-side copy: the bytes it copies (its
+                                             time limit grows with them); 0 = not a copy */
 };
 
 struct s3e_resp {
@@ -32,6 +35,39 @@ struct s3e_resp {
     struct s3e_buf headers;  /* raw "name: value\r\n" lines of the final response */
     char request_id[128];
 };
+
+/* Time limits of one attempt (s3_limits.c). */
+struct s3e_limits {
+    long total_ms;    /* its whole time */
+    long stall_ms;    /* the longest it may send and receive nothing */
+    int  by_deadline; /* total_ms was cut to the time left before the object's deadline */
+};
+
+/* The limits of an attempt copying copy_bytes (0 = not a copy) with left_ms
+ * before the object's deadline (-1 = none): cfg->request_timeout_ms plus
+ * cfg->copy_timeout_ms per GiB copied, no more than left_ms; stalled after
+ * half of that (before the cut). Pure. */
+void s3e_request_limits(const struct s3e_config *cfg, uint64_t copy_bytes, long left_ms,
+                        struct s3e_limits *out);
+
+/* Monotonic milliseconds. */
+long s3e_now_ms(void);
+
+/* An object's deadline: no attempt starts after it, none lasts past it. */
+struct s3e_deadline {
+    long at_ms;   /* monotonic (s3e_now_ms); 0 = none */
+    long seconds; /* as the user set it, for messages */
+};
+
+/* The deadline of the object the client's blocking requests work on
+ * (NULL = none). Cleanups (s3e_client_cleanup) are not bound by it. */
+void s3e_client_set_deadline(struct s3e_client *c, const struct s3e_deadline *dl);
+
+/* on = 1: the requests that follow clean up (abort an upload, look for one
+ * to abort). They go on after the run was told to stop (cfg->cancel), for
+ * a short grace (2 s) shared by all of them, and are not bound by the
+ * object's deadline. on = 0: back to ordinary requests. */
+void s3e_client_cleanup(struct s3e_client *c, int on);
 
 /* Add a header to a request; returns S3E_ELIMIT when full. */
 int s3e_req_header(struct s3e_req *r, const char *name, const char *value);
@@ -61,6 +97,7 @@ struct s3e_areq {
     const struct s3e_req *req;  /* kept alive by the caller until done */
     int attempts;
     long not_before;            /* retry time (monotonic ms), internal */
+    struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
     void *ud;                   /* the caller's */
 };
 

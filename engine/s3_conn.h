@@ -11,6 +11,8 @@
 #define BACKOFF_BASE_MS 100
 #define SLOWDOWN_BASE_MS 1000
 #define BACKOFF_CAP_MS 20000
+/* After a signal, the time cleanups (aborting this run's uploads) still get. */
+#define CLEANUP_GRACE_MS 2000
 
 /* One libcurl handle and the buffers it needs for a request. */
 struct conn {
@@ -24,6 +26,14 @@ struct conn {
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
     int configured;    /* the options that never change are set */
+    /* this attempt's time limits and what the progress callback saw */
+    struct s3e_limits lim;
+    long deadline_s;          /* the object's deadline, for the message */
+    const volatile sig_atomic_t *cancel; /* NULL for a cleanup */
+    uint64_t received;        /* header and body bytes */
+    uint64_t moved_seen;      /* received + sent when last seen to change */
+    long quiet_since;         /* monotonic ms of that change */
+    int stalled, canceled;    /* why the progress callback ended it */
 };
 
 /* The event loop of a client used with s3e_client_start/run. */
@@ -44,6 +54,9 @@ struct s3e_client {
     CURLM *multi;
     unsigned seed;
     struct loop *loop;
+    struct s3e_deadline deadline; /* of the object this client works on (blocking path) */
+    int cleanup;                  /* requests now are cleanups: see s3e_client_cleanup */
+    long grace_at;                /* monotonic ms: end of the cleanups' grace, 0 = no signal yet */
 };
 
 void s3e_conn_init(struct conn *k);
@@ -52,8 +65,17 @@ void s3e_conn_free(struct conn *k);
  * A request that must not be sent (an empty or invalid key, a header value
  * with CR/LF or another control character) gives S3E_EINVAL with the reason
  * in err->detail (err may be NULL); nothing goes on the wire. */
+/* It also sets the attempt's time limits; an attempt that may not start,
+ * because the run is stopping (S3E_ECANCELED) or the object's deadline dl
+ * (NULL = none) has passed (S3E_ETRANSPORT, not retryable), is refused the
+ * same way. */
 int  s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
-                      struct s3e_resp *resp, struct s3e_s3_error *err);
+                      struct s3e_resp *resp, struct s3e_s3_error *err,
+                      const struct s3e_deadline *dl);
+/* The run is stopping: requests other than cleanups must not start or retry. */
+int  s3e_client_canceled(const struct s3e_client *c);
+/* Wait ms for a retry, less when the run stops or dl (NULL = none) comes first. */
+void s3e_client_nap(const struct s3e_client *c, long ms, const struct s3e_deadline *dl);
 /* A finished transfer as S3E_OK or a classified failure in *err. */
 int  s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc,
                      struct s3e_s3_error *err);
@@ -61,8 +83,6 @@ int  s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc,
 long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt);
 void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt,
                          int final);
-/* Monotonic milliseconds. */
-long s3e_now_ms(void);
 /* s3_async.c: the event loop's resources (NULL is fine). */
 void s3e_loop_free(struct loop *l);
 

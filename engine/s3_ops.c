@@ -3,6 +3,7 @@
 #include "s3_client.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
+#include "s3engine/part.h"
 #include "s3engine/s3xml.h"
 #include "s3engine/uri.h"
 
@@ -239,6 +240,7 @@ int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *s
 {
     req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
     r->expect_body_error = 1;
+    r->copy_bytes = S3E_MAX_COPY_OBJECT; /* the caller knows better */
     s3e_buf_reset(source);
     int rc = s3e_uri_copy_source(source, src_bucket, src_key);
     if (!rc)
@@ -267,6 +269,8 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     size_t offsets[S3E_MAX_REQ_HEADERS];
     struct s3e_req r;
     int rc = s3e_s3_copy_request(&r, &source, src_bucket, src_key, dst_bucket, dst_key);
+    if (opts && opts->copy_bytes)
+        r.copy_bytes = opts->copy_bytes;
     if (!rc && opts && opts->head)
         rc = s3e_req_header(&r, "x-amz-metadata-directive", "REPLACE");
     if (!rc && opts && opts->tagging)
@@ -343,6 +347,7 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
         reqs[i].query = q[i];
         reqs[i].nquery = 2;
         reqs[i].expect_body_error = 1;
+        reqs[i].copy_bytes = parts[i].last - parts[i].first + 1;
         s3e_req_header(&reqs[i], "x-amz-copy-source", source.data);
         s3e_req_header(&reqs[i], "x-amz-copy-source-range", ranges[i]);
         s3e_resp_init(&resps[i]);
@@ -363,6 +368,11 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
             reported = 1;
         }
         s3e_resp_free(&resps[i]);
+    }
+    if (rc == S3E_ECANCELED && !reported && err) { /* every part stopped by a signal */
+        s3e_s3_error_clear(err);
+        snprintf(err->operation, sizeof err->operation, "UploadPartCopy");
+        snprintf(err->detail, sizeof err->detail, "interrupted");
     }
     free(reqs);
     free(resps);
@@ -387,6 +397,9 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
     r.query = &q;
     r.nquery = 1;
     r.expect_body_error = 1;
+    /* AWS may take minutes to assemble many parts (sending whitespace as it
+     * goes): the time limit of a 1 GiB copy. */
+    r.copy_bytes = 1ULL << 30;
     int rc = s3e_xml_complete_body(parts, n, &body);
     if (!rc)
         rc = s3e_req_header(&r, "Content-Type", "application/xml");

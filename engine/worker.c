@@ -2,9 +2,11 @@
  * verify, delete the source in move mode, record the outcome. Used for what
  * does not fit one request on the event loop (flight.c). Plain C, no Lua. */
 #include "run.h"
+#include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
+#include "s3engine/part.h"
 #include "s3engine/s3.h"
 
 #include <stdio.h>
@@ -38,6 +40,16 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
                  s3e_strerror(rc));
     }
     return rc;
+}
+
+void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_deadline *out)
+{
+    double gib = (double)(size == S3E_SIZE_UNKNOWN ? S3E_MAX_COPY_OBJECT : size) / (1 << 30);
+    double ms = (double)run->set.object_timeout_ms + (double)run->cfg.copy_timeout_ms * gib;
+    if (ms > 1e12)
+        ms = 1e12;
+    out->at_ms = s3e_now_ms() + (long)ms;
+    out->seconds = (long)(ms / 1000);
 }
 
 /* "s3://src/key -> s3://dst/key: why" (no destination: refused before it was routed). */
@@ -180,8 +192,10 @@ static int check_earlier_copy(struct s3e_client *c, const struct s3e_job *j,
     return rc;
 }
 
-void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
+void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                       const struct s3e_deadline *dl)
 {
+    s3e_client_set_deadline(c, dl);
     double t0 = s3e_now();
     struct s3e_copy_result res;
     struct s3e_s3_error err;

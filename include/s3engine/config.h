@@ -12,8 +12,12 @@
 #ifndef S3E_CONFIG_H
 #define S3E_CONFIG_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "s3engine/buf.h"
+
+#define S3E_DEFAULT_REQUEST_TIMEOUT_MS 30000L
+#define S3E_DEFAULT_COPY_TIMEOUT_MS 120000L
 
 struct s3e_creds {
     char *access_key;
@@ -32,8 +36,17 @@ struct s3e_config {
     int   verify_tls;         /* 1 unless the user explicitly turned it off */
     char *ca_bundle;          /* PEM file for TLS verification, or NULL */
     long  connect_timeout_ms; /* default 10000 */
-    long  low_speed_time_s;   /* abort a request that moves < 1 byte/s for this long; default 120 */
+    /* Time limits of one attempt (s3_limits.c): a request other than a copy
+     * may take request_timeout_ms; a server-side copy that much plus
+     * copy_timeout_ms per GiB it copies. One that receives nothing for half
+     * its limit is stalled. Both are given up and retried. */
+    long  request_timeout_ms; /* default S3E_DEFAULT_REQUEST_TIMEOUT_MS */
+    long  copy_timeout_ms;    /* default S3E_DEFAULT_COPY_TIMEOUT_MS */
     int   max_attempts;       /* total tries per request, including the first; default 6 */
+    /* Non-zero = stop: requests in flight are cancelled and none is retried,
+     * except cleanups (s3e_client_cleanup), which get a short grace. Set by
+     * the run's signal handler; NULL = never. */
+    const volatile sig_atomic_t *cancel;
 };
 
 /* Values given on the command line; NULL / -1 means "not given". */
@@ -44,6 +57,8 @@ struct s3e_config_overrides {
     int path_style;   /* -1 = auto: path-style for custom endpoints, virtual-hosted for AWS */
     int verify_tls;   /* -1 = default (on) */
     int max_attempts; /* -1 = default */
+    long request_timeout_ms; /* 0 = default */
+    long copy_timeout_ms;    /* 0 = default */
 };
 
 /* Fill *out from overrides, environment and profile files.

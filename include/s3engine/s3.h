@@ -90,6 +90,9 @@ struct s3e_put_opts {
     /* URL-encoded tag set ("k=v&k2=v2") for x-amz-tagging. CopyObject: NULL =
      * TaggingDirective COPY. CreateMultipartUpload: NULL = no tags. */
     const char *tagging;
+    /* CopyObject: the bytes it copies, for its time limit (--copy-timeout);
+     * 0 = unknown, taken as 5 GiB, the most one CopyObject may copy. */
+    uint64_t copy_bytes;
 };
 
 /* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).

@@ -40,6 +40,24 @@ static void test_shard_and_overrides(void **state)
     assert_string_equal(cli.args[0], "day=3");
 }
 
+static void test_time_limits(void **state)
+{
+    (void)state;
+    struct s3e_cli cli;
+    assert_int_equal(PARSE(&cli, "p.lua"), 0);
+    assert_int_equal(cli.ov.request_timeout_ms, 0); /* 0 = the default */
+    assert_int_equal(cli.ov.copy_timeout_ms, 0);
+    assert_int_equal(cli.object_timeout_ms, 0);
+    assert_int_equal(PARSE(&cli, "--request-timeout", "20", "--copy-timeout", "2m",
+                           "--object-timeout", "1h", "p.lua"), 0);
+    assert_int_equal(cli.ov.request_timeout_ms, 20000);
+    assert_int_equal(cli.ov.copy_timeout_ms, 120000);
+    assert_int_equal(cli.object_timeout_ms, 3600000);
+    assert_int_equal(PARSE(&cli, "--request-timeout", "0", "p.lua"), 2);
+    assert_int_equal(PARSE(&cli, "--copy-timeout", "soon", "p.lua"), 2);
+    assert_int_equal(PARSE(&cli, "--object-timeout", "8d", "p.lua"), 2);
+}
+
 static void test_subcommands(void **state)
 {
     (void)state;
@@ -78,6 +96,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_with_options_before_and_after),
         cmocka_unit_test(test_shard_and_overrides),
+        cmocka_unit_test(test_time_limits),
         cmocka_unit_test(test_subcommands),
         cmocka_unit_test(test_usage_errors),
     };

@@ -65,7 +65,7 @@ static int teardown(void **state)
 
 static struct s3e_config_overrides none(void)
 {
-    struct s3e_config_overrides o = { NULL, NULL, NULL, -1, -1, -1 };
+    struct s3e_config_overrides o = { NULL, NULL, NULL, -1, -1, -1, 0, 0 };
     return o;
 }
 

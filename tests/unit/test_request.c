@@ -91,7 +91,7 @@ static void open_client(struct client *k, const char *host, int path_style)
     k->cfg.endpoint = k->endpoint;
     k->cfg.path_style = path_style;
     k->cfg.connect_timeout_ms = 5000;
-    k->cfg.low_speed_time_s = 10;
+    k->cfg.request_timeout_ms = 10000;
     k->cfg.max_attempts = 1;
     assert_int_equal(s3e_client_new(&k->c, &k->cfg), S3E_OK);
 }
