@@ -21,7 +21,9 @@
 #define DEFAULT_HOLD 1000000
 #define DEFAULT_OBJECT_TIMEOUT_MS 300000L
 
-volatile sig_atomic_t s3e_interrupted;
+atomic_int s3e_interrupted;
+/* A signal handler may only touch lock-free atomics (C11 7.14.1.1). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
 
 /* The first SIGINT/SIGTERM asks for a quick, clean stop: the clients see
  * s3e_interrupted through cfg.cancel and cancel what is in flight. A second

@@ -68,7 +68,7 @@ struct s3e_run {
 };
 
 /* Set by SIGINT/SIGTERM; checked between objects. */
-extern volatile sig_atomic_t s3e_interrupted;
+extern atomic_int s3e_interrupted; /* lock-free: safe in a signal handler and across threads */
 
 /* Run the plan the command line names. Returns an enum s3e_exit value. */
 int s3e_run_plan(const struct s3e_cli *cli);

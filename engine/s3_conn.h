@@ -29,7 +29,7 @@ struct conn {
     /* this attempt's time limits and what the progress callback saw */
     struct s3e_limits lim;
     long deadline_s;          /* the object's deadline, for the message */
-    const volatile sig_atomic_t *cancel; /* NULL for a cleanup */
+    const atomic_int *cancel;  /* NULL for a cleanup */
     uint64_t received;        /* header and body bytes */
     uint64_t moved_seen;      /* received + sent when last seen to change */
     long quiet_since;         /* monotonic ms of that change */

@@ -12,7 +12,7 @@
 #ifndef S3E_CONFIG_H
 #define S3E_CONFIG_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include "s3engine/buf.h"
 
@@ -46,7 +46,7 @@ struct s3e_config {
     /* Non-zero = stop: requests in flight are cancelled and none is retried,
      * except cleanups (s3e_client_cleanup), which get a short grace. Set by
      * the run's signal handler; NULL = never. */
-    const volatile sig_atomic_t *cancel;
+    const atomic_int *cancel;
 };
 
 /* Values given on the command line; NULL / -1 means "not given". */

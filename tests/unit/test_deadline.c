@@ -28,7 +28,7 @@
 
 static int listen_fd = -1;
 static int port;
-static volatile sig_atomic_t cancel_flag;
+static atomic_int cancel_flag;
 
 /* Accept every connection, read what comes, never answer. */
 static void *serve_silently(void *ud)
