@@ -2,6 +2,7 @@
  * payload calls that the planner makes (the sandbox is script_sandbox.c). */
 #include "script_int.h"
 #include "s3engine/error.h"
+#include "s3engine/keycheck.h"
 #include "s3engine/log.h"
 #include "s3engine/storage_class.h"
 #include "spelling.h"
@@ -464,7 +465,9 @@ static int route_table(struct step *st, int idx, int tidx)
     if ((ct != LUA_TSTRING && ct != LUA_TNIL) || (ct == LUA_TSTRING && !sc))
         return route_error(s, st->o, "storage_class", "storage_class: expected a string, got %s%s",
                            luaL_typename(L, -1), ct == LUA_TSTRING ? " with a NUL byte" : "");
-    if (sc && !s3e_storage_class_known(sc, s->plan->storage_classes, s->plan->nstorage_classes)) {
+    /* (one that is not even a header value is refused by the planner, as such) */
+    if (sc && !s3e_header_value_problem(sc) &&
+        !s3e_storage_class_known(sc, s->plan->storage_classes, s->plan->nstorage_classes)) {
         char why[512], quoted[80];
         s3e_storage_class_problem(sc, why, sizeof why);
         snprintf(quoted, sizeof quoted, "\"%.64s\"", sc); /* the line that names it */
