@@ -33,7 +33,9 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     same-tree s3://A/P s3://B/Q        every object under P has a twin under Q (same key
                                        below the prefix) with identical bytes, ContentType,
                                        content headers, Metadata and tags, and Q holds
-                                       nothing else; else print the differences, exit 1
+                                       nothing else; else print the differences, exit 1.
+                                       --missing-ok: an object missing under Q is no
+                                       difference, only named ("missing<TAB>REST")
     uploads BUCKET [PREFIX]            number of in-progress multipart uploads
     empty s3://B/PREFIX                delete every object under PREFIX
     rm s3://B/KEY...                   delete single objects
@@ -542,7 +544,12 @@ def cmd_same_tree(a):
     (b1, p1), (b2, p2) = parse_url([a.args[0]], False), parse_url([a.args[1]], False)
     left = {o["Key"][len(p1):] for o in iter_objects(b1, p1)}
     right = {o["Key"][len(p2):] for o in iter_objects(b2, p2)}
-    diffs = ["missing: %s" % s3url(b2, p2 + k) for k in sorted(left - right)]
+    if a.missing_ok:
+        for k in sorted(left - right):
+            print("missing\t%s" % k)
+        diffs = []
+    else:
+        diffs = ["missing: %s" % s3url(b2, p2 + k) for k in sorted(left - right)]
     diffs += ["extra: %s" % s3url(b2, p2 + k) for k in sorted(right - left)]
 
     def compare(rest):
@@ -560,7 +567,7 @@ def cmd_same_tree(a):
             print(d)
         raise Failure("%s and %s differ (%d difference%s)" % (
             a.args[0], a.args[1], len(diffs), "" if len(diffs) == 1 else "s"))
-    print("same-tree\t%s\t%s\t%d objects" % (a.args[0], a.args[1], len(left)))
+    print("same-tree\t%s\t%s\t%d objects" % (a.args[0], a.args[1], len(left & right)))
 
 
 def cmd_uploads(a):
@@ -644,6 +651,8 @@ def build_parser():
     s.set_defaults(fn=cmd_same)
     s = sub.add_parser("same-tree", help="compare every object under two prefixes")
     s.add_argument("args", nargs=2, metavar="s3://B/PREFIX")
+    s.add_argument("--missing-ok", action="store_true",
+                   help="objects missing under the second prefix are named, not differences")
     s.set_defaults(fn=cmd_same_tree)
     s = sub.add_parser("putkeys", help="put small objects under keys read from a JSON array")
     s.add_argument("bucket")
