@@ -43,6 +43,9 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
                                        every key of FILE, a JSON array of strings ("-" =
                                        stdin); keys may hold any character, "." and ".."
                                        segments, "//"
+    batch FILE                         run the s3check commands of FILE, one per line (shell
+                                       words, # comments), in parallel in this one process
+                                       (python and boto3 start once); exit 1 if any failed
     keys s3://B/PREFIX                 every key under PREFIX as one JSON array (sorted,
                                        non-ASCII and control characters as JSON escapes)
 
@@ -57,6 +60,7 @@ import json
 import os
 import random
 import re
+import shlex
 import sys
 import threading
 import urllib.parse
@@ -603,6 +607,23 @@ def cmd_keys(a):
     print(json.dumps(sorted(o["Key"] for o in iter_objects(bucket, prefix))))
 
 
+def cmd_batch(a):
+    lines = [shlex.split(l, comments=True) for l in open(a.file, encoding="utf-8")]
+    cmds = [build_parser().parse_args(w) for w in lines if w]
+
+    def run(c):
+        try:
+            c.fn(c)
+            return None
+        except Exception as e:
+            return "%s: %s" % (" ".join(shlex.quote(x) for x in c.args), e)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as ex:
+        errors = [e for e in ex.map(run, cmds) if e]
+    if errors:
+        raise Failure("; ".join(errors))
+
+
 def build_parser():
     p = argparse.ArgumentParser(prog="s3check", description=__doc__.split("\n")[0],
                                 epilog=__doc__.split("\n", 1)[1],
@@ -661,6 +682,9 @@ def build_parser():
     s = sub.add_parser("keys", help="every key under a prefix as a JSON array")
     s.add_argument("args", nargs="+", metavar="s3://B/PREFIX")
     s.set_defaults(fn=cmd_keys)
+    s = sub.add_parser("batch", help="run the commands of FILE, one per line, in parallel")
+    s.add_argument("file")
+    s.set_defaults(fn=cmd_batch)
     s = sub.add_parser("rm", help="delete objects")
     s.add_argument("urls", nargs="+", metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_rm)
