@@ -2,6 +2,7 @@
  * targets, planner on this thread, workers on theirs, summary, exit status. */
 #include "run.h"
 #include "luadirs.h"
+#include "open_uploads.h"
 #include "sched.h"
 #include "tindex.h"
 #include "s3engine/error.h"
@@ -125,7 +126,9 @@ static int emit_payload(void *ud, struct s3e_payload *p)
  * payloads from the scheduler's lists. */
 static int start_workers(struct s3e_run *run)
 {
-    int rc = s3e_sched_new(&run->sched, run->set.workers, 0);
+    int rc = s3e_open_uploads_new(&run->open_uploads);
+    if (!rc)
+        rc = s3e_sched_new(&run->sched, run->set.workers, 0);
     if (!rc)
         rc = s3e_flight_start(run);
     return rc;
@@ -139,6 +142,7 @@ static void run_free(struct s3e_run *run)
         s3e_flight_join(run);
         s3e_sched_free(run->sched);
     }
+    s3e_open_uploads_free(run->open_uploads);
     s3e_packer_free(run->packer);
     free(run->per_target);
     s3e_collide_free(run);
@@ -224,6 +228,8 @@ static int execute(struct s3e_run *run)
         s3e_sched_free(run->sched);
         run->sched = NULL;
     }
+    if (run->open_uploads && run->plan_client) /* what a failed copy could not abort */
+        s3e_open_uploads_abort(run->open_uploads, run->plan_client);
     s3e_progress_stop();
     if (rc == S3E_ECANCELED || (s3e_interrupted && !rc)) {
         s3e_error("interrupted: objects in flight were finished, the rest not started");

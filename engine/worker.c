@@ -25,6 +25,7 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
         .storage_class = j->storage_class,
         .multipart_cutoff = run->set.multipart_cutoff, .part_size = run->set.part_size,
         .part_concurrency = run->set.part_concurrency, .verify = run->set.verify,
+        .open_uploads = run->open_uploads,
     };
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= OBJECT_TRIES; attempt++) {
