@@ -1,6 +1,7 @@
 /* copy.c - copy one object: CopyObject up to the cutoff, above it a multipart
  * copy state machine (create -> parts in parallel -> complete, or abort),
  * then verification. */
+#include "open_uploads.h"
 #include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
@@ -43,24 +44,28 @@ static void set_op(struct s3e_s3_error *err, const char *op)
 }
 
 /* A cleanup: it runs after the object's deadline, and for a short grace
- * after a signal (s3e_client_cleanup). */
+ * after a signal (s3e_client_cleanup). One that fails is kept for the end of
+ * the run (s->open_uploads). */
 static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, const char *id)
 {
     struct s3e_s3_error e;
     s3e_client_cleanup(c, 1);
-    for (int attempt = 0; attempt < 2; attempt++) {
-        s3e_s3_error_clear(&e);
-        if (s3e_s3_abort_multipart(c, s->dst_bucket, s->dst_key, id, &e) == S3E_OK) {
-            s3e_client_cleanup(c, 0);
-            return S3E_OK;
-        }
-    }
+    int rc = s3e_abort_upload(c, s->dst_bucket, s->dst_key, id, &e);
     s3e_client_cleanup(c, 0);
+    if (rc == S3E_OK)
+        return S3E_OK;
     char line[512];
-    s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
-              "AbortMultipartUpload or a lifecycle rule)", id, s->dst_bucket, s->dst_key,
-              s3e_s3_error_format(&e, S3E_ES3, line, sizeof line));
-    return S3E_ES3;
+    s3e_s3_error_format(&e, S3E_ES3, line, sizeof line);
+    if (s->open_uploads) {
+        s3e_warn("could not abort multipart upload %s of s3://%s/%s yet: %s (tried again at "
+                 "the end of the run)", id, s->dst_bucket, s->dst_key, line);
+        s3e_open_uploads_add(s->open_uploads, s->dst_bucket, s->dst_key, id);
+    } else {
+        s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
+                  "AbortMultipartUpload or a lifecycle rule)", id, s->dst_bucket, s->dst_key,
+                  line);
+    }
+    return rc;
 }
 
 /* Uploads of one key begun since a time, other than the one we hold. */

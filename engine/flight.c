@@ -151,13 +151,13 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         w->state = LW_NEXT;
         return;
     }
-    if (j->delete_only && s3e_etag_is_plain(j->etag)) {
+    if (j->existing && run->set.move && s3e_etag_is_plain(j->etag)) {
         /* An earlier move's copy: the same check as after a copy of ours, then the delete. */
         snprintf(w->etag, sizeof w->etag, "%s", j->etag);
         start_check(f, w);
         return;
     }
-    int simple = !j->delete_only && j->size <= run->set.multipart_cutoff &&
+    int simple = !j->existing && j->size <= run->set.multipart_cutoff &&
                  (!run->set.verify || s3e_etag_is_plain(j->etag));
     if (!simple) {
         run_on_thread(f, w);
@@ -217,7 +217,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
         snprintf(etag, sizeof etag, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
     else
         snprintf(etag, sizeof etag, "%.79s", v);
-    if (j->delete_only && strcmp(w->etag, etag) != 0) {
+    if (j->existing && strcmp(w->etag, etag) != 0) {
         /* ETags not comparable (multipart, other providers): the full check. */
         run_on_thread(f, w);
         return;

@@ -133,7 +133,7 @@ struct held {
     uint32_t source;
     uint16_t target, group;
     uint16_t src_bucket, dst_bucket, storage_class;
-    uint8_t delete_only;
+    uint8_t existing;
 };
 
 struct s3e_packer {
@@ -332,7 +332,7 @@ static struct s3e_job job_of(const struct held *h, const char *const *n)
         .last_modified = h->last_modified, .src_bucket = n[h->src_bucket], .src_key = h->src_key,
         .dst_bucket = n[h->dst_bucket], .dst_key = h->dst_key, .etag = h->etag,
         .storage_class = h->storage_class == NO_STR ? NULL : n[h->storage_class],
-        .delete_only = h->delete_only,
+        .existing = h->existing,
     };
     return j;
 }
@@ -396,7 +396,7 @@ static int hold(struct s3e_packer *p, const struct s3e_job *j)
     h->src_bucket = (uint16_t)sb;
     h->dst_bucket = (uint16_t)db;
     h->storage_class = (uint16_t)sc;
-    h->delete_only = j->delete_only;
+    h->existing = j->existing;
     p->nheld++;
     return S3E_OK;
 }

@@ -70,15 +70,16 @@ static int on_route(void *ud, const struct s3e_route *r)
         return rc;
     if (!pack) /* settled by the policy, or enough collisions to stop and name them */
         return s3e_collide_stop(run) ? S3E_EPLAN : S3E_OK;
-    if (run->tindex && s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len, o->size,
-                                             o->etag, o->last_modified)) {
-        if (!run->set.move) {
-            s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
-            return S3E_OK;
-        }
-        /* An earlier move copied it but stopped before the delete: finish that. */
-        job.delete_only = 1;
+    int current = run->tindex ? s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len,
+                                                      o->size, o->etag, o->last_modified) : 0;
+    if (current == 1 && !run->set.move) {
+        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
+        return S3E_OK;
     }
+    /* Only HEADs can tell (2), or an earlier move copied it but stopped before
+     * the delete: the worker checks it, and copies it again if it is not the
+     * source's copy. */
+    job.existing = current != 0;
     atomic_fetch_add(&run->stats.planned_objects, 1);
     atomic_fetch_add(&run->stats.planned_bytes, o->size);
     rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);

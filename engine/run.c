@@ -2,6 +2,8 @@
  * targets, planner on this thread, workers on theirs, summary, exit status. */
 #include "run.h"
 #include "luadirs.h"
+#include "open_uploads.h"
+#include "s3_client.h"
 #include "sched.h"
 #include "tindex.h"
 #include "s3engine/error.h"
@@ -141,7 +143,9 @@ static int emit_payload(void *ud, struct s3e_payload *p)
  * payloads from the scheduler's lists. */
 static int start_workers(struct s3e_run *run)
 {
-    int rc = s3e_sched_new(&run->sched, run->set.workers, 0);
+    int rc = s3e_open_uploads_new(&run->open_uploads);
+    if (!rc)
+        rc = s3e_sched_new(&run->sched, run->set.workers, 0);
     if (!rc)
         rc = s3e_flight_start(run);
     return rc;
@@ -155,6 +159,7 @@ static void run_free(struct s3e_run *run)
         s3e_flight_join(run);
         s3e_sched_free(run->sched);
     }
+    s3e_open_uploads_free(run->open_uploads);
     s3e_packer_free(run->packer);
     s3e_failfast_destroy(&run->failfast);
     free(run->per_target);
@@ -241,6 +246,11 @@ static int execute(struct s3e_run *run)
         s3e_flight_join(run);
         s3e_sched_free(run->sched);
         run->sched = NULL;
+    }
+    if (run->open_uploads && run->plan_client) { /* what a failed copy could not abort */
+        s3e_client_cleanup(run->plan_client, 1); /* after a signal too, within its grace */
+        s3e_open_uploads_abort(run->open_uploads, run->plan_client);
+        s3e_client_cleanup(run->plan_client, 0);
     }
     s3e_progress_stop();
     s3e_failfast_settle(&run->failfast);

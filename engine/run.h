@@ -52,6 +52,7 @@ struct s3e_run {
     struct s3e_packer *packer;
     struct s3e_sched *sched;         /* NULL in --dry-run */
     struct s3e_flight *flight;       /* the event-loop workers */
+    struct s3e_open_uploads *open_uploads; /* uploads to abort when the workers end */
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
     struct s3e_collide *collide;     /* destinations routed to so far (collisions) */

@@ -115,5 +115,5 @@ int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const 
     int comparable = eh && e->etag_hash && !(eh & 1) && !(e->etag_hash & 1);
     if (comparable)
         return 0; /* two plain MD5 ETags that differ: the content differs */
-    return src_mtime > 0 && e->mtime >= src_mtime;
+    return src_mtime > 0 && e->mtime >= src_mtime ? 2 : 0;
 }

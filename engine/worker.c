@@ -27,6 +27,7 @@ static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const stru
         .storage_class = j->storage_class,
         .multipart_cutoff = run->set.multipart_cutoff, .part_size = run->set.part_size,
         .part_concurrency = run->set.part_concurrency, .verify = run->set.verify,
+        .open_uploads = run->open_uploads,
     };
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= OBJECT_TRIES; attempt++) {
@@ -157,10 +158,11 @@ static int delete_source(struct s3e_client *c, const struct s3e_job *j,
     return rc;
 }
 
-/* Move mode, a copy an earlier run made (its delete did not happen): the
- * destination is checked as a copy of ours would be, against fresh HEADs of
- * both (size, content headers, metadata, tag count; plain ETags equal). */
-static int check_earlier_copy(struct s3e_client *c, const struct s3e_job *j,
+/* A destination that looks like an earlier run's copy (a move whose delete did
+ * not happen, or a multipart copy whose ETag cannot tell): checked as a copy
+ * of ours would be, against fresh HEADs of both (size, content headers,
+ * metadata, tag count; plain ETags equal). */
+static int check_existing(struct s3e_client *c, const struct s3e_job *j,
                               struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
     struct s3e_head src, dst;
@@ -180,7 +182,7 @@ static int check_earlier_copy(struct s3e_client *c, const struct s3e_job *j,
     if (what) {
         snprintf(err->operation, sizeof err->operation, "Verify");
         snprintf(err->detail, sizeof err->detail, "the destination's %s differs from the "
-                 "source's, so the source was not deleted (copy it again with --force)", what);
+                 "source's", what);
         rc = S3E_EVERIFY;
     } else {
         out->bytes = dst.size;
@@ -202,8 +204,18 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
     char msg[768] = "";
     enum s3e_outcome outcome = S3E_OUT_COPIED;
     s3e_s3_error_clear(&err);
-    int rc = j->delete_only ? check_earlier_copy(c, j, &res, &err)
-                            : copy_with_retry(run, c, j, &res, &err);
+    int rc;
+    if (j->existing) {
+        rc = check_existing(c, j, &res, &err);
+        if (rc == S3E_EVERIFY) { /* e.g. a multipart copy killed before its tags were set */
+            s3e_info("s3://%s/%s: %s; copying it again", j->dst_bucket, j->dst_key, err.detail);
+            rc = copy_with_retry(run, c, j, &res, &err);
+        } else if (rc == S3E_OK && !run->set.move) {
+            outcome = S3E_OUT_SKIPPED;
+        }
+    } else {
+        rc = copy_with_retry(run, c, j, &res, &err);
+    }
     if (rc == S3E_OK && run->set.move) {
         rc = delete_source(c, j, &res, msg, sizeof msg, &err);
         if (rc == S3E_OK)

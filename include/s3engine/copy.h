@@ -27,6 +27,8 @@ int s3e_etag_is_plain(const char *etag);
  * agree. Pure: compares the two structs only. */
 const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head *dst);
 
+struct s3e_open_uploads;
+
 struct s3e_copy_spec {
     const char *src_bucket;
     const char *src_key;
@@ -39,6 +41,8 @@ struct s3e_copy_spec {
     uint64_t    part_size;        /* 0 = s3e_part_plan's choice */
     int         part_concurrency; /* parts in flight; 0 = 8 */
     int         verify;           /* check the result as described above */
+    struct s3e_open_uploads *open_uploads; /* NULL, or where an upload whose abort
+                                  failed is left for the end of the run */
 };
 
 struct s3e_copy_result {

@@ -30,8 +30,9 @@ struct s3e_job {
     const char *dst_key;
     const char *etag;
     const char *storage_class;/* NULL = default */
-    uint8_t delete_only;      /* move mode: the copy is already at the destination (an
-                                 earlier run): verify it, then delete the source */
+    uint8_t existing;         /* the destination looks like the source's copy (an earlier
+                                 run's): verify it, copy again if it is not; then skip
+                                 it, or in move mode delete the source */
 };
 
 struct s3e_payload {

@@ -43,3 +43,13 @@ expect_same_objects() {
 summary_value() {
   awk -v l="$2:" '$1 == l { print $2; exit }' <<<"$1"
 }
+
+# report_status REPORT.csv: "status<TAB>source" for each row of an s3engine CSV
+# report (a CSV reader: keys and errors may hold commas and quotes), sorted.
+report_status() {
+  /usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline=""), strict=True))
+for r in rows[1:]:
+    print("%s\t%s" % (r[3], r[0]))' "$1" | LC_ALL=C sort
+}

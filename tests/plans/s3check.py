@@ -33,7 +33,9 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     same-tree s3://A/P s3://B/Q        every object under P has a twin under Q (same key
                                        below the prefix) with identical bytes, ContentType,
                                        content headers, Metadata and tags, and Q holds
-                                       nothing else; else print the differences, exit 1
+                                       nothing else; else print the differences, exit 1.
+                                       --missing-ok: an object missing under Q is no
+                                       difference, only named ("missing<TAB>REST")
     uploads BUCKET [PREFIX]            number of in-progress multipart uploads
     empty s3://B/PREFIX                delete every object under PREFIX
     rm s3://B/KEY...                   delete single objects
@@ -41,6 +43,9 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
                                        every key of FILE, a JSON array of strings ("-" =
                                        stdin); keys may hold any character, "." and ".."
                                        segments, "//"
+    batch FILE                         run the s3check commands of FILE, one per line (shell
+                                       words, # comments), in parallel in this one process
+                                       (python and boto3 start once); exit 1 if any failed
     keys s3://B/PREFIX                 every key under PREFIX as one JSON array (sorted,
                                        non-ASCII and control characters as JSON escapes)
 
@@ -55,6 +60,7 @@ import json
 import os
 import random
 import re
+import shlex
 import sys
 import threading
 import urllib.parse
@@ -542,7 +548,12 @@ def cmd_same_tree(a):
     (b1, p1), (b2, p2) = parse_url([a.args[0]], False), parse_url([a.args[1]], False)
     left = {o["Key"][len(p1):] for o in iter_objects(b1, p1)}
     right = {o["Key"][len(p2):] for o in iter_objects(b2, p2)}
-    diffs = ["missing: %s" % s3url(b2, p2 + k) for k in sorted(left - right)]
+    if a.missing_ok:
+        for k in sorted(left - right):
+            print("missing\t%s" % k)
+        diffs = []
+    else:
+        diffs = ["missing: %s" % s3url(b2, p2 + k) for k in sorted(left - right)]
     diffs += ["extra: %s" % s3url(b2, p2 + k) for k in sorted(right - left)]
 
     def compare(rest):
@@ -560,7 +571,7 @@ def cmd_same_tree(a):
             print(d)
         raise Failure("%s and %s differ (%d difference%s)" % (
             a.args[0], a.args[1], len(diffs), "" if len(diffs) == 1 else "s"))
-    print("same-tree\t%s\t%s\t%d objects" % (a.args[0], a.args[1], len(left)))
+    print("same-tree\t%s\t%s\t%d objects" % (a.args[0], a.args[1], len(left & right)))
 
 
 def cmd_uploads(a):
@@ -594,6 +605,23 @@ def cmd_putkeys(a):
 def cmd_keys(a):
     bucket, prefix = parse_url(a.args, want_key=False)
     print(json.dumps(sorted(o["Key"] for o in iter_objects(bucket, prefix))))
+
+
+def cmd_batch(a):
+    lines = [shlex.split(l, comments=True) for l in open(a.file, encoding="utf-8")]
+    cmds = [build_parser().parse_args(w) for w in lines if w]
+
+    def run(c):
+        try:
+            c.fn(c)
+            return None
+        except Exception as e:
+            return "%s: %s" % (" ".join(shlex.quote(x) for x in c.args), e)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as ex:
+        errors = [e for e in ex.map(run, cmds) if e]
+    if errors:
+        raise Failure("; ".join(errors))
 
 
 def build_parser():
@@ -644,6 +672,8 @@ def build_parser():
     s.set_defaults(fn=cmd_same)
     s = sub.add_parser("same-tree", help="compare every object under two prefixes")
     s.add_argument("args", nargs=2, metavar="s3://B/PREFIX")
+    s.add_argument("--missing-ok", action="store_true",
+                   help="objects missing under the second prefix are named, not differences")
     s.set_defaults(fn=cmd_same_tree)
     s = sub.add_parser("putkeys", help="put small objects under keys read from a JSON array")
     s.add_argument("bucket")
@@ -652,6 +682,9 @@ def build_parser():
     s = sub.add_parser("keys", help="every key under a prefix as a JSON array")
     s.add_argument("args", nargs="+", metavar="s3://B/PREFIX")
     s.set_defaults(fn=cmd_keys)
+    s = sub.add_parser("batch", help="run the commands of FILE, one per line, in parallel")
+    s.add_argument("file")
+    s.set_defaults(fn=cmd_batch)
     s = sub.add_parser("rm", help="delete objects")
     s.add_argument("urls", nargs="+", metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_rm)

@@ -54,6 +54,17 @@ s3check put "s3://$b/dir/two.bin" 5000 --content-type application/x-test --meta 
 out=$(s3check same "s3://$a/dir/one.bin" "s3://$b/dir/two.bin" 2>&1)
 expect_contains "$out" "bytes: md5" "same reports differing bytes"
 
+# same-tree: every difference counts; --missing-ok names missing objects instead
+expect_exit 1 s3check same-tree "s3://$b/dir/" "s3://$a/dir/"
+out=$(s3check same-tree --missing-ok "s3://$b/dir/" "s3://$a/dir/")
+expect_eq "$?" 0 "same-tree --missing-ok: a missing object is no difference"
+expect_contains "$out" "missing	two.bin" "but it is named"
+expect_exit 1 s3check same-tree --missing-ok "s3://$a/dir/" "s3://$b/dir/"
+s3check put "s3://$a/t/x.bin" 100 >/dev/null
+s3check put "s3://$b/t/x.bin" 100 --meta k=v >/dev/null
+out=$(s3check same-tree --missing-ok "s3://$a/t/" "s3://$b/t/" 2>&1)
+expect_contains "$out" "x.bin: Metadata" "same-tree --missing-ok still reports what differs"
+
 # a multipart put (> 16 MiB) and its ETag
 check "put 17 MiB (multipart)" s3check put "s3://$a/big/large.mp4" 17MiB
 h=$(s3check head "s3://$a/big/large.mp4")

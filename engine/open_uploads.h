@@ -1,0 +1,29 @@
+/* open_uploads.h - multipart uploads whose copy failed and whose abort failed
+ * too, kept to be aborted again when the run ends: a run that did not die
+ * leaves no upload it made. Shared by the copy threads (locked). */
+#ifndef S3E_OPEN_UPLOADS_H
+#define S3E_OPEN_UPLOADS_H
+
+#include <stddef.h>
+
+struct s3e_client;
+struct s3e_s3_error;
+struct s3e_open_uploads;
+
+int  s3e_open_uploads_new(struct s3e_open_uploads **out);   /* S3E_OK or S3E_ENOMEM */
+void s3e_open_uploads_free(struct s3e_open_uploads *u);
+
+/* Remember an upload to abort later (once per upload id). */
+void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const char *key,
+                          const char *upload_id);
+
+/* Abort every upload remembered, each named in an error line if it still
+ * fails. Returns how many are left open. */
+size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c);
+
+/* AbortMultipartUpload, tried twice (each with the client's retries); an
+ * upload already gone counts as aborted. */
+int s3e_abort_upload(struct s3e_client *c, const char *bucket, const char *key,
+                     const char *upload_id, struct s3e_s3_error *err);
+
+#endif
