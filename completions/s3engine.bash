@@ -9,7 +9,7 @@ _s3engine()
     }
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
         --seed-input --unsafe-lua --lua-memory --lua-read --force --move --multipart-cutoff --part-size
-        --part-concurrency --retries --no-verify --endpoint --region --profile --path-style
+        --part-concurrency --retries --max-rps --no-verify --endpoint --region --profile --path-style
         --virtual-hosted --no-verify-ssl --report --json --progress --no-progress --timestamps
         --no-timestamps --log-format --verbose --quiet
         --help --version"
@@ -27,7 +27,7 @@ _s3engine()
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
         --lua-read)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--endpoint|--region)
+        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--max-rps|--endpoint|--region)
             return ;;
     esac
     local i sub=

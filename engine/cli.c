@@ -16,7 +16,7 @@ enum {
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
-    OPT_LUA_READ
+    OPT_LUA_READ, OPT_MAX_RPS
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +51,7 @@ static const struct option long_opts[] = {
     { "json", no_argument, NULL, OPT_JSON },
     { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
     { "retries", required_argument, NULL, OPT_RETRIES },
+    { "max-rps", required_argument, NULL, OPT_MAX_RPS },
     { "abort", no_argument, NULL, OPT_ABORT },
     { "older-than", required_argument, NULL, OPT_OLDER_THAN },
     { "verbose", no_argument, NULL, 'v' },
@@ -105,6 +106,8 @@ void s3e_cli_usage(FILE *out)
 "      --part-size SIZE        multipart part size (default 64MiB, raised to fit 10000)\n"
 "      --part-concurrency N    parts in flight per large object (default 8)\n"
 "      --retries N             attempts per request, first included (default 6)\n"
+"      --max-rps N             at most N requests per second in all (default 0: no cap);\n"
+"                              requests in flight per bucket also back off on SlowDown\n"
 "      --no-verify             do not check the copied object's size/ETag afterwards\n"
 "\n"
 "Connection (default: as the AWS CLI finds them):\n"
@@ -209,6 +212,11 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         if (parse_count(arg, 1, 256, &v))
             return usage_error("--part-concurrency: expected a number from 1 to 256, got '%s'", arg);
         cli->part_concurrency = (int)v;
+        break;
+    case OPT_MAX_RPS:
+        if (parse_count(arg, 0, 1000000, &v))
+            return usage_error("--max-rps: expected a number from 0 to 1000000, got '%s'", arg);
+        cli->max_rps = v;
         break;
     case OPT_RETRIES:
         if (parse_count(arg, 1, 100, &v))

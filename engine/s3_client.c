@@ -1,6 +1,6 @@
 /* s3_client.c - signed S3 requests over libcurl: one kept-alive handle for
  * sequential requests, a pool on a multi handle for parallel ones, retries
- * with exponential backoff and full jitter. */
+ * with exponential backoff and full jitter, all under the run's rate limit. */
 #include "s3_client.h"
 #include "s3_conn.h"
 #include "s3engine/error.h"
@@ -359,6 +359,14 @@ void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err
               err->request_id[0] ? err->request_id : "-");
 }
 
+/* Wait for room under the run's rate limit (ratelimit.h). */
+static void rate_wait(struct s3e_client *c, const struct s3e_req *r, struct s3e_rate_ticket *t)
+{
+    long wait;
+    while ((wait = s3e_ratelimit_try(c->cfg->rate, r->bucket, s3e_now_ms(), t)) > 0)
+        usleep((useconds_t)wait * 1000);
+}
+
 int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_resp *resp,
                     struct s3e_s3_error *err)
 {
@@ -367,12 +375,18 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         err = &local;
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
+        struct s3e_rate_ticket slot;
+        rate_wait(c, r, &slot);
         rc = s3e_conn_prepare(c, &c->main, r, resp, err);
-        if (rc)
+        if (rc) {
+            s3e_ratelimit_done(&slot, S3E_RATE_OTHER, s3e_now_ms());
             return rc;
+        }
         CURLcode cc = curl_easy_perform(c->main.easy);
         rc = s3e_conn_finish(&c->main, r, cc, err);
         err->attempts = attempt;
+        s3e_ratelimit_done(&slot, s3e_ratelimit_outcome(rc, err->http_status, err->code),
+                           s3e_now_ms());
         if (rc == S3E_OK)
             return S3E_OK;
         int final = !err->retryable || attempt == c->cfg->max_attempts;
@@ -417,9 +431,10 @@ struct pending {
     int attempts;
     long not_before;
     int state; /* 0 waiting, 1 in flight, 2 done */
+    struct s3e_rate_ticket slot;
 };
 
-/* Start waiting requests on free connections. */
+/* Start waiting requests on free connections, as far as the rate limit allows. */
 static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
                        struct pending *st, struct s3e_resp *resps, struct s3e_s3_error *errs,
                        size_t nconn, int stop)
@@ -431,9 +446,13 @@ static int start_ready(struct s3e_client *c, const struct s3e_req *reqs, size_t 
         for (size_t i = 0; i < n; i++) {
             if (st[i].state != 0 || st[i].not_before > now)
                 continue;
+            if (s3e_ratelimit_try(c->cfg->rate, reqs[i].bucket, now, &st[i].slot) > 0)
+                return S3E_OK; /* asked again on the next turn of the loop */
             int rc = s3e_conn_prepare(c, &c->pool[k], &reqs[i], &resps[i], &errs[i]);
-            if (rc)
+            if (rc) {
+                s3e_ratelimit_done(&st[i].slot, S3E_RATE_OTHER, now);
                 return rc;
+            }
             curl_multi_add_handle(c->multi, c->pool[k].easy);
             c->pool[k].req = (long)i;
             st[i].state = 1;
@@ -474,6 +493,9 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
             k->req = -1;
             int r = s3e_conn_finish(k, &reqs[i], cc, &errs[i]);
             errs[i].attempts = st[i].attempts;
+            s3e_ratelimit_done(&st[i].slot,
+                               s3e_ratelimit_outcome(r, errs[i].http_status, errs[i].code),
+                               s3e_now_ms());
             if (r != S3E_OK && errs[i].retryable && st[i].attempts < c->cfg->max_attempts && !stop) {
                 s3e_req_log_failure(&reqs[i], &errs[i], st[i].attempts, 0);
                 st[i].state = 0;

@@ -21,6 +21,8 @@ struct s3e_creds {
     char *session_token; /* never log; NULL when not set */
 };
 
+struct s3e_ratelimit;
+
 struct s3e_config {
     struct s3e_creds creds;
     char *profile;            /* profile name that was used ("default" if none) */
@@ -34,6 +36,8 @@ struct s3e_config {
     long  connect_timeout_ms; /* default 10000 */
     long  low_speed_time_s;   /* abort a request that moves < 1 byte/s for this long; default 120 */
     int   max_attempts;       /* total tries per request, including the first; default 6 */
+    struct s3e_ratelimit *rate; /* shared by a run's clients (engine/ratelimit.h); NULL = none.
+                                   Not owned: the run makes and frees it */
 };
 
 /* Values given on the command line; NULL / -1 means "not given". */
