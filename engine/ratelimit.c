@@ -13,6 +13,7 @@
 #define SLOT_POLL_MS 5        /* no slot: ask again this soon (a slot frees on an answer) */
 #define LOWEST_LIMIT (1.0 / 64)
 #define DEFAULT_RTT_MS 50.0   /* until an answer has been timed */
+#define NOISE_ANSWERS 16      /* a throttle answer cuts only if another came this recently */
 
 struct s3e_rate_bucket {
     struct s3e_rate_bucket *next;
@@ -20,7 +21,10 @@ struct s3e_rate_bucket {
     int in_flight;
     double limit;       /* 0 = none */
     double lowest;
+    double before_cut;  /* the limit the last cut started from */
     unsigned epoch;     /* cuts so far: a ticket from an older epoch cannot cut again */
+    uint64_t answers;   /* answers so far, any outcome */
+    uint64_t last_throttle; /* the answer number of the last throttle, 0 = none */
     long refused_at;    /* when a request last found no room (-1: never) */
     double rtt_ms;      /* smoothed time to a successful answer */
     long next_at;       /* limit below 1: no start before this */
@@ -167,11 +171,13 @@ long s3e_ratelimit_try(struct s3e_ratelimit *rl, const char *bucket, long now_ms
     return wait;
 }
 
-/* A throttle answer to a request started since the last cut: halve what is
- * allowed (the first time: what was in flight). Returns the old limit. */
+/* A throttle answer to a request started since the last cut, with another
+ * throttle answer among the last NOISE_ANSWERS: halve what is allowed (the
+ * first time: what was in flight). Returns the old limit. */
 static double cut(struct s3e_rate_bucket *b)
 {
     double old = b->limit > 0 ? b->limit : b->in_flight + 1; /* this one included */
+    b->before_cut = old;
     b->limit = fmax(LOWEST_LIMIT, old / 2);
     b->lowest = b->lowest > 0 ? fmin(b->lowest, b->limit) : b->limit;
     b->epoch++;
@@ -180,16 +186,22 @@ static double cut(struct s3e_rate_bucket *b)
 }
 
 /* A success while requests are waiting (one found no room within the last
- * two round trips): +1 per round trip's worth of
- * answers above 16 in flight, +1 per 16 answers from 1 to 16, and below 1
- * (a round trip there is 1/limit answers long) 1/16 of itself. */
+ * two round trips). Up to 3/4 of where the last cut started, quickly (+1 per
+ * answer; below 1, a quarter of itself): a lone SlowDown among many answers
+ * (a server's hiccup, not its limit) costs little. Beyond that, slowly: +1
+ * per round trip's worth of answers above 16 in flight, +1 per 16 answers
+ * from 1 to 16, and below 1 (a round trip there is 1/limit answers long)
+ * 1/16 of itself. */
 static int grow(struct s3e_rate_bucket *b, long now)
 {
     if (b->limit <= 0 || b->refused_at < 0 || now - b->refused_at > 2 * b->rtt_ms + SLOT_POLL_MS)
         return 0;
     int before = (int)b->limit;
     double l = b->limit;
-    b->limit += l < 1 ? l / 16 : (l < 16 ? 1.0 / 16 : 1.0 / l);
+    if (l < 0.75 * b->before_cut)
+        b->limit = fmin(0.75 * b->before_cut, l + (l < 1 ? l / 4 : 1.0));
+    else
+        b->limit += l < 1 ? l / 16 : (l < 16 ? 1.0 / 16 : 1.0 / l);
     return (int)b->limit > before;
 }
 
@@ -206,9 +218,14 @@ void s3e_ratelimit_done(struct s3e_rate_ticket *t, enum s3e_rate_outcome outcome
         rl->slowdowns++;
     if (b) {
         b->in_flight--;
+        b->answers++;
         if (outcome == S3E_RATE_THROTTLED) {
+            /* A lone SlowDown among many answers is retried, not obeyed: a
+             * server at its limit refuses request after request. */
+            int recent = b->last_throttle && b->answers - b->last_throttle <= NOISE_ANSWERS;
+            b->last_throttle = b->answers;
             b->slowdowns++;
-            if (t->epoch == b->epoch) {
+            if (recent && t->epoch == b->epoch) {
                 old = cut(b);
                 cut_now = 1;
             }

@@ -3,14 +3,15 @@
  *
  * Per bucket (the bucket a request is addressed to: for a copy, the
  * destination), an AIMD limit on requests in flight: none until the server
- * throttles (503, 429, SlowDown, Throttling, RequestLimitExceeded, ...);
- * then half of what was in flight, at most one cut per round trip (a
- * throttle answer to a request started before the last cut says nothing
- * new); +1 after `limit` successes while requests were waiting for a slot.
- * A server whose limit is below one request per round trip gets a limit
- * below 1: one request at a time with a pause after each answer, so that
- * a limit of 0.25 sends one request every 4 round trips; below 1 the limit
- * grows by 1/32 of itself per success.
+ * throttles (503, 429, SlowDown, Throttling, RequestLimitExceeded, ...)
+ * twice within 16 answers (a lone SlowDown is a hiccup: retried, not
+ * obeyed); then half of what was in flight, at most one cut per round trip
+ * (a throttle answer to a request started before the last cut says nothing
+ * new). While requests wait for room it grows back: quickly (+1 per
+ * answer) to 3/4 of where the last cut started, then +1 per 16 answers
+ * (above 16 in flight, +1 per round trip). Starts are paced at limit per
+ * round trip, so a limit may be fractional: 1.5 is three requests per two
+ * round trips, 0.25 one request every four round trips.
  * On top, for the whole run, a token bucket of max_rps requests per second
  * (--max-rps; 0 = none) with bursts of a tenth of a second's worth.
  *

@@ -51,10 +51,10 @@ expect_eq "$(jq -r --arg b "$dst" '.throttle.buckets[] | select(.bucket == $b) |
   true "--json gives the lowest limit in flight"
 # 90% of R is the bench's target; here a loaded machine gets a generous margin,
 # which the unadapted engine (most copies failed, a few per second) still misses.
-if awk -v x="$rate" -v r="$R" 'BEGIN { exit !(x >= 0.75 * r) }'; then
-  _ok "accepted $rate copies/s, at least 75% of $R"
+if awk -v x="$rate" -v r="$R" 'BEGIN { exit !(x >= 0.65 * r) }'; then
+  _ok "accepted $rate copies/s, at least 65% of $R"
 else
-  fail "accepted $rate copies/s, below 75% of $R"
+  fail "accepted $rate copies/s, below 65% of $R"
 fi
 check "every object verified by an independent client" s3check same-tree "s3://$src/in/" "s3://$dst/out/"
 

@@ -57,29 +57,35 @@ static void test_throttle_halves_in_flight_once_per_round_trip(void **state)
     assert_int_equal(s3e_ratelimit_new(&rl, 0), 0);
     static struct s3e_rate_ticket t[MAXT];
     assert_int_equal(start_all(rl, "b", 1000, t, 64), 64);
-    /* three throttle answers to requests sent before any cut: one cut, 64 -> 32 */
+    /* a lone SlowDown is retried, not obeyed */
     s3e_ratelimit_done(&t[0], S3E_RATE_THROTTLED, 1010);
+    assert_true(limit_of(rl, "b") == 0);
+    /* the next ones, sent before any cut: one cut, to half of the 63 in flight */
     s3e_ratelimit_done(&t[1], S3E_RATE_THROTTLED, 1010);
     s3e_ratelimit_done(&t[2], S3E_RATE_THROTTLED, 1010);
-    assert_true(limit_of(rl, "b") == 32);
+    assert_true(limit_of(rl, "b") == 31.5);
     assert_int_equal(s3e_ratelimit_slowdowns(rl), 3);
     /* 61 still in flight: nothing starts until fewer than 32 are */
-    struct s3e_rate_ticket x;
+    struct s3e_rate_ticket x, y;
     assert_true(s3e_ratelimit_try(rl, "b", 1020, &x) > 0);
     for (int i = 3; i < 33; i++)
         s3e_ratelimit_done(&t[i], S3E_RATE_OTHER, 1030);
     assert_true(s3e_ratelimit_try(rl, "b", 2000, &x) == 0); /* 31 in flight now */
-    /* a throttle answer to a request sent after the cut cuts again: 32 -> 16 */
-    s3e_ratelimit_done(&x, S3E_RATE_THROTTLED, 2010);
-    assert_true(limit_of(rl, "b") == 16);
-    for (int i = 33; i < 64; i++)
-        s3e_ratelimit_done(&t[i], S3E_RATE_THROTTLED, 2020); /* old: no more cuts */
-    assert_true(limit_of(rl, "b") == 16);
+    s3e_ratelimit_done(&t[33], S3E_RATE_OTHER, 2500);
+    assert_true(s3e_ratelimit_try(rl, "b", 3000, &y) == 0);
+    /* answers to requests sent after the cut, two in a row: cut again */
+    s3e_ratelimit_done(&x, S3E_RATE_THROTTLED, 3010);
+    assert_true(limit_of(rl, "b") == 31.5); /* 32 answers since the last SlowDown */
+    s3e_ratelimit_done(&y, S3E_RATE_THROTTLED, 3010);
+    assert_true(limit_of(rl, "b") == 15.75);
+    for (int i = 34; i < 64; i++)
+        s3e_ratelimit_done(&t[i], S3E_RATE_THROTTLED, 3020); /* sent before: no more cuts */
+    assert_true(limit_of(rl, "b") == 15.75);
     struct s3e_rate_bucket_stats st[4];
     assert_int_equal(s3e_ratelimit_stats(rl, st, 4), 1);
     assert_int_equal(st[0].slowdowns, 35);
     assert_int_equal(st[0].cuts, 2);
-    assert_true(st[0].lowest == 16);
+    assert_true(st[0].lowest == 15.75);
     s3e_ratelimit_free(rl);
 }
 
@@ -90,11 +96,12 @@ static void test_grows_back_while_requests_wait(void **state)
     struct s3e_ratelimit *rl;
     assert_int_equal(s3e_ratelimit_new(&rl, 0), 0);
     struct s3e_rate_ticket t[64];
-    assert_int_equal(start_all(rl, "b", 0, t, 4), 4);
-    s3e_ratelimit_done(&t[0], S3E_RATE_THROTTLED, 10); /* 4 -> 2 */
-    s3e_ratelimit_done(&t[1], S3E_RATE_OK, 10);
+    assert_int_equal(start_all(rl, "b", 0, t, 5), 5);
+    s3e_ratelimit_done(&t[0], S3E_RATE_THROTTLED, 10);
+    s3e_ratelimit_done(&t[1], S3E_RATE_THROTTLED, 10); /* 4 in flight -> 2 */
     s3e_ratelimit_done(&t[2], S3E_RATE_OK, 10);
     s3e_ratelimit_done(&t[3], S3E_RATE_OK, 10);
+    s3e_ratelimit_done(&t[4], S3E_RATE_OK, 10);
     assert_true(limit_of(rl, "b") == 2); /* nobody waited */
     /* a loop turning every millisecond, every answer 10 ms after its request,
      * always more requests than slots */
@@ -115,10 +122,10 @@ static void test_grows_back_while_requests_wait(void **state)
             ends[n++] = now + 10;
     }
     assert_true(n < 64);
-    /* +1 per 16 answers from 1 to 16 */
+    /* at once to 3/4 of the 4 the cut started from, then +1 per 16 answers */
     double l = limit_of(rl, "b");
     assert_true(ok > 40);
-    assert_true(l > 2 + (ok - 8) / 16.0 && l < 2 + (ok + 8) / 16.0);
+    assert_true(l > 3 + (ok - 8) / 16.0 && l < 3 + (ok + 8) / 16.0);
     for (int i = 0; i < n; i++)
         s3e_ratelimit_done(&t[i], S3E_RATE_OK, 400);
     s3e_ratelimit_free(rl);
@@ -137,7 +144,7 @@ static void test_below_one_paces(void **state)
         assert_int_equal(s3e_ratelimit_try(rl, "b", now, &t), 0);
         s3e_ratelimit_done(&t, S3E_RATE_OK, now + 20);
     }
-    for (int i = 0; i < 3; i++) { /* in flight 1 -> 0.5 -> 0.25 -> 0.125 */
+    for (int i = 0; i < 4; i++) { /* a lone one, then 1 -> 0.5 -> 0.25 -> 0.125 */
         while (s3e_ratelimit_try(rl, "b", now, &t) > 0)
             now++;
         s3e_ratelimit_done(&t, S3E_RATE_THROTTLED, now + 1);
@@ -164,13 +171,14 @@ static void test_buckets_are_separate(void **state)
     static struct s3e_rate_ticket a[MAXT], b[MAXT];
     assert_int_equal(start_all(rl, "a", 0, a, 8), 8);
     s3e_ratelimit_done(&a[0], S3E_RATE_THROTTLED, 5);
-    assert_true(limit_of(rl, "a") == 4);
+    s3e_ratelimit_done(&a[1], S3E_RATE_THROTTLED, 5);
+    assert_true(limit_of(rl, "a") == 3.5);
     assert_int_equal(start_all(rl, "b", 6, b, 100), 100); /* b is not throttled */
     assert_true(limit_of(rl, "b") == 0);
     struct s3e_rate_ticket s;
     assert_int_equal(s3e_ratelimit_try(rl, NULL, 7, &s), 0); /* the service: no bucket */
     s3e_ratelimit_done(&s, S3E_RATE_THROTTLED, 8);
-    assert_int_equal(s3e_ratelimit_slowdowns(rl), 2);
+    assert_int_equal(s3e_ratelimit_slowdowns(rl), 3);
     s3e_ratelimit_free(rl);
 }
 
