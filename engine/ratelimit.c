@@ -14,6 +14,8 @@
 #define LOWEST_LIMIT (1.0 / 64)
 #define DEFAULT_RTT_MS 50.0   /* until an answer has been timed */
 #define NOISE_ANSWERS 16      /* a throttle answer cuts only if another came this recently */
+#define PACED_BELOW 4.0       /* starts are paced only under this limit: above, whole
+                                 requests in flight are fine enough steps */
 
 struct s3e_rate_bucket {
     struct s3e_rate_bucket *next;
@@ -119,9 +121,9 @@ static long token_wait(struct s3e_ratelimit *rl, long now)
     return (long)ceil((1.0 - rl->tokens) * 1000.0 / rl->rps);
 }
 
-/* Milliseconds until the bucket has room: ceil(limit) in flight, and starts
- * paced at limit per round trip, so that a limit of 1.5 or 0.25 means what
- * it says. SLOT_POLL_MS when that waits for an answer. */
+/* Milliseconds until the bucket has room: ceil(limit) in flight, and below
+ * PACED_BELOW starts paced at limit per round trip, so that a limit of 1.5
+ * or 0.25 means what it says. SLOT_POLL_MS when that waits for an answer. */
 static long slot_wait(const struct s3e_rate_bucket *b, long now)
 {
     if (!b || b->limit <= 0)
@@ -135,8 +137,10 @@ static long slot_wait(const struct s3e_rate_bucket *b, long now)
  * most one interval of catching up after a pause). */
 static void pace(struct s3e_rate_bucket *b, long now)
 {
-    if (b->limit <= 0)
+    if (b->limit <= 0 || b->limit >= PACED_BELOW) {
+        b->next_at = 0;
         return;
+    }
     double interval = b->rtt_ms / b->limit;
     double base = (double)b->next_at > (double)now - interval ? (double)b->next_at : (double)now;
     b->next_at = (long)(base + interval);
@@ -230,8 +234,9 @@ void s3e_ratelimit_done(struct s3e_rate_ticket *t, enum s3e_rate_outcome outcome
                 cut_now = 1;
             }
         } else if (outcome == S3E_RATE_OK) {
-            long rtt = now_ms - t->started;
-            b->rtt_ms = 0.875 * b->rtt_ms + 0.125 * (double)(rtt > 0 ? rtt : 0);
+            /* one slow answer (a stalled connection) must not slow the pace */
+            double rtt = fmin((double)(now_ms - t->started), 2 * b->rtt_ms);
+            b->rtt_ms = 0.875 * b->rtt_ms + 0.125 * fmax(rtt, 0);
             grew = grow(b, now_ms);
         }
         now_limit = b->limit;

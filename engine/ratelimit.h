@@ -9,9 +9,9 @@
  * (a throttle answer to a request started before the last cut says nothing
  * new). While requests wait for room it grows back: quickly (+1 per
  * answer) to 3/4 of where the last cut started, then +1 per 16 answers
- * (above 16 in flight, +1 per round trip). Starts are paced at limit per
- * round trip, so a limit may be fractional: 1.5 is three requests per two
- * round trips, 0.25 one request every four round trips.
+ * (above 16 in flight, +1 per round trip). Below 4, starts are paced at
+ * limit per round trip, so a limit may be fractional: 1.5 is three requests
+ * per two round trips, 0.25 one request every four round trips.
  * On top, for the whole run, a token bucket of max_rps requests per second
  * (--max-rps; 0 = none) with bursts of a tenth of a second's worth.
  *

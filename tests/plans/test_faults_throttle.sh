@@ -71,13 +71,16 @@ start=$SECONDS
 s3e "$plan" --endpoint "$ep" --workers 64 --max-rps "$R" -q --json >"$json" 2>&1
 rc=$?
 fault_proxy_stop
-echo "# --max-rps $R under a limit of $((R * 2)): exit $rc in $((SECONDS - start)) s, $(accepted_rate) copies/s"
+# the run's own rate (from its start): the proxy logs answers, which a busy
+# server sends in clumps, and 75 objects make a short span
+ops=$(jq -r .rate.objects_per_second "$json")
+echo "# --max-rps $R under a limit of $((R * 2)): exit $rc in $((SECONDS - start)) s, $ops copies/s"
 expect_eq $rc 0 "the capped run exits 0"
 expect_eq "$(jq -r .objects.copied "$json")" "$n2" "the capped run copied every object"
 expect_eq "$(fault_count 'fault=throttle')" 0 "--max-rps $R stays below the server's limit"
-if awk -v x="$(accepted_rate)" -v r="$R" 'BEGIN { exit !(x <= 1.1 * r) }'; then
-  _ok "--max-rps $R: at most $R copies/s"
+if awk -v x="$ops" -v r="$R" 'BEGIN { exit !(x <= 1.1 * r) }'; then
+  _ok "--max-rps $R: $ops copies/s, at most $R"
 else
-  fail "--max-rps $R: $(accepted_rate) copies/s"
+  fail "--max-rps $R: $ops copies/s"
 fi
 finish
