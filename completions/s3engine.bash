@@ -10,7 +10,7 @@ _s3engine()
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
         --seed-input --unsafe-lua --lua-memory --lua-read --force --move --multipart-cutoff --part-size
         --part-concurrency --retries --request-timeout --copy-timeout --object-timeout --no-verify
-        --fail-fast --endpoint --region --profile --path-style
+        --fail-fast --max-rps --endpoint --region --profile --path-style
         --virtual-hosted --no-verify-ssl --report --json --progress --no-progress --timestamps
         --no-timestamps --log-format --verbose --quiet
         --help --version"
@@ -28,7 +28,7 @@ _s3engine()
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
         --lua-read)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--endpoint|--region)
+        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--max-rps|--endpoint|--region)
             return ;;
     esac
     local i sub=

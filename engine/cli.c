@@ -21,7 +21,7 @@ enum {
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
-    OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT
+    OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +60,7 @@ static const struct option long_opts[] = {
     { "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
     { "copy-timeout", required_argument, NULL, OPT_COPY_TIMEOUT },
     { "object-timeout", required_argument, NULL, OPT_OBJECT_TIMEOUT },
+    { "max-rps", required_argument, NULL, OPT_MAX_RPS },
     { "abort", no_argument, NULL, OPT_ABORT },
     { "older-than", required_argument, NULL, OPT_OLDER_THAN },
     { "verbose", no_argument, NULL, 'v' },
@@ -114,6 +115,8 @@ void s3e_cli_usage(FILE *out)
 "      --part-size SIZE        multipart part size (default 64MiB, raised to fit 10000)\n"
 "      --part-concurrency N    parts in flight per large object (default 8)\n"
 "      --retries N             attempts per request, first included (default 6)\n"
+"      --max-rps N             at most N requests per second in all (default 0: no cap);\n"
+"                              requests in flight per bucket also back off on SlowDown\n"
 "      --no-verify             do not check the copied object's size/ETag afterwards\n"
 "      --fail-fast N           stop when the first N copies all fail with one final S3\n"
 "                              error, e.g. NoSuchBucket (default 20; 0 = never)\n"
@@ -243,6 +246,11 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
             return usage_error("--part-concurrency: expected a number from 1 to "
                                STR(S3E_MAX_PART_CONCURRENCY) ", got '%s'", arg);
         cli->part_concurrency = (int)v;
+        break;
+    case OPT_MAX_RPS:
+        if (parse_count(arg, 0, 1000000, &v))
+            return usage_error("--max-rps: expected a number from 0 to 1000000, got '%s'", arg);
+        cli->max_rps = v;
         break;
     case OPT_RETRIES:
         if (parse_count(arg, 1, 100, &v))

@@ -47,6 +47,7 @@ struct s3e_cli {
     uint64_t multipart_cutoff;
     uint64_t part_size;
     int part_concurrency;
+    long max_rps;              /* --max-rps: requests per second in all, 0 = no cap */
     size_t hold_limit;
     int fail_fast;             /* --fail-fast N (with fail_fast_set) */
     int fail_fast_set;

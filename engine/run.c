@@ -4,6 +4,7 @@
 #include "luadirs.h"
 #include "open_uploads.h"
 #include "s3_client.h"
+#include "ratelimit.h"
 #include "sched.h"
 #include "tindex.h"
 #include "s3engine/error.h"
@@ -169,8 +170,10 @@ static void run_free(struct s3e_run *run)
     s3e_script_free(run->script);
     s3e_plan_free(&run->plan);
     s3e_client_free(run->plan_client);
-    if (run->have_cfg)
+    if (run->have_cfg) {
+        s3e_ratelimit_free(run->cfg.rate);
         s3e_config_free(&run->cfg);
+    }
 }
 
 static int fail(struct s3e_run *run, int status)
@@ -188,7 +191,8 @@ static int prepare(struct s3e_run *run)
     if (cfg_rc == S3E_OK) {
         run->have_cfg = 1;
         run->cfg.cancel = &s3e_interrupted;
-        if (s3e_client_new(&run->plan_client, &run->cfg))
+        if (s3e_ratelimit_new(&run->cfg.rate, (double)run->cli->max_rps) ||
+            s3e_client_new(&run->plan_client, &run->cfg))
             return S3E_EXIT_FATAL;
     } else if (cfg_rc == S3E_EINVAL) { /* a bad --region or --endpoint: usage */
         snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
@@ -280,8 +284,10 @@ static int execute(struct s3e_run *run)
     if (run->dry && !rc)
         s3e_dryrun_print(run->dry, run, summary);
     else if (!run->cli->quiet && !run->cli->json && !run->dry &&
-             (rc == S3E_OK || rc == S3E_ECANCELED || anything_happened(&run->stats)))
+             (rc == S3E_OK || rc == S3E_ECANCELED || anything_happened(&run->stats))) {
         s3e_stats_summary(&run->stats, summary);
+        s3e_ratelimit_summary(run->cfg.rate, summary);
+    }
     char report_err[700];
     int report_failed = run->report && s3e_report_close(run->report, report_err, sizeof report_err);
     run->report = NULL;

@@ -1,6 +1,6 @@
 /* s3_async.c - S3 requests on an event loop: many in flight on one thread,
  * curl's multi interface driven by epoll (curl_multi_socket_action), with
- * the same retries as s3e_client_send. */
+ * the same retries and rate limit as s3e_client_send. */
 #include "s3_client.h"
 #include "s3_conn.h"
 #include "s3engine/error.h"
@@ -92,16 +92,29 @@ void s3e_areq_free(struct s3e_areq *a)
     s3e_resp_free(&a->resp);
 }
 
-/* Put the request on the multi handle (one attempt). */
+static int schedule_retry(struct loop *l, struct s3e_areq *a, long at);
+
+/* Put the request on the multi handle (one attempt), or, while the rate
+ * limit (ratelimit.h) has no room for it, back on the waiting list. */
 static int launch(struct s3e_client *c, struct s3e_areq *a)
 {
     struct conn *k = a->conn;
+    long now = s3e_now_ms();
+    /* Stopping: the attempt is refused below at once, not kept waiting for room. */
+    long wait = s3e_client_canceled(c) ? 0
+                                       : s3e_ratelimit_try(c->cfg->rate, a->req->bucket, now,
+                                                           &a->slot);
+    if (wait > 0)
+        return schedule_retry(c->loop, a, now + wait);
     int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err, &a->deadline);
-    if (rc)
+    if (!rc)
+        curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
+    if (!rc && curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
+        rc = S3E_ENOMEM;
+    if (rc) {
+        s3e_ratelimit_done(&a->slot, S3E_RATE_OTHER, now);
         return rc;
-    curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
-    if (curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
-        return S3E_ENOMEM;
+    }
     a->attempts++;
     c->loop->active++;
     return S3E_OK;
@@ -148,6 +161,8 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         c->loop->active--;
         int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
         a->err.attempts = a->attempts;
+        s3e_ratelimit_done(&a->slot, s3e_ratelimit_outcome(rc, a->err.http_status, a->err.code),
+                           s3e_now_ms());
         if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts &&
             !s3e_client_canceled(c)) {
             s3e_req_log_failure(a->req, &a->err, a->attempts, 0);

@@ -1,6 +1,6 @@
 /* s3_client.c - signed S3 requests over libcurl: one kept-alive handle for
  * sequential requests, a pool on a multi handle for parallel ones, retries
- * with exponential backoff and full jitter. */
+ * with exponential backoff and full jitter, all under the run's rate limit. */
 #include "s3_client.h"
 #include "s3_conn.h"
 #include "s3engine/version.h"
@@ -500,6 +500,15 @@ void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err
               err->request_id[0] ? err->request_id : "-");
 }
 
+/* Wait for room under the run's rate limit (ratelimit.h). */
+static void rate_wait(struct s3e_client *c, const struct s3e_req *r, struct s3e_rate_ticket *t)
+{
+    long wait;
+    while (!s3e_client_canceled(c) &&
+           (wait = s3e_ratelimit_try(c->cfg->rate, r->bucket, s3e_now_ms(), t)) > 0)
+        usleep((useconds_t)wait * 1000);
+}
+
 int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_resp *resp,
                     struct s3e_s3_error *err)
 {
@@ -508,12 +517,18 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
         err = &local;
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
+        struct s3e_rate_ticket slot = { 0 };
+        rate_wait(c, r, &slot);
         rc = s3e_conn_prepare(c, &c->main, r, resp, err, &c->deadline);
-        if (rc)
+        if (rc) {
+            s3e_ratelimit_done(&slot, S3E_RATE_OTHER, s3e_now_ms());
             return rc;
+        }
         CURLcode cc = curl_easy_perform(c->main.easy);
         rc = s3e_conn_finish(&c->main, r, cc, err);
         err->attempts = attempt;
+        s3e_ratelimit_done(&slot, s3e_ratelimit_outcome(rc, err->http_status, err->code),
+                           s3e_now_ms());
         if (rc == S3E_OK)
             return S3E_OK;
         int final = !err->retryable || attempt == c->cfg->max_attempts;
@@ -558,6 +573,7 @@ struct pending {
     int attempts;
     long not_before;
     int state; /* 0 waiting, 1 in flight, 2 done */
+    struct s3e_rate_ticket slot;
 };
 
 /* Everything send_many keeps track of. */
@@ -593,9 +609,14 @@ static void start_ready(struct s3e_client *c, struct many *m, size_t nconn)
         for (size_t i = 0; i < m->n && !m->stop; i++) {
             if (m->st[i].state != 0 || m->st[i].not_before > now)
                 continue;
+            /* stopping: refused below at once, not kept waiting for room */
+            if (!s3e_client_canceled(c) &&
+                s3e_ratelimit_try(c->cfg->rate, m->reqs[i].bucket, now, &m->st[i].slot) > 0)
+                return; /* asked again on the next turn of the loop */
             int rc = s3e_conn_prepare(c, &c->pool[k], &m->reqs[i], &m->resps[i], &m->errs[i],
                                       c->cleanup ? NULL : &c->deadline);
             if (rc) {
+                s3e_ratelimit_done(&m->st[i].slot, S3E_RATE_OTHER, now);
                 settle(m, i, rc);
                 continue;
             }
@@ -624,6 +645,9 @@ static void reap_many(struct s3e_client *c, struct many *m)
         k->req = -1;
         int r = s3e_conn_finish(k, &m->reqs[i], cc, &m->errs[i]);
         m->errs[i].attempts = m->st[i].attempts;
+        s3e_ratelimit_done(&m->st[i].slot,
+                           s3e_ratelimit_outcome(r, m->errs[i].http_status, m->errs[i].code),
+                           s3e_now_ms());
         if (r != S3E_OK && m->errs[i].retryable && m->st[i].attempts < c->cfg->max_attempts &&
             !m->stop) {
             s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 0);

@@ -9,6 +9,7 @@
 #include "s3engine/s3.h"
 #include "s3engine/sigv4.h"
 #include "s3engine/uri.h"
+#include "ratelimit.h"
 
 #define S3E_MAX_REQ_HEADERS 40
 
@@ -98,6 +99,7 @@ struct s3e_areq {
     int attempts;
     long not_before;            /* retry time (monotonic ms), internal */
     struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
+    struct s3e_rate_ticket slot; /* its place under the rate limit while sent, internal */
     void *ud;                   /* the caller's */
 };
 

@@ -1,6 +1,7 @@
 /* summary_json.c - --json: the run's outcome as one JSON object on stdout, for
  * wrappers and schedulers (schema in README, "Machine-readable output"). */
 #include "run.h"
+#include "ratelimit.h"
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
@@ -78,6 +79,31 @@ static int targets(struct s3e_buf *b, const struct s3e_run *run)
     return rc ? rc : s3e_buf_puts(b, "]");
 }
 
+/* ,"throttle":{...}: SlowDown answers and the limits in flight per bucket. */
+static int throttle(struct s3e_buf *b, const struct s3e_run *run)
+{
+    struct s3e_rate_bucket_stats st[64];
+    int n = s3e_ratelimit_stats(run->cfg.rate, st, 64);
+    int rc = s3e_buf_printf(b, ",\"throttle\":{\"slowdowns\":%llu,\"max_rps\":%ld,\"buckets\":[",
+                            (unsigned long long)s3e_ratelimit_slowdowns(run->cfg.rate),
+                            run->cli->max_rps);
+    for (int i = 0; !rc && i < n && i < 64; i++) {
+        rc = s3e_buf_puts(b, i ? ",{" : "{");
+        if (!rc)
+            rc = str_field(b, "bucket", st[i].bucket);
+        if (!rc)
+            rc = s3e_buf_printf(b, "\"slowdowns\":%llu,\"cuts\":%llu,",
+                                (unsigned long long)st[i].slowdowns,
+                                (unsigned long long)st[i].cuts);
+        if (!rc && st[i].limit > 0)
+            rc = s3e_buf_printf(b, "\"in_flight_limit\":%.3g,\"lowest_limit\":%.3g}",
+                                st[i].limit, st[i].lowest);
+        else if (!rc)
+            rc = s3e_buf_puts(b, "\"in_flight_limit\":null,\"lowest_limit\":null}");
+    }
+    return rc ? rc : s3e_buf_puts(b, "]}");
+}
+
 static int build(struct s3e_buf *b, const struct s3e_run *run, int status, const char *error)
 {
     const struct s3e_cli *cli = run->cli;
@@ -118,6 +144,8 @@ static int build(struct s3e_buf *b, const struct s3e_run *run, int status, const
         rc = s3e_buf_printf(b, ",\"rate\":{\"objects_per_second\":%.1f,\"bytes_per_second\":%.0f}",
                             secs > 0 ? (double)done / secs : 0.0,
                             secs > 0 ? (double)bytes / secs : 0.0);
+    if (!rc)
+        rc = throttle(b, run);
     if (!rc)
         rc = targets(b, run);
     return rc ? rc : s3e_buf_puts(b, "}\n");

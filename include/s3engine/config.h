@@ -25,6 +25,8 @@ struct s3e_creds {
     char *session_token; /* never log; NULL when not set */
 };
 
+struct s3e_ratelimit;
+
 struct s3e_config {
     struct s3e_creds creds;
     char *profile;            /* profile name that was used ("default" if none) */
@@ -47,6 +49,8 @@ struct s3e_config {
      * except cleanups (s3e_client_cleanup), which get a short grace. Set by
      * the run's signal handler; NULL = never. */
     const atomic_int *cancel;
+    struct s3e_ratelimit *rate; /* shared by a run's clients (engine/ratelimit.h); NULL = none.
+                                   Not owned: the run makes and frees it */
 };
 
 /* Values given on the command line; NULL / -1 means "not given". */

@@ -23,6 +23,9 @@ static void test_plan_with_options_before_and_after(void **state)
     assert_true(cli.dry_run);
     assert_int_equal(cli.max_payload, 800000000ULL);
     assert_int_equal(cli.ov.path_style, -1);
+    assert_int_equal(cli.max_rps, 0); /* no cap unless asked */
+    assert_int_equal(PARSE(&cli, "--max-rps", "250", "plan.lua"), 0);
+    assert_int_equal(cli.max_rps, 250);
 }
 
 static void test_shard_and_overrides(void **state)
@@ -85,6 +88,8 @@ static void test_usage_errors(void **state)
     assert_int_equal(PARSE(&cli, "--shard", "5/5", "p.lua"), 2);
     assert_int_equal(PARSE(&cli, "--max-payload", "lots", "p.lua"), 2);
     assert_int_equal(PARSE(&cli, "--part-size", "1MiB", "p.lua"), 2);
+    assert_int_equal(PARSE(&cli, "--max-rps", "-1", "p.lua"), 2);
+    assert_int_equal(PARSE(&cli, "--max-rps", "fast", "p.lua"), 2);
     assert_int_equal(PARSE(&cli, "a.lua", "b.lua"), 2);
     assert_int_equal(PARSE(&cli, "cp", "s3://a/k"), 2);
     assert_int_equal(PARSE(&cli, "--no-such-option", "p.lua"), 2);
