@@ -71,7 +71,8 @@ static int simple(struct s3e_client *c, const struct s3e_req *r, struct s3e_s3_e
 /* Every listed key passes the guard before the caller's fn sees it. */
 struct guarded {
     struct s3e_list_guard g;
-    int refused; /* the guard stopped the page (not fn) */
+    int unordered; /* keys come in no order: only tokens are checked */
+    int refused;   /* the guard stopped the page (not fn) */
     s3e_list_fn fn;
     void *ud;
 };
@@ -79,12 +80,20 @@ struct guarded {
 static int guarded_key(void *ud, const struct s3e_listed *o)
 {
     struct guarded *x = ud;
-    int rc = s3e_list_guard_key(&x->g, o->key, o->key_len);
+    int rc = x->unordered ? S3E_OK : s3e_list_guard_key(&x->g, o->key, o->key_len);
     if (rc) {
         x->refused = rc == S3E_EPARSE;
         return rc;
     }
     return x->fn(x->ud, o);
+}
+
+/* AWS lists a directory bucket (S3 Express, named "...--x-s3") in no
+ * particular order; every other bucket in UTF-8 byte order. */
+static int keys_unordered(const char *bucket)
+{
+    size_t n = strlen(bucket);
+    return n > 6 && strcmp(bucket + n - 6, "--x-s3") == 0;
 }
 
 /* A page that could not be believed: what, into err. */
@@ -122,10 +131,11 @@ int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
     struct s3e_buf token;
     struct guarded x = { .fn = fn, .ud = ud };
     s3e_list_guard_init(&x.g, 0);
+    x.unordered = keys_unordered(bucket);
     s3e_resp_init(&resp);
     s3e_buf_init(&token, 4096);
     int truncated = 1, rc = S3E_OK;
-    if (start_after && *start_after) /* the first key must come after it */
+    if (start_after && *start_after && !x.unordered) /* the first key must come after it */
         rc = s3e_list_guard_after(&x.g, start_after, strlen(start_after));
     while (!rc && truncated) {
         struct s3e_query_param q[6];
