@@ -96,8 +96,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         s3e_buf_reset(&k->resp->headers); /* keep only the final response's headers */
         k->headers_done = 0;
+        k->header_bytes = 0;
     } else if ((n == 2 && data[0] == '\r' && data[1] == '\n') || (n == 1 && data[0] == '\n')) {
         k->headers_done = 1; /* a 1xx block's end is undone by the next status line */
+    }
+    k->header_bytes += n;
+    if (k->header_bytes > MAX_RESP_HEADERS) {
+        k->headers_overflow = 1;
+        return 0; /* aborts the transfer */
     }
     return s3e_buf_append(&k->resp->headers, data, n) ? 0 : n;
 }
@@ -149,6 +155,28 @@ void s3e_client_nap(const struct s3e_client *c, long ms, const struct s3e_deadli
         until = dl->at_ms;
     for (long now = s3e_now_ms(); now < until && !s3e_client_canceled(c); now = s3e_now_ms())
         usleep((useconds_t)((until - now < 50 ? until - now : 50) * 1000));
+}
+
+/* A header block past our limit, or a header line past libcurl's own (it
+ * says only "Out of memory" then): named as what it is. */
+static int headers_too_large(struct conn *k, CURLcode cc, struct s3e_s3_error *err)
+{
+    if (!k->headers_overflow && !(cc == CURLE_OUT_OF_MEMORY && !k->headers_done))
+        return 0;
+    const char *host = s3e_buf_cstr(&k->host);
+    if (k->headers_overflow)
+        snprintf(err->detail, sizeof err->detail,
+                 "response headers too large (%zu bytes from %s; the limit is %u)",
+                 k->header_bytes, host, MAX_RESP_HEADERS);
+    else
+        snprintf(err->detail, sizeof err->detail,
+                 "response headers too large (a header line over %d bytes after %zu bytes "
+                 "from %s; the limit is %u)", CURL_MAX_HTTP_HEADER, k->header_bytes, host,
+                 MAX_RESP_HEADERS);
+    err->http_status = k->resp->status;
+    err->code[0] = err->message[0] = '\0'; /* nothing of an earlier attempt's */
+    err->retryable = 0;
+    return 1;
 }
 
 void s3e_conn_init(struct conn *k)
@@ -363,6 +391,8 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     k->resp = resp;
     k->overflow = 0;
     k->headers_done = 0;
+    k->header_bytes = 0;
+    k->headers_overflow = 0;
     k->max_body = r->max_body ? r->max_body : DEFAULT_MAX_BODY;
     k->curl_err[0] = '\0';
     s3e_buf_reset(&k->query);
@@ -469,10 +499,15 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
     snprintf(err->operation, sizeof err->operation, "%s", r->op);
     if (k->overflow) {
         err->http_status = resp->status;
-        snprintf(err->detail, sizeof err->detail, "response body larger than %zu bytes", k->max_body);
+        err->code[0] = err->message[0] = '\0';
+        snprintf(err->detail, sizeof err->detail,
+                 "response body too large (over %zu bytes from %s)", k->max_body,
+                 s3e_buf_cstr(&k->host));
         err->retryable = 0;
         return S3E_ELIMIT;
     }
+    if (headers_too_large(k, cc, err))
+        return S3E_ELIMIT;
     if (cc != CURLE_OK && (k->canceled || k->stalled || timed_out(k, cc)))
         return ended_by_limit(k, cc, err);
     if (cc == CURLE_OK && !k->headers_done) {

@@ -23,6 +23,8 @@ struct conn {
     size_t max_body;
     int overflow;
     int headers_done;   /* the final response's header block ended with its blank line */
+    size_t header_bytes; /* of the final response's header block so far */
+    int headers_overflow; /* that block went past MAX_RESP_HEADERS */
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
     int configured;    /* the options that never change are set */

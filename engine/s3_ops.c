@@ -2,6 +2,7 @@
  * plus the parsing of its answer. */
 #include "s3_client.h"
 #include "s3engine/error.h"
+#include "s3engine/listguard.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
 #include "s3engine/s3xml.h"
@@ -14,7 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define LIST_MAX_BODY (32u << 20)
+/* A page of 1000 keys of 1024 bytes, each %-encoded three times over, is
+ * about 3.3 MB: more than this is not a listing page. */
+#define LIST_MAX_BODY (16u << 20)
 
 static void req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
                      const char *key)
@@ -38,14 +41,75 @@ static int simple(struct s3e_client *c, const struct s3e_req *r, struct s3e_s3_e
 
 /* ---- listing ----------------------------------------------------------------- */
 
+/* Every listed key passes the guard before the caller's fn sees it. */
+struct guarded {
+    struct s3e_list_guard g;
+    int unordered; /* keys come in no order: only tokens are checked */
+    int refused;   /* the guard stopped the page (not fn) */
+    s3e_list_fn fn;
+    void *ud;
+};
+
+static int guarded_key(void *ud, const struct s3e_listed *o)
+{
+    struct guarded *x = ud;
+    int rc = x->unordered ? S3E_OK : s3e_list_guard_key(&x->g, o->key, o->key_len);
+    if (rc) {
+        x->refused = rc == S3E_EPARSE;
+        return rc;
+    }
+    return x->fn(x->ud, o);
+}
+
+/* AWS lists a directory bucket (S3 Express, named "...--x-s3") in no
+ * particular order; every other bucket in UTF-8 byte order. */
+static int keys_unordered(const char *bucket)
+{
+    size_t n = strlen(bucket);
+    return n > 6 && strcmp(bucket + n - 6, "--x-s3") == 0;
+}
+
+/* A page that could not be believed: what, into err. */
+static void list_refused(struct s3e_s3_error *err, const char *op, const char *why)
+{
+    if (!err)
+        return;
+    snprintf(err->operation, sizeof err->operation, "%s", op);
+    snprintf(err->detail, sizeof err->detail, "%s", why);
+    err->retryable = 0;
+}
+
+/* After a page: S3E_OK with the token for the next one in *token (empty on
+ * the last page), or why the listing cannot go on. */
+static int next_page(struct guarded *x, int truncated, const struct s3e_buf *next,
+                     struct s3e_buf *token, struct s3e_s3_error *err)
+{
+    s3e_buf_reset(token);
+    if (!truncated)
+        return S3E_OK;
+    if (!next->len) { /* we would ask for the first page again, for ever */
+        list_refused(err, "ListObjectsV2", "truncated listing without a continuation token");
+        return S3E_EPARSE;
+    }
+    int rc = s3e_list_guard_token(&x->g, next->data, next->len);
+    if (rc == S3E_EPARSE)
+        list_refused(err, "ListObjectsV2", x->g.why);
+    return rc ? rc : s3e_buf_append(token, next->data, next->len);
+}
+
 int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
                 const char *start_after, s3e_list_fn fn, void *ud, struct s3e_s3_error *err)
 {
     struct s3e_resp resp;
     struct s3e_buf token;
+    struct guarded x = { .fn = fn, .ud = ud };
+    s3e_list_guard_init(&x.g, 0);
+    x.unordered = keys_unordered(bucket);
     s3e_resp_init(&resp);
     s3e_buf_init(&token, 4096);
     int truncated = 1, rc = S3E_OK;
+    if (start_after && *start_after && !x.unordered) /* the first key must come after it */
+        rc = s3e_list_guard_after(&x.g, start_after, strlen(start_after));
     while (!rc && truncated) {
         struct s3e_query_param q[6];
         size_t nq = 0;
@@ -69,21 +133,16 @@ int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
         /* The next token must outlive the page it came from. */
         struct s3e_buf next;
         s3e_buf_init(&next, 4096);
-        rc = s3e_xml_parse_list_page(resp.body.data, resp.body.len, 1, fn, ud, &truncated, &next);
-        s3e_buf_reset(&token);
-        if (rc == S3E_EPARSE && err) {
-            snprintf(err->operation, sizeof err->operation, "ListObjectsV2");
-            snprintf(err->detail, sizeof err->detail, "malformed ListObjectsV2 response");
-        }
-        if (!rc && truncated && !next.len) {
-            rc = S3E_EPARSE; /* truncated without a token: we would loop forever */
-            if (err)
-                snprintf(err->detail, sizeof err->detail, "truncated listing without a continuation token");
-        }
+        char why[256] = "";
+        rc = s3e_xml_parse_list_page(resp.body.data, resp.body.len, 1, guarded_key, &x, &truncated,
+                                     &next, why, sizeof why);
+        if (rc == S3E_EPARSE && (x.refused || why[0]))
+            list_refused(err, "ListObjectsV2", x.refused ? x.g.why : why);
         if (!rc)
-            rc = s3e_buf_append(&token, next.data ? next.data : "", next.len);
+            rc = next_page(&x, truncated, &next, &token, err);
         s3e_buf_free(&next);
     }
+    s3e_list_guard_free(&x.g);
     s3e_buf_free(&token);
     s3e_resp_free(&resp);
     return rc;
@@ -518,6 +577,49 @@ int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3
     return rc;
 }
 
+/* Uploads pass the guard (keys in order, one key may repeat) before fn. */
+struct guarded_uploads {
+    struct s3e_list_guard g;
+    int refused;
+    s3e_upload_fn fn;
+    void *ud;
+};
+
+static int guarded_upload(void *ud, const struct s3e_upload *u)
+{
+    struct guarded_uploads *x = ud;
+    int rc = s3e_list_guard_key(&x->g, u->key, strlen(u->key));
+    if (rc) {
+        x->refused = rc == S3E_EPARSE;
+        return rc;
+    }
+    return x->fn(x->ud, u);
+}
+
+/* The markers of the next page, as one token ("key\0upload-id") for the guard. */
+static int uploads_next(struct guarded_uploads *x, const struct s3e_buf *nk,
+                        const struct s3e_buf *ni, struct s3e_s3_error *err)
+{
+    if (!nk->len) { /* we would ask for the first page again, for ever */
+        list_refused(err, "ListMultipartUploads", "truncated listing without a NextKeyMarker");
+        return S3E_EPARSE;
+    }
+    struct s3e_buf both;
+    s3e_buf_init(&both, 0);
+    int rc = s3e_buf_append(&both, nk->data, nk->len);
+    if (!rc)
+        rc = s3e_buf_putc(&both, '\0');
+    if (!rc)
+        rc = s3e_buf_append(&both, s3e_buf_cstr(ni), ni->len);
+    if (!rc)
+        rc = s3e_list_guard_token(&x->g, both.data, both.len);
+    if (rc == S3E_EPARSE)
+        list_refused(err, "ListMultipartUploads", "the server sent the same key and upload "
+                                                  "id markers a second time (the listing would loop)");
+    s3e_buf_free(&both);
+    return rc;
+}
+
 int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, const char *prefix,
                                   s3e_upload_fn fn, void *ud, struct s3e_s3_error *err)
 {
@@ -526,6 +628,8 @@ int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, cons
     s3e_buf_init(&id_marker, 4096);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
+    struct guarded_uploads x = { .fn = fn, .ud = ud };
+    s3e_list_guard_init(&x.g, 1);
     int truncated = 1, rc = S3E_OK;
     while (!rc && truncated) {
         struct s3e_query_param q[4];
@@ -546,12 +650,16 @@ int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, cons
         struct s3e_buf nk, ni;
         s3e_buf_init(&nk, 4096);
         s3e_buf_init(&ni, 4096);
+        char why[256] = "";
         if (!rc)
-            rc = s3e_xml_parse_uploads(resp.body.data, resp.body.len, fn, ud, &truncated, &nk, &ni);
+            rc = s3e_xml_parse_uploads(resp.body.data, resp.body.len, guarded_upload, &x,
+                                       &truncated, &nk, &ni, why, sizeof why);
+        if (rc == S3E_EPARSE && (x.refused || why[0]))
+            list_refused(err, "ListMultipartUploads", x.refused ? x.g.why : why);
+        if (!rc && truncated)
+            rc = uploads_next(&x, &nk, &ni, err);
         s3e_buf_reset(&key_marker);
         s3e_buf_reset(&id_marker);
-        if (!rc && truncated && !nk.len)
-            truncated = 0;
         if (!rc)
             rc = s3e_buf_append(&key_marker, s3e_buf_cstr(&nk), nk.len);
         if (!rc)
@@ -559,6 +667,7 @@ int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, cons
         s3e_buf_free(&nk);
         s3e_buf_free(&ni);
     }
+    s3e_list_guard_free(&x.g);
     s3e_buf_free(&key_marker);
     s3e_buf_free(&id_marker);
     s3e_resp_free(&resp);

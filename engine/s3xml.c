@@ -3,6 +3,7 @@
  * a response as success, retryable failure or final failure. */
 #include "s3engine/s3xml.h"
 #include "s3engine/error.h"
+#include "s3engine/escape.h"
 #include "s3engine/retry.h"
 #include "s3engine/uri.h"
 
@@ -13,13 +14,93 @@
 #include <string.h>
 #include <time.h>
 
+/* No XML_PARSE_NOENT (entities are not substituted), no DTDLOAD/DTDATTR (no
+ * DTD is read), NONET (nothing is fetched): and a DOCTYPE is refused anyway. */
 #define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static const char DOCTYPE_REFUSED[] = "response has a DOCTYPE";
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Past the prolog: whitespace, the XML declaration, comments and processing
+ * instructions. *out_doctype is set when the prolog holds a DOCTYPE. Returns
+ * the root element's "<", or NULL when there is none (or a DOCTYPE). */
+static const char *prolog_end(const char *body, size_t len, int *out_doctype)
+{
+    *out_doctype = 0;
+    if (!body)
+        return NULL;
+    const char *p = body, *end = body + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
+        p += 3;
+    for (;;) {
+        while (p < end && blank(*p))
+            p++;
+        const char *close = NULL;
+        size_t skip = 0;
+        if (end - p >= 2 && memcmp(p, "<?", 2) == 0) {
+            close = memmem(p + 2, (size_t)(end - p - 2), "?>", 2);
+            skip = 2;
+        } else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+            close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
+            skip = 3;
+        } else if (end - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+            *out_doctype = 1;
+            return NULL;
+        } else {
+            return p < end && *p == '<' ? p : NULL;
+        }
+        if (!close)
+            return NULL;
+        p = close + skip;
+    }
+}
+
+const char *s3e_xml_refusal(const char *body, size_t len)
+{
+    int doctype;
+    prolog_end(body, len, &doctype);
+    return doctype ? DOCTYPE_REFUSED : NULL;
+}
+
+/* Inside their root, S3 answers hold elements and text only: an entity
+ * reference left in the tree (or a comment, CDATA, a PI) would cut a text
+ * short and change a key, so the document is refused whole. */
+static int plain_tree(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE) {
+            if (!plain_tree(n->children))
+                return 0;
+        } else if (n->type != XML_TEXT_NODE) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 static xmlDocPtr parse(const char *body, size_t len)
 {
-    if (!body || len == 0 || len > 0x7fffffff)
+    if (!body || len == 0 || len > 0x7fffffff || s3e_xml_refusal(body, len))
         return NULL;
-    return xmlReadMemory(body, (int)len, "s3.xml", NULL, XML_OPTS);
+    xmlDocPtr doc = xmlReadMemory(body, (int)len, "s3.xml", NULL, XML_OPTS);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (doc && (doc->intSubset || doc->extSubset || !root || !plain_tree(root->children))) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* "why" for a body that parse() refused or could not read. */
+static void say_why(char *why, size_t why_len, const char *body, size_t len, const char *what)
+{
+    const char *r = s3e_xml_refusal(body, len);
+    if (why && why_len)
+        snprintf(why, why_len, "%s", r ? r : what);
 }
 
 static int named(xmlNodePtr n, const char *name)
@@ -72,23 +153,11 @@ static int copy_etag(char out[80], const char *s)
     return 0;
 }
 
-/* The root element's "<", after whitespace and the XML declaration; NULL if none. */
+/* The root element's "<", after the prolog; NULL if none or a DOCTYPE. */
 static const char *root_start(const char *body, size_t len)
 {
-    if (!body)
-        return NULL;
-    const char *p = body, *end = body + len;
-    for (int decl = 0; decl < 2; decl++) {
-        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-            p++;
-        if (decl == 0 && end - p >= 5 && memcmp(p, "<?xml", 5) == 0) {
-            const char *q = memmem(p, (size_t)(end - p), "?>", 2);
-            if (!q)
-                return NULL;
-            p = q + 2;
-        }
-    }
-    return p < end && *p == '<' ? p : NULL;
+    int doctype;
+    return prolog_end(body, len, &doctype);
 }
 
 int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
@@ -148,6 +217,15 @@ int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
         return S3E_ETRANSPORT;
     }
     int ok_status = http_status >= 200 && http_status < 300;
+    /* A result that may hide an <Error> behind a DOCTYPE is neither a result
+     * nor an error to believe. (Error statuses keep their code: a proxy's
+     * HTML 503 page has a DOCTYPE and is still worth a retry.) */
+    const char *refused = ok_status && expect_body_error ? s3e_xml_refusal(body, len) : NULL;
+    if (refused) {
+        copy_text(err->detail, sizeof err->detail, refused);
+        err->retryable = 0;
+        return S3E_EPARSE;
+    }
     if (ok_status && !(expect_body_error && s3e_xml_parse_error(body, len, err))) {
         err->retryable = 0;
         return S3E_OK;
@@ -199,7 +277,21 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_list_fn fn, void *ud)
+/* "FIELD 'VALUE' of key KEY is not ..." into why; S3E_EPARSE. */
+static int bad_field(char *why, size_t why_len, const char *field, const char *value,
+                     const struct s3e_buf *key, const char *what)
+{
+    char v[64], k[128], vz[48], kz[96];
+    snprintf(vz, sizeof vz, "%.47s", value);
+    snprintf(kz, sizeof kz, "%.95s", s3e_buf_cstr(key));
+    if (why && why_len)
+        snprintf(why, why_len, "%s '%s' of key '%s' is not %s", field,
+                 s3e_escape_str(vz, v, sizeof v), s3e_escape_str(kz, k, sizeof k), what);
+    return S3E_EPARSE;
+}
+
+static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_list_fn fn, void *ud,
+                      char *why, size_t why_len)
 {
     const char *raw = text(c, "Key");
     s3e_buf_reset(key);
@@ -209,25 +301,30 @@ static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_li
     struct s3e_listed o;
     char etag[80];
     if (copy_etag(etag, text(c, "ETag")))
-        return S3E_EPARSE;
+        return bad_field(why, why_len, "ETag", text(c, "ETag"), key, "an ETag");
     const char *sc = text(c, "StorageClass");
     o.key = s3e_buf_cstr(key);
     o.key_len = key->len;
     if (parse_u64(text(c, "Size"), &o.size))
-        return S3E_EPARSE;
+        return bad_field(why, why_len, "Size", text(c, "Size"), key, "a byte count");
     o.etag = etag;
+    /* a date read as 0 (or -1) would make every copy look old, or new */
     o.last_modified = s3e_parse_time(text(c, "LastModified"));
+    if (o.last_modified < 0)
+        return bad_field(why, why_len, "LastModified", text(c, "LastModified"), key, "a date");
     o.storage_class = *sc ? sc : "STANDARD";
     return fn(ud, &o);
 }
 
 int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
-                            void *ud, int *out_truncated, struct s3e_buf *out_next_token)
+                            void *ud, int *out_truncated, struct s3e_buf *out_next_token,
+                            char *why, size_t why_len)
 {
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root || !named(root, "ListBucketResult")) {
         xmlFreeDoc(doc);
+        say_why(why, why_len, body, len, "malformed ListObjectsV2 response");
         return S3E_EPARSE;
     }
     /* The response says whether it encoded keys; trust it over our request. */
@@ -238,7 +335,7 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
     int rc = S3E_OK;
     for (xmlNodePtr c = root->children; c && !rc; c = c->next)
         if (named(c, "Contents"))
-            rc = list_entry(c, url_encoded, &key, fn, ud);
+            rc = list_entry(c, url_encoded, &key, fn, ud, why, why_len);
     *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
     s3e_buf_reset(out_next_token);
     if (!rc)
@@ -286,8 +383,9 @@ static int scan_etag(const char *body, size_t len, const char *root_name, char o
         return -1;
     char close[80];
     int cn = snprintf(close, sizeof close, "</%s>", root_name);
-    if (cn <= 0 || !memmem(b, (size_t)(end - b), close, (size_t)cn))
-        return -1; /* a cut-off body is not a result */
+    const char *c = cn > 0 ? memmem(b, (size_t)(end - b), close, (size_t)cn) : NULL;
+    if (!c || !flat_children(b + 7, c))
+        return -1; /* a cut-off body is not a result; markup after the ETag goes to libxml2 */
     char raw[96];
     size_t n = (size_t)(b - (a + 6));
     memcpy(raw, a + 6, n);
@@ -368,12 +466,13 @@ int s3e_xml_parse_tagging(const char *body, size_t len, struct s3e_buf *out)
 
 int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *ud,
                           int *out_truncated, struct s3e_buf *out_next_key,
-                          struct s3e_buf *out_next_upload_id)
+                          struct s3e_buf *out_next_upload_id, char *why, size_t why_len)
 {
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root || !named(root, "ListMultipartUploadsResult")) {
         xmlFreeDoc(doc);
+        say_why(why, why_len, body, len, "malformed ListMultipartUploads response");
         return S3E_EPARSE;
     }
     int rc = S3E_OK;
@@ -382,6 +481,15 @@ int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *
             continue;
         struct s3e_upload up = { text(u, "Key"), text(u, "UploadId"),
                                  s3e_parse_time(text(u, "Initiated")) };
+        if (up.initiated < 0) {
+            struct s3e_buf k;
+            s3e_buf_init(&k, 0);
+            rc = s3e_buf_puts(&k, up.key);
+            if (!rc)
+                rc = bad_field(why, why_len, "Initiated", text(u, "Initiated"), &k, "a date");
+            s3e_buf_free(&k);
+            break;
+        }
         rc = fn(ud, &up);
     }
     *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;

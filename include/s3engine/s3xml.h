@@ -9,6 +9,12 @@
 #include "s3engine/buf.h"
 #include "s3engine/s3.h"
 
+/* Why a body is refused before it is parsed, or NULL: "response has a
+ * DOCTYPE" (S3 never sends one; its entities could change what a field
+ * says). Every parser below refuses such a body, and a document holding
+ * anything but elements and text (entity references, comments, CDATA). */
+const char *s3e_xml_refusal(const char *body, size_t len);
+
 /* If body is an S3 <Error> document, fill code/message/request_id of *out
  * (when out != NULL) and return 1; else 0. */
 int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out);
@@ -17,16 +23,21 @@ int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out);
  * Fills *err (status, code from the body or derived from the status,
  * request id, retryable) and returns S3E_OK, S3E_ETRANSPORT or S3E_ES3.
  * `expect_body_error` makes a 200 whose body is <Error> a failure (CopyObject,
- * UploadPartCopy, CompleteMultipartUpload). */
+ * UploadPartCopy, CompleteMultipartUpload), and one with a DOCTYPE S3E_EPARSE
+ * (not retryable, err->detail says why). */
 int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
                           const char *body, size_t len, const char *request_id,
                           int expect_body_error, struct s3e_s3_error *err);
 
 /* One ListObjectsV2 page. Keys are URL-decoded when url_encoded. Calls fn per
  * <Contents>; a non-zero return stops and is returned. *out_truncated and
- * out_next_token (NextContinuationToken, "" if none) describe what follows. */
+ * out_next_token (NextContinuationToken, "" if none) describe what follows.
+ * An entry whose Size, ETag or LastModified does not read stops the page with
+ * S3E_EPARSE before fn sees it. On S3E_EPARSE from the page itself, why
+ * (may be NULL) says what was wrong. */
 int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
-                            void *ud, int *out_truncated, struct s3e_buf *out_next_token);
+                            void *ud, int *out_truncated, struct s3e_buf *out_next_token,
+                            char *why, size_t why_len);
 
 /* <CopyObjectResult> or <CopyPartResult>: ETag without quotes (radosgw sends none). */
 int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80]);
@@ -43,10 +54,11 @@ int s3e_xml_parse_tagging(const char *body, size_t len, struct s3e_buf *out);
  * inverse of s3e_xml_parse_tagging. Appends to out. */
 int s3e_xml_tagging_body(const char *tagging, struct s3e_buf *out);
 
-/* <ListMultipartUploadsResult>: fn per <Upload>; next markers for paging. */
+/* <ListMultipartUploadsResult>: fn per <Upload>; next markers for paging.
+ * An Initiated that is not a date is S3E_EPARSE; why as for list pages. */
 int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *ud,
                           int *out_truncated, struct s3e_buf *out_next_key,
-                          struct s3e_buf *out_next_upload_id);
+                          struct s3e_buf *out_next_upload_id, char *why, size_t why_len);
 
 /* Build the CompleteMultipartUpload request body. */
 int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3e_buf *out);

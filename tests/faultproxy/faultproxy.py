@@ -33,6 +33,7 @@ import urllib.parse
 LIMIT = 4 * 1024 * 1024  # longest header block read from either side
 CHUNK = 64 * 1024
 REPEAT_TOKEN = "faultproxy-repeat"
+REWIND_TOKEN = "faultproxy-rewind-"
 
 # kind -> what it does (shown in --help)
 KINDS = {
@@ -53,6 +54,10 @@ KINDS = {
     "repeat-token": "ListObjectsV2: the page says IsTruncated with continuation token "
                     "'%s'; every request with that token gets the same page again, "
                     "forever" % REPEAT_TOKEN,
+    "rewind-token": "ListObjectsV2: the page says IsTruncated with a new token "
+                    "'%sN' each time; every request with such a token gets the same "
+                    "first page again (the tokens change, the keys do not advance)"
+                    % REWIND_TOKEN,
     "negative-size": "ListObjectsV2: the first <Size> becomes --negative-size",
     "doctype": "ListObjectsV2: a DOCTYPE with an entity; the first <Key>'s name after "
                "its last '/' is written as the entity &fp; (a parser that does not "
@@ -314,12 +319,15 @@ def draw_identity(r):
     return "%s %s?%s" % (r.method, key, q)
 
 
+LISTING_KINDS = ("repeat-token", "rewind-token", "negative-size", "doctype")
+
+
 def eligible(kind, r):
     if kind == "archived":
         return r.op in ("CopyObject", "UploadPartCopy")
     if kind == "error-in-200":
         return r.op in ("CopyObject", "UploadPartCopy", "CompleteMultipartUpload")
-    if kind in ("repeat-token", "negative-size", "doctype"):
+    if kind in LISTING_KINDS:
         return r.op == "ListObjectsV2"
     if kind == "cut-body":
         return r.method in ("GET", "POST") or (r.method == "PUT" and
@@ -462,14 +470,14 @@ def error_response(r, status, reason, code, message, n):
 # ---------------------------------------------------------------------------
 # listing rewrites
 
-def rewrite_listing(kind, body, cfg, request_token):
+def rewrite_listing(kind, body, cfg, request_token, next_token=REPEAT_TOKEN):
     text = body.decode("utf-8", "surrogateescape")
-    if kind == "repeat-token":
+    if kind in ("repeat-token", "rewind-token"):
         text = re.sub(r"<IsTruncated>\w+</IsTruncated>", "<IsTruncated>true</IsTruncated>", text)
         if "<IsTruncated>" not in text:
             text = text.replace("</ListBucketResult>",
                                 "<IsTruncated>true</IsTruncated></ListBucketResult>")
-        tok = "<NextContinuationToken>%s</NextContinuationToken>" % REPEAT_TOKEN
+        tok = "<NextContinuationToken>%s</NextContinuationToken>" % next_token
         if "<NextContinuationToken>" in text:
             text = re.sub(r"<NextContinuationToken>[^<]*</NextContinuationToken>", tok, text)
         else:
@@ -511,6 +519,8 @@ class Proxy:
         self.tokens = 0.0
         self.tokens_at = time.monotonic()
         self.repeat_pages = {}
+        self.rewind_pages = {}  # listing -> (response, body) of its first page
+        self.rewinds = 0
         self.stats = {"requests": 0, "faults": {}, "ops": {}, "forwarded": 0}
 
     def set_faults(self, cfg):
@@ -541,6 +551,9 @@ class Proxy:
         self.occurrences[ident] = occ + 1
         if r.op == "ListObjectsV2" and r.query.get("continuation-token") == [REPEAT_TOKEN]:
             return "repeat-token"
+        if r.op == "ListObjectsV2" and \
+                (r.query.get("continuation-token") or [""])[0].startswith(REWIND_TOKEN):
+            return "rewind-token"
         if self.throttled():
             return "throttle"
         if c.only and not any(matches(s, r) for s in c.only):
@@ -758,6 +771,14 @@ class Proxy:
                 res["status"] = 200
                 return up
             # no page to repeat (settings changed?): answer as the server does
+        if kind == "rewind-token" and \
+                (r.query.get("continuation-token") or [""])[0].startswith(REWIND_TOKEN):
+            first = self.rewind_pages.get(self.listing_id(r))
+            if first is not None:
+                cwriter.write(self.rewound(r, *first))
+                await cwriter.drain()
+                res["status"] = 200
+                return up
         if kind == "delay":
             await asyncio.sleep(c.delay)
 
@@ -805,7 +826,12 @@ class Proxy:
             pad = b"x-faultproxy-padding: " + b"a" * max(0, c.big_header - 24)
             cwriter.write(resp.head[:-2] + pad + b"\r\n\r\n" + raw)
             await cwriter.drain()
-        elif kind in ("repeat-token", "negative-size", "doctype"):
+        elif kind == "rewind-token" and resp.status == 200:
+            body = dechunk(raw) if chunked else raw
+            self.rewind_pages[self.listing_id(r)] = (resp, body)
+            cwriter.write(self.rewound(r, resp, body))
+            await cwriter.drain()
+        elif kind in LISTING_KINDS:
             body = dechunk(raw) if chunked else raw
             if resp.status == 200:
                 tok = (r.query.get("continuation-token") or [""])[0]
@@ -820,6 +846,13 @@ class Proxy:
         if not keep_up:
             res["keep"] = False
         return up if keep_up else None
+
+    def rewound(self, r, resp, body):
+        """The first page again, with a token never sent before."""
+        self.rewinds += 1
+        tok = (r.query.get("continuation-token") or [""])[0]
+        return rebuild(resp, rewrite_listing("rewind-token", body, self.cfg, tok,
+                                             "%s%d" % (REWIND_TOKEN, self.rewinds)))
 
     @staticmethod
     def listing_id(r):

@@ -50,6 +50,24 @@ static int plain_text(xmlNodePtr parent, const char *name, const char **out)
     return 1;
 }
 
+/* Only elements and text inside the root? */
+static int plain_inside(xmlNodePtr n)
+{
+    for (; n; n = n->next)
+        if (n->type != XML_TEXT_NODE &&
+            (n->type != XML_ELEMENT_NODE || !plain_inside(n->children)))
+            return 0;
+    return 1;
+}
+
+/* What the engine must refuse whole: a DTD (DOCTYPE), or inside the root
+ * anything but elements and text (entity references, comments, CDATA, PIs). */
+static int oracle_refused(xmlDocPtr doc)
+{
+    xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
+    return r && (doc->intSubset || doc->extSubset || !plain_inside(r->children));
+}
+
 static int root_is(xmlDocPtr doc, const char *name)
 {
     xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -124,9 +142,14 @@ static void check_list(const uint8_t *data, size_t size, xmlDocPtr oracle)
         xmlNodePtr root = root_is(oracle, "ListBucketResult") ? xmlDocGetRootElement(oracle) : NULL;
         struct list_check c = { root ? next_contents(root->children) : NULL, url, 0 };
         int truncated = -1;
+        char why[256];
         int rc = s3e_xml_parse_list_page((const char *)data, size, url, on_listed, &c, &truncated,
-                                         &token);
+                                         &token, why, sizeof why);
         FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "list: %d", rc);
+        FUZZ_CHECK(!oracle_refused(oracle) || (rc == S3E_EPARSE && c.calls == 0),
+                   "a page with a DTD or markup other than elements accepted (%d)", rc);
+        if (rc == S3E_EPARSE)
+            FUZZ_CHECK(memchr(why, '\0', sizeof why), "why not terminated");
         if (rc == S3E_OK)
             FUZZ_CHECK(truncated == 0 || truncated == 1, "truncated %d", truncated);
         s3e_buf_free(&token);
@@ -157,10 +180,14 @@ static int oracle_etag(xmlDocPtr oracle, const char *root_name, char out[80])
     return 1;
 }
 
+static int refused_doc; /* oracle_refused() of the input being checked */
+
 /* o: what oracle_etag said; the engine's result rc and etag must agree. */
 static void expect_etag(int o, int rc, const char *etag, const char *want, const char *what)
 {
-    if (o == 2)
+    if (o && refused_doc)
+        FUZZ_CHECK(rc != S3E_OK, "%s: a result with a DTD or markup accepted", what);
+    else if (o == 2)
         FUZZ_CHECK(rc != S3E_OK, "%s: an ETag with a control character accepted", what);
     else if (o)
         FUZZ_CHECK(rc == S3E_OK && strcmp(etag, want) == 0, "%s etag '%s', want '%s'", what,
@@ -188,6 +215,7 @@ static void check_etag_docs(const uint8_t *data, size_t size, xmlDocPtr oracle)
 
     char *upload_id = NULL;
     if (s3e_xml_parse_initiate(body, size, &upload_id) == S3E_OK) {
+        FUZZ_CHECK(!refused_doc, "an initiate result with a DTD or markup accepted");
         FUZZ_CHECK(upload_id && *upload_id, "empty upload id accepted");
         const char *t;
         if (plain_text(xmlDocGetRootElement(oracle), "UploadId", &t))
@@ -202,6 +230,7 @@ static void check_error(const uint8_t *data, size_t size, xmlDocPtr oracle)
     memset(&e, 0, sizeof e);
     int is_error = s3e_xml_parse_error((const char *)data, size, &e);
     FUZZ_CHECK(is_error == 0 || is_error == 1, "parse_error %d", is_error);
+    FUZZ_CHECK(!is_error || !refused_doc, "an <Error> with a DTD or markup believed");
     FUZZ_CHECK(memchr(e.code, '\0', sizeof e.code) && memchr(e.message, '\0', sizeof e.message) &&
                memchr(e.request_id, '\0', sizeof e.request_id), "error text not terminated");
     const char *code;
@@ -213,8 +242,12 @@ static void check_error(const uint8_t *data, size_t size, xmlDocPtr oracle)
     for (size_t i = 0; i < 3; i++) {
         memset(&e, 0, sizeof e);
         int rc = s3e_classify_response(statuses[i], 0, NULL, (const char *)data, size, "rid", 1, &e);
-        FUZZ_CHECK(rc == S3E_OK || rc == S3E_ES3, "classify: %d", rc);
-        FUZZ_CHECK(rc == S3E_OK || e.code[0], "a failure without a code");
+        FUZZ_CHECK(rc == S3E_OK || rc == S3E_ES3 || (rc == S3E_EPARSE && statuses[i] == 200),
+                   "classify: %d", rc);
+        FUZZ_CHECK(rc == S3E_OK || e.code[0] || (rc == S3E_EPARSE && e.detail[0]),
+                   "a failure without a code");
+        FUZZ_CHECK(rc != S3E_EPARSE || s3e_xml_refusal((const char *)data, size),
+                   "a 200 refused without a reason");
         FUZZ_CHECK(statuses[i] == 200 || rc == S3E_ES3, "HTTP %ld is not a success", statuses[i]);
     }
 }
@@ -270,6 +303,7 @@ static void check_tagging(const uint8_t *data, size_t size)
     s3e_buf_init(&want, 0);
     int rc = s3e_xml_parse_tagging((const char *)data, size, &out);
     FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "tagging: %d", rc);
+    FUZZ_CHECK(rc != S3E_OK || !refused_doc, "tagging with a DTD or markup accepted");
 
     char *t = fuzz_cstr(data, size);
     if (canonical_tags(t, &want) && s3e_xml_tagging_body(t, &body) == S3E_OK) {
@@ -293,8 +327,11 @@ static void check_uploads(const uint8_t *data, size_t size)
     s3e_buf_init(&key, 0);
     s3e_buf_init(&id, 0);
     int truncated = -1;
-    int rc = s3e_xml_parse_uploads((const char *)data, size, on_upload, NULL, &truncated, &key, &id);
+    char why[256];
+    int rc = s3e_xml_parse_uploads((const char *)data, size, on_upload, NULL, &truncated, &key, &id,
+                                   why, sizeof why);
     FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM, "uploads: %d", rc);
+    FUZZ_CHECK(rc != S3E_OK || !refused_doc, "uploads with a DTD or markup accepted");
     s3e_buf_free(&key);
     s3e_buf_free(&id);
 }
@@ -304,6 +341,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > 256 * 1024)
         return 0;
     xmlDocPtr oracle = oracle_parse(data, size);
+    refused_doc = oracle_refused(oracle);
     check_list(data, size, oracle);
     check_etag_docs(data, size, oracle);
     check_error(data, size, oracle);

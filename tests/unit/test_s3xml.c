@@ -76,7 +76,7 @@ static void test_list_page(void **state)
     s3e_buf_init(&tok, 0);
     int truncated = -1;
     assert_int_equal(s3e_xml_parse_list_page(list_page, strlen(list_page), 1, collect_fn, &c,
-                                             &truncated, &tok),
+                                             &truncated, &tok, NULL, 0),
                      S3E_OK);
     assert_int_equal(c.n, 3);
     assert_int_equal(truncated, 1);
@@ -117,7 +117,7 @@ static void test_list_last_page_and_no_decoding(void **state)
     assert_int_equal(s3e_buf_puts(&tok, "stale"), S3E_OK);
     int truncated = -1;
     /* not requested as url: the key is taken verbatim */
-    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 0, collect_fn, &c, &truncated, &tok),
+    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 0, collect_fn, &c, &truncated, &tok, NULL, 0),
                      S3E_OK);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.items[0].key, "a+b%20c");
@@ -126,7 +126,7 @@ static void test_list_last_page_and_no_decoding(void **state)
 
     /* requested as url and the server did not say otherwise: decoded */
     c.n = 0;
-    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 1, collect_fn, &c, &truncated, &tok),
+    assert_int_equal(s3e_xml_parse_list_page(page, strlen(page), 1, collect_fn, &c, &truncated, &tok, NULL, 0),
                      S3E_OK);
     assert_string_equal(c.items[0].key, "a b c");
 
@@ -136,7 +136,7 @@ static void test_list_last_page_and_no_decoding(void **state)
         "</ListBucketResult>";
     c.n = 0;
     truncated = -1;
-    assert_int_equal(s3e_xml_parse_list_page(empty, strlen(empty), 1, collect_fn, &c, &truncated, &tok),
+    assert_int_equal(s3e_xml_parse_list_page(empty, strlen(empty), 1, collect_fn, &c, &truncated, &tok, NULL, 0),
                      S3E_OK);
     assert_int_equal(c.n, 0);
     assert_int_equal(truncated, 0);
@@ -151,7 +151,7 @@ static void test_list_callback_stops(void **state)
     s3e_buf_init(&tok, 0);
     int truncated = 0;
     assert_int_equal(s3e_xml_parse_list_page(list_page, strlen(list_page), 1, collect_fn, &c,
-                                             &truncated, &tok),
+                                             &truncated, &tok, NULL, 0),
                      42);
     assert_int_equal(c.n, 2);
     s3e_buf_free(&tok);
@@ -176,11 +176,11 @@ static void test_list_malformed(void **state)
     };
     for (int i = 0; bad[i]; i++)
         assert_int_equal(s3e_xml_parse_list_page(bad[i], strlen(bad[i]), 1, collect_fn, &c,
-                                                 &truncated, &tok),
+                                                 &truncated, &tok, NULL, 0),
                          S3E_EPARSE);
-    assert_int_equal(s3e_xml_parse_list_page("", 0, 1, collect_fn, &c, &truncated, &tok),
+    assert_int_equal(s3e_xml_parse_list_page("", 0, 1, collect_fn, &c, &truncated, &tok, NULL, 0),
                      S3E_EPARSE);
-    assert_int_equal(s3e_xml_parse_list_page(NULL, 0, 1, collect_fn, &c, &truncated, &tok),
+    assert_int_equal(s3e_xml_parse_list_page(NULL, 0, 1, collect_fn, &c, &truncated, &tok, NULL, 0),
                      S3E_EPARSE);
     assert_int_equal(c.n, 0);
     s3e_buf_free(&tok);
@@ -202,13 +202,15 @@ static void test_list_size_not_a_byte_count(void **state)
         snprintf(body, sizeof body, "<ListBucketResult><Contents><Key>a</Key><Size>%s</Size>"
                  "</Contents></ListBucketResult>", sizes[i]);
         assert_int_equal(s3e_xml_parse_list_page(body, strlen(body), 0, collect_fn, &c,
-                                                 &truncated, &tok), S3E_EPARSE);
+                                                 &truncated, &tok, NULL, 0), S3E_EPARSE);
     }
     assert_int_equal(c.n, 0);
     static const char max[] = "<ListBucketResult><Contents><Key>a</Key>"
-                              "<Size>18446744073709551615</Size></Contents></ListBucketResult>";
+                              "<Size>18446744073709551615</Size>"
+                              "<LastModified>2024-01-01T00:00:00Z</LastModified>"
+                              "</Contents></ListBucketResult>";
     assert_int_equal(s3e_xml_parse_list_page(max, strlen(max), 0, collect_fn, &c, &truncated,
-                                             &tok), S3E_OK);
+                                             &tok, NULL, 0), S3E_OK);
     assert_int_equal(c.n, 1);
     assert_true(c.items[0].size == UINT64_MAX);
     s3e_buf_free(&tok);
@@ -240,19 +242,23 @@ static void test_copy_object_result(void **state)
 static void test_copy_result_scan_agrees_with_xml(void **state)
 {
     (void)state;
+    /* NULL: refused (S3 sends no comments or CDATA; both readings refuse them) */
     static const struct { const char *body, *etag; } cases[] = {
-        { "<CopyObjectResult><!-- <ETag>a</ETag> --><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><!-- <ETag>a</ETag> --><ETag>b</ETag></CopyObjectResult>", NULL },
         { "<CopyObjectResult><X><ETag>a</ETag></X><ETag>b</ETag></CopyObjectResult>", "b" },
         { "<CopyObjectResult><ETag>&quot;abc&amp;x</ETag></CopyObjectResult>", "\"abc&x" },
-        { "<CopyObjectResult><![CDATA[<ETag>a</ETag>]]><ETag>b</ETag></CopyObjectResult>", "b" },
+        { "<CopyObjectResult><![CDATA[<ETag>a</ETag>]]><ETag>b</ETag></CopyObjectResult>", NULL },
         { "<CopyObjectResult><LastModified>2024-01-01T00:00:00.000Z</LastModified><Empty/>"
           "<ETag>&quot;e&quot;</ETag></CopyObjectResult>", "e" },
+        { "<CopyObjectResult><ETag>b</ETag><!-- x --></CopyObjectResult>", NULL },
+        { "<!-- first --><CopyObjectResult><ETag>b</ETag></CopyObjectResult>", "b" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char etag[80] = "";
         assert_int_equal(s3e_xml_parse_copy_result(cases[i].body, strlen(cases[i].body), etag),
-                         S3E_OK);
-        assert_string_equal(etag, cases[i].etag);
+                         cases[i].etag ? S3E_OK : S3E_EPARSE);
+        if (cases[i].etag)
+            assert_string_equal(etag, cases[i].etag);
     }
 }
 
@@ -600,6 +606,146 @@ static void test_garbage_is_eparse(void **state)
 
 /* ---- times ------------------------------------------------------------------ */
 
+/* ---- refused documents (issue #9: a DOCTYPE's entity changed which key was copied) ---- */
+
+static int no_upload(void *ud, const struct s3e_upload *u)
+{
+    (void)u;
+    ++*(int *)ud;
+    return 0;
+}
+
+static void test_doctype_refused_everywhere(void **state)
+{
+    (void)state;
+    /* as the fault proxy sends it: &fp; stands for the key's last part */
+    static const char list[] =
+        XML_DECL "<!DOCTYPE ListBucketResult [<!ENTITY fp \"x.bin\">]>"
+        "<ListBucketResult><Contents><Key>folder/&fp;</Key><Size>1</Size>"
+        "<LastModified>2024-01-01T00:00:00Z</LastModified><ETag>e</ETag></Contents>"
+        "</ListBucketResult>";
+    struct collect c = { 0 };
+    struct s3e_buf tok, b;
+    s3e_buf_init(&tok, 0);
+    s3e_buf_init(&b, 0);
+    int truncated = 0;
+    char why[128] = "";
+    assert_string_equal(s3e_xml_refusal(list, strlen(list)), "response has a DOCTYPE");
+    assert_int_equal(s3e_xml_parse_list_page(list, strlen(list), 0, collect_fn, &c, &truncated,
+                                             &tok, why, sizeof why),
+                     S3E_EPARSE);
+    assert_int_equal(c.n, 0);
+    assert_string_equal(why, "response has a DOCTYPE");
+
+    /* after a byte order mark and a comment too, and in every other answer */
+    const char *docs[] = {
+        "\xEF\xBB\xBF<!-- x --><!DOCTYPE a><CopyObjectResult><ETag>e</ETag></CopyObjectResult>",
+        "<!DOCTYPE a SYSTEM \"http://127.0.0.1:9/x.dtd\"><CompleteMultipartUploadResult>"
+        "<ETag>e</ETag></CompleteMultipartUploadResult>",
+        "<!DOCTYPE a [<!ENTITY i \"id\">]><InitiateMultipartUploadResult><UploadId>&i;"
+        "</UploadId></InitiateMultipartUploadResult>",
+        "<!DOCTYPE a><Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
+        "<!DOCTYPE a><Error><Code>AccessDenied</Code></Error>",
+        "<!DOCTYPE a><ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>u</UploadId>"
+        "<Initiated>2024-01-01T00:00:00Z</Initiated></Upload></ListMultipartUploadsResult>",
+        NULL,
+    };
+    for (int i = 0; docs[i]; i++) {
+        size_t len = strlen(docs[i]);
+        char etag[80];
+        char *id = NULL;
+        int n = 0;
+        assert_non_null(s3e_xml_refusal(docs[i], len));
+        assert_int_equal(s3e_xml_parse_copy_result(docs[i], len, etag), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_complete(docs[i], len, etag), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_initiate(docs[i], len, &id), S3E_EPARSE);
+        assert_null(id);
+        assert_int_equal(s3e_xml_parse_tagging(docs[i], len, &b), S3E_EPARSE);
+        assert_int_equal(s3e_xml_parse_error(docs[i], len, NULL), 0);
+        assert_int_equal(s3e_xml_parse_uploads(docs[i], len, no_upload, &n, &truncated, &tok, &b,
+                                               why, sizeof why),
+                         S3E_EPARSE);
+        assert_int_equal(n, 0);
+    }
+    /* a 200 that might be an <Error>: neither believed as success nor as that error */
+    struct s3e_s3_error e;
+    const char *err200 = docs[4];
+    assert_int_equal(s3e_classify_response(200, 0, NULL, err200, strlen(err200), "", 1, &e),
+                     S3E_EPARSE);
+    assert_string_equal(e.detail, "response has a DOCTYPE");
+    assert_false(e.retryable);
+    /* an error status keeps its code and its retry (a proxy's HTML 503 page) */
+    static const char html[] = "<!DOCTYPE html><html><body>busy</body></html>";
+    assert_int_equal(s3e_classify_response(503, 0, NULL, html, strlen(html), "", 1, &e), S3E_ES3);
+    assert_string_equal(e.code, "ServiceUnavailable");
+    assert_true(e.retryable);
+    /* a GetObject-like body is not XML to refuse: no expect_body_error */
+    assert_int_equal(s3e_classify_response(200, 0, NULL, html, strlen(html), "", 0, &e), S3E_OK);
+    s3e_buf_free(&tok);
+    s3e_buf_free(&b);
+}
+
+/* Without a DOCTYPE, anything but text inside an element would cut the key short. */
+static void test_list_markup_inside_key_refused(void **state)
+{
+    (void)state;
+    const char *keys[] = { "folder/<!-- -->x.bin", "folder/<![CDATA[x.bin]]>", "folder/&fp;",
+                           "folder/<?pi x?>x.bin", NULL };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    for (int i = 0; keys[i]; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "<ListBucketResult><Contents><Key>%s</Key><Size>1</Size>"
+                 "<LastModified>2024-01-01T00:00:00Z</LastModified></Contents></ListBucketResult>",
+                 keys[i]);
+        struct collect c = { 0 };
+        int truncated = 0;
+        assert_int_equal(s3e_xml_parse_list_page(body, strlen(body), 0, collect_fn, &c,
+                                                 &truncated, &tok, NULL, 0),
+                         S3E_EPARSE);
+        assert_int_equal(c.n, 0);
+    }
+    s3e_buf_free(&tok);
+}
+
+/* A date that does not read was 0 (1970) or -1: now the page is refused. */
+static void test_list_bad_date_refused(void **state)
+{
+    (void)state;
+    const char *dates[] = { "<LastModified>yesterday</LastModified>",
+                            "<LastModified>2024-13-01T00:00:00Z</LastModified>",
+                            "<LastModified></LastModified>", "", NULL };
+    struct s3e_buf tok;
+    s3e_buf_init(&tok, 0);
+    for (int i = 0; dates[i]; i++) {
+        char body[512], why[256] = "";
+        snprintf(body, sizeof body, "<ListBucketResult><Contents><Key>k</Key><Size>1</Size>%s"
+                 "</Contents></ListBucketResult>", dates[i]);
+        struct collect c = { 0 };
+        int truncated = 0;
+        assert_int_equal(s3e_xml_parse_list_page(body, strlen(body), 0, collect_fn, &c,
+                                                 &truncated, &tok, why, sizeof why),
+                         S3E_EPARSE);
+        assert_int_equal(c.n, 0);
+        assert_non_null(strstr(why, "LastModified '"));
+        assert_non_null(strstr(why, "of key 'k' is not a date"));
+    }
+    static const char uploads[] =
+        "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>u</UploadId>"
+        "<Initiated>soon</Initiated></Upload></ListMultipartUploadsResult>";
+    struct s3e_buf id;
+    s3e_buf_init(&id, 0);
+    int n = 0, truncated = 0;
+    char why[256] = "";
+    assert_int_equal(s3e_xml_parse_uploads(uploads, strlen(uploads), no_upload, &n, &truncated,
+                                           &tok, &id, why, sizeof why),
+                     S3E_EPARSE);
+    assert_int_equal(n, 0);
+    assert_string_equal(why, "Initiated 'soon' of key 'k' is not a date");
+    s3e_buf_free(&id);
+    s3e_buf_free(&tok);
+}
+
 static void test_parse_time(void **state)
 {
     (void)state;
@@ -656,6 +802,9 @@ int main(void)
         cmocka_unit_test(test_tagging_body_round_trip),
         cmocka_unit_test(test_garbage_is_eparse),
         cmocka_unit_test(test_parse_time),
+        cmocka_unit_test(test_doctype_refused_everywhere),
+        cmocka_unit_test(test_list_markup_inside_key_refused),
+        cmocka_unit_test(test_list_bad_date_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
