@@ -24,6 +24,8 @@ struct conn {
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
     int configured;    /* the options that never change are set */
+    struct s3e_cred_provider *cred; /* whose credentials signed the request (NULL: static) */
+    unsigned long cred_gen;         /* and which generation of them */
 };
 
 /* The event loop of a client used with s3e_client_start/run. */
@@ -38,6 +40,8 @@ struct loop {
 struct s3e_client {
     const struct s3e_config *cfg;
     struct s3e_sigv4_cache sig;
+    struct s3e_creds creds;   /* this thread's copy of the provider's credentials */
+    unsigned long cred_gen;
     struct conn main;
     struct conn *pool;
     size_t npool;

@@ -11,6 +11,11 @@
  * SignatureDoesNotMatch and other 4xx. */
 int s3e_retry_is_retryable(long http_status, const char *s3_code, int curl_code);
 
+/* 1 for the codes that say the credentials expired or must be renewed
+ * (ExpiredToken, ExpiredTokenException, TokenRefreshRequired, InvalidToken):
+ * the client renews temporary credentials and retries once. */
+int s3e_retry_is_expired_credentials(const char *s3_code);
+
 /* Milliseconds to sleep before retry number `retry` (1 = first retry):
  * uniform in [0, min(cap_ms, base_ms * 2^(retry-1))] ("full jitter").
  * SlowDown callers pass a larger base. *seed is a per-thread PRNG state. */
