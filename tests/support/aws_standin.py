@@ -13,7 +13,7 @@ Answers as AWS documents them:
   SSO            GET /federation/credentials?role_name=&account_id= (checks
                  x-amz-sso_bearer_token against --sso-token)
 Each answer hands out credentials valid for --lifetime seconds: the fixed --issue
-AK:SK (no session token) or a new ASIA... key each time.
+AK:SK[:TOKEN] or a new ASIA... key each time.
 
 Every request is logged as one JSON line in --log: time, method, path, action,
 whether Authorization / the IMDS token / the SSO token was sent, the key it issued,
@@ -52,8 +52,7 @@ class State:
             self.counter += 1
             exp = int(time.time()) + self.args.lifetime
             if self.args.issue:
-                ak, sk = self.args.issue.split(":", 1)
-                token = None
+                ak, sk, token = (self.args.issue.split(":", 2) + [None])[:3]
             else:
                 ak = "ASIASTANDIN%09d" % self.counter
                 sk = secrets.token_urlsafe(30)
@@ -273,7 +272,8 @@ def main():
     ap.add_argument("--ready-file", required=True, help="gets the port once listening")
     ap.add_argument("--log", required=True)
     ap.add_argument("--lifetime", type=int, default=3600, help="seconds issued credentials live")
-    ap.add_argument("--issue", help="AK:SK to hand out every time (no session token)")
+    ap.add_argument("--issue", help="AK:SK[:TOKEN] to hand out every time (no session token "
+                    "unless given)")
     ap.add_argument("--source-key", help="AK:SK that may sign AssumeRole")
     ap.add_argument("--container-token", help="the Authorization value container requests need")
     ap.add_argument("--web-token", default="standin-web-identity-token")
