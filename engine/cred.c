@@ -24,7 +24,7 @@ struct s3e_cred_provider {
     time_t next_try;   /* after a failed renewal, not before this */
     int refreshing;    /* one thread is fetching */
     int stale;         /* a request was refused as expired: renew before the next one */
-    char last_err[384];
+    char last_err[640];
 };
 
 static const char *env(const char *name)

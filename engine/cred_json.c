@@ -101,11 +101,11 @@ static int string(struct reader *r, struct s3e_buf *b)
 static int scalar(struct reader *r, struct s3e_buf *b)
 {
     const char *s = r->p;
-    while (r->p < r->end && strchr("+-.0123456789eEtrufalsn", *r->p))
+    while (r->p < r->end && *r->p && strchr("+-.0123456789eEtrufalsn", *r->p))
         r->p++;
     size_t n = (size_t)(r->p - s);
     int ok = (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "null", 4))) ||
-             (n == 5 && !memcmp(s, "false", 5)) || (n > 0 && strchr("-0123456789", *s));
+             (n == 5 && !memcmp(s, "false", 5)) || (n > 0 && *s && strchr("-0123456789", *s));
     if (!ok)
         return -1;
     return b ? s3e_buf_append(b, s, n) : 0;

@@ -75,6 +75,7 @@ static void test_json_paths(void **state)
     assert_int_equal(cred_json_get(J("{\"k\":\"1\",\"k\":\"2\"}"), "k", &b), 1);
     assert_string_equal(s3e_buf_cstr(&b), "2"); /* the last of a repeated member */
     assert_int_equal(cred_json_get(J("{\"k\":\"a\nb\"}"), "k", &b), -1); /* raw control */
+    assert_int_equal(cred_json_get("{\"k\":\0}", 7, "k", &b), -1);         /* a NUL is no number */
     char deep[200];
     memset(deep, '[', sizeof deep);
     assert_int_equal(cred_json_get(deep, sizeof deep, "k", &b), -1);
