@@ -99,9 +99,21 @@ static int fetch_process(const struct cred_recipe *r, struct cred_set *out, char
         return S3E_ECREDS;
     }
     char *buf = malloc(MAX_PROCESS_OUTPUT + 1);
-    size_t n = 0, got;
-    while (buf && (got = fread(buf + n, 1, MAX_PROCESS_OUTPUT - n, p)) > 0)
-        n += got;
+    char chunk[4096];
+    size_t n = 0;
+    int too_much = 0;
+    for (;;) { /* read to the end, or the program would block on a full pipe */
+        size_t got = fread(chunk, 1, sizeof chunk, p);
+        if (got == 0)
+            break;
+        if (buf && n + got <= MAX_PROCESS_OUTPUT) {
+            memcpy(buf + n, chunk, got);
+            n += got;
+        } else {
+            too_much = 1;
+        }
+    }
+    memset(chunk, 0, sizeof chunk);
     int status = pclose(p);
     int rc = S3E_ECREDS;
     if (!buf)
@@ -109,7 +121,7 @@ static int fetch_process(const struct cred_recipe *r, struct cred_set *out, char
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         snprintf(errbuf, errlen, "credential_process exited with status %d",
                  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    else if (n == MAX_PROCESS_OUTPUT)
+    else if (too_much)
         snprintf(errbuf, errlen, "credential_process printed more than 64 KiB");
     else
         rc = cred_json_process(buf, n, out, errbuf, errlen);

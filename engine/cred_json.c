@@ -245,6 +245,7 @@ static int take(const char *json, size_t len, const struct fields *f, struct cre
 
 int cred_json_process(const char *json, size_t len, struct cred_set *out, char *errbuf, size_t errlen)
 {
+    memset(out, 0, sizeof *out);
     struct s3e_buf v;
     s3e_buf_init(&v, 64);
     int got = cred_json_get(json, len, "Version", &v);

@@ -77,7 +77,7 @@ static int named_source(struct walk *w, const char *profile, const char *name,
 
 static int role_settings(struct walk *w, const char *profile, struct cred_recipe *r)
 {
-    const char *g;
+    const char *g = cred_ini_get(w->ini, profile, "duration_seconds");
     int rc = cred_dup(&r->role_arn, cred_ini_get(w->ini, profile, "role_arn"));
     if (!rc)
         rc = cred_dup(&r->session_name, cred_ini_get(w->ini, profile, "role_session_name"));
@@ -85,7 +85,7 @@ static int role_settings(struct walk *w, const char *profile, struct cred_recipe
         rc = cred_dup(&r->external_id, cred_ini_get(w->ini, profile, "external_id"));
     if (!rc)
         rc = cred_dup(&r->region, w->region);
-    if (!rc && (g = cred_ini_get(w->ini, profile, "duration_seconds")) != NULL) {
+    if (!rc && g) {
         char *end;
         long d = strtol(g, &end, 10);
         if (end == g || *end || d < 900 || d > 43200)

@@ -389,6 +389,33 @@ static void test_renewal_by_many_threads(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A program that prints more than 64 KiB fails with that reason, and does not
+ * hang on a full pipe; one that exits non-zero says its status. */
+static void test_process_output_bounded(void **state)
+{
+    (void)state;
+    char dir[64], config[128], creds[128];
+    snprintf(dir, sizeof dir, "/tmp/s3e-cred-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(config, sizeof config, "%s/config", dir);
+    snprintf(creds, sizeof creds, "%s/credentials", dir);
+    write_text(config, "[profile big]\ncredential_process = head -c 300000 /dev/zero\n"
+                       "[profile sad]\ncredential_process = sh -c 'exit 7'\n");
+    write_text(creds, "");
+    setenv("AWS_CONFIG_FILE", config, 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", creds, 1);
+    struct s3e_cred_provider *p = NULL;
+    assert_int_equal(s3e_cred_provider_new(&p, "big", 2, "us-east-1", err, sizeof err), S3E_ECREDS);
+    assert_null(p);
+    assert_non_null(strstr(err, "more than 64 KiB"));
+    assert_int_equal(s3e_cred_provider_new(&p, "sad", 2, "us-east-1", err, sizeof err), S3E_ECREDS);
+    assert_non_null(strstr(err, "profile:sad process"));
+    assert_non_null(strstr(err, "status 7"));
+    unlink(config);
+    unlink(creds);
+    rmdir(dir);
+}
+
 int main(void)
 {
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
@@ -401,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_profile_refusals_name_the_type),
         cmocka_unit_test(test_container_hosts_and_codes),
         cmocka_unit_test(test_renewal_by_many_threads),
+        cmocka_unit_test(test_process_output_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
