@@ -368,7 +368,8 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
     const char *msg = k->curl_err[0] ? k->curl_err : curl_easy_strerror(cc);
     int rc = s3e_classify_response(resp->status, (int)cc, msg, resp->body.data, resp->body.len,
                                    resp->request_id, r->expect_body_error, err);
-    /* Refused as expired: renew once and retry, whatever the window said. */
+    /* Refused as expired: renew (once for all requests signed with that set) and
+     * retry, whatever the renewal window said. */
     if (rc == S3E_ES3 && k->cred && s3e_retry_is_expired_credentials(err->code) &&
         s3e_cred_provider_expired(k->cred, k->cred_gen))
         err->retryable = 1;
