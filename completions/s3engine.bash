@@ -33,11 +33,12 @@ _s3engine()
     esac
     local i sub=
     for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in ls|cp|lua|uploads) sub=${COMP_WORDS[i]}; break ;; esac
+        case ${COMP_WORDS[i]} in ls|cp|lua|uploads|whoami) sub=${COMP_WORDS[i]}; break ;; esac
     done
     if [[ $cur == -* ]]; then
         case $sub in
             uploads) COMPREPLY=($(compgen -W "--abort --older-than $opts" -- "$cur")) ;;
+            whoami) COMPREPLY=($(compgen -W "--profile --region" -- "$cur")) ;;
             *) COMPREPLY=($(compgen -W "$opts -n -w -v -q -h" -- "$cur")) ;;
         esac
         return
@@ -45,7 +46,8 @@ _s3engine()
     case $sub in
         ls|cp|uploads) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null ;;
         lua) COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
-        *) COMPREPLY=($(compgen -W "ls cp lua uploads" -- "$cur")
+        whoami) ;;
+        *) COMPREPLY=($(compgen -W "ls cp lua uploads whoami" -- "$cur")
                       $(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
 }

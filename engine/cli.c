@@ -83,6 +83,8 @@ void s3e_cli_usage(FILE *out)
 "       s3engine uploads s3://BUCKET[/PREFIX] [--abort] [--older-than 1d]\n"
 "                                            list (or abort) unfinished multipart uploads, e.g.\n"
 "                                            those of a run that was killed with SIGKILL\n"
+"       s3engine whoami [--profile NAME]      which credentials would be used: their source,\n"
+"                                            access key id, expiry and the region\n"
 "\n"
 "A plan is a Lua file that returns a table: sources to list, select(obj), route(obj),\n"
 "named targets, a payload policy and a worker count (man s3engine-plan, or README.md, \"A plan\").\n"
@@ -132,7 +134,7 @@ void s3e_cli_usage(FILE *out)
 "The first SIGINT or SIGTERM cancels the requests in flight, aborts the run's uploads,\n"
 "writes the report and the summary and exits 130 within seconds; a second exits at once.\n"
 "\n"
-"Connection (default: as the AWS CLI finds them):\n"
+"Connection (default: as the AWS CLI and SDKs find them; check with whoami):\n"
 "      --endpoint URL          S3 endpoint (AWS_ENDPOINT_URL)\n"
 "      --region REGION         (AWS_REGION, AWS_DEFAULT_REGION)\n"
 "      --profile NAME          profile in ~/.aws/credentials and ~/.aws/config (AWS_PROFILE)\n"
@@ -340,7 +342,7 @@ static int pick_command(struct s3e_cli *cli, int nrest, char **rest)
 {
     static const struct { const char *name; enum s3e_command cmd; int min, max; } cmds[] = {
         { "ls", S3E_CMD_LS, 1, 1 }, { "cp", S3E_CMD_CP, 2, 2 }, { "lua", S3E_CMD_LUA, 1, 1000 },
-        { "uploads", S3E_CMD_UPLOADS, 1, 1 },
+        { "uploads", S3E_CMD_UPLOADS, 1, 1 }, { "whoami", S3E_CMD_WHOAMI, 0, 0 },
     };
     if (cli->command == S3E_CMD_HELP || cli->command == S3E_CMD_VERSION)
         return 0;

@@ -11,8 +11,8 @@
 #define S3E_MAX_ARGS 64
 #define S3E_MAX_LUA_READ 16
 
-enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_UPLOADS, S3E_CMD_HELP,
-                   S3E_CMD_VERSION };
+enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_UPLOADS, S3E_CMD_WHOAMI,
+                   S3E_CMD_HELP, S3E_CMD_VERSION };
 
 /* Exit statuses, documented in --help and the README. */
 enum s3e_exit {

@@ -1,5 +1,7 @@
 /* config.c - credentials, region and endpoint, found the way AWS tools find them. */
 #include "s3engine/config.h"
+#include "cred_int.h"
+#include "s3engine/cred.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
 #include "s3engine/uri.h"
@@ -10,33 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Values read from one profile of the shared files. */
+/* The profile's settings other than credentials (cred_ini.c reads the files). */
 struct profile_values {
-    char *access_key, *secret_key, *session_token, *region, *endpoint, *ca_bundle;
-    char *max_attempts, *addressing;
+    const char *region, *endpoint, *ca_bundle, *max_attempts, *addressing;
 };
-
-static void profile_free(struct profile_values *p)
-{
-    free(p->access_key);
-    free(p->secret_key);
-    free(p->session_token);
-    free(p->region);
-    free(p->endpoint);
-    free(p->ca_bundle);
-    free(p->max_attempts);
-    free(p->addressing);
-}
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static const char *env(const char *name)
 {
@@ -44,118 +23,23 @@ static const char *env(const char *name)
     return (v && *v) ? v : NULL;
 }
 
-/* Set *slot from `value` unless an earlier file already set it. */
-static int keep_first(char **slot, const char *value)
+static int read_profile(const char *profile, int explicit_profile, struct cred_ini **ini,
+                        struct profile_values *p, char *errbuf, size_t errlen)
 {
-    if (*slot)
-        return S3E_OK;
-    *slot = strdup(value);
-    return *slot ? S3E_OK : S3E_ENOMEM;
-}
-
-static int store_value(struct profile_values *p, const char *key, const char *value)
-{
-    static const struct { const char *name; size_t off; } keys[] = {
-        { "aws_access_key_id", offsetof(struct profile_values, access_key) },
-        { "aws_secret_access_key", offsetof(struct profile_values, secret_key) },
-        { "aws_session_token", offsetof(struct profile_values, session_token) },
-        { "region", offsetof(struct profile_values, region) },
-        { "endpoint_url", offsetof(struct profile_values, endpoint) },
-        { "ca_bundle", offsetof(struct profile_values, ca_bundle) },
-        { "max_attempts", offsetof(struct profile_values, max_attempts) },
-        { "addressing_style", offsetof(struct profile_values, addressing) },
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcmp(key, keys[i].name) == 0)
-            return keep_first((char **)((char *)p + keys[i].off), value);
-    return S3E_OK; /* other settings are not ours */
-}
-
-/* Is this "[section]" line the profile we want? In the config file, profiles
- * other than default are written "[profile NAME]". */
-static int section_matches(const char *section, const char *profile, int is_config)
-{
-    if (strcmp(section, profile) == 0)
-        return 1; /* "[NAME]": the credentials file's form, accepted in both */
-    if (is_config && strncmp(section, "profile", 7) == 0 && isspace((unsigned char)section[7]))
-        return strcmp(trim((char *)section + 8), profile) == 0;
-    return 0;
-}
-
-/* Read one INI file. Missing file: not an error. *found is set when the
- * profile's section exists. */
-static int read_profile_file(const char *path, const char *profile, int is_config,
-                             struct profile_values *p, int *found, char *errbuf, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return S3E_OK;
-        snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-        return S3E_EIO;
+    int rc = cred_ini_load(ini, errbuf, errlen);
+    if (rc)
+        return rc;
+    if (explicit_profile && !cred_ini_has_profile(*ini, profile)) {
+        snprintf(errbuf, errlen, "profile '%s' was not found in the shared credentials or config "
+                 "file (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, ~/.aws)", profile);
+        return S3E_ECREDS;
     }
-    char line[4096];
-    int in_section = 0, lineno = 0, rc = S3E_OK;
-    while (!rc && fgets(line, sizeof line, f)) {
-        lineno++;
-        char *s = trim(line);
-        if (!*s || *s == '#' || *s == ';')
-            continue;
-        if (*s == '[') {
-            char *end = strchr(s, ']');
-            if (!end) {
-                snprintf(errbuf, errlen, "%s:%d: malformed section header", path, lineno);
-                rc = S3E_EPARSE;
-                break;
-            }
-            *end = '\0';
-            in_section = section_matches(trim(s + 1), profile, is_config);
-            *found |= in_section;
-            continue;
-        }
-        if (!in_section)
-            continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            if (isspace((unsigned char)line[0]))
-                continue; /* nested settings (e.g. "s3 =" sub-keys) */
-            snprintf(errbuf, errlen, "%s:%d: expected 'name = value'", path, lineno);
-            rc = S3E_EPARSE;
-            break;
-        }
-        *eq = '\0';
-        rc = store_value(p, trim(s), trim(eq + 1));
-    }
-    fclose(f);
-    return rc;
-}
-
-static int shared_file(char *out, size_t len, const char *env_name, const char *rel)
-{
-    const char *v = env(env_name);
-    if (v)
-        return snprintf(out, len, "%s", v) < (int)len ? 0 : -1;
-    const char *home = env("HOME");
-    if (!home)
-        return -1;
-    return snprintf(out, len, "%s/.aws/%s", home, rel) < (int)len ? 0 : -1;
-}
-
-static int read_profile(const char *profile, int explicit_profile, struct profile_values *p,
-                        char *errbuf, size_t errlen)
-{
-    char cred_path[1024], conf_path[1024];
-    int found = 0, rc = S3E_OK;
-    if (shared_file(cred_path, sizeof cred_path, "AWS_SHARED_CREDENTIALS_FILE", "credentials") == 0)
-        rc = read_profile_file(cred_path, profile, 0, p, &found, errbuf, errlen);
-    if (!rc && shared_file(conf_path, sizeof conf_path, "AWS_CONFIG_FILE", "config") == 0)
-        rc = read_profile_file(conf_path, profile, 1, p, &found, errbuf, errlen);
-    if (!rc && explicit_profile && !found) {
-        snprintf(errbuf, errlen, "profile '%s' was not found in %s or %s", profile, cred_path,
-                 conf_path);
-        rc = S3E_ECREDS;
-    }
-    return rc;
+    p->region = cred_ini_get(*ini, profile, "region");
+    p->endpoint = cred_ini_get(*ini, profile, "endpoint_url");
+    p->ca_bundle = cred_ini_get(*ini, profile, "ca_bundle");
+    p->max_attempts = cred_ini_get(*ini, profile, "max_attempts");
+    p->addressing = cred_ini_get(*ini, profile, "addressing_style");
+    return S3E_OK;
 }
 
 static int dup_first(char **out, const char *a, const char *b, const char *c, const char *d)
@@ -269,20 +153,12 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
     if (errlen)
         errbuf[0] = '\0';
     struct profile_values p = { 0 };
+    struct cred_ini *ini = NULL;
     const char *profile = (ov && ov->profile) ? ov->profile : env("AWS_PROFILE");
     int explicit_profile = profile != NULL;
     if (!profile)
         profile = "default";
-    int rc = read_profile(profile, explicit_profile, &p, errbuf, errlen);
-    const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
-    int from_env = ak && sk;
-    if (!rc)
-        rc = dup_first(&out->creds.access_key, from_env ? ak : p.access_key, NULL, NULL, NULL);
-    if (!rc)
-        rc = dup_first(&out->creds.secret_key, from_env ? sk : p.secret_key, NULL, NULL, NULL);
-    if (!rc)
-        rc = dup_first(&out->creds.session_token,
-                       from_env ? env("AWS_SESSION_TOKEN") : p.session_token, NULL, NULL, NULL);
+    int rc = read_profile(profile, explicit_profile, &ini, &p, errbuf, errlen);
     if (!rc)
         rc = dup_first(&out->profile, profile, NULL, NULL, NULL);
     if (!rc)
@@ -297,13 +173,14 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
     }
     if (!rc) /* before the credentials: a bad --region is a usage error either way */
         rc = check_values(out, errbuf, errlen);
-    if (!rc && (!out->creds.access_key || !out->creds.secret_key)) {
-        snprintf(errbuf, errlen,
-                 "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                 "aws_access_key_id/aws_secret_access_key in profile '%s' of ~/.aws/credentials",
-                 profile);
-        rc = S3E_ECREDS;
-    }
+    if (!rc)
+        rc = s3e_cred_provider_new(&out->cred, profile, ov && ov->profile ? 2 : explicit_profile,
+                                   out->region, errbuf, errlen);
+    unsigned long gen = 0;
+    if (!rc)
+        rc = s3e_cred_provider_get(out->cred, &out->creds, &gen, errbuf, errlen);
+    if (!rc) /* the credentials go into headers too */
+        rc = check_values(out, errbuf, errlen);
     if (!rc) {
         out->path_style = path_style_default(ov, p.addressing, out->endpoint);
         out->verify_tls = (ov && ov->verify_tls == 0) ? 0 : 1;
@@ -317,7 +194,7 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
         out->max_attempts = (ov && ov->max_attempts > 0) ? ov->max_attempts
                           : (attempts >= 1 && attempts <= 100) ? (int)attempts : 6;
     }
-    profile_free(&p);
+    cred_ini_free(ini);
     if (rc)
         s3e_config_free(out);
     return rc;
@@ -325,13 +202,8 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
 
 void s3e_config_free(struct s3e_config *cfg)
 {
-    free(cfg->creds.access_key);
-    if (cfg->creds.secret_key) /* wipe secrets before giving the memory back */
-        memset(cfg->creds.secret_key, 0, strlen(cfg->creds.secret_key));
-    free(cfg->creds.secret_key);
-    if (cfg->creds.session_token)
-        memset(cfg->creds.session_token, 0, strlen(cfg->creds.session_token));
-    free(cfg->creds.session_token);
+    s3e_creds_clear(&cfg->creds); /* wipes secrets before giving the memory back */
+    s3e_cred_provider_free(cfg->cred);
     free(cfg->profile);
     free(cfg->region);
     free(cfg->endpoint);

@@ -3,6 +3,7 @@
 #include "luadirs.h"
 #include "run.h"
 #include "s3engine/copy.h"
+#include "s3engine/cred.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 #include "s3engine/log.h"
@@ -264,6 +265,33 @@ static int cmd_lua(const struct s3e_cli *cli)
     return rc ? S3E_EXIT_USAGE : S3E_EXIT_OK;
 }
 
+/* `whoami`: where the credentials come from, never the secret or the token. */
+static int cmd_whoami(const struct s3e_cli *cli)
+{
+    struct s3e_config cfg;
+    char err[1024];
+    int rc = s3e_config_load(&cfg, &cli->ov, err, sizeof err);
+    if (rc) {
+        fputs("s3engine: ", stderr);
+        s3e_escape_fputs(err, stderr);
+        fputc('\n', stderr);
+        return rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL;
+    }
+    struct s3e_cred_info info;
+    s3e_cred_provider_info(cfg.cred, &info);
+    char when[32], shown_ak[160];
+    printf("source:        %s\n", info.source);
+    printf("access key id: %s\n", shown(info.access_key, shown_ak, sizeof shown_ak));
+    if (info.expiration)
+        printf("expires:       %s (in %lds)\n", iso_time(info.expiration, when),
+               (long)(info.expiration - time(NULL)));
+    else
+        printf("expires:       never\n");
+    printf("region:        %s\n", cfg.region);
+    s3e_config_free(&cfg);
+    return S3E_EXIT_OK;
+}
+
 /* Output that could not be written (a full disk, a closed pipe: stdout, or
  * log lines on stderr) fails the command with exit status 3, unless it
  * already failed for a usage error or was interrupted. */
@@ -304,6 +332,7 @@ int main(int argc, char **argv)
     case S3E_CMD_CP: status = cmd_cp(&cli); break;
     case S3E_CMD_LUA: status = cmd_lua(&cli); break;
     case S3E_CMD_UPLOADS: status = cmd_uploads(&cli); break;
+    case S3E_CMD_WHOAMI: status = cmd_whoami(&cli); break;
     case S3E_CMD_RUN: status = s3e_run_plan(&cli); break;
     }
     curl_global_cleanup();

@@ -24,6 +24,17 @@ int s3e_retry_is_retryable(long http_status, const char *s3_code, int curl_code)
            http_status == 504 || http_status == 429;
 }
 
+int s3e_retry_is_expired_credentials(const char *s3_code)
+{
+    static const char *const codes[] = {
+        "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "InvalidToken",
+    };
+    for (size_t i = 0; s3_code && i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(s3_code, codes[i]) == 0)
+            return 1;
+    return 0;
+}
+
 long s3e_retry_backoff_ms(int retry, long base_ms, long cap_ms, unsigned *seed)
 {
     if (retry < 1)

@@ -3,6 +3,7 @@
  * with exponential backoff and full jitter, all under the run's rate limit. */
 #include "s3_client.h"
 #include "s3_conn.h"
+#include "s3engine/cred.h"
 #include "s3engine/version.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
@@ -239,6 +240,7 @@ void s3e_client_free(struct s3e_client *c)
     s3e_loop_free(c->loop);
     s3e_conn_free(&c->main);
     memset(&c->sig, 0, sizeof c->sig);
+    s3e_creds_clear(&c->creds);
     free(c);
 }
 
@@ -273,10 +275,33 @@ static int add_line(struct conn *k, const char *name, const char *value)
     return S3E_OK;
 }
 
+/* The credentials to sign with: the provider's current ones (renewed when
+ * due), copied for this thread; k remembers which generation it used. */
+static int signing_creds(struct s3e_client *c, struct conn *k, const struct s3e_creds **out)
+{
+    k->cred = c->cfg->cred;
+    *out = &c->cfg->creds;
+    if (!k->cred)
+        return S3E_OK;
+    unsigned long before = c->cred_gen;
+    int rc = s3e_cred_provider_get(k->cred, &c->creds, &c->cred_gen, k->curl_err, sizeof k->curl_err);
+    if (rc)
+        return rc;
+    if (c->cred_gen != before) /* a renewed secret may keep its key id: no stale signing key */
+        memset(&c->sig, 0, sizeof c->sig);
+    k->cred_gen = c->cred_gen;
+    *out = &c->creds;
+    return S3E_OK;
+}
+
 /* Sign the request and put every header on the curl list. */
 static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_req *r)
 {
     const struct s3e_config *cfg = c->cfg;
+    const struct s3e_creds *creds;
+    int rc = signing_creds(c, k, &creds);
+    if (rc)
+        return rc;
     char amz_date[17], hash[65];
     s3e_sigv4_amz_date(time(NULL), amz_date);
     if (r->body_len)
@@ -288,12 +313,12 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
     hs[n++] = (struct s3e_header){ "host", k->host.data };
     hs[n++] = (struct s3e_header){ "x-amz-date", amz_date };
     hs[n++] = (struct s3e_header){ "x-amz-content-sha256", hash };
-    if (cfg->creds.session_token)
-        hs[n++] = (struct s3e_header){ "x-amz-security-token", cfg->creds.session_token };
+    if (creds->session_token)
+        hs[n++] = (struct s3e_header){ "x-amz-security-token", creds->session_token };
     memcpy(hs + n, r->headers, r->nheaders * sizeof hs[0]);
     n += r->nheaders;
     struct s3e_sigv4_input in = { r->method, k->path.data, s3e_buf_cstr(&k->query), hs, n, hash };
-    int rc = s3e_sigv4_authorization(&c->sig, &cfg->creds, cfg->region, "s3", amz_date, &in, &k->auth);
+    rc = s3e_sigv4_authorization(&c->sig, creds, cfg->region, "s3", amz_date, &in, &k->auth);
     curl_slist_free_all(k->slist);
     k->slist = NULL;
     for (size_t i = 1; i < n && !rc; i++) /* curl writes Host from the URL itself */
@@ -517,8 +542,14 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
         snprintf(k->curl_err, sizeof k->curl_err, "the response ended inside its headers");
     }
     const char *msg = k->curl_err[0] ? k->curl_err : curl_easy_strerror(cc);
-    return s3e_classify_response(resp->status, (int)cc, msg, resp->body.data, resp->body.len,
-                                 resp->request_id, r->expect_body_error, err);
+    int rc = s3e_classify_response(resp->status, (int)cc, msg, resp->body.data, resp->body.len,
+                                   resp->request_id, r->expect_body_error, err);
+    /* Refused as expired: renew (once for all requests signed with that set) and
+     * retry, whatever the renewal window said. */
+    if (rc == S3E_ES3 && k->cred && s3e_retry_is_expired_credentials(err->code) &&
+        s3e_cred_provider_expired(k->cred, k->cred_gen))
+        err->retryable = 1;
+    return rc;
 }
 
 long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)

@@ -36,6 +36,8 @@ struct conn {
     uint64_t moved_seen;      /* received + sent when last seen to change */
     long quiet_since;         /* monotonic ms of that change */
     int stalled, canceled;    /* why the progress callback ended it */
+    struct s3e_cred_provider *cred; /* whose credentials signed the request (NULL: static) */
+    unsigned long cred_gen;         /* and which generation of them */
 };
 
 /* The event loop of a client used with s3e_client_start/run. */
@@ -50,6 +52,8 @@ struct loop {
 struct s3e_client {
     const struct s3e_config *cfg;
     struct s3e_sigv4_cache sig;
+    struct s3e_creds creds;   /* this thread's copy of the provider's credentials */
+    unsigned long cred_gen;
     struct conn main;
     struct conn *pool;
     size_t npool;

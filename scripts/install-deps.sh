@@ -18,8 +18,9 @@ set -euo pipefail
 BUILD_PKGS=(build-essential pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev libssl-dev
             libxml2-dev libcmocka-dev)
 TEST_PKGS=(radosgw ceph-mon ceph-osd ceph-common curl uuid-runtime python3-boto3
-           dpkg-dev man-db zsh clang libclang-rt-14-dev)  # clang-14 on Debian 12: -fsanitize=fuzzer needs the rt
-BENCH_PKGS=(rclone awscli hyperfine)
+           dpkg-dev man-db zsh clang libclang-rt-14-dev  # clang-14 on Debian 12: -fsanitize=fuzzer needs the rt
+           awscli)  # the oracle of tests/plans/test_credentials.sh
+BENCH_PKGS=(rclone hyperfine)
 
 usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 

@@ -1,14 +1,14 @@
 /* config.h - credentials, region and endpoint, found the way AWS tools find them.
  *
  * Order (first wins): explicit overrides (command-line flags), environment
- * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
- * AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_CA_BUNDLE),
- * then the profile (AWS_PROFILE or "default") in AWS_SHARED_CREDENTIALS_FILE
- * (~/.aws/credentials) and AWS_CONFIG_FILE (~/.aws/config, "[profile NAME]"
- * sections; keys aws_access_key_id, aws_secret_access_key,
- * aws_session_token, region, endpoint_url, ca_bundle).
+ * (AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
+ * AWS_CA_BUNDLE), then the profile (AWS_PROFILE or "default") in
+ * AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials) and AWS_CONFIG_FILE
+ * (~/.aws/config, "[profile NAME]" sections; keys region, endpoint_url,
+ * ca_bundle). Credentials come from the chain of cred.h.
  *
- * A loaded config is immutable and may be shared by all threads. */
+ * A loaded config is immutable and may be shared by all threads; the
+ * credentials provider inside it is thread-safe. */
 #ifndef S3E_CONFIG_H
 #define S3E_CONFIG_H
 
@@ -25,10 +25,13 @@ struct s3e_creds {
     char *session_token; /* never log; NULL when not set */
 };
 
+struct s3e_cred_provider;
 struct s3e_ratelimit;
 
 struct s3e_config {
-    struct s3e_creds creds;
+    struct s3e_creds creds;   /* the credentials found at load time (signing takes the
+                                 provider's current ones when there is a provider) */
+    struct s3e_cred_provider *cred; /* cred.h; NULL in tests that fill creds by hand */
     char *profile;            /* profile name that was used ("default" if none) */
     char *region;             /* never NULL after load: defaults to "us-east-1" */
     char *endpoint;           /* "scheme://host[:port]" without trailing slash, never NULL
@@ -66,8 +69,8 @@ struct s3e_config_overrides {
 };
 
 /* Fill *out from overrides, environment and profile files.
- * Returns S3E_OK, S3E_ECREDS (no access key/secret found: errbuf says where
- * it looked), S3E_EIO/S3E_EPARSE (unreadable or malformed file, named in
+ * Returns S3E_OK, S3E_ECREDS (no credentials found, or a configured source
+ * failed: errbuf says which and why), S3E_EIO/S3E_EPARSE (unreadable or malformed file, named in
  * errbuf) or S3E_ENOMEM. On failure *out holds nothing to free.
  * Never writes a secret into errbuf. */
 int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *ov,

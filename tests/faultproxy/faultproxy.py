@@ -39,6 +39,7 @@ REWIND_TOKEN = "faultproxy-rewind-"
 KINDS = {
     "slowdown": "answer 503 SlowDown (S3 XML error body); not forwarded",
     "internal": "answer 500 InternalError; not forwarded",
+    "expired-token": "answer 400 ExpiredToken (temporary credentials expired); not forwarded",
     "reset-before": "reset the connection (RST) before any response; not forwarded",
     "reset-after": "forward, read the whole response, then reset the client connection "
                    "(the server did the work, the client sees a reset)",
@@ -729,6 +730,12 @@ class Proxy:
                                          "Please reduce your request rate.", n))
             await cwriter.drain()
             res["status"] = 503
+            return up
+        if kind == "expired-token":
+            cwriter.write(error_response(r, 400, "Bad Request", "ExpiredToken",
+                                         "The provided token has expired.", n))
+            await cwriter.drain()
+            res["status"] = 400
             return up
         if kind == "internal":
             cwriter.write(error_response(r, 500, "Internal Server Error", "InternalError",

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "s3test.h"
+#include "s3engine/cred.h"
 
 #include <openssl/evp.h>
 
@@ -86,6 +87,8 @@ void s3t_connect_with_secret(struct s3t_conn *conn, const char *secret)
     memset(conn->cfg.creds.secret_key, 0, strlen(conn->cfg.creds.secret_key));
     free(conn->cfg.creds.secret_key);
     conn->cfg.creds.secret_key = s;
+    s3e_cred_provider_free(conn->cfg.cred); /* keys set by hand: sign with cfg.creds */
+    conn->cfg.cred = NULL;
     open_client(conn);
 }
 

@@ -44,6 +44,7 @@ static int setup(void **state)
         unsetenv(vars[i]);
     setenv("AWS_SHARED_CREDENTIALS_FILE", creds_path, 1);
     setenv("AWS_CONFIG_FILE", config_path, 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1); /* no instance metadata lookups */
     write_file(creds_path,
                "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s3cr3t-default\n\n"
                "[team]\naws_access_key_id=AKIATEAM\naws_secret_access_key=s3cr3t-team\n"
