@@ -39,7 +39,7 @@ run_container() {
   env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$empty" \
     AWS_SHARED_CREDENTIALS_FILE="$empty" AWS_EC2_METADATA_DISABLED=true \
     AWS_CONTAINER_CREDENTIALS_FULL_URI="$1/container/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=ctok-9 \
-    "$S3ENGINE" "$3" --endpoint "$2" --workers 4 --report "$report" -v 2>&1
+    "$S3ENGINE" "$3" --endpoint "$2" --workers 4 --report "$report" -v "${@:4}" 2>&1
 }
 fetches() { standin_log '"action": "container"' '"status": 200'; }
 
@@ -48,7 +48,9 @@ url=$(standin_start --issue "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --lifeti
         --container-token ctok-9) || { fail "stand-in"; finish; }
 ep=$(fault_proxy_start --rate delay=1 --delay "$DELAY") || { fail "proxy"; finish; }
 start=$SECONDS
-out=$(run_container "$url" "$ep" "$(plan_to out1/)")
+# capped so that the run outlives three lifetimes however fast the machine is
+rps=$((OBJECTS / (3 * LIFETIME))); [ "$rps" -ge 1 ] || rps=1
+out=$(run_container "$url" "$ep" "$(plan_to out1/)" --max-rps "$rps")
 rc=$?
 took=$((SECONDS - start))
 expect_eq $rc 0 "credentials expiring every $LIFETIME s: the run exits 0 (${took} s)" ||
