@@ -13,6 +13,7 @@ int s3e_failfast_init(struct s3e_failfast *ff, int limit)
     pthread_mutex_init(&ff->lock, NULL);
     ff->limit = limit;
     atomic_init(&ff->tripped, 0);
+    atomic_init(&ff->disarmed, limit <= 0);
     if (limit > 0 && !(ff->held = calloc((size_t)limit, sizeof *ff->held)))
         return S3E_ENOMEM;
     return S3E_OK;
@@ -48,6 +49,9 @@ void s3e_failfast_destroy(struct s3e_failfast *ff)
 
 void s3e_failfast_success(struct s3e_failfast *ff)
 {
+    /* every copied object comes here: once decided, no lock */
+    if (atomic_load(&ff->disarmed) || atomic_load(&ff->tripped))
+        return;
     s3e_failfast_settle(ff); /* one success: the error is not the run's */
 }
 

@@ -21,7 +21,7 @@ struct s3e_failfast {
     pthread_mutex_t lock;
     int limit;                 /* N; 0 = never stop */
     int seen;                  /* failed copies held so far, all with `code` */
-    int disarmed;
+    atomic_int disarmed;       /* read without the lock on every success */
     atomic_int tripped;        /* read without the lock by the planner and workers */
     char code[64];             /* the code they failed with */
     char **held;               /* their log lines, `seen` of them */
