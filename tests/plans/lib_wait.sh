@@ -11,6 +11,12 @@
 #                              end; sets WAIT_RC (its exit status) and WAIT_MS (how long
 #                              this wait took); returns 1, after kill -9, when it did not end
 #   wait_for_line FILE TEXT SECONDS   wait until FILE has a line containing TEXT
+#   built_with_tsan            true when $S3ENGINE is the ThreadSanitizer build: it holds
+#                              a signal back until the thread it reached makes its next
+#                              call TSan watches (up to a second here), so a test of how
+#                              fast a signal acts allows for that, and only for that build
+
+built_with_tsan() { ldd "$S3ENGINE" 2>/dev/null | grep -q 'libtsan'; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 

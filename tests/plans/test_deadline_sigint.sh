@@ -51,12 +51,17 @@ wait_for_line "$FAULT_PROXY_LOG" "op=UploadPartCopy" 30 || fail "no UploadPartCo
 sleep 1
 kill -TERM "$pid"
 wait_for_line "$FAULT_PROXY_LOG" "op=AbortMultipartUpload" 5 || fail "no abort was sent after SIGTERM"
+# Under ThreadSanitizer the handler runs up to a second late (lib_wait.sh); there the
+# message, written by the handler just before it exits, is what shows the signal ended it.
+limit_ms=1500
+built_with_tsan && limit_ms=3000
 t0=$(now_ms)
 kill -TERM "$pid"
 wait_exit "$pid" 5 || fail "still running 5 s after the second SIGTERM (killed)"
+took_ms=$(( $(now_ms) - t0 ))
 expect_eq "$WAIT_RC" 130 "exit status 130 after the second signal"
-[ $(( $(now_ms) - t0 )) -lt 1500 ] || fail "the second signal took $(( $(now_ms) - t0 )) ms to end it"
+[ "$took_ms" -lt "$limit_ms" ] || fail "the second signal took $took_ms ms to end it (limit $limit_ms)"
 expect_contains "$(cat "$dir/b.out")" "second signal" "it says why it ended at once"
-echo "# second SIGTERM during the abort: exit after $(( $(now_ms) - t0 )) ms"
+echo "# second SIGTERM during the abort: exit after $took_ms ms (limit $limit_ms)"
 fault_proxy_stop
 finish

@@ -18,6 +18,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BIN=${S3ENGINE_HOSTILE:-$S3ENGINE}
+[ -x "$BIN" ] || { fail "no binary to run the hostile plans: $BIN (make SANITIZER=address)"; finish; }
 CASES=$PLAN_LIB_DIR/hostile
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
