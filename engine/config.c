@@ -4,6 +4,7 @@
 #include "s3engine/cred.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
+#include "s3engine/region.h"
 #include "s3engine/uri.h"
 
 #include <ctype.h>
@@ -71,22 +72,10 @@ static int set_endpoint(struct s3e_config *cfg, const char *ep, char *errbuf, si
         return S3E_OK;
     }
     char buf[256];
-    snprintf(buf, sizeof buf, "https://s3.%s.amazonaws.com", cfg->region);
+    /* a region too long to fit is refused by check_values, by name */
+    (void)s3e_region_endpoint(cfg->region, buf, sizeof buf);
     cfg->endpoint = strdup(buf);
     return cfg->endpoint ? S3E_OK : S3E_ENOMEM;
-}
-
-/* Region: a name like "us-east-1" or a radosgw zonegroup; it goes into the
- * signature's scope and the Authorization header. */
-static const char *region_problem(const char *region)
-{
-    size_t n = strlen(region);
-    if (n == 0 || n >= 64)
-        return "must be 1 to 63 characters";
-    for (const char *c = region; *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
-            return "may hold only letters, digits, '-', '_' and '.'";
-    return NULL;
 }
 
 /* Endpoint: scheme://host[:port] and nothing else (the host goes into the
@@ -113,7 +102,7 @@ static int check_values(const struct s3e_config *cfg, char *errbuf, size_t errle
     const char *ak = cfg->creds.access_key ? cfg->creds.access_key : "";
     const char *tok = cfg->creds.session_token ? cfg->creds.session_token : "";
     const struct { const char *what, *why; } checks[] = {
-        { "region", region_problem(cfg->region) },
+        { "region", s3e_region_problem(cfg->region) },
         { "endpoint", endpoint_problem(cfg->endpoint) },
         { "access key id", s3e_header_value_problem(ak) },
         { "access key id", strchr(ak, ' ') ? "contains a space" : NULL },
@@ -174,6 +163,8 @@ int s3e_config_load(struct s3e_config *out, const struct s3e_config_overrides *o
     if (!rc) /* before the credentials: a bad --region is a usage error either way */
         rc = check_values(out, errbuf, errlen);
     if (!rc)
+        rc = s3e_regions_new(&out->regions);
+    if (!rc)
         rc = s3e_cred_provider_new(&out->cred, profile, ov && ov->profile ? 2 : explicit_profile,
                                    out->region, errbuf, errlen);
     unsigned long gen = 0;
@@ -204,6 +195,7 @@ void s3e_config_free(struct s3e_config *cfg)
 {
     s3e_creds_clear(&cfg->creds); /* wipes secrets before giving the memory back */
     s3e_cred_provider_free(cfg->cred);
+    s3e_regions_free(cfg->regions);
     free(cfg->profile);
     free(cfg->region);
     free(cfg->endpoint);
@@ -224,10 +216,25 @@ int s3e_config_address(const struct s3e_config *cfg, const char *bucket, const c
                        const char *query, struct s3e_buf *out_url, struct s3e_buf *out_host,
                        struct s3e_buf *out_path)
 {
+    return s3e_config_address_in(cfg, cfg->region, bucket, key, query, out_url, out_host,
+                                 out_path);
+}
+
+int s3e_config_address_in(const struct s3e_config *cfg, const char *region, const char *bucket,
+                          const char *key, const char *query, struct s3e_buf *out_url,
+                          struct s3e_buf *out_host, struct s3e_buf *out_path)
+{
     s3e_buf_reset(out_url);
     s3e_buf_reset(out_host);
     s3e_buf_reset(out_path);
     const char *ep = cfg->endpoint;
+    char regional[256]; /* AWS's endpoint of a bucket in another region; a custom
+                           endpoint stays as it is, only the signature changes */
+    if (!cfg->custom_endpoint && region && strcmp(region, cfg->region) != 0) {
+        if (s3e_region_endpoint(region, regional, sizeof regional))
+            return S3E_EINVAL;
+        ep = regional;
+    }
     const char *sep = strstr(ep, "://");
     if (!sep)
         return S3E_EINVAL;

@@ -10,6 +10,7 @@
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
+#include "s3engine/region.h"
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
 
@@ -183,6 +184,35 @@ static int fail(struct s3e_run *run, int status)
     return status;
 }
 
+/* One bucket's region, found once before any listing or copy (a HeadBucket;
+ * region.h). A failure is not the run's: the bucket keeps the configured
+ * region, and a request the server redirects still finds the right one. */
+static void find_region(struct s3e_run *run, const char *bucket)
+{
+    char region[64], why[512];
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    if (s3e_regions_get(run->cfg.regions, bucket, region))
+        return; /* found already: a bucket named twice */
+    int rc = s3e_s3_bucket_region(run->plan_client, bucket, region, &err);
+    if (rc)
+        s3e_debug("region of bucket %s not found (%s): using %s", bucket,
+                  s3e_s3_error_format(&err, rc, why, sizeof why), region);
+    else
+        s3e_debug("bucket %s: region %s", bucket, region);
+    if (!rc) /* radosgw names no region: remember the run's, so it is asked once */
+        s3e_regions_set(run->cfg.regions, bucket, region);
+}
+
+static void find_regions(struct s3e_run *run)
+{
+    for (size_t i = 0; i < run->plan.nsources && !s3e_interrupted; i++)
+        if (run->plan.sources[i].bucket)
+            find_region(run, run->plan.sources[i].bucket);
+    for (size_t i = 0; i < run->plan.ntargets && !s3e_interrupted; i++)
+        find_region(run, run->plan.targets[i].bucket);
+}
+
 /* Everything up to the point where copying can start. 0 or an exit status. */
 static int prepare(struct s3e_run *run)
 {
@@ -208,6 +238,8 @@ static int prepare(struct s3e_run *run)
         snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
         return fail(run, S3E_EXIT_FATAL);
     }
+    if (run->plan_client)
+        find_regions(run);
     if (run->cli->report &&
         s3e_report_open(&run->report, run->cli->report, run->errbuf, sizeof run->errbuf))
         return fail(run, S3E_EXIT_FATAL);

@@ -297,7 +297,6 @@ static int signing_creds(struct s3e_client *c, struct conn *k, const struct s3e_
 /* Sign the request and put every header on the curl list. */
 static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_req *r)
 {
-    const struct s3e_config *cfg = c->cfg;
     const struct s3e_creds *creds;
     int rc = signing_creds(c, k, &creds);
     if (rc)
@@ -318,7 +317,7 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
     memcpy(hs + n, r->headers, r->nheaders * sizeof hs[0]);
     n += r->nheaders;
     struct s3e_sigv4_input in = { r->method, k->path.data, s3e_buf_cstr(&k->query), hs, n, hash };
-    rc = s3e_sigv4_authorization(&c->sig, creds, cfg->region, "s3", amz_date, &in, &k->auth);
+    rc = s3e_sigv4_authorization(&c->sig, creds, k->region, "s3", amz_date, &in, &k->auth);
     curl_slist_free_all(k->slist);
     k->slist = NULL;
     for (size_t i = 1; i < n && !rc; i++) /* curl writes Host from the URL itself */
@@ -422,9 +421,13 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     k->curl_err[0] = '\0';
     s3e_buf_reset(&k->query);
     rc = s3e_uri_canonical_query(&k->query, r->query, r->nquery);
+    /* a bucket whose region was found is signed and addressed for it */
+    k->regions = cfg->regions;
+    if (!s3e_regions_get(cfg->regions, r->bucket, k->region))
+        snprintf(k->region, sizeof k->region, "%s", cfg->region);
     if (!rc)
-        rc = s3e_config_address(cfg, r->bucket, r->key, s3e_buf_cstr(&k->query), &k->url,
-                                &k->host, &k->path);
+        rc = s3e_config_address_in(cfg, k->region, r->bucket, r->key, s3e_buf_cstr(&k->query),
+                                   &k->url, &k->host, &k->path);
     if (!rc)
         rc = check_target(k, r);
     if (!rc)
@@ -515,6 +518,26 @@ static int ended_by_limit(const struct conn *k, CURLcode cc, struct s3e_s3_error
     return S3E_ETRANSPORT;
 }
 
+/* An answer that says the bucket is in another region than the one this
+ * request was signed for: remember that region for the bucket, and the
+ * request is retried there at once (err->region says so). */
+static void region_moved(struct conn *k, const struct s3e_req *r, struct s3e_s3_error *err)
+{
+    char header[S3E_REGION_MAX], named[S3E_REGION_MAX];
+    s3e_resp_header(k->resp, "x-amz-bucket-region", header, sizeof header);
+    int moved = r->bucket && k->regions &&
+                s3e_region_named(err->http_status, err->code, header, err->region, named) &&
+                strcmp(named, k->region) != 0;
+    err->region[0] = '\0';
+    if (!moved)
+        return;
+    if (s3e_regions_set(k->regions, r->bucket, named))
+        s3e_info("bucket %s is in region %s (%s answered %ld %s): its requests go there now",
+                 r->bucket, named, r->op, err->http_status, err->code);
+    snprintf(err->region, sizeof err->region, "%s", named);
+    err->retryable = 1;
+}
+
 /* Turn a finished transfer into S3E_OK or a classified failure. */
 int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s3e_s3_error *err)
 {
@@ -549,11 +572,15 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
     if (rc == S3E_ES3 && k->cred && s3e_retry_is_expired_credentials(err->code) &&
         s3e_cred_provider_expired(k->cred, k->cred_gen))
         err->retryable = 1;
+    if (rc == S3E_ES3)
+        region_moved(k, r, err);
     return rc;
 }
 
 long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)
 {
+    if (err->region[0]) /* sent to the wrong region: nothing to wait for */
+        return 0;
     long base = strcmp(err->code, "SlowDown") == 0 ? SLOWDOWN_BASE_MS : BACKOFF_BASE_MS;
     return s3e_retry_backoff_ms(attempt, base, BACKOFF_CAP_MS, &c->seed);
 }

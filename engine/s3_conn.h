@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include "s3_client.h"
+#include "s3engine/region.h"
 
 #define DEFAULT_MAX_BODY (1u << 20)
 #define MAX_RESP_HEADERS (64u << 10)
@@ -37,6 +38,8 @@ struct conn {
     long quiet_since;         /* monotonic ms of that change */
     int stalled, canceled;    /* why the progress callback ended it */
     struct s3e_cred_provider *cred; /* whose credentials signed the request (NULL: static) */
+    char region[S3E_REGION_MAX];    /* the region it was signed for (its bucket's, region.h) */
+    struct s3e_regions *regions;    /* where an answer naming another region is remembered */
     unsigned long cred_gen;         /* and which generation of them */
 };
 

@@ -5,6 +5,7 @@
 #include "s3engine/listguard.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
+#include "s3engine/region.h"
 #include "s3engine/s3xml.h"
 #include "s3engine/uri.h"
 
@@ -239,6 +240,28 @@ int s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key, struc
     if (rc)
         s3e_head_free(out);
     s3e_resp_free(&resp);
+    return rc;
+}
+
+int s3e_s3_bucket_region(struct s3e_client *c, const char *bucket, char region_out[64],
+                         struct s3e_s3_error *err)
+{
+    const struct s3e_config *cfg = s3e_client_config(c);
+    struct s3e_req r;
+    req_init(&r, "HeadBucket", "HEAD", bucket, NULL);
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, &r, &resp, err);
+    char named[S3E_REGION_MAX];
+    /* AWS names the region on a 200 and on a 403 alike */
+    if (s3e_resp_header(&resp, "x-amz-bucket-region", named, sizeof named) &&
+        !s3e_region_problem(named)) {
+        s3e_regions_set(cfg->regions, bucket, named);
+        rc = S3E_OK;
+    }
+    s3e_resp_free(&resp);
+    if (!s3e_regions_get(cfg->regions, bucket, region_out))
+        snprintf(region_out, S3E_REGION_MAX, "%s", cfg->region);
     return rc;
 }
 

@@ -2,6 +2,7 @@
 /* s3xml.c - S3 response bodies (libxml2), and the one place that classifies
  * a response as success, retryable failure or final failure. */
 #include "s3engine/s3xml.h"
+#include "s3engine/region.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 #include "s3engine/retry.h"
@@ -174,6 +175,9 @@ int s3e_xml_parse_error(const char *body, size_t len, struct s3e_s3_error *out)
     if (is_error && out) {
         copy_text(out->code, sizeof out->code, text(root, "Code"));
         copy_text(out->message, sizeof out->message, text(root, "Message"));
+        copy_text(out->region, sizeof out->region, text(root, "Region"));
+        if (!out->region[0] && !s3e_region_of_host(text(root, "Endpoint"), out->region))
+            out->region[0] = '\0';
         const char *rid = text(root, "RequestId");
         if (*rid && !out->request_id[0])
             copy_text(out->request_id, sizeof out->request_id, rid);
@@ -208,7 +212,7 @@ int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
                           int expect_body_error, struct s3e_s3_error *err)
 {
     err->http_status = http_status;
-    err->code[0] = err->message[0] = err->detail[0] = '\0';
+    err->code[0] = err->message[0] = err->detail[0] = err->region[0] = '\0';
     copy_text(err->request_id, sizeof err->request_id, request_id ? request_id : "");
     if (curl_code != 0) {
         err->http_status = 0;

@@ -27,6 +27,7 @@ struct s3e_creds {
 
 struct s3e_cred_provider;
 struct s3e_ratelimit;
+struct s3e_regions;
 
 struct s3e_config {
     struct s3e_creds creds;   /* the credentials found at load time (signing takes the
@@ -34,6 +35,8 @@ struct s3e_config {
     struct s3e_cred_provider *cred; /* cred.h; NULL in tests that fill creds by hand */
     char *profile;            /* profile name that was used ("default" if none) */
     char *region;             /* never NULL after load: defaults to "us-east-1" */
+    struct s3e_regions *regions; /* region.h: each bucket's region once found (owned;
+                                    NULL in tests that fill a config by hand) */
     char *endpoint;           /* "scheme://host[:port]" without trailing slash, never NULL
                                  after load: defaults to https://s3.<region>.amazonaws.com */
     int   custom_endpoint;    /* 1 when the endpoint came from the user */
@@ -88,5 +91,11 @@ void s3e_config_free(struct s3e_config *cfg);
 int s3e_config_address(const struct s3e_config *cfg, const char *bucket, const char *key,
                        const char *query, struct s3e_buf *out_url, struct s3e_buf *out_host,
                        struct s3e_buf *out_path);
+
+/* The same for a bucket in `region`: with AWS's own endpoint, the endpoint of
+ * that region (https://s3.REGION.amazonaws.com); a custom endpoint is kept. */
+int s3e_config_address_in(const struct s3e_config *cfg, const char *region, const char *bucket,
+                          const char *key, const char *query, struct s3e_buf *out_url,
+                          struct s3e_buf *out_host, struct s3e_buf *out_path);
 
 #endif

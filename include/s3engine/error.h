@@ -36,6 +36,9 @@ struct s3e_s3_error {
     char request_id[128];  /* x-amz-request-id, or "" */
     char detail[256];      /* transport error text, or what failed to parse */
     char operation[32];    /* "CopyObject", "UploadPartCopy", ... */
+    char region[64];       /* the region an error body names for its bucket (<Region>,
+                              or that of <Endpoint>); after a request, set only when the
+                              answer moved the bucket to that region (region.h) */
     int  attempts;         /* tries made, including the first */
     int  retryable;        /* the last failure was of a retryable kind */
 };

@@ -74,6 +74,15 @@ struct s3e_head {
     int      tag_count;          /* x-amz-tagging-count, 0 when absent */
 };
 
+/* HeadBucket, once per bucket: the bucket's region (x-amz-bucket-region, or
+ * the region a redirect named) is remembered in the client's configuration
+ * (region.h) and copied into region_out (64 bytes); a server that names
+ * none (radosgw) leaves the configured region. Returns S3E_OK when the
+ * region is known, else the failure (the bucket keeps the configured
+ * region; later requests still follow a redirect). */
+int  s3e_s3_bucket_region(struct s3e_client *c, const char *bucket, char region_out[64],
+                          struct s3e_s3_error *err);
+
 /* A missing key gives S3E_ES3 with http_status 404 and code "NoSuchKey"
  * (HEAD has no body; the code is filled in from the status). */
 int  s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key,
