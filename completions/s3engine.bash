@@ -7,7 +7,7 @@ _s3engine()
         cur=${COMP_WORDS[COMP_CWORD]}
         prev=${COMP_WORDS[COMP_CWORD-1]}
     }
-    local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --arg
+    local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --emit --arg
         --seed-input --unsafe-lua --lua-memory --lua-read --force --move --multipart-cutoff --part-size
         --part-concurrency --retries --request-timeout --copy-timeout --object-timeout --no-verify
         --fail-fast --max-rps --endpoint --region --profile --path-style
@@ -26,19 +26,20 @@ _s3engine()
             COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --older-than)
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
-        --lua-read)
+        --lua-read|--emit)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--max-rps|--endpoint|--region)
+        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--part-concurrency|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--max-rps|--endpoint|--region|--payload|--worker|--index|--count)
             return ;;
     esac
     local i sub=
     for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in ls|cp|lua|uploads|whoami) sub=${COMP_WORDS[i]}; break ;; esac
+        case ${COMP_WORDS[i]} in ls|cp|lua|uploads|whoami|run-job|job-status|lambda) sub=${COMP_WORDS[i]}; break ;; esac
     done
     if [[ $cur == -* ]]; then
         case $sub in
             uploads) COMPREPLY=($(compgen -W "--abort --older-than $opts" -- "$cur")) ;;
             whoami) COMPREPLY=($(compgen -W "--profile --region" -- "$cur")) ;;
+            run-job) COMPREPLY=($(compgen -W "--payload --worker --index --count --failed $opts" -- "$cur")) ;;
             *) COMPREPLY=($(compgen -W "$opts -n -w -v -q -h" -- "$cur")) ;;
         esac
         return
@@ -46,8 +47,9 @@ _s3engine()
     case $sub in
         ls|cp|uploads) COMPREPLY=($(compgen -W "s3://" -- "$cur")); compopt -o nospace 2>/dev/null ;;
         lua) COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
-        whoami) ;;
-        *) COMPREPLY=($(compgen -W "ls cp lua uploads whoami" -- "$cur")
+        whoami|lambda) ;;
+        run-job|job-status) COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "s3://" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "ls cp lua uploads whoami run-job job-status lambda" -- "$cur")
                       $(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
 }

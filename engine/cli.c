@@ -21,7 +21,8 @@ enum {
     OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST, OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
-    OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS
+    OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS,
+    OPT_EMIT, OPT_PAYLOAD, OPT_WORKER, OPT_INDEX, OPT_COUNT, OPT_FAILED
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +63,12 @@ static const struct option long_opts[] = {
     { "object-timeout", required_argument, NULL, OPT_OBJECT_TIMEOUT },
     { "max-rps", required_argument, NULL, OPT_MAX_RPS },
     { "abort", no_argument, NULL, OPT_ABORT },
+    { "emit", required_argument, NULL, OPT_EMIT },
+    { "payload", required_argument, NULL, OPT_PAYLOAD },
+    { "worker", required_argument, NULL, OPT_WORKER },
+    { "index", required_argument, NULL, OPT_INDEX },
+    { "count", required_argument, NULL, OPT_COUNT },
+    { "failed", no_argument, NULL, OPT_FAILED },
     { "older-than", required_argument, NULL, OPT_OLDER_THAN },
     { "verbose", no_argument, NULL, 'v' },
     { "quiet", no_argument, NULL, 'q' },
@@ -85,6 +92,15 @@ void s3e_cli_usage(FILE *out)
 "                                            those of a run that was killed with SIGKILL\n"
 "       s3engine whoami [--profile NAME]      which credentials would be used: their source,\n"
 "                                            access key id, expiry and the region\n"
+"       s3engine PLAN.lua --emit DEST         plan once and write the payloads as a job to\n"
+"                                            DEST (a folder or s3://BUCKET/PREFIX/), copy nothing\n"
+"       s3engine run-job DEST --payload ID | --worker K | --index I [--count N] | --failed\n"
+"                                            run payloads of an emitted job (the index comes\n"
+"                                            from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX\n"
+"                                            or SLURM_ARRAY_TASK_ID when not given)\n"
+"       s3engine job-status DEST              payloads done, failed, not started; exit 0\n"
+"                                            only when all are done\n"
+"       s3engine lambda                       serve the AWS Lambda Runtime API (custom runtime)\n"
 "\n"
 "A plan is a Lua file that returns a table: sources to list, select(obj), route(obj),\n"
 "named targets, a payload policy and a worker count (man s3engine-plan, or README.md, \"A plan\").\n"
@@ -101,7 +117,9 @@ void s3e_cli_usage(FILE *out)
 "      --hold N                jobs held for byte balancing; past N, payloads stream to\n"
 "                              whichever worker is free (default 1000000)\n"
 "      --shard I/N             take only shard I (0-based) of N: a deterministic share of\n"
-"                              the objects, for running one plan on N machines\n"
+"                              the objects by key hash (simple, not balanced by bytes;\n"
+"                              every shard lists every source: see --emit for more)\n"
+"      --emit DEST             write the payloads as a job instead of copying (run-job)\n"
 "      --arg NAME=VALUE        pass a value to the plan (s3engine.args.NAME)\n"
 "      --seed-input FILE       run the seed's Step Functions JSON input unchanged\n"
 "      --unsafe-lua            give the plan the full Lua standard library (io, os)\n"
@@ -325,6 +343,32 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         break;
     case OPT_NO_VERIFY: cli->no_verify = 1; break;
     case OPT_ABORT: cli->abort_uploads = 1; break;
+    case OPT_EMIT:
+        if (!arg[0])
+            return usage_error("--emit: expected a folder or s3://BUCKET/PREFIX/%s", "");
+        cli->emit = arg;
+        break;
+    case OPT_PAYLOAD:
+        if (parse_count(arg, 1, 2000000000L, &v))
+            return usage_error("--payload: expected a payload id (1, 2, ...), got '%s'", arg);
+        cli->job_payload = v;
+        break;
+    case OPT_WORKER:
+        if (parse_count(arg, 1, 1000000, &v))
+            return usage_error("--worker: expected a worker number (1, 2, ...), got '%s'", arg);
+        cli->job_worker = (int)v;
+        break;
+    case OPT_INDEX:
+        if (parse_count(arg, 0, 1000000, &v))
+            return usage_error("--index: expected a number from 0, got '%s'", arg);
+        cli->job_index = (int)v;
+        break;
+    case OPT_COUNT:
+        if (parse_count(arg, 1, 1000000, &v))
+            return usage_error("--count: expected a positive number, got '%s'", arg);
+        cli->job_count = (int)v;
+        break;
+    case OPT_FAILED: cli->job_failed = 1; break;
     case OPT_OLDER_THAN:
         if (s3e_parse_duration(arg, &cli->older_than) || cli->older_than < 0)
             return usage_error("--older-than: expected a duration such as 30m, 12h or 7d, got '%s'", arg);
@@ -343,6 +387,8 @@ static int pick_command(struct s3e_cli *cli, int nrest, char **rest)
     static const struct { const char *name; enum s3e_command cmd; int min, max; } cmds[] = {
         { "ls", S3E_CMD_LS, 1, 1 }, { "cp", S3E_CMD_CP, 2, 2 }, { "lua", S3E_CMD_LUA, 1, 1000 },
         { "uploads", S3E_CMD_UPLOADS, 1, 1 }, { "whoami", S3E_CMD_WHOAMI, 0, 0 },
+        { "run-job", S3E_CMD_RUN_JOB, 1, 1 }, { "job-status", S3E_CMD_JOB_STATUS, 1, 1 },
+        { "lambda", S3E_CMD_LAMBDA, 0, 0 },
     };
     if (cli->command == S3E_CMD_HELP || cli->command == S3E_CMD_VERSION)
         return 0;
@@ -379,6 +425,7 @@ int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv)
     cli->ov.verify_tls = -1;
     cli->ov.max_attempts = -1;
     cli->command = S3E_CMD_RUN;
+    cli->job_index = -1;
     opterr = 1;
     optind = 0; /* parse may run more than once in a process (tests) */
     /* '+': stop at the first non-option so `s3engine lua f.lua -x` passes -x on. */
@@ -406,6 +453,8 @@ int s3e_cli_parse(struct s3e_cli *cli, int argc, char **argv)
     } else {
         nrest = remaining;
     }
+    if (cli->emit && cli->dry_run)
+        return usage_error("--emit writes the plan as a job; it cannot be a --dry-run too%s", "");
     if (cli->json && cli->report && strcmp(cli->report, "-") == 0)
         return usage_error("--json and --report - both want standard output%s", "");
     return pick_command(cli, nrest, rest);

@@ -12,7 +12,7 @@
 #define S3E_MAX_LUA_READ 16
 
 enum s3e_command { S3E_CMD_RUN, S3E_CMD_LS, S3E_CMD_CP, S3E_CMD_LUA, S3E_CMD_UPLOADS, S3E_CMD_WHOAMI,
-                   S3E_CMD_HELP, S3E_CMD_VERSION };
+                   S3E_CMD_RUN_JOB, S3E_CMD_JOB_STATUS, S3E_CMD_LAMBDA, S3E_CMD_HELP, S3E_CMD_VERSION };
 
 /* Exit statuses, documented in --help and the README. */
 enum s3e_exit {
@@ -54,6 +54,11 @@ struct s3e_cli {
     int hold_set;
     unsigned shard_index, shard_count; /* --shard I/N, count 0 = off */
     const char *report;
+    const char *emit;          /* --emit DEST: write the payloads as a job, copy nothing */
+    long job_payload;          /* run-job --payload ID, 0 = not given */
+    int job_worker;            /* run-job --worker K (1-based), 0 = not given */
+    int job_index, job_count;  /* run-job --index I (0-based, -1 = not given) --count N */
+    int job_failed;            /* run-job --failed: the payloads whose result is failed */
     int abort_uploads;         /* uploads: abort what is listed */
     int64_t older_than;        /* uploads: only those started this many seconds ago or more */
     long object_timeout_ms;    /* --object-timeout, 0 = default */

@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "luadirs.h"
 #include "run.h"
+#include "job_run.h"
+#include "lambda.h"
 #include "s3engine/copy.h"
 #include "s3engine/cred.h"
 #include "s3engine/error.h"
@@ -334,6 +336,9 @@ int main(int argc, char **argv)
     case S3E_CMD_UPLOADS: status = cmd_uploads(&cli); break;
     case S3E_CMD_WHOAMI: status = cmd_whoami(&cli); break;
     case S3E_CMD_RUN: status = s3e_run_plan(&cli); break;
+    case S3E_CMD_RUN_JOB: status = s3e_job_run(&cli); break;
+    case S3E_CMD_JOB_STATUS: status = s3e_job_status(&cli); break;
+    case S3E_CMD_LAMBDA: status = s3e_lambda_serve(&cli); break;
     }
     curl_global_cleanup();
     return output_status(status);

@@ -1,6 +1,7 @@
 /* run.c - one run of a plan, start to end: configuration, plan, index of the
  * targets, planner on this thread, workers on theirs, summary, exit status. */
 #include "run.h"
+#include "job_emit.h"
 #include "luadirs.h"
 #include "open_uploads.h"
 #include "s3_client.h"
@@ -44,7 +45,7 @@ static void on_signal(int sig)
     s3e_interrupted = 1;
 }
 
-static void install_signals(void)
+void s3e_run_signals(void)
 {
     struct sigaction stop = { .sa_handler = on_signal };
     struct sigaction ignore = { .sa_handler = SIG_IGN };
@@ -133,10 +134,16 @@ static int emit_payload(void *ud, struct s3e_payload *p)
 {
     struct s3e_run *run = ud;
     run->payloads++;
-    if (run->dry) {
-        s3e_dryrun_add(run->dry, p);
+    if (run->dry || run->emit) {
+        int rc = S3E_OK;
+        if (run->dry)
+            s3e_dryrun_add(run->dry, p);
+        else if ((rc = s3e_job_emit_add(run->emit, p)) != S3E_OK)
+            snprintf(run->errbuf, sizeof run->errbuf, "emit: %s",
+                     s3e_job_emit_error(run->emit)[0] ? s3e_job_emit_error(run->emit)
+                                                      : s3e_strerror(rc));
         s3e_payload_free(p);
-        return S3E_OK;
+        return rc;
     }
     return s3e_sched_submit(run->sched, p);
 }
@@ -167,6 +174,7 @@ static void run_free(struct s3e_run *run)
     free(run->per_target);
     s3e_collide_free(run);
     s3e_dryrun_free(run->dry);
+    s3e_job_emit_free(run->emit);
     s3e_tindex_free(run->tindex);
     s3e_script_free(run->script);
     s3e_plan_free(&run->plan);
@@ -254,6 +262,13 @@ static int prepare(struct s3e_run *run)
         return S3E_EXIT_FATAL;
     if (run->cli->dry_run)
         return s3e_dryrun_new(&run->dry, run->set.workers) ? S3E_EXIT_FATAL : 0;
+    if (run->cli->emit) {
+        int rc = s3e_job_emit_new(&run->emit, run->cli->emit, run->plan_client, run->set.workers,
+                                  run->errbuf, sizeof run->errbuf);
+        if (rc)
+            return fail(run, rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
+        return 0;
+    }
     if (start_workers(run)) {
         snprintf(run->errbuf, sizeof run->errbuf, "could not start %d workers", run->set.workers);
         return fail(run, S3E_EXIT_FATAL);
@@ -272,9 +287,11 @@ static int anything_happened(const struct s3e_stats *st)
 static int execute(struct s3e_run *run)
 {
     int show_progress = run->cli->progress == 1 || (run->cli->progress == -1 && !run->cli->quiet);
-    if (!run->dry && show_progress)
+    if (!run->dry && !run->emit && show_progress)
         s3e_progress_start(&run->stats);
     int rc = s3e_planner_run(run);
+    if (!rc && run->emit)
+        rc = s3e_job_emit_finish(run->emit, run, run->errbuf, sizeof run->errbuf);
     if (run->sched) {
         if (rc)
             s3e_sched_cancel(run->sched);
@@ -315,6 +332,10 @@ static int execute(struct s3e_run *run)
     FILE *summary = stdout_taken ? stderr : stdout;
     if (run->dry && !rc)
         s3e_dryrun_print(run->dry, run, summary);
+    else if (run->emit && !rc) {
+        if (!run->cli->quiet && !run->cli->json)
+            s3e_job_emit_print(run->emit, run->cli->emit, summary);
+    }
     else if (!run->cli->quiet && !run->cli->json && !run->dry &&
              (rc == S3E_OK || rc == S3E_ECANCELED || anything_happened(&run->stats))) {
         s3e_stats_summary(&run->stats, summary);
@@ -351,7 +372,7 @@ int s3e_run_plan(const struct s3e_cli *cli)
         return S3E_EXIT_FATAL;
     }
     run->started_wall = time(NULL);
-    install_signals();
+    s3e_run_signals();
     int status = prepare(run);
     if (status && s3e_interrupted) { /* a listing of the targets was cancelled */
         s3e_error("interrupted before copying started");

@@ -21,6 +21,7 @@ struct s3e_script;
 struct s3e_tindex;
 struct s3e_sched;
 struct s3e_dryrun;
+struct s3e_job_emit;
 struct s3e_flight;
 struct s3e_collide;
 struct s3e_s3_error;
@@ -55,6 +56,11 @@ struct s3e_run {
     struct s3e_open_uploads *open_uploads; /* uploads to abort when the workers end */
     struct s3e_report *report;
     struct s3e_dryrun *dry;          /* non-NULL in --dry-run */
+    struct s3e_job_emit *emit;       /* non-NULL with --emit DEST */
+    /* Optional: told of every outcome as it is recorded (run-job's result), any thread. */
+    void (*on_record)(void *ud, const struct s3e_job *j, enum s3e_outcome outcome,
+                      uint64_t bytes, const char *error);
+    void *on_record_ud;
     struct s3e_collide *collide;     /* destinations routed to so far (collisions) */
     struct s3e_failfast failfast;    /* stops a run whose first copies all fail alike */
     int naming;                      /* planner: reading the sources again to name collisions */
@@ -70,6 +76,9 @@ struct s3e_run {
 
 /* Set by SIGINT/SIGTERM; checked between objects. */
 extern atomic_int s3e_interrupted; /* lock-free: safe in a signal handler and across threads */
+
+/* SIGINT/SIGTERM set s3e_interrupted (a second exits at once); SIGPIPE ignored. */
+void s3e_run_signals(void);
 
 /* Run the plan the command line names. Returns an enum s3e_exit value. */
 int s3e_run_plan(const struct s3e_cli *cli);
@@ -134,6 +143,9 @@ void s3e_flight_join(struct s3e_run *run);
  * "Machine-readable output"). `error`: the run's error message or NULL.
  * S3E_OK, S3E_EIO (could not write), S3E_ENOMEM. */
 int s3e_summary_json(FILE *out, const struct s3e_run *run, int status, const char *error);
+
+/* summary_json.c: SHA-256 of a file in hex, "" when it cannot be read. */
+void s3e_file_sha256(const char *path, char out[65]);
 
 /* dryrun.c: account payloads, then print the plan. */
 int  s3e_dryrun_new(struct s3e_dryrun **out, int workers);

@@ -590,6 +590,36 @@ int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
     return rc;
 }
 
+int s3e_s3_get_object(struct s3e_client *c, const char *bucket, const char *key,
+                      uint64_t offset, uint64_t length, size_t max_body, struct s3e_buf *out,
+                      struct s3e_s3_error *err)
+{
+    struct s3e_req r;
+    req_init(&r, "GetObject", "GET", bucket, key);
+    r.max_body = max_body;
+    char range[64];
+    if (offset || length) {
+        if (length)
+            snprintf(range, sizeof range, "bytes=%llu-%llu", (unsigned long long)offset,
+                     (unsigned long long)(offset + length - 1));
+        else
+            snprintf(range, sizeof range, "bytes=%llu-", (unsigned long long)offset);
+        s3e_req_header(&r, "Range", range);
+    }
+    struct s3e_resp resp;
+    s3e_resp_init(&resp);
+    int rc = s3e_client_send(c, &r, &resp, err);
+    s3e_buf_reset(out);
+    if (!rc) { /* hand the body over rather than copy a manifest of megabytes */
+        s3e_buf_free(out);
+        *out = resp.body;
+        out->max = 0;
+        s3e_buf_init(&resp.body, 0);
+    }
+    s3e_resp_free(&resp);
+    return rc;
+}
+
 int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3_error *err)
 {
     struct s3e_req r;

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-/* SHA-256 of the plan file in hex, "" when it cannot be read. */
-static void file_sha256(const char *path, char out[65])
+void s3e_file_sha256(const char *path, char out[65])
 {
     out[0] = '\0';
     FILE *f = path ? fopen(path, "rb") : NULL;
@@ -109,7 +108,7 @@ static int build(struct s3e_buf *b, const struct s3e_run *run, int status, const
     const struct s3e_cli *cli = run->cli;
     const char *plan = cli->seed_input ? cli->seed_input : cli->plan_path;
     char sha[65], started[32];
-    file_sha256(plan, sha);
+    s3e_file_sha256(plan, sha);
     time_t t0 = run->started_wall;
     struct tm tm;
     gmtime_r(&t0, &tm);

@@ -82,6 +82,8 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
         };
         s3e_report_write(run->report, &row);
     }
+    if (run->on_record)
+        run->on_record(run->on_record_ud, j, outcome, bytes, error);
 }
 
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,

@@ -165,6 +165,13 @@ int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
                       const void *body, size_t len, const char *content_type,
                       char out_etag[80], struct s3e_s3_error *err);
 
+/* GetObject of a small object, or of length bytes at offset (a Range; both 0
+ * = the whole object, length 0 = to its end), into out (reset first). At most
+ * max_body bytes (0 = 1 MiB). A missing key gives S3E_ES3 "NoSuchKey". */
+int s3e_s3_get_object(struct s3e_client *c, const char *bucket, const char *key,
+                      uint64_t offset, uint64_t length, size_t max_body, struct s3e_buf *out,
+                      struct s3e_s3_error *err);
+
 /* CreateBucket (BucketAlreadyOwnedByYou counts as success). */
 int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3_error *err);
 

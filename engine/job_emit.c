@@ -1,0 +1,297 @@
+/* job_emit.c - `s3engine PLAN --emit DEST`: the payloads a run would do,
+ * written as a job that runners execute without Lua (job_run.c).
+ *
+ * Payloads are appended to manifest files of up to 64 MiB
+ * (manifests/part-NNNNN.tsv); job.tsv gives each payload's file, offset and
+ * length, so a runner reads one range and a million-object plan is a few
+ * files, not one per payload. job.json says the same for people and tools,
+ * items.json is the list Step Functions' Distributed Map iterates over. */
+#include "job_emit.h"
+#include "job_format.h"
+#include "job_store.h"
+#include "run.h"
+#include "s3engine/error.h"
+#include "s3engine/escape.h"
+#include "s3engine/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PART_BYTES (64u << 20)  /* a manifest file is cut after the payload that passes this */
+
+struct count { uint64_t payloads, objects, bytes; };
+
+struct s3e_job_emit {
+    struct s3e_job_store *store;
+    struct s3e_job_index ix;
+    struct s3e_buf part;          /* the manifest file being filled */
+    unsigned nparts;
+    char part_name[64];
+    struct count *per_worker;     /* ix.workers */
+    struct count *per_target;     /* grown as targets appear */
+    size_t ntargets;
+    char err[1024];
+};
+
+static void name_part(struct s3e_job_emit *e)
+{
+    snprintf(e->part_name, sizeof e->part_name, "manifests/part-%05u.tsv", e->nparts + 1);
+}
+
+int s3e_job_emit_new(struct s3e_job_emit **out, const char *dest, struct s3e_client *client,
+                     int workers, char *err, size_t errlen)
+{
+    struct s3e_job_emit *e = calloc(1, sizeof *e);
+    if (!e)
+        return S3E_ENOMEM;
+    s3e_buf_init(&e->part, 0);
+    e->ix.workers = workers;
+    e->per_worker = calloc((size_t)workers, sizeof *e->per_worker);
+    int rc = e->per_worker ? s3e_job_store_open(&e->store, dest, client, err, errlen) : S3E_ENOMEM;
+    struct s3e_buf probe;
+    s3e_buf_init(&probe, 0);
+    int found = 0;
+    if (!rc)
+        rc = s3e_job_store_get(e->store, "job.tsv", 0, 0, &probe, &found, err, errlen);
+    s3e_buf_free(&probe);
+    if (!rc && found) {
+        snprintf(err, errlen, "%s already holds a job (job.tsv): remove it or emit elsewhere",
+                 dest);
+        rc = S3E_EINVAL;
+    }
+    if (rc) {
+        s3e_job_emit_free(e);
+        return rc;
+    }
+    name_part(e);
+    *out = e;
+    return S3E_OK;
+}
+
+void s3e_job_emit_free(struct s3e_job_emit *e)
+{
+    if (!e)
+        return;
+    s3e_job_store_free(e->store);
+    s3e_jobfmt_index_free(&e->ix);
+    s3e_buf_free(&e->part);
+    free(e->per_worker);
+    free(e->per_target);
+    free(e);
+}
+
+static int flush_part(struct s3e_job_emit *e)
+{
+    if (!e->part.len)
+        return S3E_OK;
+    int rc = s3e_job_store_put(e->store, e->part_name, e->part.data, e->part.len, e->err,
+                               sizeof e->err);
+    s3e_buf_reset(&e->part);
+    e->nparts++;
+    name_part(e);
+    return rc;
+}
+
+static int count_target(struct s3e_job_emit *e, uint32_t target, uint64_t bytes)
+{
+    if (target >= e->ntargets) {
+        struct count *t = realloc(e->per_target, (target + 1) * sizeof *t);
+        if (!t)
+            return S3E_ENOMEM;
+        memset(t + e->ntargets, 0, (target + 1 - e->ntargets) * sizeof *t);
+        e->per_target = t;
+        e->ntargets = target + 1;
+    }
+    e->per_target[target].objects++;
+    e->per_target[target].bytes += bytes;
+    return S3E_OK;
+}
+
+/* Streamed payloads (past --hold) have no worker yet: the least loaded takes it. */
+static int pick_worker(const struct s3e_job_emit *e, const struct s3e_payload *p)
+{
+    if (p->worker >= 0 && p->worker < e->ix.workers)
+        return p->worker;
+    int best = 0;
+    for (int w = 1; w < e->ix.workers; w++)
+        if (e->per_worker[w].bytes + e->per_worker[w].objects * (1u << 20) <
+            e->per_worker[best].bytes + e->per_worker[best].objects * (1u << 20))
+            best = w;
+    return best;
+}
+
+int s3e_job_emit_add(struct s3e_job_emit *e, const struct s3e_payload *p)
+{
+    int w = pick_worker(e, p);
+    struct s3e_job_payload ref = {
+        .id = e->ix.npayloads + 1, .worker = w + 1, .objects = p->njobs, .bytes = p->bytes,
+        .file = e->part_name, .offset = e->part.len,
+    };
+    int rc = S3E_OK;
+    for (size_t i = 0; !rc && i < p->njobs; i++) {
+        rc = s3e_jobfmt_object_write(&e->part, &p->jobs[i], "");
+        if (!rc)
+            rc = count_target(e, p->jobs[i].target, p->jobs[i].size);
+    }
+    ref.length = e->part.len - ref.offset;
+    if (!rc)
+        rc = s3e_jobfmt_index_add(&e->ix, &ref);
+    e->per_worker[w].payloads++;
+    e->per_worker[w].objects += p->njobs;
+    e->per_worker[w].bytes += p->bytes;
+    if (!rc && e->part.len >= PART_BYTES)
+        rc = flush_part(e);
+    return rc;
+}
+
+static int json_str(struct s3e_buf *b, const char *name, const char *v)
+{
+    return s3e_buf_printf(b, "\"%s\":\"", name) ||
+           s3e_escape_json(b, v ? v : "", v ? strlen(v) : 0, NULL) || s3e_buf_putc(b, '"');
+}
+
+static int json_counts(struct s3e_buf *b, const struct count *c)
+{
+    return s3e_buf_printf(b, "\"payloads\":%llu,\"objects\":%llu,\"bytes\":%llu",
+                          (unsigned long long)c->payloads, (unsigned long long)c->objects,
+                          (unsigned long long)c->bytes);
+}
+
+/* job.json: what the job is, for people and tools (runners read job.tsv). */
+static int write_json(struct s3e_job_emit *e, const struct s3e_run *run, struct s3e_buf *b)
+{
+    const struct s3e_job_index *ix = &e->ix;
+    struct count all = { 0 };
+    for (int w = 0; w < ix->workers; w++) {
+        all.payloads += e->per_worker[w].payloads;
+        all.objects += e->per_worker[w].objects;
+        all.bytes += e->per_worker[w].bytes;
+    }
+    int rc = s3e_buf_printf(b, "{\"format\":\"s3engine-job\",\"version\":%d,\"plan\":{",
+                            S3E_JOB_FORMAT_VERSION) ||
+             json_str(b, "path", ix->plan_path) || s3e_buf_putc(b, ',') ||
+             json_str(b, "sha256", ix->sha256) || s3e_buf_puts(b, "},") ||
+             json_str(b, "created_at", ix->created_at) ||
+             s3e_buf_printf(b, ",\"workers\":%d,\"move\":%s,\"totals\":{", ix->workers,
+                            ix->move ? "true" : "false") ||
+             json_counts(b, &all) ||
+             s3e_buf_printf(b, ",\"skipped_objects\":%llu},\"per_worker\":[",
+                            (unsigned long long)atomic_load(&run->stats.skipped_objects));
+    for (int w = 0; !rc && w < ix->workers; w++)
+        rc = s3e_buf_printf(b, "%s{\"worker\":%d,", w ? "," : "", w + 1) ||
+             json_counts(b, &e->per_worker[w]) || s3e_buf_putc(b, '}');
+    rc = rc || s3e_buf_puts(b, "],\"per_target\":[");
+    for (size_t i = 0; !rc && i < ix->ntargets; i++) {
+        const struct s3e_job_target *t = &ix->targets[i];
+        struct count c = i < e->ntargets ? e->per_target[i] : (struct count){ 0 };
+        rc = s3e_buf_puts(b, i ? ",{" : "{") || json_str(b, "name", t->name) ||
+             s3e_buf_putc(b, ',') || json_str(b, "bucket", t->bucket) || s3e_buf_putc(b, ',') ||
+             json_str(b, "prefix", t->prefix) ||
+             s3e_buf_printf(b, ",\"objects\":%llu,\"bytes\":%llu}",
+                            (unsigned long long)c.objects, (unsigned long long)c.bytes);
+    }
+    rc = rc || s3e_buf_puts(b, "],\"payloads\":[");
+    for (size_t i = 0; !rc && i < ix->npayloads; i++) {
+        const struct s3e_job_payload *p = &ix->payloads[i];
+        rc = s3e_buf_printf(b, "%s{\"id\":%llu,\"worker\":%d,\"objects\":%llu,\"bytes\":%llu,",
+                            i ? "," : "", (unsigned long long)p->id, p->worker,
+                            (unsigned long long)p->objects, (unsigned long long)p->bytes) ||
+             json_str(b, "manifest", p->file) ||
+             s3e_buf_printf(b, ",\"offset\":%llu,\"length\":%llu}", (unsigned long long)p->offset,
+                            (unsigned long long)p->length);
+    }
+    return rc || s3e_buf_puts(b, "]}\n") ? S3E_ENOMEM : S3E_OK;
+}
+
+/* items.json: one item per payload for Step Functions' Distributed Map. */
+static int write_items(const struct s3e_job_index *ix, struct s3e_buf *b)
+{
+    int rc = s3e_buf_putc(b, '[');
+    for (size_t i = 0; !rc && i < ix->npayloads; i++)
+        rc = s3e_buf_printf(b, "%s{\"payload\":%llu,\"worker\":%d}", i ? "," : "",
+                            (unsigned long long)ix->payloads[i].id, ix->payloads[i].worker);
+    return rc || s3e_buf_puts(b, "]\n") ? S3E_ENOMEM : S3E_OK;
+}
+
+static int copy_targets(struct s3e_job_index *ix, const struct s3e_plan *plan)
+{
+    ix->targets = calloc(plan->ntargets ? plan->ntargets : 1, sizeof *ix->targets);
+    if (!ix->targets)
+        return S3E_ENOMEM;
+    for (size_t i = 0; i < plan->ntargets; i++, ix->ntargets++) {
+        const struct s3e_target *t = &plan->targets[i];
+        struct s3e_job_target *d = &ix->targets[i];
+        d->name = strdup(t->name);
+        d->bucket = strdup(t->bucket);
+        d->prefix = strdup(t->prefix ? t->prefix : "");
+        d->storage_class = strdup(t->storage_class ? t->storage_class : "");
+        if (!d->name || !d->bucket || !d->prefix || !d->storage_class)
+            return S3E_ENOMEM;
+    }
+    return S3E_OK;
+}
+
+/* Put one whole file, as the store does: a buffer built by fill. */
+static int put_file(struct s3e_job_emit *e, const char *name, struct s3e_buf *b)
+{
+    return s3e_job_store_put(e->store, name, b->data ? b->data : "", b->len, e->err,
+                             sizeof e->err);
+}
+
+int s3e_job_emit_finish(struct s3e_job_emit *e, const struct s3e_run *run, char *err,
+                        size_t errlen)
+{
+    struct s3e_job_index *ix = &e->ix;
+    const struct s3e_settings *s = &run->set;
+    ix->plan_path = strdup(run->plan.path ? run->plan.path : "");
+    s3e_file_sha256(run->cli->seed_input ? run->cli->seed_input : run->cli->plan_path,
+                    ix->sha256);
+    struct tm tm;
+    time_t now = time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(ix->created_at, sizeof ix->created_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ix->move = s->move;
+    ix->verify = s->verify;
+    ix->multipart_cutoff = s->multipart_cutoff;
+    ix->part_size = s->part_size;
+    ix->part_concurrency = s->part_concurrency;
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    int rc = ix->plan_path ? copy_targets(ix, &run->plan) : S3E_ENOMEM;
+    if (!rc)
+        rc = flush_part(e);
+    /* job.tsv last: its presence says the job is complete. */
+    if (!rc && !(rc = write_json(e, run, &b)))
+        rc = put_file(e, "job.json", &b);
+    s3e_buf_reset(&b);
+    if (!rc && !(rc = write_items(ix, &b)))
+        rc = put_file(e, "items.json", &b);
+    s3e_buf_reset(&b);
+    if (!rc && !(rc = s3e_jobfmt_index_write(&b, ix)))
+        rc = put_file(e, "job.tsv", &b);
+    s3e_buf_free(&b);
+    if (rc)
+        snprintf(err, errlen, "emit: %s", e->err[0] ? e->err : s3e_strerror(rc));
+    return rc;
+}
+
+void s3e_job_emit_print(const struct s3e_job_emit *e, const char *dest, FILE *out)
+{
+    const struct s3e_job_index *ix = &e->ix;
+    uint64_t objects = 0, bytes = 0;
+    for (size_t i = 0; i < ix->npayloads; i++) {
+        objects += ix->payloads[i].objects;
+        bytes += ix->payloads[i].bytes;
+    }
+    char b[32], shown[1024];
+    fprintf(out, "emitted %s: %zu payloads for %d workers, %llu objects, %s, in %u manifest "
+            "files\n", s3e_escape_str(dest, shown, sizeof shown), ix->npayloads, ix->workers,
+            (unsigned long long)objects, s3e_format_bytes(bytes, b, sizeof b), e->nparts);
+}
+
+const char *s3e_job_emit_error(const struct s3e_job_emit *e)
+{
+    return e->err;
+}

@@ -1,0 +1,413 @@
+/* job_format.c - the lines of job.tsv, the manifests and the results (see
+ * job_format.h for the layout). Writing is on the emit path of a
+ * million-object plan, so a field without bytes to escape is one append. */
+#include "job_format.h"
+#include "s3engine/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 16
+
+static int needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f || c == '%';
+}
+
+int s3e_jobfmt_field(struct s3e_buf *b, const char *s, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!needs_escape(c))
+            continue;
+        char esc[4];
+        snprintf(esc, sizeof esc, "%%%02X", c);
+        if (s3e_buf_append(b, s + start, i - start) || s3e_buf_append(b, esc, 3))
+            return S3E_ENOMEM;
+        start = i + 1;
+    }
+    return s3e_buf_append(b, s + start, len - start) ? S3E_ENOMEM : S3E_OK;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int s3e_jobfmt_unescape(char *s, size_t *out_len)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r != '%') {
+            *w++ = *r;
+            continue;
+        }
+        int hi = hexval(r[1]), lo = hi < 0 ? -1 : hexval(r[2]);
+        if (lo < 0)
+            return S3E_EINVAL;
+        *w++ = (char)(hi << 4 | lo);
+        r += 2;
+    }
+    *w = '\0';
+    if (out_len)
+        *out_len = (size_t)(w - s);
+    return S3E_OK;
+}
+
+static int put(struct s3e_buf *b, const char *s)
+{
+    return s3e_jobfmt_field(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Split a line (no LF) at tabs in place and decode each field. Returns the
+ * number of fields, or -1 on a bad escape or too many fields. */
+static int split(char *line, size_t len, char **f, int max)
+{
+    int n = 0;
+    char *p = line, *end = line + len;
+    *end = '\0';
+    for (;;) {
+        if (n == max)
+            return -1;
+        f[n++] = p;
+        char *tab = memchr(p, '\t', (size_t)(end - p));
+        if (tab)
+            *tab = '\0';
+        if (s3e_jobfmt_unescape(p, NULL))
+            return -1;
+        if (!tab)
+            return n;
+        p = tab + 1;
+    }
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *e;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &e, 10);
+    if (*e)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *e;
+    if (!*s)
+        return -1;
+    long long v = strtoll(s, &e, 10);
+    if (*e)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ---- manifests ---------------------------------------------------------------- */
+
+int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id)
+{
+    char num[96];
+    int rc = put(b, j->src_bucket) || s3e_buf_putc(b, '\t') || put(b, j->src_key) ||
+             s3e_buf_putc(b, '\t') || put(b, version_id) || s3e_buf_putc(b, '\t');
+    snprintf(num, sizeof num, "%llu\t", (unsigned long long)j->size);
+    rc = rc || s3e_buf_puts(b, num) || put(b, j->etag);
+    snprintf(num, sizeof num, "\t%lld\t%u\t", (long long)j->last_modified, j->target);
+    rc = rc || s3e_buf_puts(b, num) || put(b, j->dst_bucket) || s3e_buf_putc(b, '\t') ||
+         put(b, j->dst_key) || s3e_buf_putc(b, '\t') || put(b, j->storage_class) ||
+         s3e_buf_puts(b, j->existing ? "\te\n" : "\t-\n");
+    return rc ? S3E_ENOMEM : S3E_OK;
+}
+
+int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id)
+{
+    char *f[MAX_FIELDS];
+    if (split(line, len, f, MAX_FIELDS) != 11)
+        return S3E_EPARSE;
+    uint64_t target;
+    memset(j, 0, sizeof *j);
+    if (parse_u64(f[3], &j->size) || parse_i64(f[5], &j->last_modified) ||
+        parse_u64(f[6], &target) || target > UINT32_MAX || !*f[0] || !*f[1] || !*f[7] ||
+        !*f[8] || (strcmp(f[10], "-") != 0 && strcmp(f[10], "e") != 0))
+        return S3E_EPARSE;
+    j->src_bucket = f[0];
+    j->src_key = f[1];
+    *version_id = f[2];
+    j->etag = f[4];
+    j->target = (uint32_t)target;
+    j->dst_bucket = f[7];
+    j->dst_key = f[8];
+    j->storage_class = *f[9] ? f[9] : NULL;
+    j->existing = f[10][0] == 'e';
+    return S3E_OK;
+}
+
+/* ---- job.tsv ------------------------------------------------------------------ */
+
+int s3e_jobfmt_index_add(struct s3e_job_index *ix, const struct s3e_job_payload *p)
+{
+    if (ix->npayloads == ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 64;
+        struct s3e_job_payload *np = realloc(ix->payloads, cap * sizeof *np);
+        if (!np)
+            return S3E_ENOMEM;
+        ix->payloads = np;
+        ix->cap = cap;
+    }
+    struct s3e_job_payload *d = &ix->payloads[ix->npayloads];
+    *d = *p;
+    d->file = strdup(p->file);
+    if (!d->file)
+        return S3E_ENOMEM;
+    ix->npayloads++;
+    return S3E_OK;
+}
+
+static int setting(struct s3e_buf *b, const char *name, unsigned long long v)
+{
+    return s3e_buf_printf(b, "setting\t%s\t%llu\n", name, v);
+}
+
+int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix)
+{
+    int rc = s3e_buf_printf(b, "s3engine-job\t%d\nplan\t", S3E_JOB_FORMAT_VERSION) ||
+             put(b, ix->plan_path) || s3e_buf_printf(b, "\t%s\ncreated_at\t%s\n", ix->sha256,
+                                                     ix->created_at) ||
+             setting(b, "workers", (unsigned)ix->workers) ||
+             setting(b, "move", (unsigned)ix->move) || setting(b, "verify", (unsigned)ix->verify) ||
+             setting(b, "multipart_cutoff", ix->multipart_cutoff) ||
+             setting(b, "part_size", ix->part_size) ||
+             setting(b, "part_concurrency", (unsigned)ix->part_concurrency);
+    for (size_t i = 0; !rc && i < ix->ntargets; i++) {
+        const struct s3e_job_target *t = &ix->targets[i];
+        rc = s3e_buf_printf(b, "target\t%zu\t", i) || put(b, t->name) || s3e_buf_putc(b, '\t') ||
+             put(b, t->bucket) || s3e_buf_putc(b, '\t') || put(b, t->prefix) ||
+             s3e_buf_putc(b, '\t') || put(b, t->storage_class) || s3e_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; !rc && i < ix->npayloads; i++) {
+        const struct s3e_job_payload *p = &ix->payloads[i];
+        rc = s3e_buf_printf(b, "payload\t%llu\t%d\t%llu\t%llu\t", (unsigned long long)p->id,
+                            p->worker, (unsigned long long)p->objects,
+                            (unsigned long long)p->bytes) ||
+             put(b, p->file) || s3e_buf_printf(b, "\t%llu\t%llu\n", (unsigned long long)p->offset,
+                                               (unsigned long long)p->length);
+    }
+    return rc ? S3E_ENOMEM : S3E_OK;
+}
+
+void s3e_jobfmt_index_free(struct s3e_job_index *ix)
+{
+    free(ix->plan_path);
+    for (size_t i = 0; i < ix->ntargets; i++) {
+        free(ix->targets[i].name);
+        free(ix->targets[i].bucket);
+        free(ix->targets[i].prefix);
+        free(ix->targets[i].storage_class);
+    }
+    free(ix->targets);
+    for (size_t i = 0; i < ix->npayloads; i++)
+        free(ix->payloads[i].file);
+    free(ix->payloads);
+    memset(ix, 0, sizeof *ix);
+}
+
+static int read_setting(struct s3e_job_index *ix, char **f, int n)
+{
+    uint64_t v;
+    if (n != 3 || parse_u64(f[2], &v))
+        return -1;
+    if (strcmp(f[1], "workers") == 0 && v >= 1 && v <= 1000000)
+        ix->workers = (int)v;
+    else if (strcmp(f[1], "move") == 0 && v <= 1)
+        ix->move = (int)v;
+    else if (strcmp(f[1], "verify") == 0 && v <= 1)
+        ix->verify = (int)v;
+    else if (strcmp(f[1], "multipart_cutoff") == 0)
+        ix->multipart_cutoff = v;
+    else if (strcmp(f[1], "part_size") == 0)
+        ix->part_size = v;
+    else if (strcmp(f[1], "part_concurrency") == 0 && v >= 1 && v <= 1024)
+        ix->part_concurrency = (int)v;
+    else
+        return -1;
+    return 0;
+}
+
+static int read_target(struct s3e_job_index *ix, char **f, int n)
+{
+    uint64_t i;
+    if (n != 6 || parse_u64(f[1], &i) || i != ix->ntargets)
+        return -1;
+    struct s3e_job_target *t = realloc(ix->targets, (ix->ntargets + 1) * sizeof *t);
+    if (!t)
+        return -1;
+    ix->targets = t;
+    t += ix->ntargets++;
+    t->name = strdup(f[2]);
+    t->bucket = strdup(f[3]);
+    t->prefix = strdup(f[4]);
+    t->storage_class = strdup(f[5]);
+    return t->name && t->bucket && t->prefix && t->storage_class ? 0 : -1;
+}
+
+static int read_payload(struct s3e_job_index *ix, char **f, int n)
+{
+    struct s3e_job_payload p;
+    uint64_t w;
+    if (n != 8 || parse_u64(f[1], &p.id) || parse_u64(f[2], &w) || w < 1 || w > 1000000 ||
+        parse_u64(f[3], &p.objects) || parse_u64(f[4], &p.bytes) || !*f[5] ||
+        parse_u64(f[6], &p.offset) || parse_u64(f[7], &p.length) || p.id != ix->npayloads + 1)
+        return -1;
+    p.worker = (int)w;
+    p.file = f[5];
+    return s3e_jobfmt_index_add(ix, &p) ? -1 : 0;
+}
+
+/* Calls fn for each line (without its LF) of a copy of text, numbered from 1.
+ * fn returns 0 to go on. */
+typedef int (*line_fn)(void *ud, char **f, int n, unsigned long lineno);
+
+static int each_line(const char *text, size_t len, line_fn fn, void *ud, char *err, size_t errlen)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return S3E_ENOMEM;
+    memcpy(copy, text, len);
+    unsigned long lineno = 0;
+    int rc = S3E_OK;
+    for (size_t pos = 0; pos < len && !rc;) {
+        char *nl = memchr(copy + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - copy) : len;
+        char *f[MAX_FIELDS];
+        lineno++;
+        int n = split(copy + pos, end - pos, f, MAX_FIELDS);
+        if (n < 0 || fn(ud, f, n, lineno)) {
+            snprintf(err, errlen, "line %lu: %s", lineno,
+                     n < 0 ? "bad %-escape or too many fields" : "unexpected or malformed line");
+            rc = S3E_EPARSE;
+        }
+        pos = end + 1;
+    }
+    free(copy);
+    return rc;
+}
+
+static int index_line(void *ud, char **f, int n, unsigned long lineno)
+{
+    struct s3e_job_index *ix = ud;
+    if (lineno == 1)
+        return !(n == 2 && strcmp(f[0], "s3engine-job") == 0 && strcmp(f[1], "1") == 0);
+    if (strcmp(f[0], "plan") == 0 && n == 3 && strlen(f[2]) < sizeof ix->sha256) {
+        free(ix->plan_path);
+        ix->plan_path = strdup(f[1]);
+        snprintf(ix->sha256, sizeof ix->sha256, "%s", f[2]);
+        return !ix->plan_path;
+    }
+    if (strcmp(f[0], "created_at") == 0 && n == 2 && strlen(f[1]) < sizeof ix->created_at) {
+        snprintf(ix->created_at, sizeof ix->created_at, "%s", f[1]);
+        return 0;
+    }
+    if (strcmp(f[0], "setting") == 0)
+        return read_setting(ix, f, n);
+    if (strcmp(f[0], "target") == 0)
+        return read_target(ix, f, n);
+    if (strcmp(f[0], "payload") == 0)
+        return read_payload(ix, f, n);
+    return -1;
+}
+
+int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *out,
+                           char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->verify = 1;
+    int rc = each_line(text, len, index_line, out, err, errlen);
+    if (!rc && !out->workers) {
+        snprintf(err, errlen, "not a job index (no s3engine-job header or no workers)");
+        rc = S3E_EPARSE;
+    }
+    return rc;
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static const char *const outcome_line[] = { "copied", "moved", "skipped", "failed", "archived" };
+#define NOUTCOMES (sizeof outcome_line / sizeof outcome_line[0])
+
+void s3e_jobfmt_result_init(struct s3e_job_result *r)
+{
+    memset(r, 0, sizeof *r);
+    s3e_buf_init(&r->failures, 0);
+}
+
+void s3e_jobfmt_result_free(struct s3e_job_result *r)
+{
+    s3e_buf_free(&r->failures);
+}
+
+int s3e_jobfmt_result_fail(struct s3e_job_result *r, const char *source, const char *target,
+                           const char *error)
+{
+    struct s3e_buf *b = &r->failures;
+    int rc = s3e_buf_puts(b, "fail\t") || put(b, source) || s3e_buf_putc(b, '\t') ||
+             put(b, target) || s3e_buf_putc(b, '\t') || put(b, error) || s3e_buf_putc(b, '\n');
+    if (!rc)
+        r->nfailures++;
+    return rc ? S3E_ENOMEM : S3E_OK;
+}
+
+int s3e_jobfmt_result_write(struct s3e_buf *b, const struct s3e_job_result *r)
+{
+    int rc = s3e_buf_printf(b, "s3engine-result\t%d\npayload\t%llu\nstatus\t%s\n",
+                            S3E_JOB_FORMAT_VERSION, (unsigned long long)r->payload,
+                            r->done ? "done" : "failed");
+    for (size_t i = 0; !rc && i < NOUTCOMES; i++)
+        rc = s3e_buf_printf(b, "%s\t%llu\t%llu\n", outcome_line[i],
+                            (unsigned long long)r->objects[i], (unsigned long long)r->bytes[i]);
+    if (!rc)
+        rc = s3e_buf_printf(b, "seconds\t%.3f\n", r->seconds);
+    if (!rc && r->failures.len)
+        rc = s3e_buf_append(b, r->failures.data, r->failures.len);
+    return rc ? S3E_ENOMEM : S3E_OK;
+}
+
+static int result_line(void *ud, char **f, int n, unsigned long lineno)
+{
+    struct s3e_job_result *r = ud;
+    if (lineno == 1)
+        return !(n == 2 && strcmp(f[0], "s3engine-result") == 0 && strcmp(f[1], "1") == 0);
+    if (strcmp(f[0], "payload") == 0 && n == 2)
+        return parse_u64(f[1], &r->payload);
+    if (strcmp(f[0], "status") == 0 && n == 2) {
+        r->done = strcmp(f[1], "done") == 0;
+        return !r->done && strcmp(f[1], "failed") != 0;
+    }
+    if (strcmp(f[0], "seconds") == 0 && n == 2) {
+        char *e;
+        r->seconds = strtod(f[1], &e);
+        return *e != '\0';
+    }
+    if (strcmp(f[0], "fail") == 0 && n == 4)
+        return s3e_jobfmt_result_fail(r, f[1], f[2], f[3]);
+    for (size_t i = 0; i < NOUTCOMES; i++)
+        if (strcmp(f[0], outcome_line[i]) == 0 && n == 3)
+            return parse_u64(f[1], &r->objects[i]) || parse_u64(f[2], &r->bytes[i]);
+    return -1;
+}
+
+int s3e_jobfmt_result_parse(const char *text, size_t len, struct s3e_job_result *out,
+                            char *err, size_t errlen)
+{
+    s3e_jobfmt_result_init(out);
+    return each_line(text, len, result_line, out, err, errlen);
+}

@@ -1,0 +1,110 @@
+/* job_format.h - the files of an emitted job (s3engine PLAN --emit DEST),
+ * written and read without Lua.
+ *
+ * All three are lines of tab-separated fields. A field is written as its
+ * bytes, except '%', TAB, LF, CR and other control bytes (and DEL), which are
+ * %XX: keys stay byte-exact and one line is always one record.
+ *
+ *  - job.tsv, the index a runner reads first:
+ *      s3engine-job  1
+ *      plan          PATH  SHA256
+ *      created_at    RFC3339
+ *      setting       NAME  VALUE        (workers, move, verify, multipart_cutoff,
+ *                                        part_size, part_concurrency)
+ *      target        INDEX NAME BUCKET PREFIX STORAGE_CLASS
+ *      payload       ID WORKER OBJECTS BYTES FILE OFFSET LENGTH
+ *    A payload's objects are LENGTH bytes at OFFSET of FILE (below DEST).
+ *  - manifests/part-NNNNN.tsv, one object (one copy) per line:
+ *      SRC_BUCKET SRC_KEY VERSION_ID SIZE ETAG LAST_MODIFIED TARGET DST_BUCKET DST_KEY
+ *      STORAGE_CLASS FLAGS
+ *    FLAGS is "-" or "e" (the destination looked like an earlier copy: check it).
+ *  - results/payload-NNNNNNNN.tsv, written when a payload ends:
+ *      s3engine-result  1
+ *      payload   ID
+ *      status    done | failed
+ *      OUTCOME   OBJECTS BYTES       (copied moved skipped failed archived)
+ *      seconds   S
+ *      fail      SOURCE TARGET ERROR (one per object not done)
+ */
+#ifndef S3E_JOB_FORMAT_H
+#define S3E_JOB_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "s3engine/buf.h"
+#include "s3engine/packer.h"
+#include "s3engine/report.h"
+
+#define S3E_JOB_FORMAT_VERSION 1
+
+struct s3e_job_target {
+    char *name, *bucket, *prefix, *storage_class; /* storage_class "" = the server's */
+};
+
+struct s3e_job_payload {
+    uint64_t id;              /* 1, 2, ... */
+    int      worker;          /* 1-based, as --dry-run shows it */
+    uint64_t objects, bytes;
+    char    *file;            /* manifest file below DEST */
+    uint64_t offset, length;  /* its lines in that file */
+};
+
+struct s3e_job_index {
+    char *plan_path;
+    char  sha256[65];
+    char  created_at[32];
+    int   workers;
+    int   move, verify;
+    uint64_t multipart_cutoff, part_size;
+    int   part_concurrency;
+    struct s3e_job_target *targets;
+    size_t ntargets;
+    struct s3e_job_payload *payloads;
+    size_t npayloads, cap;
+};
+
+/* Append one field, escaped. S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_field(struct s3e_buf *b, const char *s, size_t len);
+/* Decode a field in place (%XX), NUL-terminated; its new length in *out_len.
+ * S3E_EINVAL on a bad escape. */
+int s3e_jobfmt_unescape(char *s, size_t *out_len);
+
+/* Append a payload to the index (file is copied). S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_index_add(struct s3e_job_index *ix, const struct s3e_job_payload *p);
+/* Write the whole index. S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix);
+/* Read an index (text need not be NUL-terminated; it is not kept). On a
+ * broken file S3E_EPARSE with "line N: why" in err. Free with _index_free,
+ * also after a failure. */
+int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *out,
+                           char *err, size_t errlen);
+void s3e_jobfmt_index_free(struct s3e_job_index *ix);
+
+/* One object of a manifest, as a line ending in LF. S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id);
+/* Read one manifest line (without its LF), decoding it in place: j's strings
+ * and *version_id point into line. S3E_OK or S3E_EPARSE. */
+int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id);
+
+/* What a payload's run did. */
+struct s3e_job_result {
+    uint64_t payload;
+    int      done;                       /* every object copied, moved or skipped */
+    uint64_t objects[S3E_OUT_COUNT];     /* by outcome */
+    uint64_t bytes[S3E_OUT_COUNT];
+    double   seconds;
+    struct s3e_buf failures;             /* the "fail" lines, escaped, as in the file */
+    size_t   nfailures;
+};
+
+void s3e_jobfmt_result_init(struct s3e_job_result *r);
+void s3e_jobfmt_result_free(struct s3e_job_result *r);
+/* Add one object that was not done to r (its failure list). */
+int  s3e_jobfmt_result_fail(struct s3e_job_result *r, const char *source, const char *target,
+                            const char *error);
+int  s3e_jobfmt_result_write(struct s3e_buf *b, const struct s3e_job_result *r);
+/* S3E_OK, or S3E_EPARSE with the reason in err. */
+int  s3e_jobfmt_result_parse(const char *text, size_t len, struct s3e_job_result *out,
+                             char *err, size_t errlen);
+
+#endif

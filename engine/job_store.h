@@ -1,0 +1,38 @@
+/* job_store.h - where an emitted job lives: a local folder or s3://bucket/prefix/.
+ * Files are named relative to it ("job.tsv", "results/payload-00000001.tsv").
+ * A store is used by one thread (it holds that thread's S3 client). */
+#ifndef S3E_JOB_STORE_H
+#define S3E_JOB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "s3engine/buf.h"
+
+struct s3e_client;
+struct s3e_job_store;
+
+/* dest: a folder (created on the first put) or s3://bucket[/prefix]. client
+ * is needed for S3 (not owned). S3E_OK, S3E_EINVAL (message in err), S3E_ENOMEM. */
+int  s3e_job_store_open(struct s3e_job_store **out, const char *dest, struct s3e_client *client,
+                        char *err, size_t errlen);
+void s3e_job_store_free(struct s3e_job_store *s);
+int  s3e_job_store_is_s3(const char *dest);
+/* Where name is, for messages: "/dir/name" or "s3://b/p/name". */
+const char *s3e_job_store_where(struct s3e_job_store *s, const char *name);
+
+/* Write name whole (a local file appears at once: written aside, then renamed).
+ * S3E_OK, or an error with the reason in err. */
+int s3e_job_store_put(struct s3e_job_store *s, const char *name, const void *data, size_t len,
+                      char *err, size_t errlen);
+/* Read length bytes at offset (length 0 = to the end) into out (reset first).
+ * *found = 0 when there is no such file (S3E_OK). */
+int s3e_job_store_get(struct s3e_job_store *s, const char *name, uint64_t offset,
+                      uint64_t length, struct s3e_buf *out, int *found, char *err, size_t errlen);
+/* Remove name (missing is fine). */
+int s3e_job_store_remove(struct s3e_job_store *s, const char *name, char *err, size_t errlen);
+/* Call fn with the name (relative to the store) of each file below dir ("results/"). */
+typedef int (*s3e_job_store_fn)(void *ud, const char *name);
+int s3e_job_store_list(struct s3e_job_store *s, const char *dir, s3e_job_store_fn fn, void *ud,
+                       char *err, size_t errlen);
+
+#endif
