@@ -118,7 +118,7 @@ static void settle(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcom
              j->dst_bucket, j->dst_key, how);
     if (outcome == S3E_OUT_SKIPPED)
         s3e_info("s3://%s/%s skipped: %s", j->src_bucket, j->src_key, msg);
-    s3e_worker_record(run, j, outcome, j->size, NULL, msg, s3e_now());
+    s3e_worker_record(run, j, outcome, j->size, NULL, 0, msg, s3e_now());
 }
 
 int s3e_collide_check(struct s3e_run *run, const struct s3e_job *j, int *out_pack)

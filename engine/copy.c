@@ -8,6 +8,7 @@
 #include "s3engine/log.h"
 #include "s3engine/part.h"
 #include "s3engine/plan.h"
+#include "s3engine/verify_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,36 @@ struct multipart {
     uint64_t part_size;
     uint32_t parts_done, parts_failed;
     int tagging_failed;   /* complete, but the tags could not be set */
+    struct s3e_copy_hdrs hdrs; /* the spec's, with the ETag every part must match */
 };
+
+int s3e_copy_source_changed(const struct s3e_s3_error *err)
+{
+    return err && (err->http_status == 412 || strcmp(err->code, "PreconditionFailed") == 0);
+}
+
+/* The source is not what was planned: the failure a 412 would have given. */
+static int source_changed(struct s3e_s3_error *err, const char *op, const char *was,
+                          const char *now)
+{
+    s3e_s3_error_clear(err);
+    err->http_status = 412;
+    snprintf(err->code, sizeof err->code, "PreconditionFailed");
+    snprintf(err->operation, sizeof err->operation, "%s", op);
+    snprintf(err->detail, sizeof err->detail, "the source changed: ETag %.80s, planned %.80s",
+             now, was);
+    return S3E_ES3;
+}
+
+static const struct s3e_ssec *src_key(const struct s3e_copy_spec *s)
+{
+    return s->hdrs ? s->hdrs->src_ssec : NULL;
+}
+
+static const struct s3e_ssec *dst_key(const struct s3e_copy_spec *s)
+{
+    return s->hdrs ? s->hdrs->dst_ssec : NULL;
+}
 
 int s3e_etag_is_plain(const char *e)
 {
@@ -137,8 +167,11 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
         switch (m->state) {
         case MP_HEAD:
             if (!m->have_head)
-                rc = s3e_s3_head(c, s->src_bucket, s->src_key, &m->head, err);
+                rc = s3e_s3_head_ssec(c, s->src_bucket, s->src_key, src_key(s), &m->head, err);
             m->have_head = !rc;
+            if (!rc && s->src_etag && strcmp(s->src_etag, m->head.etag) != 0)
+                rc = source_changed(err, "HeadObject", s->src_etag, m->head.etag);
+            m->hdrs.if_match = m->head.etag; /* every part from this one version */
             m->state = MP_TAGS;
             break;
         case MP_TAGS: /* multipart copy does not carry tags: read them to set them */
@@ -150,7 +183,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             break;
         case MP_CREATE: {
             struct s3e_put_opts o = { s->storage_class, &m->head,
-                                      m->tags.len ? m->tags.data : NULL, 0 };
+                                      m->tags.len ? m->tags.data : NULL, 0, &m->hdrs };
             int64_t started = (int64_t)time(NULL);
             rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
             /* Always looked for, not only after a retry: libcurl itself resends
@@ -163,7 +196,8 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             rc = s3e_s3_upload_part_copy_many(c, s->dst_bucket, s->dst_key, m->upload_id,
                                               s->src_bucket, s->src_key, m->parts, m->nparts,
                                               s->part_concurrency ? s->part_concurrency
-                                                                  : S3E_DEFAULT_PART_CONCURRENCY, err);
+                                                                  : S3E_DEFAULT_PART_CONCURRENCY,
+                                              &m->hdrs, err);
             for (uint32_t i = 0; i < m->nparts; i++) {
                 m->parts_done += m->parts[i].rc == S3E_OK;
                 m->parts_failed += m->parts[i].rc != S3E_OK && m->parts[i].rc != S3E_ECANCELED;
@@ -172,7 +206,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             break;
         case MP_COMPLETE:
             rc = s3e_s3_complete_multipart(c, s->dst_bucket, s->dst_key, m->upload_id, m->parts,
-                                           m->nparts, out->etag, err);
+                                           m->nparts, &m->hdrs, out->etag, err);
             /* Set the tags again: not every server honours them on create. The
              * upload is complete, so a failure here deletes the bad copy (below). */
             if (!rc && m->tags.len) {
@@ -236,17 +270,29 @@ const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head 
     return NULL;
 }
 
-/* A multipart copy is built by us from a HEAD of the source, so it is checked
- * against a second, independent HEAD of the source: a cut-off or stale first
- * answer cannot pass for the object's content headers, metadata and tags. */
-static int verify_multipart(struct s3e_client *c, const struct s3e_copy_spec *s,
-                            const struct s3e_head *dst, struct s3e_s3_error *err)
+static struct s3e_side side_of(const struct s3e_head *h)
+{
+    return (struct s3e_side){ h->size, h->etag, h->sse, h->ssec, h->checksum_name, h->checksum };
+}
+
+/* The copy checked against a fresh HEAD of the source: a source that is no
+ * longer the planned one is a 412 (the copy may hold either version), then
+ * what verify_rules.h can compare; a multipart copy, built by us from an
+ * earlier HEAD, also by its content headers, user metadata and tag count. */
+static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
+                           const struct s3e_head *dst, const char *planned_etag, int full,
+                           struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
     struct s3e_head src;
-    int rc = s3e_s3_head(c, s->src_bucket, s->src_key, &src, err);
+    int rc = s3e_s3_head_ssec(c, s->src_bucket, s->src_key, src_key(s), &src, err);
     if (rc)
         return rc;
-    const char *what = s3e_head_mismatch(&src, dst);
+    struct s3e_side a = side_of(&src), b = side_of(dst);
+    const char *what = NULL;
+    if (planned_etag && *planned_etag && strcmp(planned_etag, src.etag) != 0)
+        rc = source_changed(err, "Verify", planned_etag, src.etag);
+    else if ((what = s3e_verify_compare(&a, &b, &out->compared)) == NULL && full)
+        what = s3e_head_mismatch(&src, dst);
     if (what) {
         snprintf(err->detail, sizeof err->detail, "the copy's %s differs from the source's",
                  what);
@@ -257,31 +303,51 @@ static int verify_multipart(struct s3e_client *c, const struct s3e_copy_spec *s,
 }
 
 static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t size,
-                  struct s3e_copy_result *out, struct s3e_s3_error *err)
+                  const char *planned_etag, struct s3e_copy_result *out,
+                  struct s3e_s3_error *err)
 {
-    if (!out->multipart && s3e_etag_is_plain(s->src_etag) && s3e_etag_is_plain(out->etag)) {
-        if (strcmp(s->src_etag, out->etag) != 0) {
-            snprintf(err->detail, sizeof err->detail, "ETag %s differs from the source's %s",
-                     out->etag, s->src_etag);
-            return S3E_EVERIFY;
-        }
+    /* What the plan says of both sides' encryption decides whether the ETags are MD5s. */
+    struct s3e_side a = { size, s->src_etag, NULL, src_key(s) != NULL, NULL, NULL };
+    struct s3e_side b = { UINT64_MAX, out->etag, s->hdrs ? s->hdrs->sse : NULL,
+                          dst_key(s) != NULL, NULL, NULL };
+    int want_checksum = s->hdrs && s->hdrs->checksum_algorithm;
+    if (!out->multipart && !want_checksum && s3e_etags_comparable(&a, &b) &&
+        strcmp(s->src_etag, out->etag) == 0) {
+        out->compared = S3E_CMP_ETAG; /* equal MD5s: equal bytes */
         out->verified = 1;
         return S3E_OK;
     }
     struct s3e_head h;
-    int rc = s3e_s3_head(c, s->dst_bucket, s->dst_key, &h, err);
+    int rc = s3e_s3_head_ssec(c, s->dst_bucket, s->dst_key, dst_key(s), &h, err);
     if (rc)
         return rc;
     if (!out->etag[0])
         snprintf(out->etag, sizeof out->etag, "%s", h.etag); /* radosgw's Complete omits it */
-    if (h.size != size) {
+    rc = verify_by_heads(c, s, &h, planned_etag, out->multipart, out, err);
+    if (rc == S3E_EVERIFY && h.size != size)
         snprintf(err->detail, sizeof err->detail, "target has %llu bytes, source %llu",
                  (unsigned long long)h.size, (unsigned long long)size);
-        rc = S3E_EVERIFY;
-    } else if (out->multipart) {
-        rc = verify_multipart(c, s, &h, err);
-    }
     out->verified = rc == S3E_OK;
+    s3e_head_free(&h);
+    return rc;
+}
+
+int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                   struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct s3e_head h;
+    int rc = s3e_s3_head_ssec(c, spec->dst_bucket, spec->dst_key, dst_key(spec), &h, err);
+    if (rc)
+        return rc;
+    rc = verify_by_heads(c, spec, &h, spec->src_etag, 1, out, err);
+    if (rc == S3E_EVERIFY)
+        set_op(err, "Verify");
+    if (!rc) {
+        out->bytes = h.size;
+        out->verified = 1;
+        snprintf(out->etag, sizeof out->etag, "%s", h.etag);
+    }
     s3e_head_free(&h);
     return rc;
 }
@@ -302,18 +368,23 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
     s3e_buf_init(&m.tags, 64 << 10);
     int rc = S3E_OK;
     uint64_t size = s.size;
+    if (s.hdrs)
+        m.hdrs = *s.hdrs;
+    m.hdrs.if_match = s.src_etag;
     if (size == S3E_SIZE_UNKNOWN) { /* the HEAD serves the multipart path as well */
-        rc = s3e_s3_head(c, s.src_bucket, s.src_key, &m.head, err);
+        rc = s3e_s3_head_ssec(c, s.src_bucket, s.src_key, src_key(&s), &m.head, err);
         m.have_head = !rc;
         size = m.head.size;
         if (!rc && !s.src_etag)
             s.src_etag = m.head.etag;
+        m.hdrs.if_match = s.src_etag;
     }
     if (!rc && size > S3E_MAX_OBJECT_SIZE)
         rc = S3E_ELIMIT;
     if (!rc && size <= cutoff) {
         rc = s3e_s3_copy_object(c, s.src_bucket, s.src_key, s.dst_bucket, s.dst_key,
-                                &(struct s3e_put_opts){ s.storage_class, NULL, NULL, size },
+                                &(struct s3e_put_opts){ s.storage_class, NULL, NULL, size,
+                                                        &m.hdrs },
                                 out->etag, err);
     } else if (!rc) {
         out->multipart = 1;
@@ -327,8 +398,10 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
     if (!rc) {
         out->bytes = size;
         if (s.verify)
-            rc = verify(c, &s, size, out, err);
-        if (rc == S3E_EVERIFY) {
+            rc = verify(c, &s, size, out->multipart ? m.head.etag : s.src_etag, out, err);
+        /* A multipart copy of a source that changed under it may be spliced from two
+         * versions: it goes like one that does not verify. */
+        if (rc == S3E_EVERIFY || (rc && out->multipart && s3e_copy_source_changed(err))) {
             set_op(err, "Verify");
             s3e_s3_delete_object(c, s.dst_bucket, s.dst_key, NULL); /* never leave a bad copy */
         }

@@ -12,6 +12,7 @@
  * cannot verify the copy, a copy that failed verification - is handed to a
  * thread of its own running the blocking path (worker.c), while the worker's
  * slot waits for it. */
+#include "copy_hdrs.h"
 #include "run.h"
 #include "s3_client.h"
 #include "sched.h"
@@ -20,6 +21,7 @@
 #include "s3engine/log.h"
 #include "s3engine/part.h"
 #include "s3engine/s3xml.h"
+#include "s3engine/verify_rules.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,6 +43,7 @@ struct job_thread {
     struct s3e_run *run;
     const struct s3e_job *job;
     struct s3e_deadline deadline; /* the object's, from when the loop started it */
+    enum s3e_job_start how;
     _Atomic int finished;
 };
 
@@ -52,6 +55,9 @@ struct lw {
     struct s3e_areq a;
     struct s3e_req req;
     struct s3e_buf source;     /* x-amz-copy-source of the request */
+    struct s3e_copy_hdrs hdrs; /* the job's encryption, keys and if-match */
+    char quoted[84];           /* the if-match value the request points to */
+    unsigned compared;         /* what verified the copy (S3E_CMP_*) */
     char etag[80];
     double t0;
     struct job_thread *thread;
@@ -74,13 +80,13 @@ static const struct s3e_job *job_of(const struct lw *w)
 
 /* The blocking path, on a client of its own (clients belong to one thread). */
 static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job,
-                                 const struct s3e_deadline *dl)
+                                 const struct s3e_deadline *dl, enum s3e_job_start how)
 {
     struct s3e_client *c = NULL;
     if (s3e_client_new(&c, &run->cfg) == S3E_OK)
-        s3e_worker_do_job(run, c, job, dl);
+        s3e_worker_do_job(run, c, job, dl, how);
     else
-        s3e_worker_record(run, job, S3E_OUT_FAILED, job->size, NULL,
+        s3e_worker_record(run, job, S3E_OUT_FAILED, job->size, NULL, 0,
                           "out of memory creating an S3 client", s3e_now());
     s3e_client_free(c);
 }
@@ -88,18 +94,19 @@ static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job,
 static void *job_thread_main(void *arg)
 {
     struct job_thread *t = arg;
-    do_job_on_own_client(t->run, t->job, &t->deadline);
+    do_job_on_own_client(t->run, t->job, &t->deadline, t->how);
     atomic_store(&t->finished, 1);
     return NULL;
 }
 
-static void run_on_thread(struct s3e_flight *f, struct lw *w)
+static void run_on_thread(struct s3e_flight *f, struct lw *w, enum s3e_job_start how)
 {
     struct job_thread *t = calloc(1, sizeof *t);
     if (t) {
         t->run = f->run;
         t->job = job_of(w);
         t->deadline = w->a.deadline;
+        t->how = how;
         atomic_init(&t->finished, 0);
         if (pthread_create(&t->tid, NULL, job_thread_main, t) == 0) {
             w->thread = t;
@@ -109,7 +116,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w)
         free(t);
     }
     /* No thread: do it here, blocking the loop for this one object. */
-    do_job_on_own_client(f->run, job_of(w), &w->a.deadline);
+    do_job_on_own_client(f->run, job_of(w), &w->a.deadline, how);
     w->next++;
     w->state = LW_NEXT;
 }
@@ -128,7 +135,9 @@ static void start_check(struct s3e_flight *f, struct lw *w)
 {
     const struct s3e_job *j = job_of(w);
     s3e_s3_head_request(&w->req, j->dst_bucket, j->dst_key);
-    int rc = s3e_client_start(f->client, &w->a, &w->req);
+    int rc = s3e_ssec_headers(&w->req, w->hdrs.dst_ssec);
+    if (!rc)
+        rc = s3e_client_start(f->client, &w->a, &w->req);
     if (rc)
         fail_job(f, w, rc, "copied, but the destination could not be checked, so the "
                            "source was not deleted: ");
@@ -144,23 +153,24 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     w->t0 = s3e_now();
     s3e_worker_deadline(f->run, j->size, &w->a.deadline);
     if (s3e_collide_dropped(f->run, j)) {
-        s3e_worker_record(f->run, j, S3E_OUT_SKIPPED, j->size, NULL,
+        s3e_worker_record(f->run, j, S3E_OUT_SKIPPED, j->size, NULL, 0,
                           "collides with a later source routed to the same key "
                           "(collisions = \"last\" keeps that one)", w->t0);
         w->next++;
         w->state = LW_NEXT;
         return;
     }
+    s3e_worker_hdrs(run, j, &w->hdrs);
+    w->compared = 0;
     if (j->existing && run->set.move && s3e_etag_is_plain(j->etag)) {
         /* An earlier move's copy: the same check as after a copy of ours, then the delete. */
         snprintf(w->etag, sizeof w->etag, "%s", j->etag);
         start_check(f, w);
         return;
     }
-    int simple = !j->existing && j->size <= run->set.multipart_cutoff &&
-                 (!run->set.verify || s3e_etag_is_plain(j->etag));
+    int simple = !j->existing && j->size <= run->set.multipart_cutoff;
     if (!simple) {
-        run_on_thread(f, w);
+        run_on_thread(f, w, S3E_JOB_COPY);
         return;
     }
     int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->dst_bucket,
@@ -168,6 +178,8 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     w->req.copy_bytes = j->size;
     if (!rc && j->storage_class)
         rc = s3e_req_header(&w->req, "x-amz-storage-class", j->storage_class);
+    if (!rc)
+        rc = s3e_copy_hdrs_add(&w->req, &w->hdrs, S3E_CR_COPY, w->quoted);
     if (!rc)
         rc = s3e_client_start(f->client, &w->a, &w->req);
     if (rc) {
@@ -185,18 +197,24 @@ static void copied(struct s3e_flight *f, struct lw *w)
         fail_job(f, w, S3E_EPARSE, "");
         return;
     }
-    if (f->run->set.verify && s3e_etag_is_plain(w->etag) && strcmp(w->etag, j->etag) != 0) {
-        /* Not the source's bytes: the blocking path deletes it and tries again. */
-        s3e_info("s3://%s/%s: copy has ETag %s, source %s; copying again", j->dst_bucket,
-                 j->dst_key, w->etag, j->etag);
-        run_on_thread(f, w);
-        return;
+    if (f->run->set.verify) {
+        /* Equal MD5 ETags are equal bytes; anything else (an encrypted side, a
+         * checksum asked for, another ETag) is settled by HEADs on the blocking path. */
+        struct s3e_side a = { j->size, j->etag, NULL, w->hdrs.src_ssec != NULL, NULL, NULL };
+        struct s3e_side b = { UINT64_MAX, w->etag, w->hdrs.sse, w->hdrs.dst_ssec != NULL,
+                              NULL, NULL };
+        if (w->hdrs.checksum_algorithm || !s3e_etags_comparable(&a, &b) ||
+            strcmp(w->etag, j->etag) != 0) {
+            run_on_thread(f, w, S3E_JOB_CHECK);
+            return;
+        }
+        w->compared = S3E_CMP_ETAG;
     }
     if (f->run->set.move) {
         start_check(f, w);
         return;
     }
-    s3e_worker_record(f->run, j, S3E_OUT_COPIED, j->size, w->etag, NULL, w->t0);
+    s3e_worker_record(f->run, j, S3E_OUT_COPIED, j->size, w->etag, w->compared, NULL, w->t0);
     w->next++;
     w->state = LW_NEXT;
 }
@@ -219,7 +237,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
         snprintf(etag, sizeof etag, "%.79s", v);
     if (j->existing && strcmp(w->etag, etag) != 0) {
         /* ETags not comparable (multipart, other providers): the full check. */
-        run_on_thread(f, w);
+        run_on_thread(f, w, S3E_JOB_COPY);
         return;
     }
     if (!s3e_worker_is_our_copy(w->etag, j->size, etag, size, msg, sizeof msg)) {
@@ -243,7 +261,9 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
     struct s3e_flight *f = ud;
     struct lw *w = a->ud;
     if (w->state == LW_COPY) {
-        if (rc)
+        if (rc && s3e_copy_source_changed(&w->a.err) && !s3e_run_stopping(f->run))
+            run_on_thread(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
+        else if (rc)
             fail_job(f, w, rc, "");
         else
             copied(f, w);
@@ -257,8 +277,8 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
         if (rc) {
             fail_job(f, w, rc, "copied, but the source was not deleted: ");
         } else {
-            s3e_worker_record(f->run, job_of(w), S3E_OUT_MOVED, job_of(w)->size, w->etag, NULL,
-                              w->t0);
+            s3e_worker_record(f->run, job_of(w), S3E_OUT_MOVED, job_of(w)->size, w->etag,
+                              w->compared, NULL, w->t0);
             w->next++;
             w->state = LW_NEXT;
         }

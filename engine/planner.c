@@ -9,6 +9,7 @@
 #include "s3engine/manifest.h"
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
+#include "s3engine/verify_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,8 @@ static int on_route(void *ud, const struct s3e_route *r)
     int current = run->tindex ? s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len,
                                                       o->size, o->etag, o->last_modified) : 0;
     if (current == 1 && !run->set.move) {
-        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag, NULL, s3e_now());
+        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag,
+                          S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
         return S3E_OK;
     }
     /* Only HEADs can tell (2), or an earlier move copied it but stopped before
@@ -99,7 +101,7 @@ static void record_failed(struct s3e_run *run, const struct s3e_object *o, uint3
         .dst_key = dst_key, .etag = o->etag,
     };
     atomic_fetch_add(&run->stats.planned_objects, 1);
-    s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, error, s3e_now());
+    s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, 0, error, s3e_now());
 }
 
 /* A listed or manifest key S3 cannot hold: a failed object, named in full

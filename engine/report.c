@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *const outcome_names[S3E_OUT_COUNT] = {
-    "copied", "moved", "skipped", "failed", "archived", "planned",
+    "copied", "moved", "skipped", "failed", "archived", "changed", "planned",
 };
 
 const char *s3e_outcome_name(enum s3e_outcome o)
@@ -87,7 +87,7 @@ int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, siz
     r->last_flush = s3e_now();
     pthread_mutex_init(&r->lock, NULL);
     s3e_buf_init(&r->row, 0);
-    static const char header[] = "source,target,bytes,status,error,etag,seconds\n";
+    static const char header[] = "source,target,bytes,status,error,etag,seconds,verified\n";
     if (!r->jsonl && fputs(header, r->f) == EOF)
         r->write_errno = errno ? errno : -1;
     r->buffered = r->jsonl ? 0 : sizeof header - 1;
@@ -186,7 +186,8 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
                                  : s3e_buf_puts(b, ",\"error\":null");
         if (!rc) rc = row->etag ? json_field(b, ',', "etag", NULL, row->etag, 0)
                                 : s3e_buf_puts(b, ",\"etag\":null");
-        if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f}\n", row->seconds);
+        if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f,\"verified\":\"%s\"}\n", row->seconds,
+                                     row->verified ? row->verified : "");
         return rc;
     }
     rc = csv_field(b, src, row->src_key);
@@ -197,7 +198,8 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
     if (!rc) rc = csv_field(b, NULL, row->error);
     if (!rc) rc = s3e_buf_putc(b, ',');
     if (!rc) rc = csv_field(b, NULL, row->etag);
-    if (!rc) rc = s3e_buf_printf(b, ",%.3f\n", row->seconds);
+    if (!rc) rc = s3e_buf_printf(b, ",%.3f,%s\n", row->seconds,
+                                 row->verified ? row->verified : "");
     return rc;
 }
 
@@ -292,6 +294,10 @@ void s3e_stats_record(struct s3e_stats *s, enum s3e_outcome o, uint64_t bytes)
         atomic_fetch_add(&s->archived_objects, 1);
         atomic_fetch_add(&s->archived_bytes, bytes);
         break;
+    case S3E_OUT_CHANGED:
+        atomic_fetch_add(&s->changed_objects, 1);
+        atomic_fetch_add(&s->changed_bytes, bytes);
+        break;
     default:
         break;
     }
@@ -320,6 +326,10 @@ void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
         print_count(out, "archived:", atomic_load(&s->archived_objects),
                     atomic_load(&s->archived_bytes),
                     " (in GLACIER or DEEP_ARCHIVE: restore them, then run again)");
+    if (atomic_load(&s->changed_objects))
+        print_count(out, "changed:", atomic_load(&s->changed_objects),
+                    atomic_load(&s->changed_bytes),
+                    " (the source changed while it was copied: run again)");
     fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
             (unsigned long long)atomic_load(&s->unselected_objects));
     char b[32];
@@ -348,7 +358,8 @@ static void draw(const struct s3e_stats *s)
 {
     double secs = s3e_now() - s->start_time;
     uint64_t done = atomic_load(&s->done_objects) + atomic_load(&s->skipped_objects) +
-                    atomic_load(&s->failed_objects) + atomic_load(&s->archived_objects);
+                    atomic_load(&s->failed_objects) + atomic_load(&s->archived_objects) +
+                    atomic_load(&s->changed_objects);
     uint64_t planned = atomic_load(&s->planned_objects) + atomic_load(&s->skipped_objects);
     uint64_t bytes = atomic_load(&s->done_bytes), pbytes = atomic_load(&s->planned_bytes);
     char b[32], r[32], eta[32] = "";

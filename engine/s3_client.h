@@ -11,7 +11,7 @@
 #include "s3engine/uri.h"
 #include "ratelimit.h"
 
-#define S3E_MAX_REQ_HEADERS 40
+#define S3E_MAX_REQ_HEADERS 64 /* content headers, metadata, encryption, conditions */
 
 struct s3e_req {
     const char *op;                       /* operation name for errors/logs */

@@ -1,5 +1,6 @@
 /* s3_ops.c - the S3 operations of s3.h, each a request built for s3_client.c
  * plus the parsing of its answer. */
+#include "copy_hdrs.h"
 #include "s3_client.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
@@ -201,6 +202,20 @@ static void etag_unquote(const char *v, char out[80])
         snprintf(out, 80, "%.79s", v);
 }
 
+/* The first x-amz-checksum-<algorithm> header (an object has at most one). */
+static void fill_checksum(const struct s3e_resp *resp, struct s3e_head *h)
+{
+    static const char *const names[] = { "crc64nvme", "crc32c", "crc32", "sha256", "sha1" };
+    char name[40];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(name, sizeof name, "x-amz-checksum-%s", names[i]);
+        if (s3e_resp_header(resp, name, h->checksum, sizeof h->checksum)) {
+            snprintf(h->checksum_name, sizeof h->checksum_name, "%s", names[i]);
+            return;
+        }
+    }
+}
+
 static int fill_head(const struct s3e_resp *resp, struct s3e_head *h)
 {
     char v[256];
@@ -221,18 +236,31 @@ static int fill_head(const struct s3e_resp *resp, struct s3e_head *h)
     h->content_encoding = header_dup(resp, "content-encoding");
     h->content_language = header_dup(resp, "content-language");
     h->expires = header_dup(resp, "expires");
+    s3e_resp_header(resp, "x-amz-server-side-encryption", h->sse, sizeof h->sse);
+    h->ssec = s3e_resp_header(resp, "x-amz-server-side-encryption-customer-algorithm", v, sizeof v);
+    fill_checksum(resp, h);
     return collect_meta(resp, h);
 }
 
 int s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key, struct s3e_head *out,
                 struct s3e_s3_error *err)
 {
+    return s3e_s3_head_ssec(c, bucket, key, NULL, out, err);
+}
+
+int s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
+                     const struct s3e_ssec *ssec, struct s3e_head *out, struct s3e_s3_error *err)
+{
     memset(out, 0, sizeof *out);
     struct s3e_req r;
-    req_init(&r, "HeadObject", "HEAD", bucket, key);
+    s3e_s3_head_request(&r, bucket, key);
+    int rc = s3e_req_header(&r, "x-amz-checksum-mode", "ENABLED");
+    if (!rc)
+        rc = s3e_ssec_headers(&r, ssec);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
-    int rc = s3e_client_send(c, &r, &resp, err);
+    if (!rc)
+        rc = s3e_client_send(c, &r, &resp, err);
     if (rc == S3E_ES3 && err && err->http_status == 404)
         snprintf(err->code, sizeof err->code, "NoSuchKey"); /* HEAD has no body to say so */
     if (!rc)
@@ -357,10 +385,13 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
         rc = s3e_req_header(&r, "x-amz-metadata-directive", "REPLACE");
     if (!rc && opts && opts->tagging)
         rc = s3e_req_header(&r, "x-amz-tagging-directive", "REPLACE");
-    if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 12)
+    if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24)
         rc = S3E_ELIMIT;
     if (!rc)
         rc = put_headers(&r, opts, &names, offsets);
+    char quoted[84];
+    if (!rc && opts)
+        rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_COPY, quoted);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -388,9 +419,12 @@ int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char
     req_init(&r, "CreateMultipartUpload", "POST", bucket, key);
     r.query = &q;
     r.nquery = 1;
-    int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 10) ? S3E_ELIMIT : 0;
+    int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
     if (!rc)
         rc = put_headers(&r, opts, &names, offsets);
+    char quoted[84];
+    if (!rc && opts)
+        rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_CREATE, quoted);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -405,8 +439,10 @@ int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char
 int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
                                  const char *upload_id, const char *src_bucket,
                                  const char *src_key, struct s3e_part_copy *parts, size_t n,
-                                 int max_in_flight, struct s3e_s3_error *err)
+                                 int max_in_flight, const struct s3e_copy_hdrs *hdrs,
+                                 struct s3e_s3_error *err)
 {
+    char quoted[84];
     struct s3e_buf source;
     s3e_buf_init(&source, 0);
     struct s3e_req *reqs = calloc(n, sizeof *reqs);
@@ -432,6 +468,7 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
         reqs[i].copy_bytes = parts[i].last - parts[i].first + 1;
         s3e_req_header(&reqs[i], "x-amz-copy-source", source.data);
         s3e_req_header(&reqs[i], "x-amz-copy-source-range", ranges[i]);
+        rc = s3e_copy_hdrs_add(&reqs[i], hdrs, S3E_CR_PART, quoted);
         s3e_resp_init(&resps[i]);
     }
     if (!rc)
@@ -469,8 +506,10 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
 
 int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
                               const char *upload_id, const struct s3e_part_copy *parts,
-                              size_t n, char out_etag[80], struct s3e_s3_error *err)
+                              size_t n, const struct s3e_copy_hdrs *hdrs, char out_etag[80],
+                              struct s3e_s3_error *err)
 {
+    char quoted[84];
     struct s3e_buf body;
     s3e_buf_init(&body, 0);
     struct s3e_query_param q = { "uploadId", upload_id };
@@ -485,6 +524,8 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
     int rc = s3e_xml_complete_body(parts, n, &body);
     if (!rc)
         rc = s3e_req_header(&r, "Content-Type", "application/xml");
+    if (!rc)
+        rc = s3e_copy_hdrs_add(&r, hdrs, S3E_CR_COMPLETE, quoted);
     r.body = body.data;
     r.body_len = body.len;
     struct s3e_resp resp;

@@ -7,6 +7,7 @@
 #include "s3engine/units.h"
 #include "s3engine/uri.h"
 #include "spelling.h"
+#include "ssec.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
@@ -191,6 +192,97 @@ static int beside_plan(const struct s3e_script *s, char **path)
     return S3E_OK;
 }
 
+/* ---- encryption and checksums -------------------------------------------------------- */
+
+/* An optional string field of the table at the top of the stack. */
+static int read_opt_string(struct reader *r, const char *name, char **out)
+{
+    push_path(r, name);
+    lua_getfield(r->L, -1, name);
+    int rc = read_string(r, out, 0);
+    if (!rc && *out && s3e_header_value_problem(*out))
+        rc = complain(r, "%s", s3e_header_value_problem(*out));
+    pop_path(r);
+    lua_pop(r->L, 1);
+    return rc;
+}
+
+/* sse_c_key_file / sse_c_key_env: a customer key, loaded now, so that a
+ * missing or malformed key stops the run before any copy. The plan names
+ * where the key is, never the key. */
+static int read_ssec(struct reader *r, struct s3e_ssec **out)
+{
+    char *file = NULL, *env = NULL, why[512];
+    int rc = read_opt_string(r, "sse_c_key_file", &file);
+    if (!rc)
+        rc = read_opt_string(r, "sse_c_key_env", &env);
+    push_path(r, file ? "sse_c_key_file" : "sse_c_key_env");
+    if (!rc && file && env)
+        rc = complain(r, "give sse_c_key_file or sse_c_key_env, not both");
+    if (!rc && file)
+        rc = beside_plan(r->s, &file);
+    if (!rc && (file || env)) {
+        if (!(*out = calloc(1, sizeof **out)))
+            rc = S3E_ENOMEM;
+        else if (s3e_ssec_load(*out, file, env, why, sizeof why))
+            rc = complain(r, "%s", why);
+    }
+    pop_path(r);
+    free(file);
+    free(env);
+    return rc;
+}
+
+static int one_of(const char *v, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(v, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A target's sse, kms_key_id, bucket_key_enabled, checksum_algorithm and customer key. */
+static int read_target_crypt(struct reader *r, struct s3e_target *t)
+{
+    static const char *const sse[] = { "AES256", "aws:kms", NULL };
+    static const char *const sums[] = { "CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME", NULL };
+    int rc = read_opt_string(r, "sse", &t->sse);
+    push_path(r, "sse");
+    if (!rc && t->sse && !one_of(t->sse, sse))
+        rc = complain(r, "expected \"AES256\" or \"aws:kms\", got '%s'", t->sse);
+    pop_path(r);
+    if (!rc)
+        rc = read_opt_string(r, "kms_key_id", &t->kms_key_id);
+    push_path(r, "kms_key_id");
+    if (!rc && t->kms_key_id && (!t->sse || strcmp(t->sse, "aws:kms") != 0))
+        rc = complain(r, "a KMS key needs sse = \"aws:kms\"");
+    pop_path(r);
+    push_path(r, "bucket_key_enabled");
+    if (!rc) {
+        int type = lua_getfield(r->L, -1, "bucket_key_enabled");
+        if (type == LUA_TBOOLEAN)
+            t->bucket_key_enabled = lua_toboolean(r->L, -1) ? 1 : -1;
+        else if (type != LUA_TNIL)
+            rc = complain(r, "expected true or false, got %s", luaL_typename(r->L, -1));
+        lua_pop(r->L, 1);
+    }
+    pop_path(r);
+    if (!rc)
+        rc = read_opt_string(r, "checksum_algorithm", &t->checksum_algorithm);
+    push_path(r, "checksum_algorithm");
+    if (!rc && t->checksum_algorithm && !one_of(t->checksum_algorithm, sums))
+        rc = complain(r, "expected CRC32, CRC32C, SHA1, SHA256 or CRC64NVME, got '%s'",
+                      t->checksum_algorithm);
+    pop_path(r);
+    if (!rc)
+        rc = read_ssec(r, &t->ssec);
+    push_path(r, "sse_c_key_file");
+    if (!rc && t->ssec && t->sse)
+        rc = complain(r, "a customer key (SSE-C) and sse = \"%s\" exclude each other", t->sse);
+    pop_path(r);
+    return rc;
+}
+
 /* ---- sources ---------------------------------------------------------------------- */
 
 static int read_source(struct reader *r, struct s3e_source *src)
@@ -205,8 +297,10 @@ static int read_source(struct reader *r, struct s3e_source *src)
     if (!lua_istable(L, -1))
         return complain(r, "expected {bucket = ..., prefix = ...}, {manifest = ...} or "
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
-    static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded", NULL };
-    if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded")))
+    static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded",
+                                         "sse_c_key_file", "sse_c_key_env", NULL };
+    if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded, "
+                                          "sse_c_key_file, sse_c_key_env")))
         return rc;
     push_path(r, "manifest");
     lua_getfield(L, -1, "manifest");
@@ -238,7 +332,7 @@ static int read_source(struct reader *r, struct s3e_source *src)
     lua_pop(L, 1);
     if (!rc && !src->prefix && !(src->prefix = strdup("")))
         rc = S3E_ENOMEM;
-    return rc;
+    return rc ? rc : read_ssec(r, &src->ssec);
 }
 
 static int read_sources(struct reader *r, struct s3e_plan *p)
@@ -322,8 +416,13 @@ static int read_target(struct reader *r, struct s3e_target *t)
     if (!lua_istable(L, -1))
         return complain(r, "expected {bucket = ..., prefix = ..., storage_class = ...} or "
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
-    static const char *const known[] = { "bucket", "prefix", "storage_class", NULL };
-    if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class")))
+    static const char *const known[] = { "bucket", "prefix", "storage_class", "sse",
+                                         "kms_key_id", "bucket_key_enabled",
+                                         "checksum_algorithm", "sse_c_key_file",
+                                         "sse_c_key_env", NULL };
+    if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class, sse, "
+                                          "kms_key_id, bucket_key_enabled, checksum_algorithm, "
+                                          "sse_c_key_file, sse_c_key_env")))
         return rc;
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
@@ -340,6 +439,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         if (rc)
             return rc;
     }
+    if ((rc = read_target_crypt(r, t)))
+        return rc;
     if (!t->prefix && !(t->prefix = strdup("")))
         return S3E_ENOMEM;
     return as_folder(&t->prefix);

@@ -112,8 +112,9 @@ int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const 
     uint64_t eh = etag_hash(etag);
     if (eh && e->etag_hash == eh)
         return 1;
-    int comparable = eh && e->etag_hash && !(eh & 1) && !(e->etag_hash & 1);
-    if (comparable)
-        return 0; /* two plain MD5 ETags that differ: the content differs */
+    /* ETags that differ tell nothing for sure: one side may be encrypted with
+     * SSE-KMS or SSE-C, or from another provider, with an ETag that is not the
+     * MD5. A destination of the same size, newer than the source, is checked
+     * with HEADs of both (verify_rules.h), which show the encryption. */
     return src_mtime > 0 && e->mtime >= src_mtime ? 2 : 0;
 }

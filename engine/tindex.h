@@ -20,11 +20,12 @@ size_t s3e_tindex_count(const struct s3e_tindex *t);
 int s3e_tindex_add(struct s3e_tindex *t, const char *bucket, const char *key, size_t key_len,
                    uint64_t size, const char *etag, int64_t last_modified);
 
-/* 1 when bucket/key exists with the same size and the same ETag; 2 when one
- * of the two ETags is a multipart ETag ("...-N", not comparable) and the
- * target is at least as new as the source: it may be the source's copy, which
- * only HEADs of both can tell (a copy killed before its tags were set looks
- * the same in a listing). 0 otherwise. */
+/* 1 when bucket/key exists with the same size and the same ETag; 2 when the
+ * ETags differ (a multipart "...-N" one, an SSE-KMS or SSE-C one that is not
+ * the MD5, another provider's) but the size is the same and the target is
+ * at least as new as the source: it may be the source's copy, which only
+ * HEADs of both can tell (a copy killed before its tags were set looks the
+ * same in a listing). 0 otherwise. */
 int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const char *key,
                           size_t key_len, uint64_t size, const char *etag, int64_t src_mtime);
 

@@ -8,6 +8,7 @@
 #include "s3engine/log.h"
 #include "s3engine/part.h"
 #include "s3engine/s3.h"
+#include "s3engine/verify_rules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,29 +18,87 @@
  * started again from scratch. */
 #define OBJECT_TRIES 2
 
-static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                           struct s3e_copy_result *res, struct s3e_s3_error *err)
+void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
+                     struct s3e_copy_hdrs *out)
 {
-    struct s3e_copy_spec spec = {
+    memset(out, 0, sizeof *out);
+    out->if_match = j->etag && *j->etag ? j->etag : NULL;
+    if (j->target < run->plan.ntargets) {
+        const struct s3e_target *t = &run->plan.targets[j->target];
+        out->sse = t->sse;
+        out->kms_key_id = t->kms_key_id;
+        out->bucket_key_enabled = t->bucket_key_enabled;
+        out->checksum_algorithm = t->checksum_algorithm;
+        out->dst_ssec = t->ssec;
+    }
+    if (j->source < run->plan.nsources)
+        out->src_ssec = run->plan.sources[j->source].ssec;
+}
+
+static void spec_of(const struct s3e_run *run, const struct s3e_job *j,
+                    const struct s3e_copy_hdrs *hdrs, struct s3e_copy_spec *spec)
+{
+    *spec = (struct s3e_copy_spec){
         .src_bucket = j->src_bucket, .src_key = j->src_key,
         .dst_bucket = j->dst_bucket, .dst_key = j->dst_key,
         .size = j->size, .src_etag = (j->etag && *j->etag) ? j->etag : NULL,
-        .storage_class = j->storage_class,
+        .storage_class = j->storage_class, .hdrs = hdrs,
         .multipart_cutoff = run->set.multipart_cutoff, .part_size = run->set.part_size,
         .part_concurrency = run->set.part_concurrency, .verify = run->set.verify,
         .open_uploads = run->open_uploads,
     };
+}
+
+static int copy_spec_with_retry(struct s3e_run *run, struct s3e_client *c,
+                                const struct s3e_copy_spec *spec, const struct s3e_job *j,
+                                struct s3e_copy_result *res, struct s3e_s3_error *err)
+{
     int rc = S3E_OK;
     for (int attempt = 1; attempt <= OBJECT_TRIES; attempt++) {
         s3e_s3_error_clear(err);
         memset(res, 0, sizeof *res);
-        rc = s3e_copy_object(c, &spec, res, err);
+        rc = s3e_copy_object(c, spec, res, err);
         int again = rc == S3E_EVERIFY || (rc != S3E_OK && err->retryable);
         if (!again || s3e_run_stopping(run))
             break;
         s3e_info("retrying s3://%s/%s from the start (%s)", j->src_bucket, j->src_key,
                  s3e_strerror(rc));
     }
+    return rc;
+}
+
+/* The source is not the one planned (412 to x-amz-copy-source-if-match, or
+ * seen by a HEAD): look it up again and copy what it is now, once. Still
+ * changing: the failure stays a 412 and the object is reported `changed`. */
+static int copy_changed(struct s3e_run *run, struct s3e_client *c, struct s3e_copy_spec *spec,
+                        const struct s3e_job *j, struct s3e_copy_result *res,
+                        struct s3e_s3_error *err)
+{
+    struct s3e_head h;
+    s3e_s3_error_clear(err);
+    int rc = s3e_s3_head_ssec(c, j->src_bucket, j->src_key, spec->hdrs->src_ssec, &h, err);
+    if (rc)
+        return rc;
+    char etag[80];
+    snprintf(etag, sizeof etag, "%s", h.etag);
+    s3e_info("s3://%s/%s changed since it was listed (ETag %s, now %s); copying it again",
+             j->src_bucket, j->src_key, spec->src_etag ? spec->src_etag : "unknown", etag);
+    spec->size = h.size;
+    spec->src_etag = etag;
+    s3e_head_free(&h);
+    return copy_spec_with_retry(run, c, spec, j, res, err);
+}
+
+static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                           struct s3e_copy_result *res, struct s3e_s3_error *err)
+{
+    struct s3e_copy_hdrs hdrs;
+    struct s3e_copy_spec spec;
+    s3e_worker_hdrs(run, j, &hdrs);
+    spec_of(run, j, &hdrs, &spec);
+    int rc = copy_spec_with_retry(run, c, &spec, j, res, err);
+    if (rc && s3e_copy_source_changed(err) && !s3e_run_stopping(run))
+        rc = copy_changed(run, c, &spec, j, res, err);
     return rc;
 }
 
@@ -65,7 +124,8 @@ static void failure_line(const struct s3e_job *j, const char *error, char *out, 
 
 /* The counters and the report row of one outcome. */
 static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
-                  uint64_t bytes, const char *etag, const char *error, double t0)
+                  uint64_t bytes, const char *etag, unsigned compared, const char *error,
+                  double t0)
 {
     if (outcome == S3E_OUT_COPIED || outcome == S3E_OUT_MOVED)
         s3e_failfast_success(&run->failfast);
@@ -77,8 +137,8 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
             .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
             .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome, .etag = etag,
             .error = outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED ||
-                     outcome == S3E_OUT_ARCHIVED ? error : NULL,
-            .seconds = s3e_now() - t0,
+                     outcome == S3E_OUT_ARCHIVED || outcome == S3E_OUT_CHANGED ? error : NULL,
+            .seconds = s3e_now() - t0, .verified = s3e_verified_name(compared),
         };
         s3e_report_write(run->report, &row);
     }
@@ -87,14 +147,15 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
 }
 
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
-                       uint64_t bytes, const char *etag, const char *error, double t0)
+                       uint64_t bytes, const char *etag, unsigned compared, const char *error,
+                       double t0)
 {
     if (outcome == S3E_OUT_FAILED) {
         char line[2400];
         failure_line(j, error, line, sizeof line);
         s3e_error("%s", line);
     }
-    count(run, j, outcome, bytes, etag, error, t0);
+    count(run, j, outcome, bytes, etag, compared, error, t0);
 }
 
 void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
@@ -110,12 +171,18 @@ void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
      * not restored: no retry helps, the user restores it first. */
     if (err && strcmp(err->code, "InvalidObjectState") == 0) {
         s3e_warn("%s (archived: restore it, then run again)", line);
-        count(run, j, S3E_OUT_ARCHIVED, j->size, NULL, msg, t0);
+        count(run, j, S3E_OUT_ARCHIVED, j->size, NULL, 0, msg, t0);
+        return;
+    }
+    /* Changed again while it was copied a second time: the next run copies it. */
+    if (s3e_copy_source_changed(err)) {
+        s3e_warn("%s (changed while it was copied: run again)", line);
+        count(run, j, S3E_OUT_CHANGED, j->size, NULL, 0, msg, t0);
         return;
     }
     if (!s3e_failfast_failure(&run->failfast, err, line))
         s3e_error("%s", line);
-    count(run, j, S3E_OUT_FAILED, j->size, NULL, msg, t0);
+    count(run, j, S3E_OUT_FAILED, j->size, NULL, 0, msg, t0);
 }
 
 int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
@@ -133,13 +200,15 @@ int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char
 
 /* Move mode: delete the source only if the destination still holds this copy
  * (another run, or a bug, may have written the key since). */
-static int delete_source(struct s3e_client *c, const struct s3e_job *j,
+static int delete_source(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
                          const struct s3e_copy_result *res, char *msg, size_t len,
                          struct s3e_s3_error *err)
 {
     struct s3e_head h;
+    struct s3e_copy_hdrs hdrs;
+    s3e_worker_hdrs(run, j, &hdrs);
     s3e_s3_error_clear(err);
-    int rc = s3e_s3_head(c, j->dst_bucket, j->dst_key, &h, err);
+    int rc = s3e_s3_head_ssec(c, j->dst_bucket, j->dst_key, hdrs.dst_ssec, &h, err);
     if (rc) {
         snprintf(msg, len, "copied, but the destination could not be checked, so the source "
                  "was not deleted: ");
@@ -161,43 +230,21 @@ static int delete_source(struct s3e_client *c, const struct s3e_job *j,
 }
 
 /* A destination that looks like an earlier run's copy (a move whose delete did
- * not happen, or a multipart copy whose ETag cannot tell): checked as a copy
- * of ours would be, against fresh HEADs of both (size, content headers,
- * metadata, tag count; plain ETags equal). */
-static int check_existing(struct s3e_client *c, const struct s3e_job *j,
-                              struct s3e_copy_result *out, struct s3e_s3_error *err)
+ * not happen, a multipart copy or an encrypted one whose ETag cannot tell),
+ * or a CopyObject whose ETag could not verify it: checked against fresh
+ * HEADs of both (copy.h, s3e_copy_check). */
+static int check_existing(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                          struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
-    struct s3e_head src, dst;
-    memset(out, 0, sizeof *out);
-    int rc = s3e_s3_head(c, j->src_bucket, j->src_key, &src, err);
-    if (rc)
-        return rc;
-    rc = s3e_s3_head(c, j->dst_bucket, j->dst_key, &dst, err);
-    if (rc) {
-        s3e_head_free(&src);
-        return rc;
-    }
-    const char *what = s3e_head_mismatch(&src, &dst);
-    if (!what && s3e_etag_is_plain(src.etag) && s3e_etag_is_plain(dst.etag) &&
-        strcmp(src.etag, dst.etag) != 0)
-        what = "ETag";
-    if (what) {
-        snprintf(err->operation, sizeof err->operation, "Verify");
-        snprintf(err->detail, sizeof err->detail, "the destination's %s differs from the "
-                 "source's", what);
-        rc = S3E_EVERIFY;
-    } else {
-        out->bytes = dst.size;
-        out->verified = 1;
-        snprintf(out->etag, sizeof out->etag, "%s", dst.etag);
-    }
-    s3e_head_free(&src);
-    s3e_head_free(&dst);
-    return rc;
+    struct s3e_copy_hdrs hdrs;
+    struct s3e_copy_spec spec;
+    s3e_worker_hdrs(run, j, &hdrs);
+    spec_of(run, j, &hdrs, &spec);
+    return s3e_copy_check(c, &spec, out, err);
 }
 
 void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                       const struct s3e_deadline *dl)
+                       const struct s3e_deadline *dl, enum s3e_job_start how)
 {
     s3e_client_set_deadline(c, dl);
     double t0 = s3e_now();
@@ -206,20 +253,31 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
     char msg[768] = "";
     enum s3e_outcome outcome = S3E_OUT_COPIED;
     s3e_s3_error_clear(&err);
-    int rc;
-    if (j->existing) {
-        rc = check_existing(c, j, &res, &err);
-        if (rc == S3E_EVERIFY) { /* e.g. a multipart copy killed before its tags were set */
+    int rc = S3E_OK;
+    if (j->existing || how == S3E_JOB_CHECK) {
+        rc = check_existing(run, c, j, &res, &err);
+        if (rc && s3e_copy_source_changed(&err)) {
+            how = S3E_JOB_CHANGED; /* a new source since it was listed: copy that */
+        } else if (rc == S3E_EVERIFY) {
+            /* e.g. a multipart copy killed before its tags were set */
             s3e_info("s3://%s/%s: %s; copying it again", j->dst_bucket, j->dst_key, err.detail);
             rc = copy_with_retry(run, c, j, &res, &err);
-        } else if (rc == S3E_OK && !run->set.move) {
+        } else if (rc == S3E_OK && !run->set.move && how != S3E_JOB_CHECK) {
             outcome = S3E_OUT_SKIPPED;
         }
-    } else {
+    }
+    if (how == S3E_JOB_CHANGED) {
+        struct s3e_copy_hdrs hdrs;
+        struct s3e_copy_spec spec;
+        s3e_worker_hdrs(run, j, &hdrs);
+        spec_of(run, j, &hdrs, &spec);
+        memset(&res, 0, sizeof res);
+        rc = copy_changed(run, c, &spec, j, &res, &err);
+    } else if (!j->existing && how == S3E_JOB_COPY) {
         rc = copy_with_retry(run, c, j, &res, &err);
     }
     if (rc == S3E_OK && run->set.move) {
-        rc = delete_source(c, j, &res, msg, sizeof msg, &err);
+        rc = delete_source(run, c, j, &res, msg, sizeof msg, &err);
         if (rc == S3E_OK)
             outcome = S3E_OUT_MOVED;
     }
@@ -228,5 +286,5 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
         return;
     }
     uint64_t bytes = res.bytes == UINT64_MAX ? 0 : res.bytes;
-    s3e_worker_record(run, j, outcome, bytes, res.etag, NULL, t0);
+    s3e_worker_record(run, j, outcome, bytes, res.etag, res.compared, NULL, t0);
 }

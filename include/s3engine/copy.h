@@ -6,10 +6,13 @@
  *   headers, user metadata, tags, storage class) -> UploadPartCopy x N in
  *   parallel -> CompleteMultipartUpload, or AbortMultipartUpload on any
  *   failure, so no orphaned upload is left behind.
- * Then the result is verified: ETag equal to the source's when both are
- * plain MD5 ETags (CopyObject), else a HEAD of the target checks the size;
- * a multipart copy's HEAD is also compared with a second HEAD of the source
- * (content headers, user metadata, tag count). */
+ * Every CopyObject and UploadPartCopy carries x-amz-copy-source-if-match
+ * with the source's ETag as planned: a source that changed fails with 412
+ * PreconditionFailed (s3e_copy_source_changed), never a copy spliced from
+ * two versions.
+ * Then the result is verified by verify_rules.h: the ETags when both are
+ * MD5s, else HEADs of the target and the source (size, checksums, and for a
+ * multipart copy content headers, user metadata and tag count). */
 #ifndef S3E_COPY_H
 #define S3E_COPY_H
 
@@ -17,6 +20,10 @@
 #include "s3engine/s3.h"
 
 #define S3E_SIZE_UNKNOWN UINT64_MAX
+
+/* 1 when a failure says the source is not the one planned: 412
+ * PreconditionFailed of x-amz-copy-source-if-match, or found by a HEAD. */
+int s3e_copy_source_changed(const struct s3e_s3_error *err);
 
 /* 1 when an ETag is a plain MD5 of the bytes (not "...-N" of a multipart
  * upload, not empty), so two of them can be compared to verify a copy. */
@@ -37,6 +44,8 @@ struct s3e_copy_spec {
     uint64_t    size;             /* from the listing, or S3E_SIZE_UNKNOWN (then HEAD) */
     const char *src_etag;         /* from the listing, or NULL */
     const char *storage_class;    /* NULL = server default */
+    const struct s3e_copy_hdrs *hdrs; /* encryption, customer keys, checksum; NULL = none.
+                                     Its if_match is ignored: src_etag is the one sent */
     uint64_t    multipart_cutoff; /* 0 = S3E_DEFAULT_MULTIPART_CUTOFF; never above 5 GiB */
     uint64_t    part_size;        /* 0 = s3e_part_plan's choice */
     int         part_concurrency; /* parts in flight; 0 = 8 */
@@ -51,6 +60,7 @@ struct s3e_copy_result {
     int      multipart;  /* 1 when UploadPartCopy was used */
     uint32_t parts;      /* number of parts (0 for CopyObject) */
     int      verified;   /* 1 when the verification ran and passed */
+    unsigned compared;   /* what it compared: S3E_CMP_* bits (verify_rules.h) */
 };
 
 /* Returns S3E_OK, S3E_EVERIFY (copied but does not match: the bad target is
@@ -58,5 +68,15 @@ struct s3e_copy_result {
  * step). On failure no multipart upload is left open. */
 int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
                     struct s3e_copy_result *out, struct s3e_s3_error *err);
+
+/* Check a destination that should be spec's copy already (one made by an
+ * earlier run, or by a CopyObject whose ETag could not tell) against fresh
+ * HEADs of both: the source still as planned (spec->src_etag; else a 412 as
+ * s3e_copy_source_changed tells), then what verify_rules.h compares, content
+ * headers, user metadata and tag count. S3E_OK (out: bytes, ETag, compared),
+ * S3E_EVERIFY (err->detail says what differs; nothing is deleted), or an S3
+ * failure. */
+int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                   struct s3e_copy_result *out, struct s3e_s3_error *err);
 
 #endif

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct s3e_ssec;
+
 struct s3e_source {
     char *bucket;   /* NULL for a manifest source */
     char *prefix;   /* "" when absent */
     char *manifest; /* CSV manifest path (bucket,key,size[,etag[,last_modified]]) or NULL */
     int manifest_url_encoded; /* keys in the manifest are %-encoded (S3 Inventory) */
+    struct s3e_ssec *ssec;    /* the sources' customer key (SSE-C), or NULL */
 };
 
 struct s3e_target {
@@ -18,6 +21,11 @@ struct s3e_target {
     char *bucket;
     char *prefix;        /* "" when absent; prepended to every destination key */
     char *storage_class; /* NULL = server default */
+    char *sse;           /* "AES256", "aws:kms", or NULL (the bucket's default) */
+    char *kms_key_id;    /* with "aws:kms", or NULL (the account's default key) */
+    int   bucket_key_enabled; /* 1 true, -1 false, 0 not set */
+    char *checksum_algorithm; /* CRC32, CRC32C, SHA1, SHA256, CRC64NVME, or NULL */
+    struct s3e_ssec *ssec;    /* encrypt copies with this customer key (SSE-C), or NULL */
 };
 
 /* What to do when two sources are routed to one destination key. */

@@ -13,6 +13,7 @@ enum s3e_outcome {
     S3E_OUT_SKIPPED,     /* already at the target with the same size and ETag */
     S3E_OUT_FAILED,      /* gave up after retries */
     S3E_OUT_ARCHIVED,    /* in an archive storage class, not restored: not copied */
+    S3E_OUT_CHANGED,     /* the source changed while it was copied, twice (412) */
     S3E_OUT_PLANNED,     /* --dry-run: would be copied */
     S3E_OUT_COUNT
 };
@@ -27,6 +28,7 @@ struct s3e_report_row {
     const char *etag;     /* target ETag, may be NULL */
     const char *error;    /* failure text, NULL unless failed */
     double seconds;       /* time spent on this object */
+    const char *verified; /* what the copy was compared by ("size+etag"...), NULL/"" none */
 };
 
 enum s3e_report_format { S3E_REPORT_CSV, S3E_REPORT_JSONL };
@@ -57,6 +59,7 @@ struct s3e_stats {
     _Atomic uint64_t skipped_objects, skipped_bytes;
     _Atomic uint64_t failed_objects, failed_bytes;
     _Atomic uint64_t archived_objects, archived_bytes;
+    _Atomic uint64_t changed_objects, changed_bytes;
     _Atomic uint64_t moved_objects;                   /* also counted in done_* */
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;

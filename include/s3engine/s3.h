@@ -57,6 +57,28 @@ struct s3e_kv {
     char *value;
 };
 
+/* A customer-provided key (SSE-C) as its headers carry it: the 256-bit key
+ * and its MD5, both base64. Loaded by ssec.c; never logged. */
+struct s3e_ssec {
+    char key_b64[48];
+    char md5_b64[32];
+};
+
+/* What the requests of one copy carry beyond the object's own headers;
+ * copy_hdrs.c decides which request gets which. Every field is optional
+ * (NULL or 0). */
+struct s3e_copy_hdrs {
+    const char *if_match;            /* the source's ETag as planned, no quotes:
+                                        x-amz-copy-source-if-match on copies */
+    const char *sse;                 /* destination: "AES256" or "aws:kms" */
+    const char *kms_key_id;          /* with "aws:kms" */
+    int         bucket_key_enabled;  /* 1 true, -1 false, 0 not sent */
+    const struct s3e_ssec *src_ssec; /* the source is encrypted with this key */
+    const struct s3e_ssec *dst_ssec; /* encrypt the destination with this key */
+    const char *checksum_algorithm;  /* destination: CRC32, CRC32C, SHA1, SHA256, CRC64NVME */
+    const char *version_id;          /* the source version to copy; NULL = the current one */
+};
+
 /* What HeadObject tells about an object; everything a copy must carry over. */
 struct s3e_head {
     uint64_t size;
@@ -72,6 +94,10 @@ struct s3e_head {
     struct s3e_kv *meta;         /* user metadata, names without "x-amz-meta-" */
     size_t   nmeta;
     int      tag_count;          /* x-amz-tagging-count, 0 when absent */
+    char     sse[16];            /* x-amz-server-side-encryption ("" = none) */
+    int      ssec;               /* encrypted with a customer key (SSE-C) */
+    char     checksum_name[12];  /* "crc32", "crc32c", "crc64nvme", "sha1", "sha256", or "" */
+    char     checksum[96];       /* its x-amz-checksum-* value (asked with checksum mode) */
 };
 
 /* HeadBucket, once per bucket: the bucket's region (x-amz-bucket-region, or
@@ -87,6 +113,11 @@ int  s3e_s3_bucket_region(struct s3e_client *c, const char *bucket, char region_
  * (HEAD has no body; the code is filled in from the status). */
 int  s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key,
                  struct s3e_head *out, struct s3e_s3_error *err);
+/* The same for an object encrypted with a customer key (ssec may be NULL);
+ * checksums are asked for (x-amz-checksum-mode). */
+int  s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
+                      const struct s3e_ssec *ssec, struct s3e_head *out,
+                      struct s3e_s3_error *err);
 void s3e_head_free(struct s3e_head *h);
 
 /* Options for writing the destination of a copy. */
@@ -102,6 +133,8 @@ struct s3e_put_opts {
     /* CopyObject: the bytes it copies, for its time limit (--copy-timeout);
      * 0 = unknown, taken as 5 GiB, the most one CopyObject may copy. */
     uint64_t copy_bytes;
+    /* Encryption, checksum and source conditions of the copy, or NULL. */
+    const struct s3e_copy_hdrs *hdrs;
 };
 
 /* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).
@@ -127,20 +160,22 @@ struct s3e_part_copy {
     struct s3e_s3_error error;
 };
 
-/* UploadPartCopy for n parts, up to max_in_flight at once on this client's
+/* UploadPartCopy for n parts (hdrs: if-match and customer keys, may be NULL), up to max_in_flight at once on this client's
  * multi handle, each part retried on its own. Returns S3E_OK when every part
  * succeeded, else the first failure (copied to *err); per-part results are
  * in parts[i].rc. Stops starting new parts after the first final failure. */
 int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
                                  const char *upload_id, const char *src_bucket,
                                  const char *src_key, struct s3e_part_copy *parts, size_t n,
-                                 int max_in_flight, struct s3e_s3_error *err);
+                                 int max_in_flight, const struct s3e_copy_hdrs *hdrs,
+                                 struct s3e_s3_error *err);
 
 /* CompleteMultipartUpload with parts in order. out_etag may be "" afterwards:
  * radosgw answers with an empty ETag (HEAD the object to learn it). */
 int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
                               const char *upload_id, const struct s3e_part_copy *parts,
-                              size_t n, char out_etag[80], struct s3e_s3_error *err);
+                              size_t n, const struct s3e_copy_hdrs *hdrs, char out_etag[80],
+                              struct s3e_s3_error *err);
 
 /* AbortMultipartUpload. NoSuchUpload counts as success. */
 int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,

@@ -64,6 +64,10 @@ KINDS = {
                "its last '/' is written as the entity &fp; (a parser that does not "
                "expand it reads the folder's key instead)",
     "big-header": "forward, add a response header of --big-header-bytes bytes",
+    "precondition": "answer 412 PreconditionFailed, as AWS does to a copy whose "
+                    "x-amz-copy-source-if-match is not the source's ETag (the source "
+                    "changed); not forwarded (CopyObject, UploadPartCopy that carry the "
+                    "header)",
     "archived": "answer 403 InvalidObjectState, as AWS does to a copy of an object in "
                 "GLACIER or DEEP_ARCHIVE that is not restored; not forwarded (CopyObject, "
                 "UploadPartCopy; pick the keys with --path)",
@@ -324,6 +328,9 @@ LISTING_KINDS = ("repeat-token", "rewind-token", "negative-size", "doctype")
 
 
 def eligible(kind, r):
+    if kind == "precondition":
+        return (r.op in ("CopyObject", "UploadPartCopy") and
+                r.header("x-amz-copy-source-if-match") is not None)
     if kind == "archived":
         return r.op in ("CopyObject", "UploadPartCopy")
     if kind == "error-in-200":
@@ -743,6 +750,13 @@ class Proxy:
                                          n))
             await cwriter.drain()
             res["status"] = 500
+            return up
+        if kind == "precondition":
+            cwriter.write(error_response(r, 412, "Precondition Failed", "PreconditionFailed",
+                                         "At least one of the pre-conditions you specified "
+                                         "did not hold", n))
+            await cwriter.drain()
+            res["status"] = 412
             return up
         if kind == "archived":
             cwriter.write(error_response(r, 403, "Forbidden", "InvalidObjectState",

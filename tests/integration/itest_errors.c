@@ -311,7 +311,7 @@ static void test_parts_fail_then_abort(void **state)
     }
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_upload_part_copy_many(conn.client, dst, "mp/short-copy.bin", upload_id, src,
-                                          "mp/short.bin", parts, 3, 1, &err);
+                                          "mp/short.bin", parts, 3, 1, NULL, &err);
     print_message("parts past the end: %s\n", s3t_errstr(&err, rc));
     assert_int_not_equal(rc, S3E_OK);
     assert_int_equal(parts[0].rc, S3E_OK); /* the first part is inside the object */

@@ -212,7 +212,7 @@ static void test_cancel_ends_parallel_parts(void **state)
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
     long t0 = s3e_now_ms();
-    int rc = s3e_s3_upload_part_copy_many(k.c, "b", "k", "id", "sb", "sk", parts, 6, 3, &err);
+    int rc = s3e_s3_upload_part_copy_many(k.c, "b", "k", "id", "sb", "sk", parts, 6, 3, NULL, &err);
     long ms = elapsed_ms(t0);
     pthread_join(t, NULL);
     assert_int_equal(rc, S3E_ECANCELED);

@@ -33,7 +33,7 @@ static void write_rows(const char *path)
     struct s3e_report_row ok = {
         .src_bucket = "src", .src_key = "a,b \"q\".txt", .dst_bucket = "dst",
         .dst_key = "x/a,b \"q\".txt", .bytes = 42, .outcome = S3E_OUT_COPIED, .etag = "e1",
-        .seconds = 0.25,
+        .seconds = 0.25, .verified = "size+etag",
     };
     struct s3e_report_row bad = {
         .src_bucket = "src", .src_key = "line\nbreak\\tab\t", .dst_bucket = "dst",
@@ -54,7 +54,8 @@ static void test_csv_quotes_what_needs_it(void **state)
     close(fd);
     write_rows(path);
     const char *text = slurp(path);
-    assert_non_null(strstr(text, "source,target,bytes,status,error"));
+    assert_non_null(strstr(text, "source,target,bytes,status,error,etag,seconds,verified\n"));
+    assert_non_null(strstr(text, ",e1,0.250,size+etag\n"));
     assert_non_null(strstr(text, "\"s3://src/a,b \"\"q\"\".txt\",\"s3://dst/x/a,b \"\"q\"\".txt\",42,copied,"));
     assert_non_null(strstr(text, "\"s3://src/line\nbreak\\tab\t\",s3://dst/k,7,failed,"
                                  "\"NoSuchKey: gone, \"\"really\"\"\""));
@@ -214,15 +215,17 @@ static void test_csv_hostile_keys_cannot_forge_rows(void **state)
     temp_path(path, 4);
     write_hostile(path);
     const char *s = slurp(path);
-    char fields[8][256];
+    char fields[9][256];
     int n;
     s = csv_record(s, fields, &n);
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 8);
     assert_string_equal(fields[0], "source");
+    assert_string_equal(fields[6], "seconds");
+    assert_string_equal(fields[7], "verified");
     for (size_t i = 0; i < NHOSTILE; i++) {
         char src[300], dst[300];
         assert_non_null(s = csv_record(s, fields, &n));
-        assert_int_equal(n, 7);
+        assert_int_equal(n, 8);
         snprintf(src, sizeof src, "s3://src/%s", hostile[i].src_key);
         snprintf(dst, sizeof dst, "s3://dst/%s", hostile[i].dst_key);
         assert_string_equal(fields[0], src);
