@@ -17,6 +17,7 @@
 #include "s3_client.h"
 #include "sched.h"
 #include "tindex.h"
+#include "s3engine/verify_rules.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 #include "s3engine/log.h"
@@ -174,7 +175,7 @@ static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packe
     if (s3e_jobfmt_object_parse(line, len, &j, &version))
         return S3E_EPARSE;
     if (*version) {
-        s3e_worker_record(&pr->run, &j, S3E_OUT_FAILED, 0, NULL,
+        s3e_worker_record(&pr->run, &j, S3E_OUT_FAILED, 0, NULL, 0,
                           "a source version id is not supported by run-job yet", s3e_now());
         return S3E_OK;
     }
@@ -185,7 +186,8 @@ static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packe
         int current = s3e_tindex_is_current(pr->seen, j.dst_bucket, j.dst_key,
                                             strlen(j.dst_key), j.size, j.etag, j.last_modified);
         if (current == 1 && !pr->run.set.move) {
-            s3e_worker_record(&pr->run, &j, S3E_OUT_SKIPPED, j.size, j.etag, NULL, s3e_now());
+            s3e_worker_record(&pr->run, &j, S3E_OUT_SKIPPED, j.size, j.etag,
+                              S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
             return S3E_OK;
         }
         j.existing = current != 0;
