@@ -8,6 +8,7 @@
 #   make test-tsan            the whole suite against the TSan build
 #   make install PREFIX=/usr/local [DESTDIR=...]    binary, Lua recipes, man pages, completion
 #   make deb                  a Debian package in build/
+#   make lambda-zip           the AWS Lambda package build/s3engine-lambda.zip
 #   make demo | make bench    see README.md
 #   make fuzz [FUZZ_SECONDS=60]   libFuzzer targets (clang) in build/fuzz/, each run on
 #                             its corpus in tests/fuzz/corpus/<target>/; make fuzz-merge
@@ -73,7 +74,7 @@ TEST_SUPPORT_OBJ = $(patsubst tests/support/%.c,$(OUT)/tests/support/%.o,$(TEST_
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all s3engine check-deps test test-unit test-sanitize test-tsan tests demo bench install uninstall deb \
+.PHONY: all s3engine check-deps test test-unit test-sanitize test-tsan tests demo bench install uninstall deb lambda-zip \
         clean fuzz fuzz-build fuzz-merge fuzz-check-cc
 all: check-deps s3engine
 
@@ -201,6 +202,11 @@ uninstall:
 
 # A Debian package, always of the release build (even when SANITIZER is set):
 # build/s3engine_VERSION_ARCH.deb
+# The AWS Lambda package (custom runtime provided.al2023): deploy/README, README "Lambda".
+lambda-zip:
+	$(Q)$(MAKE) --no-print-directory SANITIZER= all
+	$(Q)scripts/make-lambda-zip.sh build/release/s3engine build/s3engine-lambda.zip
+
 deb:
 	$(Q)$(MAKE) --no-print-directory SANITIZER= all
 	$(Q)scripts/make-deb.sh build/release/s3engine

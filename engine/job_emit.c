@@ -48,6 +48,7 @@ int s3e_job_emit_new(struct s3e_job_emit **out, const char *dest, struct s3e_cli
         return S3E_ENOMEM;
     s3e_buf_init(&e->part, 0);
     e->ix.workers = workers;
+    s3e_buf_reserve(&e->part, PART_BYTES + (4u << 20)); /* one allocation, not a doubling series */
     e->per_worker = calloc((size_t)workers, sizeof *e->per_worker);
     int rc = e->per_worker ? s3e_job_store_open(&e->store, dest, client, err, errlen) : S3E_ENOMEM;
     struct s3e_buf probe;

@@ -115,15 +115,39 @@ static int parse_i64(const char *s, int64_t *out)
 
 /* ---- manifests ---------------------------------------------------------------- */
 
+/* Decimal digits of v followed by `end`, into out (at least 22 bytes); its length.
+ * snprintf costs more than the rest of a manifest line. */
+static size_t put_u64(char *out, unsigned long long v, char end)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = end;
+    return n + 1;
+}
+
 int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id)
 {
-    char num[96];
+    char num[80];
+    size_t n;
     int rc = put(b, j->src_bucket) || s3e_buf_putc(b, '\t') || put(b, j->src_key) ||
              s3e_buf_putc(b, '\t') || put(b, version_id) || s3e_buf_putc(b, '\t');
-    snprintf(num, sizeof num, "%llu\t", (unsigned long long)j->size);
-    rc = rc || s3e_buf_puts(b, num) || put(b, j->etag);
-    snprintf(num, sizeof num, "\t%lld\t%u\t", (long long)j->last_modified, j->target);
-    rc = rc || s3e_buf_puts(b, num) || put(b, j->dst_bucket) || s3e_buf_putc(b, '\t') ||
+    n = put_u64(num, j->size, '\t');
+    rc = rc || s3e_buf_append(b, num, n) || put(b, j->etag) || s3e_buf_putc(b, '\t');
+    n = 0;
+    if (j->last_modified < 0) {
+        num[n++] = '-';
+        n += put_u64(num + n, (unsigned long long)-(j->last_modified + 1) + 1, '\t');
+    } else {
+        n = put_u64(num, (unsigned long long)j->last_modified, '\t');
+    }
+    n += put_u64(num + n, j->target, '\t');
+    rc = rc || s3e_buf_append(b, num, n) || put(b, j->dst_bucket) || s3e_buf_putc(b, '\t') ||
          put(b, j->dst_key) || s3e_buf_putc(b, '\t') || put(b, j->storage_class) ||
          s3e_buf_puts(b, j->existing ? "\te\n" : "\t-\n");
     return rc ? S3E_ENOMEM : S3E_OK;

@@ -15,6 +15,7 @@
 #include "lambda.h"
 #include "cred_int.h"
 #include "job_run.h"
+#include "run.h"
 #include "s3engine/buf.h"
 #include "s3engine/config.h"
 #include "s3engine/error.h"
@@ -186,6 +187,7 @@ int s3e_lambda_serve(const struct s3e_cli *cli)
     }
     char base[512], url[600];
     snprintf(base, sizeof base, "http://%s/2018-06-01/runtime", host);
+    s3e_run_signals(); /* SIGPIPE ignored; SIGTERM stops the payload in hand */
     CURL *e = curl_easy_init();
     if (!e)
         return S3E_EXIT_FATAL;
@@ -212,8 +214,9 @@ int s3e_lambda_serve(const struct s3e_cli *cli)
             s3e_buf_free(&c.body);
             if (st == 200) /* no request id: nothing can be answered */
                 continue;
-            s3e_info("lambda: the Runtime API answered %ld to next: stopping", st);
-            status = st < 0 ? S3E_EXIT_FATAL : S3E_EXIT_OK;
+            /* 500 is a container error: the runtime must exit (Lambda restarts it). */
+            s3e_error("lambda: the Runtime API answered %ld to next: exiting", st);
+            status = S3E_EXIT_FATAL;
             break;
         }
         if (c.trace_id[0])
