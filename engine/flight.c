@@ -168,7 +168,9 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         start_check(f, w);
         return;
     }
-    int simple = !j->existing && j->size <= run->set.multipart_cutoff;
+    /* An encrypted target needs a HEAD of the copy anyway (is it encrypted?). */
+    int simple = !j->existing && j->size <= run->set.multipart_cutoff && !w->hdrs.sse &&
+                 !w->hdrs.dst_ssec;
     if (!simple) {
         run_on_thread(f, w, S3E_JOB_COPY);
         return;

@@ -58,6 +58,17 @@ static int copy_spec_with_retry(struct s3e_run *run, struct s3e_client *c,
         s3e_s3_error_clear(err);
         memset(res, 0, sizeof *res);
         rc = s3e_copy_object(c, spec, res, err);
+        if (rc == S3E_EVERIFY && res->unencrypted && !res->multipart) {
+            /* The server ignored the encryption of CopyObject (radosgw 16): a
+             * multipart copy, whose parts it does encrypt. */
+            s3e_info("s3://%s/%s: %s; copying it as a multipart upload", j->dst_bucket,
+                     j->dst_key, err->detail);
+            struct s3e_copy_spec mp = *spec;
+            mp.force_multipart = 1;
+            s3e_s3_error_clear(err);
+            memset(res, 0, sizeof *res);
+            rc = s3e_copy_object(c, &mp, res, err);
+        }
         int again = rc == S3E_EVERIFY || (rc != S3E_OK && err->retryable);
         if (!again || s3e_run_stopping(run))
             break;

@@ -198,6 +198,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# SSE-C without TLS and a testing KMS with two fixed keys, for test_encryption.sh
+# (never use these settings outside tests)
+RGW_TEST_CONF="rgw crypt require ssl = false
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = testkey-1=YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE= testkey-2=YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmI="
 step "starting radosgw (Ceph) on 127.0.0.1 in $RGW_DIR_T"
 rgw_port=${RGW_PORT:-17480}
 mon_port=${MON_PORT:-17300}
@@ -205,7 +210,8 @@ started=
 for attempt in 1 2 3; do
   rgw_port=$(free_port "$rgw_port") && mon_port=$(free_port "$mon_port") || break
   [ "$rgw_port" != "$mon_port" ] || rgw_port=$(free_port $((rgw_port + 1))) || break
-  if env_out=$(RGW_PORT=$rgw_port MON_PORT=$mon_port scripts/rgw-start.sh "$RGW_DIR_T" \
+  if env_out=$(RGW_PORT=$rgw_port MON_PORT=$mon_port RGW_EXTRA_CONF=$RGW_TEST_CONF \
+                 scripts/rgw-start.sh "$RGW_DIR_T" \
                  2>>"$LOGS/rgw-start.log"); then
     started=1
     break

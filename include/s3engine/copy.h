@@ -50,6 +50,8 @@ struct s3e_copy_spec {
     uint64_t    part_size;        /* 0 = s3e_part_plan's choice */
     int         part_concurrency; /* parts in flight; 0 = 8 */
     int         verify;           /* check the result as described above */
+    int         force_multipart;  /* multipart copy whatever the size (radosgw 16 applies
+                                     encryption to UploadPartCopy, not to CopyObject) */
     struct s3e_open_uploads *open_uploads; /* NULL, or where an upload whose abort
                                   failed is left for the end of the run */
 };
@@ -61,6 +63,7 @@ struct s3e_copy_result {
     uint32_t parts;      /* number of parts (0 for CopyObject) */
     int      verified;   /* 1 when the verification ran and passed */
     unsigned compared;   /* what it compared: S3E_CMP_* bits (verify_rules.h) */
+    int      unencrypted;/* the copy is not encrypted as asked (then S3E_EVERIFY) */
 };
 
 /* Returns S3E_OK, S3E_EVERIFY (copied but does not match: the bad target is
