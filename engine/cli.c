@@ -15,6 +15,12 @@
 #define STR_(x) #x
 #define STR(x) STR_(x) /* a number constant as a string literal */
 
+/* Limits of options, each written once: the check and the message use it. */
+#define MAX_RPS          1000000
+#define MAX_RETRIES      100
+#define MAX_TIMEOUT_S    (7 * 86400) /* "7d" in the messages */
+#define MIN_LUA_MEMORY   (1ULL << 20) /* "1MiB" in the message */
+
 enum {
     OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
@@ -182,7 +188,7 @@ void s3e_cli_usage(FILE *out)
 static int parse_timeout(const char *arg, long *out_ms)
 {
     int64_t s;
-    if (s3e_parse_duration(arg, &s) || s < 1 || s > 7 * 86400)
+    if (s3e_parse_duration(arg, &s) || s < 1 || s > MAX_TIMEOUT_S)
         return S3E_EINVAL;
     *out_ms = (long)s * 1000;
     return S3E_OK;
@@ -268,13 +274,15 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         cli->part_concurrency = (int)v;
         break;
     case OPT_MAX_RPS:
-        if (parse_count(arg, 0, 1000000, &v))
-            return usage_error("--max-rps: expected a number from 0 to 1000000, got '%s'", arg);
+        if (parse_count(arg, 0, MAX_RPS, &v))
+            return usage_error("--max-rps: expected a number from 0 to " STR(MAX_RPS) ", got '%s'",
+                               arg);
         cli->max_rps = v;
         break;
     case OPT_RETRIES:
-        if (parse_count(arg, 1, 100, &v))
-            return usage_error("--retries: expected a number from 1 to 100, got '%s'", arg);
+        if (parse_count(arg, 1, MAX_RETRIES, &v))
+            return usage_error("--retries: expected a number from 1 to " STR(MAX_RETRIES)
+                               ", got '%s'", arg);
         cli->ov.max_attempts = (int)v;
         break;
     case OPT_REQUEST_TIMEOUT:
@@ -308,7 +316,7 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         break;
     case OPT_UNSAFE: cli->unsafe_lua = 1; break;
     case OPT_LUA_MEMORY:
-        if (s3e_parse_size(arg, &cli->lua_memory) || cli->lua_memory < (1ULL << 20) ||
+        if (s3e_parse_size(arg, &cli->lua_memory) || cli->lua_memory < MIN_LUA_MEMORY ||
             cli->lua_memory > (SIZE_MAX >> 1))
             return usage_error("--lua-memory: expected a size of at least 1MiB, e.g. 2GiB, got '%s'",
                                arg);
@@ -317,14 +325,14 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         if (!arg[0])
             return usage_error("--lua-read: expected a folder%s", "");
         if (cli->nlua_read == S3E_MAX_LUA_READ)
-            return usage_error("--lua-read: at most 16 are allowed%s", "");
+            return usage_error("--lua-read: at most " STR(S3E_MAX_LUA_READ) " are allowed%s", "");
         cli->lua_read[cli->nlua_read++] = arg;
         break;
     case OPT_ARG:
         if (!strchr(arg, '=') || arg[0] == '=')
             return usage_error("--arg: expected NAME=VALUE, got '%s'", arg);
         if (cli->nargs == S3E_MAX_ARGS)
-            return usage_error("--arg: at most 64 are allowed%s", "");
+            return usage_error("--arg: at most " STR(S3E_MAX_ARGS) " are allowed%s", "");
         cli->args[cli->nargs++] = arg;
         break;
     case OPT_SEED: cli->seed_input = arg; break;

@@ -3,6 +3,7 @@
  * verified (AWS_CA_BUNDLE honoured). */
 #include "cred_int.h"
 #include "s3engine/error.h"
+#include "s3engine/version.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ int cred_http_send(const struct cred_http *h, long *status, struct s3e_buf *out,
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, curl_err);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/0.1");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/" S3E_VERSION);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     if (ca && *ca)
         curl_easy_setopt(e, CURLOPT_CAINFO, ca);

@@ -661,11 +661,14 @@ static int ensure_pool(struct s3e_client *c, size_t n)
     return S3E_OK;
 }
 
+/* Where one request of send_many is. */
+enum pending_state { PENDING_WAITING = 0, PENDING_IN_FLIGHT, PENDING_DONE };
+
 /* Progress of one request inside send_many. */
 struct pending {
     int attempts;
     long not_before;
-    int state; /* 0 waiting, 1 in flight, 2 done */
+    enum pending_state state; /* zeroed by calloc: waiting */
     struct s3e_rate_ticket slot;
 };
 
@@ -682,7 +685,7 @@ struct many {
 
 static void settle(struct many *m, size_t i, int rc)
 {
-    m->st[i].state = 2;
+    m->st[i].state = PENDING_DONE;
     m->rcs[i] = rc;
     m->done++;
     if (rc != S3E_OK && m->first_failure == S3E_OK) {
@@ -700,7 +703,7 @@ static void start_ready(struct s3e_client *c, struct many *m, size_t nconn)
         if (c->pool[k].req >= 0)
             continue;
         for (size_t i = 0; i < m->n && !m->stop; i++) {
-            if (m->st[i].state != 0 || m->st[i].not_before > now)
+            if (m->st[i].state != PENDING_WAITING || m->st[i].not_before > now)
                 continue;
             /* stopping: refused below at once, not kept waiting for room */
             if (!s3e_client_canceled(c) &&
@@ -715,7 +718,7 @@ static void start_ready(struct s3e_client *c, struct many *m, size_t nconn)
             }
             curl_multi_add_handle(c->multi, c->pool[k].easy);
             c->pool[k].req = (long)i;
-            m->st[i].state = 1;
+            m->st[i].state = PENDING_IN_FLIGHT;
             m->st[i].attempts++;
             break;
         }
@@ -744,7 +747,7 @@ static void reap_many(struct s3e_client *c, struct many *m)
         if (r != S3E_OK && m->errs[i].retryable && m->st[i].attempts < c->cfg->max_attempts &&
             !m->stop) {
             s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 0);
-            m->st[i].state = 0;
+            m->st[i].state = PENDING_WAITING;
             m->st[i].not_before = s3e_now_ms() + s3e_client_backoff(c, &m->errs[i],
                                                                     m->st[i].attempts);
             continue;
@@ -780,8 +783,8 @@ int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_
         }
         if (m.stop) { /* count what will never start as done */
             for (size_t i = 0; i < n; i++)
-                if (m.st[i].state == 0) {
-                    m.st[i].state = 2;
+                if (m.st[i].state == PENDING_WAITING) {
+                    m.st[i].state = PENDING_DONE;
                     m.done++;
                 }
         }

@@ -32,6 +32,9 @@ for m in man/s3engine.1 man/s3engine-plan.5; do
   expect_eq "$(sed -n 's/^\.TH .*"s3engine \([^"]*\)".*/\1/p' "$m")" "$(s3e --version | cut -d' ' -f2)" \
     "$m names the version s3engine --version prints"
 done
+# the version is written once, in version.h: a User-Agent or a message of its own goes stale
+expect_eq "$(grep -rnE '"s3engine/[0-9]|"[0-9]+\.[0-9]+(\.[0-9]+)?"' engine include \
+               --exclude=version.h)" "" "no source but version.h writes the version"
 check "bash completion parses" bash -n completions/s3engine.bash
 check "zsh completion parses" zsh -n completions/_s3engine
 finish
