@@ -2,6 +2,7 @@
  * what is already at the target, and feed the packer. Lua runs only here. */
 #include "run.h"
 #include "hash.h"
+#include "list_parallel.h"
 #include "tindex.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
@@ -303,6 +304,28 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
     return rc;
 }
 
+/* One source or target listed with its list_concurrency (0: the default),
+ * shown on the progress line as `what` (see struct s3e_stats). */
+static int list_counted(struct s3e_run *run, int what, const char *bucket, const char *prefix,
+                        int concurrency, s3e_list_fn fn, void *ud, struct s3e_s3_error *err)
+{
+    struct s3e_stats *st = &run->stats;
+    atomic_store(&st->listing.listed, 0);
+    atomic_store(&st->listing.requests, 0);
+    atomic_store(&st->listing.ranges, 0);
+    atomic_store(&st->listing_since_us, (uint64_t)(s3e_now() * 1e6));
+    atomic_store(&st->listing_what, what);
+    int rc = s3e_list_parallel(run->plan_client, bucket, prefix,
+                               concurrency ? concurrency : S3E_DEFAULT_LIST_CONCURRENCY, fn, ud,
+                               &st->listing, err);
+    s3e_debug("listed s3://%s/%s: %llu objects, %llu requests, %llu ranges", bucket, prefix,
+              (unsigned long long)atomic_load(&st->listing.listed),
+              (unsigned long long)atomic_load(&st->listing.requests),
+              (unsigned long long)atomic_load(&st->listing.ranges));
+    atomic_store(&st->listing_what, 0);
+    return rc;
+}
+
 static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
 {
     if (!run->plan_client) {
@@ -313,7 +336,8 @@ static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_so
     struct list_ctx lc = { run, index, src->bucket };
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
-    int rc = s3e_s3_list(run->plan_client, src->bucket, src->prefix, NULL, on_listed, &lc, &err);
+    int rc = list_counted(run, 1 + (int)index, src->bucket, src->prefix, src->list_concurrency,
+                          on_listed, &lc, &err);
     if (rc && !run->errbuf[0]) {
         char line[512];
         snprintf(run->errbuf, sizeof run->errbuf, "listing s3://%s/%s failed: %s", src->bucket,
@@ -403,7 +427,8 @@ int s3e_planner_index_targets(struct s3e_run *run)
         struct index_ctx ic = { run->tindex, t->bucket };
         struct s3e_s3_error err;
         s3e_s3_error_clear(&err);
-        rc = s3e_s3_list(run->plan_client, t->bucket, t->prefix, NULL, on_existing, &ic, &err);
+        rc = list_counted(run, -1 - (int)i, t->bucket, t->prefix, t->list_concurrency,
+                          on_existing, &ic, &err);
         if (rc) {
             char line[512];
             snprintf(run->errbuf, sizeof run->errbuf, "listing target %s (s3://%s/%s) failed: %s",

@@ -354,6 +354,19 @@ static void clear_line(void)
     fputs("\r\x1b[K", stderr);
 }
 
+/* "  listing source 2: 120000 listed, 9500/s" while a listing runs. */
+static void listing_part(const struct s3e_stats *s, char *out, size_t len)
+{
+    int what = atomic_load(&s->listing_what);
+    out[0] = '\0';
+    if (!what)
+        return;
+    double secs = s3e_now() - (double)atomic_load(&s->listing_since_us) / 1e6;
+    uint64_t n = atomic_load(&s->listing.listed);
+    snprintf(out, len, "  listing %s %d: %llu listed, %.0f/s", what > 0 ? "source" : "target",
+             what > 0 ? what : -what, (unsigned long long)n, secs > 0 ? (double)n / secs : 0.0);
+}
+
 static void draw(const struct s3e_stats *s)
 {
     double secs = s3e_now() - s->start_time;
@@ -366,11 +379,13 @@ static void draw(const struct s3e_stats *s)
     double rate = secs > 0 ? (double)bytes / secs : 0;
     if (atomic_load(&s->planning_done) && rate > 0 && pbytes > bytes)
         snprintf(eta, sizeof eta, "  ETA %.0f s", (double)(pbytes - bytes) / rate);
-    fprintf(stderr, "\r%llu/%llu%s objects  %s  %s/s  %.0f obj/s%s%s\x1b[K",
+    char listing[96];
+    listing_part(s, listing, sizeof listing);
+    fprintf(stderr, "\r%llu/%llu%s objects  %s  %s/s  %.0f obj/s%s%s%s\x1b[K",
             (unsigned long long)done, (unsigned long long)planned,
             atomic_load(&s->planning_done) ? "" : "+", s3e_format_bytes(bytes, b, sizeof b),
             s3e_format_bytes((uint64_t)rate, r, sizeof r), secs > 0 ? (double)done / secs : 0.0,
-            eta, atomic_load(&s->failed_objects) ? "  (failures)" : "");
+            eta, atomic_load(&s->failed_objects) ? "  (failures)" : "", listing);
     fflush(stderr);
 }
 

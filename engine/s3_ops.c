@@ -65,7 +65,7 @@ static int guarded_key(void *ud, const struct s3e_listed *o)
 
 /* AWS lists a directory bucket (S3 Express, named "...--x-s3") in no
  * particular order; every other bucket in UTF-8 byte order. */
-static int keys_unordered(const char *bucket)
+int s3e_s3_keys_unordered(const char *bucket)
 {
     size_t n = strlen(bucket);
     return n > 6 && strcmp(bucket + n - 6, "--x-s3") == 0;
@@ -99,6 +99,25 @@ static int next_page(struct guarded *x, int truncated, const struct s3e_buf *nex
     return rc ? rc : s3e_buf_append(token, next->data, next->len);
 }
 
+void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const char *bucket,
+                         const char *prefix, const char *start_after, const char *token)
+{
+    size_t nq = 0;
+    q[nq++] = (struct s3e_query_param){ "list-type", "2" };
+    q[nq++] = (struct s3e_query_param){ "encoding-type", "url" };
+    q[nq++] = (struct s3e_query_param){ "max-keys", "1000" };
+    if (prefix && *prefix)
+        q[nq++] = (struct s3e_query_param){ "prefix", prefix };
+    if (token && *token)
+        q[nq++] = (struct s3e_query_param){ "continuation-token", token };
+    else if (start_after && *start_after)
+        q[nq++] = (struct s3e_query_param){ "start-after", start_after };
+    req_init(r, "ListObjectsV2", "GET", bucket, NULL);
+    r->query = q;
+    r->nquery = nq;
+    r->max_body = LIST_MAX_BODY;
+}
+
 int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
                 const char *start_after, s3e_list_fn fn, void *ud, struct s3e_s3_error *err)
 {
@@ -106,7 +125,7 @@ int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
     struct s3e_buf token;
     struct guarded x = { .fn = fn, .ud = ud };
     s3e_list_guard_init(&x.g, 0);
-    x.unordered = keys_unordered(bucket);
+    x.unordered = s3e_s3_keys_unordered(bucket);
     s3e_resp_init(&resp);
     s3e_buf_init(&token, 4096);
     int truncated = 1, rc = S3E_OK;
@@ -114,21 +133,8 @@ int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
         rc = s3e_list_guard_after(&x.g, start_after, strlen(start_after));
     while (!rc && truncated) {
         struct s3e_query_param q[6];
-        size_t nq = 0;
-        q[nq++] = (struct s3e_query_param){ "list-type", "2" };
-        q[nq++] = (struct s3e_query_param){ "encoding-type", "url" };
-        q[nq++] = (struct s3e_query_param){ "max-keys", "1000" };
-        if (prefix && *prefix)
-            q[nq++] = (struct s3e_query_param){ "prefix", prefix };
-        if (token.len)
-            q[nq++] = (struct s3e_query_param){ "continuation-token", token.data };
-        else if (start_after && *start_after)
-            q[nq++] = (struct s3e_query_param){ "start-after", start_after };
         struct s3e_req r;
-        req_init(&r, "ListObjectsV2", "GET", bucket, NULL);
-        r.query = q;
-        r.nquery = nq;
-        r.max_body = LIST_MAX_BODY;
+        s3e_s3_list_request(&r, q, bucket, prefix, start_after, token.len ? token.data : NULL);
         rc = s3e_client_send(c, &r, &resp, err);
         if (rc)
             break;

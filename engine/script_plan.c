@@ -285,6 +285,17 @@ static int read_target_crypt(struct reader *r, struct s3e_target *t)
 
 /* ---- sources ---------------------------------------------------------------------- */
 
+/* list_concurrency of the source or target table at the top of the stack. */
+static int read_list_concurrency(struct reader *r, int *out)
+{
+    push_path(r, "list_concurrency");
+    lua_getfield(r->L, -1, "list_concurrency");
+    int rc = read_int(r, out, 1, S3E_MAX_LIST_CONCURRENCY);
+    pop_path(r);
+    lua_pop(r->L, 1);
+    return rc;
+}
+
 static int read_source(struct reader *r, struct s3e_source *src)
 {
     lua_State *L = r->L;
@@ -298,9 +309,10 @@ static int read_source(struct reader *r, struct s3e_source *src)
         return complain(r, "expected {bucket = ..., prefix = ...}, {manifest = ...} or "
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded",
-                                         "sse_c_key_file", "sse_c_key_env", NULL };
+                                         "sse_c_key_file", "sse_c_key_env", "list_concurrency",
+                                         NULL };
     if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded, "
-                                          "sse_c_key_file, sse_c_key_env")))
+                                          "sse_c_key_file, sse_c_key_env, list_concurrency")))
         return rc;
     push_path(r, "manifest");
     lua_getfield(L, -1, "manifest");
@@ -332,7 +344,11 @@ static int read_source(struct reader *r, struct s3e_source *src)
     lua_pop(L, 1);
     if (!rc && !src->prefix && !(src->prefix = strdup("")))
         rc = S3E_ENOMEM;
-    return rc ? rc : read_ssec(r, &src->ssec);
+    if (!rc)
+        rc = read_ssec(r, &src->ssec);
+    if (!rc)
+        rc = read_list_concurrency(r, &src->list_concurrency);
+    return rc;
 }
 
 static int read_sources(struct reader *r, struct s3e_plan *p)
@@ -419,10 +435,10 @@ static int read_target(struct reader *r, struct s3e_target *t)
     static const char *const known[] = { "bucket", "prefix", "storage_class", "sse",
                                          "kms_key_id", "bucket_key_enabled",
                                          "checksum_algorithm", "sse_c_key_file",
-                                         "sse_c_key_env", NULL };
+                                         "sse_c_key_env", "list_concurrency", NULL };
     if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class, sse, "
                                           "kms_key_id, bucket_key_enabled, checksum_algorithm, "
-                                          "sse_c_key_file, sse_c_key_env")))
+                                          "sse_c_key_file, sse_c_key_env, list_concurrency")))
         return rc;
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
@@ -439,7 +455,7 @@ static int read_target(struct reader *r, struct s3e_target *t)
         if (rc)
             return rc;
     }
-    if ((rc = read_target_crypt(r, t)))
+    if ((rc = read_target_crypt(r, t)) || (rc = read_list_concurrency(r, &t->list_concurrency)))
         return rc;
     if (!t->prefix && !(t->prefix = strdup("")))
         return S3E_ENOMEM;

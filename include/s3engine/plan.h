@@ -14,6 +14,7 @@ struct s3e_source {
     char *manifest; /* CSV manifest path (bucket,key,size[,etag[,last_modified]]) or NULL */
     int manifest_url_encoded; /* keys in the manifest are %-encoded (S3 Inventory) */
     struct s3e_ssec *ssec;    /* the sources' customer key (SSE-C), or NULL */
+    int list_concurrency;     /* ListObjectsV2 requests in flight; 0 = the default */
 };
 
 struct s3e_target {
@@ -26,6 +27,7 @@ struct s3e_target {
     int   bucket_key_enabled; /* 1 true, -1 false, 0 not set */
     char *checksum_algorithm; /* CRC32, CRC32C, SHA1, SHA256, CRC64NVME, or NULL */
     struct s3e_ssec *ssec;    /* encrypt copies with this customer key (SSE-C), or NULL */
+    int list_concurrency; /* listing it for skip-existing; 0 = the default */
 };
 
 /* What to do when two sources are routed to one destination key. */
@@ -40,6 +42,8 @@ enum s3e_collisions {
 #define S3E_DEFAULT_WORKERS          16
 #define S3E_MAX_PART_CONCURRENCY     256
 #define S3E_DEFAULT_PART_CONCURRENCY 8  /* UploadPartCopy requests in flight per object */
+#define S3E_MAX_LIST_CONCURRENCY     256
+#define S3E_DEFAULT_LIST_CONCURRENCY 16 /* ListObjectsV2 requests in flight per prefix */
 
 struct s3e_plan {
     char *path;                    /* the plan file (for messages) */

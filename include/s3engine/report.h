@@ -53,6 +53,13 @@ int  s3e_report_write(struct s3e_report *r, const struct s3e_report_row *row);
 int  s3e_report_close(struct s3e_report *r, char *errbuf, size_t errlen);
 
 /* Counters shared by workers (atomics). */
+/* One listing under way (of a source, or of a target for skip-existing). */
+struct s3e_list_progress {
+    _Atomic uint64_t listed;    /* keys handed on */
+    _Atomic uint64_t requests;  /* ListObjectsV2 pages asked for */
+    _Atomic uint64_t ranges;    /* ranges the key space was cut into */
+};
+
 struct s3e_stats {
     _Atomic uint64_t planned_objects, planned_bytes;  /* set by the planner */
     _Atomic uint64_t done_objects, done_bytes;        /* copied + moved */
@@ -64,6 +71,11 @@ struct s3e_stats {
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;
     _Atomic int      planning_done;
+    /* What the planner lists now, for the progress line: 1 + the source's
+     * index, -(1 + the target's), 0 = nothing; since when (s3e_now() * 1e6). */
+    _Atomic int      listing_what;
+    _Atomic uint64_t listing_since_us;
+    struct s3e_list_progress listing;
     double start_time;                                /* monotonic seconds */
 };
 

@@ -597,8 +597,10 @@ def cmd_putkeys(a):
     keys = json.loads(text)
     if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
         raise Failure("%s: expected a JSON array of non-empty strings" % a.file)
-    for k in keys:
-        client().put_object(Bucket=a.bucket, Key=k, Body=small_content(k, 16))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as ex:
+        for f in [ex.submit(client().put_object, Bucket=a.bucket, Key=k,
+                            Body=small_content(k, 16)) for k in keys]:
+            f.result()
     print("put %d objects into %s" % (len(keys), s3url(a.bucket, "")))
 
 

@@ -93,6 +93,16 @@ return {
 }
 LUA
 
+broken list_concurrency 2 "targets.out.list_concurrency: expected a whole number from 1 to 256, got 1000" <<LUA
+return { sources = { { bucket = "$src", prefix = "in/", list_concurrency = 4 } },
+  targets = { out = { bucket = "$dst", list_concurrency = 1000 } } }
+LUA
+
+broken list_concurrency_name 1 "unknown field 'list_concurency' (did you mean 'list_concurrency'?)" <<LUA
+return { sources = { { bucket = "$src", prefix = "in/", list_concurency = 4 } },
+         target = { bucket = "$dst" } }
+LUA
+
 # issue #12: a misspelt class or route field failed every copy one by one (or passed)
 broken storage_class 5 "'GLACEIR' is not an S3 storage class (did you mean 'GLACIER'?)" <<LUA
 return {
