@@ -6,6 +6,7 @@
 #   make SANITIZER=thread     build with ThreadSanitizer into build/tsan/
 #   make test-sanitize        the whole suite against the ASan + UBSan build
 #   make test-tsan            the whole suite against the TSan build
+#   make file-deps            which engine file calls which, and the cycles (ARCHITECTURE.md)
 #   make install PREFIX=/usr/local [DESTDIR=...]    binary, Lua recipes, man pages, completion
 #   make deb                  a Debian package in build/
 #   make lambda-zip           the AWS Lambda package build/s3engine-lambda.zip
@@ -75,6 +76,7 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
 .PHONY: all s3engine check-deps test test-unit test-sanitize test-tsan tests demo bench install uninstall deb lambda-zip \
+        file-deps \
         clean fuzz fuzz-build fuzz-merge fuzz-check-cc
 all: check-deps s3engine
 
@@ -131,6 +133,10 @@ test-sanitize:
 
 test-tsan:
 	$(Q)SANITIZER=thread scripts/run-tests.sh
+
+# Which engine file calls which, the cycles, headers that declare other files' functions.
+file-deps: $(LIB)
+	$(Q)scripts/file-deps.py --objects $(OUT)/engine
 
 # ---- fuzzing (clang + libFuzzer, separate from the gcc builds) -----------------
 # The engine is compiled again with clang into build/fuzz/ with coverage for
