@@ -2,6 +2,7 @@
  * copy state machine (create -> parts in parallel -> complete, or abort),
  * then verification. */
 #include "open_uploads.h"
+#include "put_lines.h"
 #include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
@@ -175,15 +176,17 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             m->state = MP_TAGS;
             break;
         case MP_TAGS: /* multipart copy does not carry tags: read them to set them */
-            if (m->head.tag_count > 0)
+            if (m->head.tag_count > 0 && !s3e_put_replaces_tags(s->put))
                 rc = s3e_s3_get_tagging(c, s->src_bucket, s->src_key, &m->tags, err);
+            if (!rc) /* the route's metadata and tags instead of the source's */
+                rc = s3e_put_apply(s->put, &m->head, &m->tags);
             if (!rc)
                 rc = cut_parts(m, s, m->head.size);
             m->state = MP_CREATE;
             break;
         case MP_CREATE: {
             struct s3e_put_opts o = { s->storage_class, &m->head,
-                                      m->tags.len ? m->tags.data : NULL, 0, &m->hdrs };
+                                      m->tags.len ? m->tags.data : NULL, 0, &m->hdrs, NULL };
             int64_t started = (int64_t)time(NULL);
             rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
             /* Always looked for, not only after a retry: libcurl itself resends
@@ -301,8 +304,12 @@ static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
 {
     struct s3e_head src;
     int rc = s3e_s3_head_ssec(c, s->src_bucket, s->src_key, src_key(s), &src, err);
-    if (rc)
+    if (!rc) /* what the copy should have: the route's metadata and tags */
+        rc = s3e_put_apply(s->put, &src, NULL);
+    if (rc) {
+        s3e_head_free(&src);
         return rc;
+    }
     struct s3e_side a = side_of(&src), b = side_of(dst);
     const char *what = NULL;
     if (planned_etag && *planned_etag && strcmp(planned_etag, src.etag) != 0)
@@ -327,7 +334,7 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
     struct s3e_side b = { UINT64_MAX, out->etag, s->hdrs ? s->hdrs->sse : NULL,
                           dst_key(s) != NULL, NULL, NULL };
     int want_checksum = s->hdrs && s->hdrs->checksum_algorithm;
-    if (!out->multipart && !want_checksum && !wants_encryption(s) &&
+    if (!out->multipart && !want_checksum && !wants_encryption(s) && !s->put &&
         s3e_etags_comparable(&a, &b) &&
         strcmp(s->src_etag, out->etag) == 0) {
         out->compared = S3E_CMP_ETAG; /* equal MD5s: equal bytes */
@@ -345,7 +352,7 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
         snprintf(err->detail, sizeof err->detail, "the copy %s", unencrypted);
         rc = S3E_EVERIFY;
     } else {
-        rc = verify_by_heads(c, s, &h, planned_etag, out->multipart, out, err);
+        rc = verify_by_heads(c, s, &h, planned_etag, out->multipart || s->put, out, err);
     }
     out->unencrypted = unencrypted != NULL;
     if (rc == S3E_EVERIFY && h.size != size)
@@ -414,8 +421,19 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
     if (!rc && size <= cutoff && !s.force_multipart) {
         rc = s3e_s3_copy_object(c, s.src_bucket, s.src_key, s.dst_bucket, s.dst_key,
                                 &(struct s3e_put_opts){ s.storage_class, NULL, NULL, size,
-                                                        &m.hdrs },
+                                                        &m.hdrs, s.put },
                                 out->etag, err);
+        if (!rc && s3e_put_replaces_tags(s.put)) {
+            /* radosgw 16 ignores x-amz-tagging-directive on CopyObject: set them. */
+            struct s3e_head none;
+            memset(&none, 0, sizeof none);
+            rc = s3e_put_apply(s.put, &none, &m.tags);
+            s3e_head_free(&none);
+            if (!rc && m.tags.len)
+                rc = s3e_s3_put_tagging(c, s.dst_bucket, s.dst_key, m.tags.data, err);
+            if (rc) /* an object without its tags is not the copy asked for */
+                s3e_s3_delete_object(c, s.dst_bucket, s.dst_key, NULL);
+        }
     } else if (!rc) {
         out->multipart = 1;
         rc = multipart_run(c, &s, &m, out, err);

@@ -170,7 +170,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     }
     /* An encrypted target needs a HEAD of the copy anyway (is it encrypted?). */
     int simple = !j->existing && j->size <= run->set.multipart_cutoff && !w->hdrs.sse &&
-                 !w->hdrs.dst_ssec;
+                 !w->hdrs.dst_ssec && !j->put; /* tags from a route: PutObjectTagging too */
     if (!simple) {
         run_on_thread(f, w, S3E_JOB_COPY);
         return;
@@ -182,6 +182,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         rc = s3e_req_header(&w->req, "x-amz-storage-class", j->storage_class);
     if (!rc)
         rc = s3e_copy_hdrs_add(&w->req, &w->hdrs, S3E_CR_COPY, w->quoted);
+
     if (!rc)
         rc = s3e_client_start(f->client, &w->a, &w->req);
     if (rc) {

@@ -128,6 +128,7 @@ struct group {
 /* A held job, compact: 1,000,000 of them must fit in well under 100 MB. */
 struct held {
     const char *src_key, *dst_key, *etag;
+    const char *put;
     uint64_t size;
     int64_t last_modified;
     uint32_t source;
@@ -318,7 +319,7 @@ static int stream_job(struct s3e_packer *p, struct s3e_job j)
     }
     struct store *s = g->open->store;
     const char **fields[] = { &j.src_bucket, &j.src_key, &j.dst_bucket, &j.dst_key, &j.etag,
-                              &j.storage_class };
+                              &j.storage_class, &j.put };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (*fields[i] && !(*fields[i] = store_dup(s, *fields[i], strlen(*fields[i]))))
             return S3E_ENOMEM;
@@ -330,7 +331,7 @@ static struct s3e_job job_of(const struct held *h, const char *const *n)
     struct s3e_job j = {
         .source = h->source, .target = h->target, .group = h->group, .size = h->size,
         .last_modified = h->last_modified, .src_bucket = n[h->src_bucket], .src_key = h->src_key,
-        .dst_bucket = n[h->dst_bucket], .dst_key = h->dst_key, .etag = h->etag,
+        .dst_bucket = n[h->dst_bucket], .dst_key = h->dst_key, .etag = h->etag, .put = h->put,
         .storage_class = h->storage_class == NO_STR ? NULL : n[h->storage_class],
         .existing = h->existing,
     };
@@ -386,7 +387,8 @@ static int hold(struct s3e_packer *p, const struct s3e_job *j)
     h->src_key = store_dup(p->held_store, j->src_key, strlen(j->src_key));
     h->dst_key = store_dup(p->held_store, j->dst_key, strlen(j->dst_key));
     h->etag = j->etag ? store_dup(p->held_store, j->etag, strlen(j->etag)) : NULL;
-    if (!h->src_key || !h->dst_key || (j->etag && !h->etag))
+    h->put = j->put ? store_dup(p->held_store, j->put, strlen(j->put)) : NULL;
+    if (!h->src_key || !h->dst_key || (j->etag && !h->etag) || (j->put && !h->put))
         return S3E_ENOMEM;
     h->size = j->size;
     h->last_modified = j->last_modified;

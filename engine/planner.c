@@ -63,7 +63,7 @@ static int on_route(void *ud, const struct s3e_route *r)
         .source = o->source, .target = r->target, .size = o->size,
         .last_modified = o->last_modified, .src_bucket = o->bucket, .src_key = o->key,
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
-        .storage_class = sc,
+        .storage_class = sc, .put = r->put,
     };
     /* Before the skip of what is current: a second source would overwrite it. */
     int pack;

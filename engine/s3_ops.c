@@ -1,6 +1,7 @@
 /* s3_ops.c - the S3 operations of s3.h, each a request built for s3_client.c
  * plus the parsing of its answer. */
 #include "copy_hdrs.h"
+#include "put_lines.h"
 #include "s3_client.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
@@ -398,6 +399,10 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     char quoted[84];
     if (!rc && opts)
         rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_COPY, quoted);
+    struct s3e_buf lines;
+    s3e_buf_init(&lines, 0);
+    if (!rc && opts)
+        rc = s3e_put_lines_add(&r, opts->put_lines, &lines);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -410,6 +415,7 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     s3e_resp_free(&resp);
     s3e_buf_free(&source);
     s3e_buf_free(&names);
+    s3e_buf_free(&lines);
     return rc;
 }
 

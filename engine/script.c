@@ -95,6 +95,7 @@ static int script_new(struct s3e_script **out, const char *plan_path,
     s->client = o->client;
     s3e_buf_init(&s->key, 0);
     s3e_buf_init(&s->group, 0);
+    s3e_buf_init(&s->put, 64 << 10);
     *out = s;
     return s3e_sandbox_new_state(s, plan_path, o);
 }
@@ -149,6 +150,7 @@ void s3e_script_free(struct s3e_script *s)
     free(s->text);
     s3e_buf_free(&s->key);
     s3e_buf_free(&s->group);
+    s3e_buf_free(&s->put);
     free(s);
 }
 
@@ -356,8 +358,8 @@ static int payload_policy(struct s3e_script *s, int obj_idx, struct s3e_route *r
 /* One destination: the key under the target's prefix (the object's key
  * below its source prefix unless key is given), the payload policy, cb. */
 static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel_off, uint32_t ti,
-                    const char *key, size_t key_len, const char *sc, int obj_idx, s3e_route_cb cb,
-                    void *ud)
+                    const char *key, size_t key_len, const char *sc, const char *put, int obj_idx,
+                    s3e_route_cb cb, void *ud)
 {
     if (!key) {
         key = o->key + rel_off;
@@ -376,6 +378,7 @@ static int route_to(struct s3e_script *s, const struct s3e_object *o, size_t rel
                            s3e_buf_cstr(&s->key), "");
     struct s3e_route r = {
         .target = ti, .key = s3e_buf_cstr(&s->key), .key_len = s->key.len, .storage_class = sc,
+        .put = put,
     };
     if (s->ref_payload != LUA_NOREF) {
         int rc = payload_policy(s, obj_idx, &r, s->plan->targets[ti].name);
@@ -401,7 +404,8 @@ struct step {
 
 /* To the target named by the string at nidx, with key and storage class
  * (both may be NULL) that the caller keeps on the stack until this returns. */
-static int route_named(struct step *st, int nidx, const char *key, size_t key_len, const char *sc)
+static int route_named(struct step *st, int nidx, const char *key, size_t key_len, const char *sc,
+                       const char *put)
 {
     struct s3e_script *s = st->s;
     size_t nlen;
@@ -413,10 +417,13 @@ static int route_named(struct step *st, int nidx, const char *key, size_t key_le
         return route_error(s, st->o, quoted, "unknown target '%s'%s", lua_tostring(s->L, nidx),
                            " (the plan's targets table has no such name)");
     }
-    return route_to(s, st->o, st->rel_off, ti, key, key_len, sc, st->obj, st->cb, st->ud);
+    return route_to(s, st->o, st->rel_off, ti, key, key_len, sc, put, st->obj, st->cb, st->ud);
 }
 
-static const char *const route_fields[] = { "target", "key", "storage_class", NULL };
+static const char *const route_fields[] = {
+    "target", "key", "storage_class", "metadata", "tags", "content_type", "cache_control",
+    "content_disposition", "content_encoding", "content_language", "expires", NULL,
+};
 
 /* Every key of the route table at idx is one of route_fields: a misspelt
  * field would otherwise be ignored for every object. Raw, like lua_next. */
@@ -432,13 +439,15 @@ static int route_fields_known(struct step *st, int idx)
             ok = strcmp(k, route_fields[i]) == 0;
         if (ok)
             continue;
-        char name[80], hint[128] = "";
+        char name[80], hint[256] = "";
         snprintf(name, sizeof name, "%s", k ? k : luaL_typename(L, -1));
         const char *near = k ? s3e_spelling_nearest(k, route_fields) : NULL;
         if (near)
             snprintf(hint, sizeof hint, " (did you mean '%s'?)", near);
         else
-            snprintf(hint, sizeof hint, " (a route table has target, key, storage_class)");
+            snprintf(hint, sizeof hint, " (a route table has target, key, storage_class, "
+                     "metadata, tags, content_type, cache_control, content_disposition, "
+                     "content_encoding, content_language, expires)");
         return route_error(st->s, st->o, k ? k : NULL, "unknown field '%s' in a route table%s",
                            name, hint);
     }
@@ -473,9 +482,16 @@ static int route_table(struct step *st, int idx, int tidx)
         snprintf(quoted, sizeof quoted, "\"%.64s\"", sc); /* the line that names it */
         return route_error(s, st->o, quoted, "storage_class: %s%s", why, "");
     }
+    const char *field = NULL;
+    char why[300];
+    rc = s3e_script_read_put(L, idx, &s->put, &field, why, sizeof why);
+    if (rc == S3E_EPLAN)
+        return route_error(s, st->o, field, "%s: %s", field, why);
+    if (rc)
+        return rc;
     size_t key_len = 0;
     const char *key = kt == LUA_TSTRING ? lua_tolstring(L, -2, &key_len) : NULL;
-    return route_named(st, tidx, key, key_len, sc);
+    return route_named(st, tidx, key, key_len, sc, s->put.len ? s3e_buf_cstr(&s->put) : NULL);
 }
 
 /* One route value at idx: a target name or a route table. */
@@ -484,7 +500,7 @@ static int emit_route(struct step *st, int idx)
     lua_State *L = st->s->L;
     int t = lua_type(L, idx);
     if (t == LUA_TSTRING)
-        return route_named(st, idx, NULL, 0, NULL);
+        return route_named(st, idx, NULL, 0, NULL, NULL);
     if (t == LUA_TTABLE) {
         lua_getfield(L, idx, "target");
         return route_table(st, idx, lua_gettop(L));
@@ -536,7 +552,7 @@ static int step(lua_State *L)
     st->selected = 1;
     if (s->ref_route == LUA_NOREF) {
         /* No route: the plan has exactly one target (checked at load). */
-        st->rc = route_to(s, st->o, st->rel_off, 0, NULL, 0, NULL, st->obj, st->cb, st->ud);
+        st->rc = route_to(s, st->o, st->rel_off, 0, NULL, 0, NULL, NULL, st->obj, st->cb, st->ud);
         return 0;
     }
     lua_pushvalue(L, st->obj);
@@ -553,7 +569,7 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
     if (s->ref_select == LUA_NOREF && s->ref_route == LUA_NOREF && s->ref_payload == LUA_NOREF) {
         /* No hook to run: one target, the same key below it, no Lua at all. */
         *out_selected = 1;
-        return route_to(s, obj, rel_off, 0, NULL, 0, NULL, 0, cb, ud);
+        return route_to(s, obj, rel_off, 0, NULL, 0, NULL, NULL, 0, cb, ud);
     }
     lua_State *L = s->L;
     int top = lua_gettop(L);

@@ -35,6 +35,7 @@ struct s3e_script {
     size_t err_at;              /* length of the "plan.lua:12: " that starts err */
     struct s3e_buf key;         /* destination key being built */
     struct s3e_buf group;       /* payload group name being built */
+    struct s3e_buf put;         /* a route's metadata and tags as header lines */
     char err[1024];
 };
 
@@ -45,6 +46,13 @@ struct s3e_script {
  * it minus the error object. Every read of a table the plan made goes through
  * here (or raw access), so metamethods run protected and counted. */
 int s3e_script_pcall(struct s3e_script *s, int nargs, int nres);
+
+/* script_put.c: the route table at idx's metadata, tags, content_type,
+ * cache_control, content_disposition, content_encoding, content_language
+ * and expires as header lines in out (put_lines.h; "" when none). S3E_OK,
+ * S3E_ENOMEM, or S3E_EPLAN with the field in *field and why in why. */
+int s3e_script_read_put(lua_State *L, int idx, struct s3e_buf *out, const char **field,
+                        char *why, size_t len);
 
 /* script_lines.c: the line where a field is most likely written (fields are
  * searched for in order, each after the previous one), 0 when not found. */

@@ -44,6 +44,8 @@ struct s3e_copy_spec {
     uint64_t    size;             /* from the listing, or S3E_SIZE_UNKNOWN (then HEAD) */
     const char *src_etag;         /* from the listing, or NULL */
     const char *storage_class;    /* NULL = server default */
+    const char *put;              /* the route's metadata and tags as header lines
+                                     (engine/put_lines.h), NULL = the source's */
     const struct s3e_copy_hdrs *hdrs; /* encryption, customer keys, checksum; NULL = none.
                                      Its if_match is ignored: src_etag is the one sent */
     uint64_t    multipart_cutoff; /* 0 = S3E_DEFAULT_MULTIPART_CUTOFF; never above 5 GiB */

@@ -30,6 +30,7 @@ struct s3e_job {
     const char *dst_key;
     const char *etag;
     const char *storage_class;/* NULL = default */
+    const char *put;          /* the route's metadata and tags (put_lines.h), NULL = the source's */
     uint8_t existing;         /* the destination looks like the source's copy (an earlier
                                  run's): verify it, copy again if it is not; then skip
                                  it, or in move mode delete the source */

@@ -86,6 +86,8 @@ struct s3e_route {
     const char *key;           /* full destination key (target prefix included) */
     size_t      key_len;
     const char *storage_class; /* per-route override, or NULL (target's) */
+    const char *put;           /* the route's metadata and tags as header lines
+                                  (engine/put_lines.h), or NULL: the source's */
     const char *group;         /* payload group from the policy, or NULL (default group) */
     uint64_t    max_bytes;     /* payload limit for this group, 0 = plan default */
     uint64_t    max_objects;   /* 0 = plan default */

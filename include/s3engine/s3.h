@@ -135,6 +135,9 @@ struct s3e_put_opts {
     uint64_t copy_bytes;
     /* Encryption, checksum and source conditions of the copy, or NULL. */
     const struct s3e_copy_hdrs *hdrs;
+    /* CopyObject: a route's metadata and tags as header lines with their
+     * directives (engine/put_lines.h), or NULL. */
+    const char *put_lines;
 };
 
 /* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).

@@ -125,6 +125,13 @@ static int collect(void *ud, const struct s3e_route *r)
     return 0;
 }
 
+static int put_of(void *ud, const struct s3e_route *r)
+{
+    struct routes *rs = ud;
+    snprintf(rs->line[0], 256, "%s", r->put ? r->put : "(none)");
+    return 0;
+}
+
 static struct routes route_one(struct s3e_script *s, const char *key, uint64_t size, int *selected)
 {
     struct routes rs;
@@ -227,7 +234,11 @@ static void test_storage_classes_and_route_fields_are_checked(void **state)
                           " route = function(o)\n"
                           "   if o.ext == 'x' then return { target = 'a', storage_clas = 'GLACIER' } end\n"
                           "   if o.ext == 'y' then return { target = 'a', storage_class = 'GLACEIR' } end\n"
-                          "   if o.ext == 'z' then return { target = 'a', metadata = { a = '1' } } end\n"
+                          "   if o.ext == 'z' then return { target = 'a', metdata = { a = '1' } } end\n"
+                          "   if o.ext == 'm' then return { target = 'a', metadata = { Who = 'x y' },\n"
+                          "     tags = { ['a b'] = 'c&d' }, content_type = 'text/plain' } end\n"
+                          "   if o.ext == 'n' then return { target = 'a', tags = { t = 1 } } end\n"
+                          "   if o.ext == 'v' then return { target = 'a', expires = 'x\\r\\ny' } end\n"
                           "   return { target = 'b', storage_class = 'COLD', key = 'k' }\n"
                           " end }", &s, &p), S3E_OK);
     struct routes rs;
@@ -244,8 +255,22 @@ static void test_storage_classes_and_route_fields_are_checked(void **state)
         fail_msg("%s", s3e_script_error(s));
     o.key = "f.z";
     assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "unknown field 'metadata'"))
+    if (!strstr(s3e_script_error(s), "plan.lua:8: route: unknown field 'metdata' in a route "
+                                     "table (did you mean 'metadata'?)"))
         fail_msg("%s", s3e_script_error(s));
+    o.key = "f.n";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "route: tags: expected string = string, got string = number"))
+        fail_msg("%s", s3e_script_error(s));
+    o.key = "f.v";
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
+    if (!strstr(s3e_script_error(s), "plan.lua:12: route: expires: "))
+        fail_msg("%s", s3e_script_error(s));
+    o.key = "f.m";
+    assert_int_equal(s3e_script_route(s, &o, put_of, &rs, &sel), S3E_OK);
+    assert_string_equal(rs.line[0], "x-amz-metadata-directive: REPLACE\nContent-Type: text/plain\n"
+                                    "x-amz-meta-who: x y\nx-amz-tagging-directive: REPLACE\n"
+                                    "x-amz-tagging: a%20b=c%26d\n");
     o.key = "f.w";
     rs.n = 0;
     assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_OK);
