@@ -15,51 +15,14 @@
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DEFAULT_MAX_PAYLOAD (10ULL << 30)
 #define DEFAULT_MAX_OBJECTS 10000
 #define DEFAULT_HOLD 1000000
 #define DEFAULT_OBJECT_TIMEOUT_MS 300000L
-
-atomic_int s3e_interrupted;
-/* A signal handler may only touch lock-free atomics (C11 7.14.1.1). */
-_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
-
-/* The first SIGINT/SIGTERM asks for a quick, clean stop: the clients see
- * s3e_interrupted through cfg.cancel and cancel what is in flight. A second
- * one ends the process at once, with the same status. */
-static void on_signal(int sig)
-{
-    (void)sig;
-    if (s3e_interrupted) {
-        static const char msg[] = "s3engine: second signal: exiting at once\n";
-        ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
-        (void)ignored;
-        _exit(S3E_EXIT_INTERRUPTED);
-    }
-    s3e_interrupted = 1;
-}
-
-void s3e_run_signals(void)
-{
-    struct sigaction stop = { .sa_handler = on_signal };
-    struct sigaction ignore = { .sa_handler = SIG_IGN };
-    sigemptyset(&stop.sa_mask);
-    sigemptyset(&ignore.sa_mask);
-    sigaction(SIGINT, &stop, NULL);
-    sigaction(SIGTERM, &stop, NULL);
-    sigaction(SIGPIPE, &ignore, NULL);
-}
-
-int s3e_run_stopping(const struct s3e_run *run)
-{
-    return s3e_interrupted || s3e_failfast_tripped(&run->failfast);
-}
 
 static void merge_settings(struct s3e_run *run)
 {

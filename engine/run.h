@@ -3,7 +3,6 @@
 #ifndef S3E_RUN_H
 #define S3E_RUN_H
 
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 
 #include "cli.h"
 #include "failfast.h"
+#include "stop.h" /* every user of a run asks whether it stops */
 #include "s3engine/config.h"
 #include "s3engine/packer.h"
 #include "s3engine/plan.h"
@@ -73,12 +73,6 @@ struct s3e_run {
     unsigned cur_routes;
     char errbuf[2048];
 };
-
-/* Set by SIGINT/SIGTERM; checked between objects. */
-extern atomic_int s3e_interrupted; /* lock-free: safe in a signal handler and across threads */
-
-/* SIGINT/SIGTERM set s3e_interrupted (a second exits at once); SIGPIPE ignored. */
-void s3e_run_signals(void);
 
 /* Run the plan the command line names. Returns an enum s3e_exit value. */
 int s3e_run_plan(const struct s3e_cli *cli);
@@ -145,8 +139,6 @@ void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_ou
  * `failed`, its log line going through the fail-fast check. */
 void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
                      const struct s3e_s3_error *err, const char *prefix, double t0);
-/* 1 once the run must stop starting objects: a signal, or fail fast. */
-int  s3e_run_stopping(const struct s3e_run *run);
 
 /* flight.c: the workers as state machines on one event-loop thread; small
  * copies are requests in flight, large ones run on threads of their own. */
