@@ -39,13 +39,28 @@ struct range {
     struct page *first, *last;
     size_t waiting;          /* pages listed, not yet handed on */
     int pages, in_flight, done;
+    struct s3e_buf pos;      /* the last key listed ("" = none yet) */
+};
+
+/* A folder whose subfolders after `after` are asked for (delimiter "/"):
+ * each one found is an exact cut point. */
+struct disc {
+    struct disc *next;
+    char *prefix, *after;
+};
+
+/* A folder asked about: every subfolder is known, or those up to `upto`. */
+struct known {
+    char *prefix;
+    char *upto; /* NULL: all */
 };
 
 struct slot {
     struct s3e_areq a;
     struct s3e_req req;
     struct s3e_query_param q[6];
-    struct range *r;
+    struct range *r;  /* a page of this range, or */
+    struct disc *d;   /* the subfolders of this folder */
 };
 
 struct lister {
@@ -53,6 +68,9 @@ struct lister {
     const char *bucket, *prefix;
     size_t prefix_len;
     struct range *head;
+    struct disc *discs;     /* waiting for a slot */
+    struct known *known;
+    size_t nknown;
     struct slot *slots;
     int nslots, in_flight;
     s3e_list_fn fn;
@@ -133,6 +151,7 @@ static struct range *range_new(const char *lo, const char *hi)
     if (!r)
         return NULL;
     s3e_buf_init(&r->token, 0);
+    s3e_buf_init(&r->pos, 0);
     s3e_list_guard_init(&r->g, 0);
     r->lo = lo ? strdup(lo) : NULL;
     r->hi = hi ? strdup(hi) : NULL;
@@ -156,6 +175,7 @@ static void range_free(struct range *r)
         page_free(p);
     }
     s3e_buf_free(&r->token);
+    s3e_buf_free(&r->pos);
     s3e_list_guard_free(&r->g);
     free(r->lo);
     free(r->hi);
@@ -207,6 +227,132 @@ static int cut_range(struct lister *L, struct range *r, const struct page *p)
     }
     free(cuts);
     return rc;
+}
+
+/* Cut the range holding key b after b, unless it has listed past b. */
+static int cut_at(struct lister *L, const char *b, size_t b_len)
+{
+    for (struct range *x = L->head; x; x = x->next) {
+        if (x->hi && bytes_cmp(b, b_len, x->hi, x->hi_len) >= 0)
+            continue;
+        if ((x->lo && bytes_cmp(b, b_len, x->lo, strlen(x->lo)) <= 0) ||
+            bytes_cmp(b, b_len, x->pos.data ? x->pos.data : "", x->pos.len) <= 0 || x->done)
+            return S3E_OK;
+        struct range *n = range_new(b, x->hi);
+        char *hi = strdup(b);
+        if (!n || !hi) {
+            if (n)
+                range_free(n);
+            free(hi);
+            return S3E_ENOMEM;
+        }
+        free(x->hi);
+        x->hi = hi;
+        x->hi_len = b_len;
+        n->next = x->next;
+        x->next = n;
+        if (L->progress)
+            atomic_fetch_add(&L->progress->ranges, 1);
+        return S3E_OK;
+    }
+    return S3E_OK;
+}
+
+#define MAX_KNOWN 65536 /* folders asked about; past it, no more are */
+
+static struct known *known_folder(struct lister *L, const char *prefix, size_t len)
+{
+    for (size_t i = 0; i < L->nknown; i++)
+        if (strlen(L->known[i].prefix) == len && memcmp(L->known[i].prefix, prefix, len) == 0)
+            return &L->known[i];
+    return NULL;
+}
+
+/* Ask for the subfolders of prefix (len bytes) after `after` (alen bytes),
+ * unless they are known or asked for already. */
+static int discover(struct lister *L, const char *prefix, size_t len, const char *after,
+                    size_t alen)
+{
+    struct known *k = known_folder(L, prefix, len);
+    if (k && (!k->upto || bytes_cmp(after, alen, k->upto, strlen(k->upto)) < 0))
+        return S3E_OK;
+    if (!k) {
+        if (L->nknown == MAX_KNOWN)
+            return S3E_OK;
+        if (L->nknown % 64 == 0) {
+            struct known *g = realloc(L->known, (L->nknown + 64) * sizeof *g);
+            if (!g)
+                return S3E_ENOMEM;
+            L->known = g;
+        }
+        k = &L->known[L->nknown];
+        if (!(k->prefix = strndup(prefix, len)))
+            return S3E_ENOMEM;
+        k->upto = NULL;
+        L->nknown++;
+    }
+    free(k->upto);
+    struct disc *d = calloc(1, sizeof *d);
+    k->upto = strndup(after, alen); /* asked: known up to there until it answers */
+    if (!d || !k->upto || !(d->prefix = strndup(prefix, len)) || !(d->after = strndup(after, alen))) {
+        if (d) {
+            free(d->prefix);
+            free(d);
+        }
+        return S3E_ENOMEM;
+    }
+    d->next = L->discs;
+    L->discs = d;
+    return S3E_OK;
+}
+
+/* The folders on the way from the listing's prefix to key l: ask each for
+ * the subfolders after the one l is in. */
+static int discover_along(struct lister *L, const char *l, size_t l_len)
+{
+    if (memchr(l, '\0', l_len))
+        return S3E_OK;
+    size_t parent = L->prefix_len;
+    for (size_t j = L->prefix_len; j < l_len; j++) {
+        if (l[j] != '/')
+            continue;
+        int rc = discover(L, l, parent, l, j + 1);
+        if (rc)
+            return rc;
+        parent = j + 1;
+    }
+    return S3E_OK;
+}
+
+struct found {
+    struct lister *L;
+    const char *after;
+    const char *last;
+    size_t last_len;
+};
+
+static int on_subfolder(void *ud, const char *p, size_t len)
+{
+    struct found *f = ud;
+    f->last = p;
+    f->last_len = len;
+    if (bytes_cmp(p, len, f->after, strlen(f->after)) <= 0)
+        return S3E_OK;
+    return cut_at(f->L, p, len);
+}
+
+static int take_subfolders(struct lister *L, struct disc *d, const struct s3e_resp *resp)
+{
+    struct found f = { L, d->after, NULL, 0 };
+    int truncated = 0;
+    int rc = s3e_xml_parse_list_prefixes(resp->body.data, resp->body.len, 1, on_subfolder, &f,
+                                         &truncated);
+    struct known *k = known_folder(L, d->prefix, strlen(d->prefix));
+    if (!rc && k) {
+        free(k->upto);
+        k->upto = truncated && f.last ? strndup(f.last, f.last_len) : NULL;
+    }
+    return rc == S3E_EPARSE ? S3E_OK : rc; /* a guess that did not work: no cuts */
 }
 
 /* ---- one page --------------------------------------------------------------------- */
@@ -266,6 +412,23 @@ static void refused(struct s3e_s3_error *err, const char *why)
     err->retryable = 0;
 }
 
+/* Whether to guess cut points from the names on this page: below the
+ * prefix without folders, or inside one folder that has more than a page
+ * (elsewhere the subfolders asked for cut exactly). */
+static int guess_here(const struct lister *L, const struct range *r, const struct page *p)
+{
+    const char *a = p->arena.data;
+    const struct entry *f = &p->e[0], *l = &p->e[p->n - 1];
+    size_t folder = l->key_len; /* just after l's last '/', or 0 */
+    while (folder > 0 && a[l->key_off + folder - 1] != '/')
+        folder--;
+    if (folder <= L->prefix_len)
+        return 1;
+    return r->pages >= 2 && f->key_len >= folder &&
+           memcmp(a + f->key_off, a + l->key_off, folder) == 0 &&
+           !memchr(a + f->key_off + folder, '/', f->key_len - folder);
+}
+
 /* Ranges waiting for their first request: enough work queued, no more cuts. */
 static size_t not_started(const struct lister *L)
 {
@@ -280,6 +443,13 @@ static int after_page(struct lister *L, struct range *r, struct page *p, const s
                       int truncated, const struct s3e_buf *next)
 {
     s3e_buf_reset(&r->token);
+    if (p->n) {
+        const struct entry *l = &p->e[p->n - 1];
+        s3e_buf_reset(&r->pos);
+        int rc = s3e_buf_append(&r->pos, p->arena.data + l->key_off, l->key_len);
+        if (rc)
+            return rc;
+    }
     if (x->cut || !truncated) {
         r->done = 1;
         return S3E_OK;
@@ -293,7 +463,9 @@ static int after_page(struct lister *L, struct range *r, struct page *p, const s
         refused(L->err, r->g.why);
     if (!rc)
         rc = s3e_buf_append(&r->token, next->data, next->len);
-    if (!rc && not_started(L) < 2 * (size_t)L->nslots)
+    if (!rc && p->n)
+        rc = discover_along(L, r->pos.data, r->pos.len);
+    if (!rc && p->n >= 2 && not_started(L) < 2 * (size_t)L->nslots && guess_here(L, r, p))
         rc = cut_range(L, r, p);
     return rc;
 }
@@ -339,9 +511,19 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
     struct lister *L = ud;
     struct slot *s = a->ud;
     struct range *r = s->r;
+    struct disc *d = s->d;
     s->r = NULL;
-    r->in_flight = 0;
+    s->d = NULL;
     L->in_flight--;
+    if (d) { /* only a guess: a failure costs no more than the cuts it would give */
+        if (!L->rc && !rc)
+            L->rc = take_subfolders(L, d, &a->resp);
+        free(d->prefix);
+        free(d->after);
+        free(d);
+        return;
+    }
+    r->in_flight = 0;
     if (L->rc)
         return;
     if (rc) {
@@ -365,13 +547,31 @@ static int fill_slots(struct lister *L)
 {
     for (int i = 0; i < L->nslots; i++) {
         struct slot *s = &L->slots[i];
-        if (s->r)
+        if (s->r || s->d)
             continue;
-        struct range *r = next_ready(L);
-        if (!r)
+        struct disc *d = L->discs;
+        struct range *r = d ? NULL : next_ready(L);
+        if (!d && !r)
             return S3E_OK;
+        if (d) {
+            L->discs = d->next;
+            s3e_s3_list_request(&s->req, s->q, L->bucket, d->prefix, d->after, NULL, "/");
+            s->a.ud = s;
+            int rc = s3e_client_start(L->c, &s->a, &s->req);
+            if (rc) {
+                free(d->prefix);
+                free(d->after);
+                free(d);
+                return rc;
+            }
+            s->d = d;
+            L->in_flight++;
+            if (L->progress)
+                atomic_fetch_add(&L->progress->requests, 1);
+            continue;
+        }
         s3e_s3_list_request(&s->req, s->q, L->bucket, L->prefix, r->lo,
-                            r->token.len ? r->token.data : NULL);
+                            r->token.len ? r->token.data : NULL, NULL);
         s->a.ud = s;
         int rc = s3e_client_start(L->c, &s->a, &s->req);
         if (rc)
@@ -471,6 +671,18 @@ static int list_in_parallel(struct s3e_client *c, const char *bucket, const char
         L.head = r->next;
         range_free(r);
     }
+    while (L.discs) {
+        struct disc *d = L.discs;
+        L.discs = d->next;
+        free(d->prefix);
+        free(d->after);
+        free(d);
+    }
+    for (size_t i = 0; i < L.nknown; i++) {
+        free(L.known[i].prefix);
+        free(L.known[i].upto);
+    }
+    free(L.known);
     for (int i = 0; i < ninit; i++)
         s3e_areq_free(&L.slots[i].a);
     free(L.slots);

@@ -3,13 +3,14 @@
  * s3e_s3_list hands them on.
  *
  * The key space is cut into ranges (after one key, up to and including
- * another). A range that turns out to hold more than a page is cut again
- * at keys guessed from its first page: the characters after the position
- * where its keys vary (digits after a digit, letters after a letter), so
- * "logs/2024/01/" cuts into "logs/2024/02", "logs/2024/03", ... and
- * "img/000123" into "img/1", "img/2", ... Each range is listed with
- * start-after and continuation tokens and stops at its end; a guess that
- * falls where there are no keys costs one empty page.
+ * another), each listed with start-after and continuation tokens up to its
+ * end. After each page, the folders on the way to its last key are asked
+ * (delimiter "/") for their later subfolders, each an exact cut point; in
+ * a flat prefix or a folder of more than a page, cut points are guessed
+ * from the names: the characters after the position where the page's keys
+ * vary, the digits of a counter left of it, the first byte below the
+ * prefix ("img/000123" cuts into "img/1", "img/2", ...). A guess that falls
+ * where there are no keys costs one empty page.
  *
  * Not thread-safe: runs on the calling thread, on a client of its own. */
 #ifndef S3E_LIST_PARALLEL_H

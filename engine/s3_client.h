@@ -119,10 +119,12 @@ int  s3e_client_run(struct s3e_client *c, int timeout_ms,
 int  s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
                          const char *src_key, const char *dst_bucket, const char *dst_key);
 /* s3_ops.c: one ListObjectsV2 page request (max-keys 1000, encoding-type
- * url): after start_after, or from a continuation token (either may be NULL).
- * q holds its query and, with the strings, must outlive the request. */
+ * url): after start_after, or from a continuation token (either may be NULL),
+ * with a delimiter or none (NULL). q holds its query and, with the strings,
+ * must outlive the request. */
 void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const char *bucket,
-                         const char *prefix, const char *start_after, const char *token);
+                         const char *prefix, const char *start_after, const char *token,
+                         const char *delimiter);
 /* 1 when bucket lists its keys in no particular order (an S3 Express
  * directory bucket, "...--x-s3"); every other bucket lists in byte order. */
 int s3e_s3_keys_unordered(const char *bucket);

@@ -101,7 +101,8 @@ static int next_page(struct guarded *x, int truncated, const struct s3e_buf *nex
 }
 
 void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const char *bucket,
-                         const char *prefix, const char *start_after, const char *token)
+                         const char *prefix, const char *start_after, const char *token,
+                         const char *delimiter)
 {
     size_t nq = 0;
     q[nq++] = (struct s3e_query_param){ "list-type", "2" };
@@ -113,6 +114,8 @@ void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const c
         q[nq++] = (struct s3e_query_param){ "continuation-token", token };
     else if (start_after && *start_after)
         q[nq++] = (struct s3e_query_param){ "start-after", start_after };
+    if (delimiter)
+        q[nq++] = (struct s3e_query_param){ "delimiter", delimiter };
     req_init(r, "ListObjectsV2", "GET", bucket, NULL);
     r->query = q;
     r->nquery = nq;
@@ -135,7 +138,7 @@ int s3e_s3_list(struct s3e_client *c, const char *bucket, const char *prefix,
     while (!rc && truncated) {
         struct s3e_query_param q[6];
         struct s3e_req r;
-        s3e_s3_list_request(&r, q, bucket, prefix, start_after, token.len ? token.data : NULL);
+        s3e_s3_list_request(&r, q, bucket, prefix, start_after, token.len ? token.data : NULL, NULL);
         rc = s3e_client_send(c, &r, &resp, err);
         if (rc)
             break;

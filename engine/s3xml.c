@@ -349,6 +349,35 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
     return rc;
 }
 
+int s3e_xml_parse_list_prefixes(const char *body, size_t len, int url_encoded,
+                                s3e_prefix_fn fn, void *ud, int *out_truncated)
+{
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root || !named(root, "ListBucketResult")) {
+        xmlFreeDoc(doc);
+        return S3E_EPARSE;
+    }
+    const char *enc = text(root, "EncodingType");
+    url_encoded = url_encoded && (!*enc || strcmp(enc, "url") == 0);
+    struct s3e_buf p;
+    s3e_buf_init(&p, 0);
+    int rc = S3E_OK;
+    for (xmlNodePtr c = root->children; c && !rc; c = c->next) {
+        if (!named(c, "CommonPrefixes"))
+            continue;
+        const char *raw = text(c, "Prefix");
+        s3e_buf_reset(&p);
+        rc = url_encoded ? s3e_uri_decode(&p, raw, strlen(raw), 1) : s3e_buf_puts(&p, raw);
+        if (!rc && p.len)
+            rc = fn(ud, s3e_buf_cstr(&p), p.len);
+    }
+    *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
+    s3e_buf_free(&p);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
 /* [s, e) holds only text and elements opened and closed in turn (<A>x</A>
  * or <A/>): then an element that follows is a child of the enclosing one.
  * Comments, CDATA, processing instructions and nesting say no. */

@@ -39,6 +39,13 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
                             void *ud, int *out_truncated, struct s3e_buf *out_next_token,
                             char *why, size_t why_len);
 
+/* The <CommonPrefixes> of a ListObjectsV2 page asked with a delimiter: fn per
+ * prefix (decoded when url_encoded), in the page's order; a non-zero return
+ * stops and is returned. S3E_EPARSE for a page that is not a listing. */
+typedef int (*s3e_prefix_fn)(void *ud, const char *prefix, size_t len);
+int s3e_xml_parse_list_prefixes(const char *body, size_t len, int url_encoded,
+                                s3e_prefix_fn fn, void *ud, int *out_truncated);
+
 /* <CopyObjectResult> or <CopyPartResult>: ETag without quotes (radosgw sends none). */
 int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80]);
 

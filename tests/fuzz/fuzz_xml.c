@@ -336,6 +336,22 @@ static void check_uploads(const uint8_t *data, size_t size)
     s3e_buf_free(&id);
 }
 
+static int on_prefix(void *ud, const char *p, size_t len)
+{
+    (void)ud;
+    FUZZ_CHECK(len > 0 && strlen(p) <= len, "prefix of %zu bytes", len);
+    return 0;
+}
+
+static void check_prefixes(const uint8_t *data, size_t size)
+{
+    int truncated = -1;
+    int rc = s3e_xml_parse_list_prefixes((const char *)data, size, 1, on_prefix, NULL, &truncated);
+    FUZZ_CHECK(rc == S3E_OK || rc == S3E_EPARSE || rc == S3E_ENOMEM || rc == S3E_EINVAL,
+               "prefixes: %d", rc);
+    FUZZ_CHECK(rc != S3E_OK || !refused_doc, "prefixes with a DTD or markup accepted");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 256 * 1024)
@@ -347,6 +363,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_error(data, size, oracle);
     check_tagging(data, size);
     check_uploads(data, size);
+    check_prefixes(data, size);
     xmlFreeDoc(oracle);
     return 0;
 }

@@ -68,6 +68,34 @@ static const char list_page[] =
     "<ETag>abc</ETag><Size>0</Size><StorageClass>GLACIER</StorageClass></Contents>"
     "</ListBucketResult>";
 
+static int join_prefix(void *ud, const char *p, size_t len)
+{
+    struct s3e_buf *b = ud;
+    return s3e_buf_append(b, p, len) || s3e_buf_putc(b, '|');
+}
+
+static void test_list_common_prefixes(void **state)
+{
+    (void)state;
+    const char *page =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult>"
+        "<Name>b</Name><Prefix>p/</Prefix><EncodingType>url</EncodingType>"
+        "<IsTruncated>true</IsTruncated><Contents><Key>p/a.txt</Key><Size>1</Size></Contents>"
+        "<CommonPrefixes><Prefix>p/2024%2B01/</Prefix></CommonPrefixes>"
+        "<CommonPrefixes><Prefix>p/d%C3%A9j%C3%A0%20vu/</Prefix></CommonPrefixes>"
+        "</ListBucketResult>";
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    int truncated = 0;
+    assert_int_equal(s3e_xml_parse_list_prefixes(page, strlen(page), 1, join_prefix, &b,
+                                                 &truncated), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "p/2024+01/|p/d\xc3\xa9j\xc3\xa0 vu/|");
+    assert_int_equal(truncated, 1);
+    assert_int_equal(s3e_xml_parse_list_prefixes("<Error/>", 8, 1, join_prefix, &b, &truncated),
+                     S3E_EPARSE);
+    s3e_buf_free(&b);
+}
+
 static void test_list_page(void **state)
 {
     (void)state;
@@ -782,6 +810,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_page),
+        cmocka_unit_test(test_list_common_prefixes),
         cmocka_unit_test(test_list_last_page_and_no_decoding),
         cmocka_unit_test(test_list_callback_stops),
         cmocka_unit_test(test_list_malformed),
