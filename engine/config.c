@@ -94,6 +94,23 @@ static const char *endpoint_problem(const char *endpoint)
     return NULL;
 }
 
+const char *s3e_config_endpoint_problem(const char *endpoint)
+{
+    if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0)
+        return "must start with http:// or https://";
+    return endpoint_problem(endpoint);
+}
+
+int s3e_config_profile_exists(const char *profile)
+{
+    struct cred_ini *ini = NULL;
+    char ignored[256];
+    int found = cred_ini_load(&ini, ignored, sizeof ignored) == S3E_OK &&
+                cred_ini_has_profile(ini, profile);
+    cred_ini_free(ini);
+    return found;
+}
+
 /* Every value that ends up in a request header: a usage error (S3E_EINVAL)
  * when one holds CR/LF or other control characters. Values are not quoted
  * back: some are secret, and the others are what broke the line. */

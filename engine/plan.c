@@ -24,6 +24,7 @@ void s3e_plan_free(struct s3e_plan *p)
         free(p->sources[i].prefix);
         free(p->sources[i].manifest);
         ssec_free(p->sources[i].ssec);
+        s3e_access_free(&p->sources[i].access);
     }
     for (size_t i = 0; i < p->ntargets; i++) {
         free(p->targets[i].name);
@@ -34,6 +35,7 @@ void s3e_plan_free(struct s3e_plan *p)
         free(p->targets[i].kms_key_id);
         free(p->targets[i].checksum_algorithm);
         ssec_free(p->targets[i].ssec);
+        s3e_access_free(&p->targets[i].access);
     }
     for (size_t i = 0; i < p->nstorage_classes; i++)
         free(p->storage_classes[i]);
@@ -42,4 +44,20 @@ void s3e_plan_free(struct s3e_plan *p)
     free(p->targets);
     free(p->path);
     memset(p, 0, sizeof *p);
+}
+
+void s3e_access_free(struct s3e_access *a)
+{
+    free(a->profile);
+    free(a->region);
+    free(a->endpoint);
+    free(a->acl);
+    free(a->expected_owner);
+    memset(a, 0, sizeof *a);
+}
+
+int s3e_access_given(const struct s3e_access *a)
+{
+    return a->profile || a->region || a->endpoint || a->addressing || a->acl ||
+           a->expected_owner || a->requester_pays;
 }

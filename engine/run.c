@@ -2,6 +2,7 @@
  * targets, planner on this thread, workers on theirs, summary, exit status. */
 #include "run.h"
 #include "job_emit.h"
+#include "conns.h"
 #include "luadirs.h"
 #include "open_uploads.h"
 #include "s3_client.h"
@@ -140,6 +141,7 @@ static void run_free(struct s3e_run *run)
     s3e_job_emit_free(run->emit);
     s3e_tindex_free(run->tindex);
     s3e_script_free(run->script);
+    s3e_conns_free(run->conns);
     s3e_plan_free(&run->plan);
     s3e_client_free(run->plan_client);
     if (run->have_cfg) {
@@ -163,7 +165,8 @@ static void find_region(struct s3e_run *run, const char *bucket)
     char region[64], why[512];
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
-    if (s3e_regions_get(run->cfg.regions, bucket, region))
+    const struct s3e_config *cfg = s3e_conns_config(run->conns, bucket, &run->cfg);
+    if (s3e_regions_get(cfg->regions, bucket, region))
         return; /* found already: a bucket named twice */
     int rc = s3e_s3_bucket_region(run->plan_client, bucket, region, &err);
     if (rc)
@@ -172,7 +175,7 @@ static void find_region(struct s3e_run *run, const char *bucket)
     else
         s3e_debug("bucket %s: region %s", bucket, region);
     if (!rc) /* radosgw names no region: remember the run's, so it is asked once */
-        s3e_regions_set(run->cfg.regions, bucket, region);
+        s3e_regions_set(cfg->regions, bucket, region);
 }
 
 static void find_regions(struct s3e_run *run)
@@ -182,6 +185,32 @@ static void find_regions(struct s3e_run *run)
             find_region(run, run->plan.sources[i].bucket);
     for (size_t i = 0; i < run->plan.ntargets && !s3e_interrupted; i++)
         find_region(run, run->plan.targets[i].bucket);
+}
+
+/* Each bucket through the connection its source or target names (conns.h).
+ * 0 or an exit status. */
+static int connect_buckets(struct s3e_run *run)
+{
+    int rc = s3e_conns_new(&run->conns, &run->cfg, &run->cli->ov, &run->plan, run->script,
+                           run->errbuf, sizeof run->errbuf);
+    if (rc)
+        return fail(run, rc == S3E_EPLAN || rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
+    run->cfg.conns = run->conns;
+    /* A server-side copy reads the source where the target is. */
+    for (size_t i = 0; i < run->plan.nsources; i++)
+        for (size_t j = 0; j < run->plan.ntargets && run->plan.sources[i].bucket; j++) {
+            const char *a = s3e_conns_source(run->conns, i)->endpoint;
+            const char *b = s3e_conns_target(run->conns, j)->endpoint;
+            if (strcmp(a, b) == 0)
+                continue;
+            char where[400];
+            s3e_conns_where(run->conns, 1, j, "endpoint", where, sizeof where);
+            snprintf(run->errbuf, sizeof run->errbuf, "%s (%s) and sources[%zu] (%s) are on "
+                     "different endpoints: a copy between endpoints (streamed through this "
+                     "machine) is not supported yet", where, b, i + 1, a);
+            return fail(run, S3E_EXIT_USAGE);
+        }
+    return 0;
 }
 
 /* Everything up to the point where copying can start. 0 or an exit status. */
@@ -209,6 +238,9 @@ static int prepare(struct s3e_run *run)
         snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
         return fail(run, S3E_EXIT_FATAL);
     }
+    int status = run->have_cfg ? connect_buckets(run) : 0;
+    if (status)
+        return status;
     if (run->plan_client)
         find_regions(run);
     if (run->cli->report &&

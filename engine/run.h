@@ -17,6 +17,7 @@
 #include "s3engine/report.h"
 
 struct s3e_client;
+struct s3e_conns;
 struct s3e_script;
 struct s3e_tindex;
 struct s3e_sched;
@@ -47,6 +48,8 @@ struct s3e_run {
     struct s3e_config cfg;
     int have_cfg;
     struct s3e_client *plan_client;  /* the planner thread's own client */
+    struct s3e_conns *conns;         /* buckets whose source or target names its own
+                                        connection (conns.h); in cfg.conns too */
     struct s3e_script *script;
     struct s3e_plan plan;
     struct s3e_tindex *tindex;       /* NULL with --force */

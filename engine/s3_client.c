@@ -3,6 +3,7 @@
  * with exponential backoff and full jitter, all under the run's rate limit. */
 #include "s3_client.h"
 #include "s3_conn.h"
+#include "conns.h"
 #include "s3engine/cred.h"
 #include "s3engine/version.h"
 #include "s3engine/error.h"
@@ -277,12 +278,17 @@ static int add_line(struct conn *k, const char *name, const char *value)
 
 /* The credentials to sign with: the provider's current ones (renewed when
  * due), copied for this thread; k remembers which generation it used. */
-static int signing_creds(struct s3e_client *c, struct conn *k, const struct s3e_creds **out)
+static int signing_creds(struct s3e_client *c, const struct s3e_config *cfg, struct conn *k,
+                         const struct s3e_creds **out)
 {
-    k->cred = c->cfg->cred;
-    *out = &c->cfg->creds;
+    k->cred = cfg->cred;
+    *out = &cfg->creds;
     if (!k->cred)
         return S3E_OK;
+    if (c->cred_of != k->cred) { /* another connection's identity: its own copy */
+        c->cred_of = k->cred;
+        c->cred_gen = 0;
+    }
     unsigned long before = c->cred_gen;
     int rc = s3e_cred_provider_get(k->cred, &c->creds, &c->cred_gen, k->curl_err, sizeof k->curl_err);
     if (rc)
@@ -294,11 +300,44 @@ static int signing_creds(struct s3e_client *c, struct conn *k, const struct s3e_
     return S3E_OK;
 }
 
+/* A request that writes an object (PutObject, CopyObject, CreateMultipartUpload):
+ * the one a canned ACL goes with. */
+static int writes_object(const struct s3e_req *r)
+{
+    if (!r->key)
+        return 0;
+    if (strcmp(r->method, "PUT") == 0)
+        return r->nquery == 0;
+    return strcmp(r->method, "POST") == 0 && r->nquery == 1 &&
+           strcmp(r->query[0].name, "uploads") == 0;
+}
+
+/* The cross-account headers of the buckets a request touches (conns.h);
+ * returns how many were put in hs. */
+static size_t access_headers(const struct s3e_config *cfg, const struct s3e_req *r,
+                             struct s3e_header *hs)
+{
+    const struct s3e_access *dst = s3e_conns_access(cfg->conns, r->bucket);
+    const struct s3e_access *src = r->src_bucket ? s3e_conns_access(cfg->conns, r->src_bucket)
+                                                 : NULL;
+    size_t n = 0;
+    if (dst && dst->acl && writes_object(r))
+        hs[n++] = (struct s3e_header){ "x-amz-acl", dst->acl };
+    if (dst && dst->expected_owner)
+        hs[n++] = (struct s3e_header){ "x-amz-expected-bucket-owner", dst->expected_owner };
+    if (src && src->expected_owner)
+        hs[n++] = (struct s3e_header){ "x-amz-source-expected-bucket-owner", src->expected_owner };
+    if ((dst && dst->requester_pays) || (src && src->requester_pays))
+        hs[n++] = (struct s3e_header){ "x-amz-request-payer", "requester" };
+    return n;
+}
+
 /* Sign the request and put every header on the curl list. */
-static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_req *r)
+static int sign_headers(struct s3e_client *c, const struct s3e_config *cfg, struct conn *k,
+                        const struct s3e_req *r)
 {
     const struct s3e_creds *creds;
-    int rc = signing_creds(c, k, &creds);
+    int rc = signing_creds(c, cfg, k, &creds);
     if (rc)
         return rc;
     char amz_date[17], hash[65];
@@ -307,7 +346,7 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
         s3e_sha256_hex(r->body, r->body_len, hash);
     else
         memcpy(hash, S3E_EMPTY_SHA256, 65);
-    struct s3e_header hs[S3E_MAX_REQ_HEADERS + 4];
+    struct s3e_header hs[S3E_MAX_REQ_HEADERS + 8];
     size_t n = 0;
     hs[n++] = (struct s3e_header){ "host", k->host.data };
     hs[n++] = (struct s3e_header){ "x-amz-date", amz_date };
@@ -316,6 +355,7 @@ static int sign_headers(struct s3e_client *c, struct conn *k, const struct s3e_r
         hs[n++] = (struct s3e_header){ "x-amz-security-token", creds->session_token };
     memcpy(hs + n, r->headers, r->nheaders * sizeof hs[0]);
     n += r->nheaders;
+    n += access_headers(c->cfg, r, hs + n);
     struct s3e_sigv4_input in = { r->method, k->path.data, s3e_buf_cstr(&k->query), hs, n, hash };
     rc = s3e_sigv4_authorization(&c->sig, creds, k->region, "s3", amz_date, &in, &k->auth);
     curl_slist_free_all(k->slist);
@@ -406,7 +446,8 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
                      struct s3e_resp *resp, struct s3e_s3_error *err,
                      const struct s3e_deadline *dl)
 {
-    const struct s3e_config *cfg = c->cfg;
+    /* the bucket's own connection when its source or target names one */
+    const struct s3e_config *cfg = s3e_conns_config(c->cfg->conns, r->bucket, c->cfg);
     CURL *e = k->easy;
     int rc = attempt_limits(c, k, r, dl, err);
     if (rc)
@@ -431,7 +472,7 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
     if (!rc)
         rc = check_target(k, r);
     if (!rc)
-        rc = sign_headers(c, k, r);
+        rc = sign_headers(c, cfg, k, r);
     if (rc) {
         fill_refusal(k, r, rc, err);
         return rc;

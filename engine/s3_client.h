@@ -18,6 +18,7 @@ struct s3e_req {
     const char *method;                   /* GET HEAD PUT POST DELETE */
     const char *bucket;                   /* NULL = service */
     const char *key;                      /* NULL = bucket-level */
+    const char *src_bucket;               /* a copy's source bucket (x-amz-copy-source), or NULL */
     const struct s3e_query_param *query;  /* raw names/values */
     size_t nquery;
     struct s3e_header headers[S3E_MAX_REQ_HEADERS]; /* extra headers, all signed */

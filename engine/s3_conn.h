@@ -57,6 +57,7 @@ struct s3e_client {
     struct s3e_sigv4_cache sig;
     struct s3e_creds creds;   /* this thread's copy of the provider's credentials */
     unsigned long cred_gen;
+    const struct s3e_cred_provider *cred_of; /* whose they are (one per connection, conns.h) */
     struct conn main;
     struct conn *pool;
     size_t npool;

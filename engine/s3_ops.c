@@ -3,6 +3,7 @@
 #include "copy_hdrs.h"
 #include "put_lines.h"
 #include "s3_client.h"
+#include "conns.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
 #include "s3engine/log.h"
@@ -284,7 +285,8 @@ int s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
 int s3e_s3_bucket_region(struct s3e_client *c, const char *bucket, char region_out[64],
                          struct s3e_s3_error *err)
 {
-    const struct s3e_config *cfg = s3e_client_config(c);
+    const struct s3e_config *cfg = s3e_conns_config(s3e_client_config(c)->conns, bucket,
+                                                    s3e_client_config(c));
     struct s3e_req r;
     req_init(&r, "HeadBucket", "HEAD", bucket, NULL);
     struct s3e_resp resp;
@@ -359,6 +361,7 @@ int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *s
                         const char *src_key, const char *dst_bucket, const char *dst_key)
 {
     req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
+    r->src_bucket = src_bucket;
     r->expect_body_error = 1;
     r->copy_bytes = S3E_MAX_COPY_OBJECT; /* the caller knows better */
     s3e_buf_reset(source);
@@ -477,6 +480,7 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
         q[i][0] = (struct s3e_query_param){ "partNumber", numbers[i] };
         q[i][1] = (struct s3e_query_param){ "uploadId", upload_id };
         req_init(&reqs[i], "UploadPartCopy", "PUT", bucket, key);
+        reqs[i].src_bucket = src_bucket;
         reqs[i].query = q[i];
         reqs[i].nquery = 2;
         reqs[i].expect_body_error = 1;

@@ -81,6 +81,15 @@ int s3e_script_return_line(const struct s3e_script *s)
     return last < 0 ? 1 : line;
 }
 
+int s3e_script_field_where(const struct s3e_script *s, const char *const *path, size_t n,
+                           char *out, size_t len)
+{
+    int line = s ? s3e_script_field_line(s, path, n) : 0;
+    if (s && !line)
+        line = s3e_script_return_line(s);
+    return snprintf(out, len, "%s:%d", s ? s->chunkname : "plan", line);
+}
+
 static int hook_ref(const struct s3e_script *s, const char *what)
 {
     if (strcmp(what, "select") == 0)

@@ -1,8 +1,10 @@
 /* script_plan.c - the table a plan returns, checked field by field and turned
  * into struct s3e_plan. Every complaint names file, line and field. */
 #include "script_int.h"
+#include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
+#include "s3engine/region.h"
 #include "s3engine/storage_class.h"
 #include "s3engine/units.h"
 #include "s3engine/uri.h"
@@ -283,6 +285,83 @@ static int read_target_crypt(struct reader *r, struct s3e_target *t)
     return rc;
 }
 
+/* ---- connection and account fields of a source or a target ------------------------ */
+
+static const char *const canned_acls[] = {
+    "private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read",
+    "bucket-owner-read", "bucket-owner-full-control", NULL,
+};
+
+/* An optional string field checked by `why` (NULL when fine). */
+static int access_string(struct reader *r, const char *name, char **out,
+                         const char *(*why)(const char *))
+{
+    int rc = read_opt_string(r, name, out);
+    const char *problem = !rc && *out ? why(*out) : NULL;
+    if (problem) {
+        push_path(r, name);
+        rc = complain(r, "'%s' %s", *out, problem);
+        pop_path(r);
+    }
+    return rc;
+}
+
+static const char *profile_problem(const char *name)
+{
+    return s3e_config_profile_exists(name) ? NULL
+           : "is not a profile of the shared credentials or config file (AWS_SHARED_CREDENTIALS_FILE, "
+             "AWS_CONFIG_FILE, ~/.aws)";
+}
+
+static const char *acl_problem(const char *acl)
+{
+    return one_of(acl, canned_acls) ? NULL
+           : "is not a canned ACL (private, public-read, public-read-write, authenticated-read, "
+             "aws-exec-read, bucket-owner-read, bucket-owner-full-control)";
+}
+
+static const char *owner_problem(const char *id)
+{
+    size_t n = strspn(id, "0123456789");
+    return n == 12 && !id[n] ? NULL : "is not an AWS account id (12 digits)";
+}
+
+static const char *addressing_problem(const char *a)
+{
+    return strcmp(a, "path") == 0 || strcmp(a, "virtual") == 0 ? NULL
+           : "is not an addressing style (\"path\" or \"virtual\")";
+}
+
+static int read_access(struct reader *r, struct s3e_access *a, int target)
+{
+    char *addressing = NULL;
+    int rc = access_string(r, "profile", &a->profile, profile_problem);
+    if (!rc)
+        rc = access_string(r, "region", &a->region, s3e_region_problem);
+    if (!rc)
+        rc = access_string(r, "endpoint", &a->endpoint, s3e_config_endpoint_problem);
+    if (!rc)
+        rc = access_string(r, "addressing", &addressing, addressing_problem);
+    if (!rc && addressing)
+        a->addressing = strcmp(addressing, "path") == 0 ? S3E_ADDRESSING_PATH
+                                                         : S3E_ADDRESSING_VIRTUAL;
+    free(addressing);
+    if (!rc && target)
+        rc = access_string(r, "acl", &a->acl, acl_problem);
+    if (!rc)
+        rc = access_string(r, "expected_owner", &a->expected_owner, owner_problem);
+    if (rc)
+        return rc;
+    push_path(r, "requester_pays");
+    int t = lua_getfield(r->L, -1, "requester_pays");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+        rc = complain(r, "expected true or false, got %s", luaL_typename(r->L, -1));
+    a->requester_pays = lua_toboolean(r->L, -1);
+    pop_path(r);
+    lua_pop(r->L, 1);
+    return rc;
+}
+
 /* ---- sources ---------------------------------------------------------------------- */
 
 /* list_concurrency of the source or target table at the top of the stack. */
@@ -310,9 +389,12 @@ static int read_source(struct reader *r, struct s3e_source *src)
                            "\"s3://bucket/prefix\", got %s", luaL_typename(L, -1));
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded",
                                          "sse_c_key_file", "sse_c_key_env", "list_concurrency",
-                                         NULL };
+                                         "profile", "region", "endpoint", "addressing",
+                                         "expected_owner", "requester_pays", NULL };
     if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded, "
-                                          "sse_c_key_file, sse_c_key_env, list_concurrency")))
+                                          "sse_c_key_file, sse_c_key_env, list_concurrency, "
+                                          "profile, region, endpoint, addressing, "
+                                          "expected_owner, requester_pays")))
         return rc;
     push_path(r, "manifest");
     lua_getfield(L, -1, "manifest");
@@ -348,6 +430,11 @@ static int read_source(struct reader *r, struct s3e_source *src)
         rc = read_ssec(r, &src->ssec);
     if (!rc)
         rc = read_list_concurrency(r, &src->list_concurrency);
+    if (!rc)
+        rc = read_access(r, &src->access, 0);
+    if (!rc && src->manifest && s3e_access_given(&src->access))
+        rc = complain(r, "a manifest source cannot name a profile, region, endpoint, addressing, "
+                         "expected_owner or requester_pays yet (its rows may name any bucket)");
     return rc;
 }
 
@@ -435,10 +522,14 @@ static int read_target(struct reader *r, struct s3e_target *t)
     static const char *const known[] = { "bucket", "prefix", "storage_class", "sse",
                                          "kms_key_id", "bucket_key_enabled",
                                          "checksum_algorithm", "sse_c_key_file",
-                                         "sse_c_key_env", "list_concurrency", NULL };
+                                         "sse_c_key_env", "list_concurrency", "profile",
+                                         "region", "endpoint", "addressing", "acl",
+                                         "expected_owner", "requester_pays", NULL };
     if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class, sse, "
                                           "kms_key_id, bucket_key_enabled, checksum_algorithm, "
-                                          "sse_c_key_file, sse_c_key_env, list_concurrency")))
+                                          "sse_c_key_file, sse_c_key_env, list_concurrency, "
+                                          "profile, region, endpoint, addressing, acl, "
+                                          "expected_owner, requester_pays")))
         return rc;
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
@@ -455,7 +546,8 @@ static int read_target(struct reader *r, struct s3e_target *t)
         if (rc)
             return rc;
     }
-    if ((rc = read_target_crypt(r, t)) || (rc = read_list_concurrency(r, &t->list_concurrency)))
+    if ((rc = read_target_crypt(r, t)) || (rc = read_list_concurrency(r, &t->list_concurrency)) ||
+        (rc = read_access(r, &t->access, 1)))
         return rc;
     if (!t->prefix && !(t->prefix = strdup("")))
         return S3E_ENOMEM;

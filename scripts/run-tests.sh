@@ -229,6 +229,7 @@ fi
 eval "$env_out"
 export AWS_ENDPOINT_URL=$RGW_ENDPOINT
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION
+export RGW_DIR  # the server's folder: tests that add a radosgw user (radosgw-admin -c $RGW_DIR/ceph.conf)
 export AWS_REGION=$AWS_DEFAULT_REGION
 export S3E_ADDRESSING=path
 export S3ENGINE=$BIN

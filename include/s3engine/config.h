@@ -28,6 +28,7 @@ struct s3e_creds {
 struct s3e_cred_provider;
 struct s3e_ratelimit;
 struct s3e_regions;
+struct s3e_conns;
 
 struct s3e_config {
     struct s3e_creds creds;   /* the credentials found at load time (signing takes the
@@ -57,6 +58,9 @@ struct s3e_config {
     const atomic_int *cancel;
     struct s3e_ratelimit *rate; /* shared by a run's clients (engine/ratelimit.h); NULL = none.
                                    Not owned: the run makes and frees it */
+    const struct s3e_conns *conns; /* engine/conns.h: the configuration of each plan bucket
+                                      whose source or target names its own; a request to such
+                                      a bucket goes through that one. NULL = none. Not owned */
 };
 
 /* Values given on the command line; NULL / -1 means "not given". */
@@ -91,6 +95,11 @@ void s3e_config_free(struct s3e_config *cfg);
 int s3e_config_address(const struct s3e_config *cfg, const char *bucket, const char *key,
                        const char *query, struct s3e_buf *out_url, struct s3e_buf *out_host,
                        struct s3e_buf *out_path);
+
+/* Why an endpoint cannot be used (not http(s)://host[:port]), or NULL. */
+const char *s3e_config_endpoint_problem(const char *endpoint);
+/* 1 when the shared credentials or config file has this profile. */
+int s3e_config_profile_exists(const char *profile);
 
 /* The same for a bucket in `region`: with AWS's own endpoint, the endpoint of
  * that region (https://s3.REGION.amazonaws.com); a custom endpoint is kept. */

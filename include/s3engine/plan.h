@@ -8,6 +8,20 @@
 
 struct s3e_ssec;
 
+enum { S3E_ADDRESSING_RUN = 0, S3E_ADDRESSING_PATH, S3E_ADDRESSING_VIRTUAL };
+
+/* How a source's or a target's bucket is reached, and as whom (README,
+ * "Connections and accounts"). NULL / 0: as the run's. */
+struct s3e_access {
+    char *profile;        /* shared config/credentials profile */
+    char *region;
+    char *endpoint;       /* http(s)://host[:port] */
+    int   addressing;     /* S3E_ADDRESSING_* */
+    char *acl;            /* canned ACL of what is written to a target (x-amz-acl) */
+    char *expected_owner; /* account id the bucket must belong to */
+    int   requester_pays; /* 1: x-amz-request-payer: requester */
+};
+
 struct s3e_source {
     char *bucket;   /* NULL for a manifest source */
     char *prefix;   /* "" when absent */
@@ -15,6 +29,7 @@ struct s3e_source {
     int manifest_url_encoded; /* keys in the manifest are %-encoded (S3 Inventory) */
     struct s3e_ssec *ssec;    /* the sources' customer key (SSE-C), or NULL */
     int list_concurrency;     /* ListObjectsV2 requests in flight; 0 = the default */
+    struct s3e_access access;
 };
 
 struct s3e_target {
@@ -28,6 +43,7 @@ struct s3e_target {
     char *checksum_algorithm; /* CRC32, CRC32C, SHA1, SHA256, CRC64NVME, or NULL */
     struct s3e_ssec *ssec;    /* encrypt copies with this customer key (SSE-C), or NULL */
     int list_concurrency; /* listing it for skip-existing; 0 = the default */
+    struct s3e_access access;
 };
 
 /* What to do when two sources are routed to one destination key. */
@@ -66,6 +82,9 @@ struct s3e_plan {
 };
 
 void s3e_plan_free(struct s3e_plan *p);
+void s3e_access_free(struct s3e_access *a);
+/* 1 when a names anything of its own (else the bucket is reached as the run's). */
+int  s3e_access_given(const struct s3e_access *a);
 
 /* An object as the planner sees it (listing or manifest row). Pointers are
  * valid for the duration of one call. */

@@ -124,6 +124,36 @@ return {
 }
 LUA
 
+broken unknown_profile 2 "sources.profile: 'no-such-profile' is not a profile" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/", profile = "no-such-profile" } },
+  targets = { out = { bucket = "$dst" } },
+}
+LUA
+
+broken canned_acl 4 "targets.out.acl: 'bucket-owner-full' is not a canned ACL" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/" } },
+  targets = { out = { bucket = "$dst",
+                      acl = "bucket-owner-full" } },
+}
+LUA
+
+broken addressing 2 "sources.addressing: 'dns' is not an addressing style" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/", addressing = "dns" } },
+  targets = { out = { bucket = "$dst" } },
+}
+LUA
+
+broken two_endpoints 4 "are on different endpoints: a copy between endpoints" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/" } },
+  targets = { out = { bucket = "$dst",
+                      endpoint = "http://127.0.0.1:9" } },
+}
+LUA
+
 broken sandbox 1 "attempt to call a nil value (field 'execute')" <<LUA
 os.execute("touch $dir/pwned")
 return { sources = { "s3://$src/in/" }, target = "s3://$dst/" }

@@ -17,7 +17,9 @@ region the request names). A CopyObject is judged by its target bucket, as AWS d
 the request goes to the target's region whatever the source's.
 
 Every request is logged as one JSON line in --log: method, path, bucket, the region
-it was signed for, and the answer ("relayed", "redirect" or "malformed").
+it was signed for, the cross-account headers it carried (x-amz-acl, x-amz-expected-
+bucket-owner, x-amz-source-expected-bucket-owner, x-amz-request-payer) and the answer
+("relayed", "redirect" or "malformed"). Without --bucket it only relays and logs.
 Path-style and virtual-hosted requests are both understood. Standard library only.
 """
 
@@ -32,6 +34,9 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Cross-account headers, logged when sent (tests check what was asked of S3).
+LOGGED = ("x-amz-acl", "x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner",
+          "x-amz-request-payer")
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade", "te"}
 
 
@@ -60,7 +65,8 @@ class Handler(BaseHTTPRequestHandler):
         return urllib.parse.unquote(path.lstrip("/").split("/", 1)[0])
 
     def log(self, **rec):
-        line = json.dumps(dict(method=self.command, path=self.path, **rec))
+        sent = {h: self.headers[h] for h in LOGGED if h in self.headers}
+        line = json.dumps(dict(method=self.command, path=self.path, headers=sent, **rec))
         with self.server.lock:
             self.server.logf.write(line + "\n")
             self.server.logf.flush()

@@ -1,0 +1,225 @@
+/* conns.c - each bucket of a plan bound to the configuration that reaches it. */
+#include "conns.h"
+#include "s3engine/error.h"
+#include "s3engine/script.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct binding {
+    const char *bucket;              /* the plan's string */
+    const struct s3e_access *access; /* the plan's */
+    size_t conn;                     /* 0 = base, else own[conn - 1] */
+    int target;                      /* where it was first named, for messages */
+    size_t index;
+};
+
+struct s3e_conns {
+    const struct s3e_config *base;
+    const struct s3e_plan *plan;
+    const struct s3e_script *script;
+    struct s3e_config **own;
+    const struct s3e_access **own_access; /* the fields each was loaded from */
+    size_t nown;
+    struct binding *b;
+    size_t nb;
+    size_t *src_conn, *dst_conn;
+};
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int connection_given(const struct s3e_access *a)
+{
+    return a->profile || a->region || a->endpoint || a->addressing;
+}
+
+static int same_connection(const struct s3e_access *a, const struct s3e_access *b)
+{
+    return same_text(a->profile, b->profile) && same_text(a->region, b->region) &&
+           same_text(a->endpoint, b->endpoint) && a->addressing == b->addressing;
+}
+
+static int same_access(const struct s3e_access *a, const struct s3e_access *b)
+{
+    return same_connection(a, b) && same_text(a->acl, b->acl) &&
+           same_text(a->expected_owner, b->expected_owner) &&
+           a->requester_pays == b->requester_pays;
+}
+
+void s3e_conns_where(const struct s3e_conns *c, int target, size_t i, const char *field,
+                     char *out, size_t len)
+{
+    const char *path[3] = { target ? "targets" : "sources",
+                            target ? c->plan->targets[i].name : field, field };
+    char at[300];
+    s3e_script_field_where(c->script, path, target ? 3 : 2, at, sizeof at);
+    if (target)
+        snprintf(out, len, "%s: targets.%s", at, c->plan->targets[i].name);
+    else
+        snprintf(out, len, "%s: sources[%zu]", at, i + 1);
+}
+
+/* The configuration for these fields: one loaded already, or a new one. */
+static int connection(struct s3e_conns *c, const struct s3e_config_overrides *ov,
+                      const struct s3e_access *a, int target, size_t i, size_t *out,
+                      char *errbuf, size_t errlen)
+{
+    *out = 0;
+    if (!connection_given(a))
+        return S3E_OK;
+    for (size_t k = 0; k < c->nown; k++)
+        if (same_connection(c->own_access[k], a)) {
+            *out = k + 1;
+            return S3E_OK;
+        }
+    struct s3e_config **own = realloc(c->own, (c->nown + 1) * sizeof *own);
+    if (own)
+        c->own = own;
+    const struct s3e_access **keys = realloc(c->own_access, (c->nown + 1) * sizeof *keys);
+    if (keys)
+        c->own_access = keys;
+    struct s3e_config *cfg = calloc(1, sizeof *cfg);
+    if (!own || !keys || !cfg) {
+        free(cfg);
+        return S3E_ENOMEM;
+    }
+    struct s3e_config_overrides mine = *ov;
+    mine.profile = a->profile ? a->profile : ov->profile;
+    mine.region = a->region ? a->region : ov->region;
+    mine.endpoint = a->endpoint ? a->endpoint : ov->endpoint;
+    if (a->addressing)
+        mine.path_style = a->addressing == S3E_ADDRESSING_PATH;
+    char why[512], name[400];
+    int rc = s3e_config_load(cfg, &mine, why, sizeof why);
+    if (rc) {
+        free(cfg);
+        s3e_conns_where(c, target, i, a->profile ? "profile" : "bucket", name, sizeof name);
+        snprintf(errbuf, errlen, "%s%s%s: %s", name,
+                 a->profile ? " profile " : "", a->profile ? a->profile : "", why);
+        return rc;
+    }
+    cfg->cancel = c->base->cancel; /* one run: one stop, one rate limit */
+    cfg->rate = c->base->rate;
+    c->own[c->nown] = cfg;
+    c->own_access[c->nown] = a;
+    *out = ++c->nown;
+    return S3E_OK;
+}
+
+static struct binding *find(const struct s3e_conns *c, const char *bucket)
+{
+    for (size_t k = 0; c && k < c->nb; k++)
+        if (strcmp(c->b[k].bucket, bucket) == 0)
+            return &c->b[k];
+    return NULL;
+}
+
+/* Bind bucket (named by source or target i) and say through which configuration. */
+static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, const char *bucket,
+                const struct s3e_access *a, int target, size_t i, size_t *conn,
+                char *errbuf, size_t errlen)
+{
+    struct binding *b = find(c, bucket);
+    if (b && !same_access(b->access, a)) {
+        char first[400], second[400];
+        s3e_conns_where(c, b->target, b->index, "bucket", first, sizeof first);
+        s3e_conns_where(c, target, i, "bucket", second, sizeof second);
+        /* "plan.lua:9: targets.out: bucket B is named by sources[1] (plan.lua:3) and here ..." */
+        const char *first_name = strstr(first, ": ") + 2;
+        snprintf(errbuf, errlen, "%s: bucket %s is named by %s (%.*s) and here with different "
+                 "profile, region, endpoint, addressing, acl, expected_owner or requester_pays: "
+                 "give it the same in both", second, bucket, first_name,
+                 (int)(first_name - 2 - first), first);
+        return S3E_EPLAN;
+    }
+    if (b) {
+        *conn = b->conn;
+        return S3E_OK;
+    }
+    int rc = connection(c, ov, a, target, i, conn, errbuf, errlen);
+    if (rc)
+        return rc;
+    struct binding *grown = realloc(c->b, (c->nb + 1) * sizeof *grown);
+    if (!grown)
+        return S3E_ENOMEM;
+    c->b = grown;
+    c->b[c->nb++] = (struct binding){ bucket, a, *conn, target, i };
+    return S3E_OK;
+}
+
+int s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
+                  const struct s3e_config_overrides *ov, const struct s3e_plan *plan,
+                  const struct s3e_script *script, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    struct s3e_conns *c = calloc(1, sizeof *c);
+    if (!c)
+        return S3E_ENOMEM;
+    c->base = base;
+    c->plan = plan;
+    c->script = script;
+    c->src_conn = calloc(plan->nsources + 1, sizeof *c->src_conn);
+    c->dst_conn = calloc(plan->ntargets + 1, sizeof *c->dst_conn);
+    int rc = c->src_conn && c->dst_conn ? S3E_OK : S3E_ENOMEM;
+    for (size_t i = 0; i < plan->nsources && !rc; i++)
+        if (plan->sources[i].bucket)
+            rc = bind(c, ov, plan->sources[i].bucket, &plan->sources[i].access, 0, i,
+                      &c->src_conn[i], errbuf, errlen);
+    for (size_t i = 0; i < plan->ntargets && !rc; i++)
+        rc = bind(c, ov, plan->targets[i].bucket, &plan->targets[i].access, 1, i,
+                  &c->dst_conn[i], errbuf, errlen);
+    if (rc) {
+        s3e_conns_free(c);
+        return rc;
+    }
+    *out = c;
+    return S3E_OK;
+}
+
+void s3e_conns_free(struct s3e_conns *c)
+{
+    if (!c)
+        return;
+    for (size_t k = 0; k < c->nown; k++) {
+        s3e_config_free(c->own[k]);
+        free(c->own[k]);
+    }
+    free(c->own);
+    free(c->own_access);
+    free(c->b);
+    free(c->src_conn);
+    free(c->dst_conn);
+    free(c);
+}
+
+static const struct s3e_config *nth(const struct s3e_conns *c, size_t conn)
+{
+    return conn ? c->own[conn - 1] : c->base;
+}
+
+const struct s3e_config *s3e_conns_config(const struct s3e_conns *c, const char *bucket,
+                                          const struct s3e_config *dflt)
+{
+    const struct binding *b = bucket ? find(c, bucket) : NULL;
+    return b && b->conn ? nth(c, b->conn) : dflt;
+}
+
+const struct s3e_access *s3e_conns_access(const struct s3e_conns *c, const char *bucket)
+{
+    const struct binding *b = bucket ? find(c, bucket) : NULL;
+    return b && s3e_access_given(b->access) ? b->access : NULL;
+}
+
+const struct s3e_config *s3e_conns_source(const struct s3e_conns *c, size_t i)
+{
+    return nth(c, c->src_conn[i]);
+}
+
+const struct s3e_config *s3e_conns_target(const struct s3e_conns *c, size_t i)
+{
+    return nth(c, c->dst_conn[i]);
+}

@@ -1,0 +1,48 @@
+/* conns.h - how each bucket of a plan is reached and as whom: one
+ * configuration (endpoint, region, addressing, credentials) per distinct
+ * profile/region/endpoint/addressing that sources and targets name, and
+ * each bucket's cross-account options (canned ACL, expected owner,
+ * requester pays). Internal to the engine.
+ *
+ * A request is routed by its bucket (s3_client.c): a CopyObject or
+ * UploadPartCopy goes to the target bucket, so it is signed by the
+ * target's identity, which must be able to read the source. Built once
+ * before any request; read-only afterwards, so any thread may use it. */
+#ifndef S3E_CONNS_H
+#define S3E_CONNS_H
+
+#include <stddef.h>
+#include "s3engine/config.h"
+#include "s3engine/plan.h"
+
+struct s3e_conns;
+
+/* Bind every bucket of the plan to its configuration: `base` (the run's,
+ * not owned) for a bucket whose source or target names no profile,
+ * region, endpoint or addressing; else one loaded from `ov` (the command
+ * line) with those fields put first. Returns S3E_OK; S3E_EPLAN when one
+ * bucket is named with different fields in two places; S3E_EINVAL (bad
+ * value) or S3E_ECREDS (no credentials for a profile); S3E_ENOMEM.
+ * errbuf names the plan's file and line and the source or target. */
+struct s3e_script;
+int  s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
+                   const struct s3e_config_overrides *ov, const struct s3e_plan *plan,
+                   const struct s3e_script *script, char *errbuf, size_t errlen);
+/* "plan.lua:LINE: sources[2]" or "plan.lua:LINE: targets.out", the line where
+ * its `field` (or the source or target) is written. */
+void s3e_conns_where(const struct s3e_conns *c, int target, size_t i, const char *field,
+                     char *out, size_t len);
+void s3e_conns_free(struct s3e_conns *c); /* NULL is fine */
+
+/* The configuration requests to `bucket` go through: its own, or `dflt`
+ * for a bucket the plan does not bind (c may be NULL). */
+const struct s3e_config *s3e_conns_config(const struct s3e_conns *c, const char *bucket,
+                                          const struct s3e_config *dflt);
+/* The bucket's cross-account options, or NULL when it has none. */
+const struct s3e_access *s3e_conns_access(const struct s3e_conns *c, const char *bucket);
+
+/* The configuration of plan source i / target i. */
+const struct s3e_config *s3e_conns_source(const struct s3e_conns *c, size_t i);
+const struct s3e_config *s3e_conns_target(const struct s3e_conns *c, size_t i);
+
+#endif
