@@ -170,13 +170,14 @@ static int oracle_etag(xmlDocPtr oracle, const char *root_name, char out[80])
         t++;
         n -= 2;
     }
+    /* the whole ETag is checked, not only the 79 bytes kept */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+            return 2;
     if (n > 79)
         n = 79;
     memcpy(out, t, n);
     out[n] = '\0';
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-            return 2;
     return 1;
 }
 
