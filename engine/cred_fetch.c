@@ -12,29 +12,6 @@
 
 #define MAX_PROCESS_OUTPUT (64u << 10)
 
-int cred_dup(char **slot, const char *v)
-{
-    free(*slot);
-    *slot = v ? strdup(v) : NULL;
-    return v && !*slot ? S3E_ENOMEM : S3E_OK;
-}
-
-static void wipe(char *s)
-{
-    if (s) {
-        memset(s, 0, strlen(s));
-        free(s);
-    }
-}
-
-void cred_set_clear(struct cred_set *s)
-{
-    wipe(s->c.access_key);
-    wipe(s->c.secret_key);
-    wipe(s->c.session_token);
-    memset(s, 0, sizeof *s);
-}
-
 struct cred_recipe *cred_recipe_new(enum cred_kind kind, const char *label)
 {
     struct cred_recipe *r = calloc(1, sizeof *r);
@@ -50,9 +27,9 @@ void cred_recipe_free(struct cred_recipe *r)
     if (!r)
         return;
     cred_recipe_free(r->source);
-    wipe(r->access_key);
-    wipe(r->secret_key);
-    wipe(r->session_token);
+    cred_wipe(r->access_key);
+    cred_wipe(r->secret_key);
+    cred_wipe(r->session_token);
     char *plain[] = { r->role_arn, r->session_name, r->external_id, r->token_file, r->command,
                       r->sso_start_url, r->sso_region, r->sso_account, r->sso_role,
                       r->sso_cache_key, r->profile, r->region };
@@ -141,7 +118,7 @@ static int fetch_web_identity(const struct cred_recipe *r, struct cred_set *out,
         return S3E_ECREDS;
     }
     int rc = cred_sts_web_identity(r, token, out, errbuf, errlen);
-    wipe(token);
+    cred_wipe(token);
     return rc;
 }
 
@@ -177,12 +154,12 @@ static int fetch_sso(const struct cred_recipe *r, struct cred_set *out, char *er
     time_t expires = 0;
     int rc = cache ? cred_json_sso_token(cache, strlen(cache), &token, &expires, errbuf, errlen)
                    : S3E_ECREDS;
-    wipe(cache);
+    cred_wipe(cache);
     if (rc || (expires && expires <= time(NULL))) {
         snprintf(errbuf, errlen, "profile '%s' is an SSO profile whose token is %s (%s): run "
                  "`aws sso login --profile %s`", r->profile, rc ? "not cached" : "expired", path,
                  r->profile);
-        wipe(token);
+        cred_wipe(token);
         return S3E_ECREDS;
     }
     const char *ep = getenv("AWS_ENDPOINT_URL_SSO");
@@ -210,7 +187,7 @@ static int fetch_sso(const struct cred_recipe *r, struct cred_set *out, char *er
     if (!rc)
         rc = cred_json_sso(s3e_buf_cstr(&ans), ans.len, out, errbuf, errlen);
     memset(hdr, 0, sizeof hdr);
-    wipe(token);
+    cred_wipe(token);
     s3e_buf_free(&q);
     s3e_buf_free(&ans);
     return rc ? S3E_ECREDS : S3E_OK;

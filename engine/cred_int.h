@@ -14,7 +14,10 @@ struct cred_set {
     time_t expiration; /* 0 = never */
 };
 
+/* cred_set.c: frees and zeroes s, its secrets overwritten first. */
 void cred_set_clear(struct cred_set *s);
+/* cred_set.c: overwrite a secret string, then free it (NULL is fine). */
+void cred_wipe(char *s);
 
 enum cred_kind {
     CRED_STATIC, CRED_WEB_IDENTITY, CRED_ASSUME_ROLE, CRED_PROCESS, CRED_SSO,
@@ -37,7 +40,7 @@ struct cred_recipe {
 
 struct cred_recipe *cred_recipe_new(enum cred_kind kind, const char *label);
 void cred_recipe_free(struct cred_recipe *r);
-/* strdup into *slot (NULL stays NULL). S3E_OK or S3E_ENOMEM. */
+/* cred_set.c: strdup into *slot (NULL stays NULL). S3E_OK or S3E_ENOMEM. */
 int cred_dup(char **slot, const char *v);
 
 /* cred_fetch.c: run a recipe. S3E_OK or S3E_ECREDS with the reason. */
