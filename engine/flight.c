@@ -15,6 +15,8 @@
 #include "copy_hdrs.h"
 #include "run.h"
 #include "s3_client.h"
+#include "s3_async.h"
+#include "s3_ops.h"
 #include "sched.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"

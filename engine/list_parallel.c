@@ -2,6 +2,8 @@
  * event loop (s3_async.c), handed on in key order (see list_parallel.h). */
 #include "list_parallel.h"
 #include "s3_client.h"
+#include "s3_async.h"
+#include "s3_ops.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
 #include "s3engine/log.h"

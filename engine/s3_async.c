@@ -2,6 +2,7 @@
  * curl's multi interface driven by epoll (curl_multi_socket_action), with
  * the same retries and rate limit as s3e_client_send. */
 #include "s3_client.h"
+#include "s3_async.h"
 #include "s3_conn.h"
 #include "s3engine/error.h"
 

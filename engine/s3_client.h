@@ -38,20 +38,6 @@ struct s3e_resp {
     char request_id[128];
 };
 
-/* Time limits of one attempt (s3_limits.c). */
-struct s3e_limits {
-    long total_ms;    /* its whole time */
-    long stall_ms;    /* the longest it may send and receive nothing */
-    int  by_deadline; /* total_ms was cut to the time left before the object's deadline */
-};
-
-/* The limits of an attempt copying copy_bytes (0 = not a copy) with left_ms
- * before the object's deadline (-1 = none): cfg->request_timeout_ms plus
- * cfg->copy_timeout_ms per GiB copied, no more than left_ms; stalled after
- * half of that (before the cut). Pure. */
-void s3e_request_limits(const struct s3e_config *cfg, uint64_t copy_bytes, long left_ms,
-                        struct s3e_limits *out);
-
 /* Monotonic milliseconds. */
 long s3e_now_ms(void);
 
@@ -86,51 +72,6 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
 int s3e_client_send_many(struct s3e_client *c, const struct s3e_req *reqs, size_t n,
                          int max_in_flight, int stop_on_failure, struct s3e_resp *resps,
                          struct s3e_s3_error *errs, int *rcs);
-
-/* ---- requests on an event loop (many in flight on one thread) ----------------
- * A client used this way drives its own curl multi handle with epoll
- * (curl_multi_socket_action): one thread, hundreds of requests in flight,
- * a few system calls per request. Do not mix with s3e_client_send_many on
- * the same client. */
-struct s3e_areq {
-    void *conn;                 /* internal */
-    struct s3e_resp resp;       /* the final response */
-    struct s3e_s3_error err;    /* filled on failure */
-    const struct s3e_req *req;  /* kept alive by the caller until done */
-    int attempts;
-    long not_before;            /* retry time (monotonic ms), internal */
-    struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
-    struct s3e_rate_ticket slot; /* its place under the rate limit while sent, internal */
-    void *ud;                   /* the caller's */
-};
-
-int  s3e_areq_init(struct s3e_areq *a);
-void s3e_areq_free(struct s3e_areq *a);
-/* Start a request (with retries as s3e_client_send). */
-int  s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_req *r);
-/* Wait up to timeout_ms for network events and run them; for every request
- * that finished for good calls done(ud, a, rc) (rc S3E_OK or a failure with
- * a->err filled). Returns the number of requests still in flight or waiting
- * to be retried, or -1 when the loop itself failed. */
-int  s3e_client_run(struct s3e_client *c, int timeout_ms,
-                    void (*done)(void *ud, struct s3e_areq *a, int rc), void *ud);
-
-/* s3_ops.c: the CopyObject request (source header built in *source, which
- * must outlive the request); metadata and tags are copied by S3 itself. */
-int  s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
-                         const char *src_key, const char *dst_bucket, const char *dst_key);
-/* s3_ops.c: one ListObjectsV2 page request (max-keys 1000, encoding-type
- * url): after start_after, or from a continuation token (either may be NULL),
- * with a delimiter or none (NULL). q holds its query and, with the strings,
- * must outlive the request. */
-void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const char *bucket,
-                         const char *prefix, const char *start_after, const char *token,
-                         const char *delimiter);
-/* 1 when bucket lists its keys in no particular order (an S3 Express
- * directory bucket, "...--x-s3"); every other bucket lists in byte order. */
-int s3e_s3_keys_unordered(const char *bucket);
-void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
-void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key);
 
 void s3e_resp_init(struct s3e_resp *r);
 void s3e_resp_free(struct s3e_resp *r);

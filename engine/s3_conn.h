@@ -5,6 +5,8 @@
 
 #include <curl/curl.h>
 #include "s3_client.h"
+#include "s3_async.h"
+#include "s3_limits.h"
 #include "s3engine/region.h"
 
 #define DEFAULT_MAX_BODY (1u << 20)

@@ -2,6 +2,7 @@
  * a pure function of the configuration, what the request copies and the time
  * left before its object's deadline. */
 #include "s3_client.h"
+#include "s3_limits.h"
 #include "s3engine/config.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)

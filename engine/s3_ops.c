@@ -3,6 +3,7 @@
 #include "copy_hdrs.h"
 #include "put_lines.h"
 #include "s3_client.h"
+#include "s3_ops.h"
 #include "conns.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../../engine/s3_client.h"
+#include "../../engine/s3_limits.h"
 #include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"
