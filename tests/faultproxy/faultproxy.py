@@ -68,6 +68,10 @@ KINDS = {
                     "x-amz-copy-source-if-match is not the source's ETag (the source "
                     "changed); not forwarded (CopyObject, UploadPartCopy that carry the "
                     "header)",
+    "kms-etag": "forward, then give every MD5 ETag of the answer (ETag header, <ETag> of "
+                "listings and copy results) another 32 hex digits, as AWS does for objects "
+                "encrypted with SSE-KMS, and say aws:kms in HEAD and GET answers (pick the "
+                "bucket with --path)",
     "archived": "answer 403 InvalidObjectState, as AWS does to a copy of an object in "
                 "GLACIER or DEEP_ARCHIVE that is not restored; not forwarded (CopyObject, "
                 "UploadPartCopy; pick the keys with --path)",
@@ -465,6 +469,17 @@ def rebuild(resp, body, extra=None):
     return b"\r\n".join([resp.lines[0]] + keep) + b"\r\n\r\n" + body
 
 
+MD5_ETAG = re.compile(rb'((?:ETag>|ETag: )(?:&quot;|"|&#34;)?)([0-9a-f]{32})(?=&quot;|"|&#34;|<|\r)',
+                      re.IGNORECASE)
+
+
+def kms_etags(data):
+    """Every quoted 32-hex ETag in data replaced by another one derived from it:
+    an SSE-KMS object's ETag on AWS is not the MD5 of its bytes."""
+    return MD5_ETAG.sub(lambda m: m.group(1) + hashlib.md5(b"kms:" + m.group(2)).hexdigest()
+                        .encode(), data)
+
+
 def error_response(r, status, reason, code, message, n):
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s'
             '</Message><Resource>%s</Resource><RequestId>faultproxy-%d</RequestId></Error>'
@@ -843,6 +858,17 @@ class Proxy:
                 if cwriter.is_closing():
                     raise Closed(0)
                 await asyncio.sleep(pause)
+        elif kind == "kms-etag":
+            head = kms_etags(resp.head)
+            if r.method in ("HEAD", "GET") and resp.status == 200 and \
+                    resp.header("x-amz-server-side-encryption") is None:
+                head = head[:-2] + b"x-amz-server-side-encryption: aws:kms\r\n\r\n"
+            if r.method == "HEAD" or resp.status != 200:
+                cwriter.write(head + raw)
+            else:
+                body = dechunk(raw) if chunked else raw
+                cwriter.write(rebuild(Response(head), kms_etags(body)))
+            await cwriter.drain()
         elif kind == "big-header":
             pad = b"x-faultproxy-padding: " + b"a" * max(0, c.big_header - 24)
             cwriter.write(resp.head[:-2] + pad + b"\r\n\r\n" + raw)

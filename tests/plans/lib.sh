@@ -21,6 +21,7 @@
 #   fail MSG                   count a failure (the test goes on)
 #   s3check ARGS...            tests/plans/s3check.py (boto3) with Debian's python3
 #   s3e ARGS...                "$S3ENGINE" ARGS...
+#   report_col CSV NAME        column NAME of every row of a --report CSV
 #   fresh_bucket NAME          create a bucket unique to this test run, echo its name;
 #                              removed by finish when the test passed
 #   on_exit CMD...             run CMD at exit (do not set your own EXIT trap)
@@ -122,6 +123,12 @@ expect_exit() {
 s3check() { "$S3CHECK_PYTHON" "$S3CHECK_PY" "$@"; }
 
 s3e() { "$S3ENGINE" "$@"; }
+
+# report_col CSV NAME: column NAME of every row of a --report CSV, one a line
+report_col() {
+  "$S3CHECK_PYTHON" -c 'import csv, sys
+print("\n".join(r[sys.argv[2]] for r in csv.DictReader(open(sys.argv[1], newline=""))))' "$1" "$2"
+}
 
 # fresh_bucket NAME: a valid, run-unique bucket name (NAME-TEST-PID[-N]), created empty.
 fresh_bucket() {

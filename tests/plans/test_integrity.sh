@@ -20,11 +20,6 @@ check "a 20 MiB object" s3check put "s3://$src/big/large.bin" 20MiB >/dev/null
 check "one that keeps changing" s3check put "s3://$src/moving/k.bin" 3000 >/dev/null
 mark() { wc -l <"$FAULT_PROXY_LOG"; }  # the proxy's log is one for all its starts
 since() { tail -n +$(($1 + 1)) "$FAULT_PROXY_LOG" | grep -cF -- "$2"; }
-col() { # col CSV NAME: the column NAME of every row after the header
-  "$S3CHECK_PYTHON" -c 'import csv,sys
-r = list(csv.DictReader(open(sys.argv[1], newline="")))
-print("\n".join(x[sys.argv[2]] for x in r))' "$1" "$2"
-}
 
 # ---- one 412: looked up again, copied again ---------------------------------------
 ep=$(fault_proxy_start --rate precondition=1 --max-faults 1 --only CopyObject) ||
@@ -40,8 +35,8 @@ expect_eq "$(fault_count fault=precondition)" 1 "one copy got 412 PreconditionFa
 expect_eq "$(grep -c 'fault=none.*op=CopyObject\|op=CopyObject.*fault=none' "$FAULT_PROXY_LOG")" 10 \
   "ten CopyObjects went through (the nine and the second try)"
 expect_contains "$out" "changed since it was listed" "the second try is logged"
-expect_eq "$(col "$dir/a.csv" status | sort -u)" "copied" "every object is reported copied"
-expect_eq "$(col "$dir/a.csv" verified | sort -u)" "etag" \
+expect_eq "$(report_col "$dir/a.csv" status | sort -u)" "copied" "every object is reported copied"
+expect_eq "$(report_col "$dir/a.csv" verified | sort -u)" "etag" \
   "each was verified by its MD5 ETag (radosgw, unencrypted)"
 check "the copies are the sources" s3check same-tree "s3://$src/in/" "s3://$dst/out/"
 
@@ -49,8 +44,8 @@ check "the copies are the sources" s3check same-tree "s3://$src/in/" "s3://$dst/
 rc=0
 out=$(s3e "$dir/plan.lua" --report "$dir/b.csv" 2>&1) || rc=$?
 expect_eq "$rc" 0 "the rerun exits 0"
-expect_eq "$(col "$dir/b.csv" status | sort -u)" "skipped" "the rerun copies nothing"
-expect_eq "$(col "$dir/b.csv" verified | sort -u)" "size+etag" "skipped by size and ETag"
+expect_eq "$(report_col "$dir/b.csv" status | sort -u)" "skipped" "the rerun copies nothing"
+expect_eq "$(report_col "$dir/b.csv" verified | sort -u)" "size+etag" "skipped by size and ETag"
 
 # ---- 412 every time: reported changed --------------------------------------------
 ep=$(fault_proxy_start --rate precondition=1 --only CopyObject) || { fail "proxy"; finish; }
@@ -62,8 +57,8 @@ LUA
 rc=0
 out=$(s3e "$dir/moving.lua" --endpoint "$ep" --report "$dir/c.csv" 2>&1) || rc=$?
 expect_eq "$rc" 1 "a source that keeps changing: exit 1"
-expect_eq "$(col "$dir/c.csv" status)" "changed" "it is reported changed"
-expect_contains "$(col "$dir/c.csv" error)" "PreconditionFailed" "the report says why"
+expect_eq "$(report_col "$dir/c.csv" status)" "changed" "it is reported changed"
+expect_contains "$(report_col "$dir/c.csv" error)" "PreconditionFailed" "the report says why"
 expect_eq "$(since "$m" fault=precondition)" 2 "it was tried twice (once again after a HEAD)"
 expect_contains "$out" "changed:" "the summary counts it"
 expect_eq "$(s3check count "s3://$dst/moving/")" 0 "nothing was written for it"
@@ -87,7 +82,7 @@ n_parts=$(since "$m" 'op=UploadPartCopy')
   fail "only $n_parts part copies"
 check "the multipart copy is the source" s3check same "s3://$src/big/large.bin" "s3://$dst/big/large.bin"
 expect_eq "$(s3check uploads "$dst")" 0 "no upload is left"
-expect_eq "$(col "$dir/d.csv" verified)" "size" "a multipart copy: by size (and content headers)"
+expect_eq "$(report_col "$dir/d.csv" verified)" "size" "a multipart copy: by size (and content headers)"
 
 # ---- radosgw itself: the source is overwritten between listing and copy ------------
 # radosgw ignores if-match; the copy's ETag shows the change. The proxy holds the
@@ -110,8 +105,8 @@ check "overwrite the source during the copy" s3check put "s3://$src/race/r.bin" 
 rc=0
 wait "$pid" || rc=$?
 expect_eq "$rc" 0 "the run exits 0"
-expect_eq "$(col "$dir/e.csv" status)" "copied" "reported copied"
-expect_eq "$(col "$dir/e.csv" bytes)" 5000 "the report has the new size"
+expect_eq "$(report_col "$dir/e.csv" status)" "copied" "reported copied"
+expect_eq "$(report_col "$dir/e.csv" bytes)" 5000 "the report has the new size"
 expect_contains "$(cat "$dir/e.out")" "changed since it was listed" "the change was seen"
 check "the copy is the new source" s3check same "s3://$src/race/r.bin" "s3://$dst/race/r.bin"
 finish
