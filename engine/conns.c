@@ -43,9 +43,11 @@ static int same_connection(const struct s3e_access *a, const struct s3e_access *
            same_text(a->endpoint, b->endpoint) && a->addressing == b->addressing;
 }
 
-static int same_access(const struct s3e_access *a, const struct s3e_access *b)
+/* The same bucket as source and target: alike but for the ACL, which only a
+ * target has (a source is not written). Two targets: the ACL too. */
+static int same_access(const struct s3e_access *a, const struct s3e_access *b, int with_acl)
 {
-    return same_connection(a, b) && same_text(a->acl, b->acl) &&
+    return same_connection(a, b) && (!with_acl || same_text(a->acl, b->acl)) &&
            same_text(a->expected_owner, b->expected_owner) &&
            a->requester_pays == b->requester_pays;
 }
@@ -124,7 +126,7 @@ static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, cons
                 char *errbuf, size_t errlen)
 {
     struct binding *b = find(c, bucket);
-    if (b && !same_access(b->access, a)) {
+    if (b && !same_access(b->access, a, b->target && target)) {
         char first[400], second[400];
         s3e_conns_where(c, b->target, b->index, "bucket", first, sizeof first);
         s3e_conns_where(c, target, i, "bucket", second, sizeof second);
@@ -137,6 +139,8 @@ static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, cons
         return S3E_EPLAN;
     }
     if (b) {
+        if (target && !b->target) /* a source's bucket written too: the target's ACL */
+            *b = (struct binding){ bucket, a, b->conn, target, i };
         *conn = b->conn;
         return S3E_OK;
     }

@@ -149,4 +149,22 @@ expect_eq "$(grep -cvF '"x-amz-expected-bucket-owner": "444455556666"' <<<"$copi
           "and the target's"
 expect_eq "$(grep -cvF '"x-amz-acl": "bucket-owner-full-control"' <<<"$copies")" 0 \
           "and the canned ACL"
+
+# One bucket read and written (B's): the target's ACL goes with a multipart copy too.
+: >"$log"
+check "B puts a 12 MiB object" as_b s3check put "s3://$dst/big/x.bin" 12MiB --meta k=v >/dev/null
+cat >"$plan" <<LUA
+return { sources = { { bucket = "$dst", prefix = "big/", profile = "acct-b" } },
+         targets = { out = { bucket = "$dst", prefix = "mp/", profile = "acct-b",
+                             acl = "public-read" } } }
+LUA
+out=$(AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$dir/port") run "$plan" \
+      --multipart-cutoff 5MiB --part-size 5MiB 2>&1)
+expect_eq $? 0 "a multipart copy within B's bucket exits 0" || printf '%s\n' "$out" >&2
+check "its bytes, metadata and tags" as_b s3check same "s3://$dst/big/x.bin" "s3://$dst/mp/x.bin"
+expect_eq "$(grep -F '"method": "POST"' "$log" | grep -F 'uploads' |
+             grep -cF '"x-amz-acl": "public-read"')" 1 "CreateMultipartUpload carried the ACL"
+expect_eq "$(grep -F 'partNumber=' "$log" | grep -cF 'x-amz-acl')" 0 "its parts did not"
+expect_contains "$(acl "$dst" mp/x.bin)" "http://acs.amazonaws.com/groups/global/AllUsers READ" \
+                "the multipart copy has the ACL public-read"
 finish

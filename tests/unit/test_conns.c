@@ -130,6 +130,28 @@ static void test_one_bucket_two_ways_is_refused(void **state)
     assert_null(c);
     assert_non_null(strstr(err, "targets.out: bucket same is named by sources[1]"));
     s3e_plan_free(&p);
+    /* a bucket read and written: the ACL is the target's, and no conflict */
+    plan_init(&p, 1, 2);
+    p.sources[0].bucket = strdup("same");
+    p.sources[0].access.profile = strdup("a");
+    p.targets[0].name = strdup("t1");
+    p.targets[0].bucket = strdup("same");
+    p.targets[0].access.profile = strdup("a");
+    p.targets[0].access.acl = strdup("public-read");
+    p.targets[1].name = strdup("t2");
+    p.targets[1].bucket = strdup("same");
+    p.targets[1].access.profile = strdup("a");
+    assert_int_equal(s3e_conns_new(&c, &base, &none, &p, NULL, err, sizeof err), S3E_EPLAN);
+    assert_non_null(strstr(err, "targets.t2: bucket same is named by targets.t1"));
+    free(p.targets[1].access.profile);
+    p.targets[1].access.profile = NULL;
+    p.ntargets = 1;
+    assert_int_equal(s3e_conns_new(&c, &base, &none, &p, NULL, err, sizeof err), S3E_OK);
+    assert_string_equal(s3e_conns_access(c, "same")->acl, "public-read");
+    assert_string_equal(s3e_conns_config(c, "same", &base)->creds.access_key, "AKIAA");
+    s3e_conns_free(c);
+    p.ntargets = 2;
+    s3e_plan_free(&p);
     /* a profile that does not exist (the plan reader refuses it earlier) */
     plan_init(&p, 1, 1);
     p.sources[0].bucket = strdup("src");
