@@ -5,8 +5,9 @@
 # (radosgw ignores the header: the fault proxy answers as AWS does). A 412 makes
 # s3engine look the source up again and copy it again, once; a second 412 is the
 # outcome `changed` (exit 1), never a copy spliced from two versions. On radosgw
-# itself a source overwritten between the listing and the copy is caught by its
-# ETag and copied again. The report says what verified each copy, and a rerun
+# itself a source overwritten between the listing and a CopyObject is caught by
+# the copy's ETag, and one overwritten during a multipart copy by the second HEAD
+# of the source; both are copied again. The report says what verified each copy, and a rerun
 # after a complete run copies nothing.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
@@ -109,4 +110,34 @@ expect_eq "$(report_col "$dir/e.csv" status)" "copied" "reported copied"
 expect_eq "$(report_col "$dir/e.csv" bytes)" 5000 "the report has the new size"
 expect_contains "$(cat "$dir/e.out")" "changed since it was listed" "the change was seen"
 check "the copy is the new source" s3check same "s3://$src/race/r.bin" "s3://$dst/race/r.bin"
+
+# ---- radosgw itself: the source is overwritten during a multipart copy -------------
+# The first UploadPartCopy is held 4 s while the source changes: the parts may come
+# from two versions. The second HEAD of the source shows the change: the copy is
+# deleted, the new source copied, never a splice left behind.
+check "a 20 MiB source to overwrite" s3check put "s3://$src/mprace/m.bin" 20MiB --seed 1 >/dev/null
+ep=$(fault_proxy_start --rate delay=1 --delay 4 --max-faults 1 --only UploadPartCopy) ||
+  { fail "proxy"; finish; }
+cat >"$dir/mprace.lua" <<LUA
+return { sources = { { bucket = "$src", prefix = "mprace/" } },
+         targets = { out = { bucket = "$dst", prefix = "mprace/" } },
+         multipart_cutoff = "8MiB", part_size = "5MiB" }
+LUA
+m=$(mark)
+s3e -v "$dir/mprace.lua" --endpoint "$ep" --part-concurrency 1 --report "$dir/f.csv" \
+  >"$dir/f.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  [ "$(since "$m" "/$src?encoding-type")" = 0 ] || break
+  sleep 0.05
+done
+check "overwrite the source during the multipart copy" \
+  s3check put "s3://$src/mprace/m.bin" 20MiB --seed 2 >/dev/null
+rc=0
+wait "$pid" || rc=$?
+expect_eq "$rc" 0 "the run exits 0"
+expect_eq "$(report_col "$dir/f.csv" status)" "copied" "reported copied"
+expect_contains "$(cat "$dir/f.out")" "changed since it was listed" "the change was seen"
+check "the copy is the new source" s3check same "s3://$src/mprace/m.bin" "s3://$dst/mprace/m.bin"
+expect_eq "$(s3check uploads "$dst")" 0 "no upload is left"
 finish
