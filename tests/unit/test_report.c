@@ -73,7 +73,8 @@ static void test_jsonl_escapes(void **state)
     const char *text = slurp(path);
     assert_non_null(strstr(text, "{\"source\":\"s3://src/a,b \\\"q\\\".txt\",\"target\":"
                                  "\"s3://dst/x/a,b \\\"q\\\".txt\",\"bytes\":42,\"status\":\"copied\","
-                                 "\"error\":null,\"etag\":\"e1\""));
+                                 "\"error\":null,\"etag\":\"e1\",\"seconds\":0.250,"
+                                 "\"verified\":\"size+etag\"}"));
     assert_non_null(strstr(text, "\"source\":\"s3://src/line\\nbreak\\\\tab\\u0009\""));
     assert_non_null(strstr(text, "\"status\":\"failed\",\"error\":\"NoSuchKey: gone, \\\"really\\\"\""));
     /* one line per object */
