@@ -366,6 +366,7 @@ static void flight_free(struct s3e_flight *f)
         s3e_buf_free(&f->w[i].source);
     }
     free(f->w);
+    s3e_client_loop_free(f->client);
     s3e_client_free(f->client);
     free(f);
 }

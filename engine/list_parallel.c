@@ -688,6 +688,7 @@ static int list_in_parallel(struct s3e_client *c, const char *bucket, const char
     for (int i = 0; i < ninit; i++)
         s3e_areq_free(&L.slots[i].a);
     free(L.slots);
+    s3e_client_loop_free(L.c);
     s3e_client_free(L.c);
     return rc;
 }

@@ -235,11 +235,16 @@ int s3e_client_run(struct s3e_client *c, int timeout_ms,
     return l->active + (int)l->nretry;
 }
 
-void s3e_loop_free(struct loop *l)
+void s3e_client_loop_free(struct s3e_client *c)
 {
+    struct loop *l = c ? c->loop : NULL;
     if (!l)
         return;
+    /* curl_multi_cleanup, later in s3e_client_free, must not call back into it */
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, NULL);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, NULL);
     close(l->epfd);
     free(l->retry);
     free(l);
+    c->loop = NULL;
 }

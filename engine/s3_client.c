@@ -238,7 +238,6 @@ void s3e_client_free(struct s3e_client *c)
     free(c->pool);
     if (c->multi)
         curl_multi_cleanup(c->multi);
-    s3e_loop_free(c->loop);
     s3e_conn_free(&c->main);
     memset(&c->sig, 0, sizeof c->sig);
     s3e_creds_clear(&c->creds);

@@ -95,7 +95,5 @@ int  s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc,
 long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt);
 void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt,
                          int final);
-/* s3_async.c: the event loop's resources (NULL is fine). */
-void s3e_loop_free(struct loop *l);
 
 #endif
