@@ -55,6 +55,7 @@ struct disc {
 struct known {
     char *prefix;
     char *upto; /* NULL: all */
+    int asking; /* a request for its subfolders is on its way */
 };
 
 struct slot {
@@ -276,7 +277,7 @@ static int discover(struct lister *L, const char *prefix, size_t len, const char
                     size_t alen)
 {
     struct known *k = known_folder(L, prefix, len);
-    if (k && (!k->upto || bytes_cmp(after, alen, k->upto, strlen(k->upto)) < 0))
+    if (k && (k->asking || !k->upto || bytes_cmp(after, alen, k->upto, strlen(k->upto)) < 0))
         return S3E_OK;
     if (!k) {
         if (L->nknown == MAX_KNOWN)
@@ -291,8 +292,10 @@ static int discover(struct lister *L, const char *prefix, size_t len, const char
         if (!(k->prefix = strndup(prefix, len)))
             return S3E_ENOMEM;
         k->upto = NULL;
+        k->asking = 0;
         L->nknown++;
     }
+    k->asking = 1;
     free(k->upto);
     struct disc *d = calloc(1, sizeof *d);
     k->upto = strndup(after, alen); /* asked: known up to there until it answers */
@@ -350,6 +353,8 @@ static int take_subfolders(struct lister *L, struct disc *d, const struct s3e_re
     int rc = s3e_xml_parse_list_prefixes(resp->body.data, resp->body.len, 1, on_subfolder, &f,
                                          &truncated);
     struct known *k = known_folder(L, d->prefix, strlen(d->prefix));
+    if (k)
+        k->asking = 0;
     if (!rc && k) {
         free(k->upto);
         k->upto = truncated && f.last ? strndup(f.last, f.last_len) : NULL;
@@ -414,21 +419,26 @@ static void refused(struct s3e_s3_error *err, const char *why)
     err->retryable = 0;
 }
 
-/* Whether to guess cut points from the names on this page: below the
- * prefix without folders, or inside one folder that has more than a page
- * (elsewhere the subfolders asked for cut exactly). */
-static int guess_here(const struct lister *L, const struct range *r, const struct page *p)
+/* Bytes of key up to and including its last '/' (0: none). */
+static size_t folder_len(const char *k, size_t len)
 {
-    const char *a = p->arena.data;
-    const struct entry *f = &p->e[0], *l = &p->e[p->n - 1];
-    size_t folder = l->key_len; /* just after l's last '/', or 0 */
-    while (folder > 0 && a[l->key_off + folder - 1] != '/')
-        folder--;
+    while (len > 0 && k[len - 1] != '/')
+        len--;
+    return len;
+}
+
+/* Whether to guess cut points from the names on this page (its last key l):
+ * below the prefix without folders, or inside a folder that the page before
+ * (last key prev) was in too, so it holds more than a page (elsewhere the
+ * subfolders asked for cut exactly). */
+static int guess_here(const struct lister *L, const struct s3e_buf *prev, const char *l,
+                      size_t l_len)
+{
+    size_t folder = folder_len(l, l_len);
     if (folder <= L->prefix_len)
         return 1;
-    return r->pages >= 2 && f->key_len >= folder &&
-           memcmp(a + f->key_off, a + l->key_off, folder) == 0 &&
-           !memchr(a + f->key_off + folder, '/', f->key_len - folder);
+    return prev->len > folder && memcmp(prev->data, l, folder) == 0 &&
+           folder_len(prev->data, prev->len) == folder;
 }
 
 /* Ranges waiting for their first request: enough work queued, no more cuts. */
@@ -445,8 +455,10 @@ static int after_page(struct lister *L, struct range *r, struct page *p, const s
                       int truncated, const struct s3e_buf *next)
 {
     s3e_buf_reset(&r->token);
+    int guess = 0;
     if (p->n) {
         const struct entry *l = &p->e[p->n - 1];
+        guess = guess_here(L, &r->pos, p->arena.data + l->key_off, l->key_len);
         s3e_buf_reset(&r->pos);
         int rc = s3e_buf_append(&r->pos, p->arena.data + l->key_off, l->key_len);
         if (rc)
@@ -467,7 +479,7 @@ static int after_page(struct lister *L, struct range *r, struct page *p, const s
         rc = s3e_buf_append(&r->token, next->data, next->len);
     if (!rc && p->n)
         rc = discover_along(L, r->pos.data, r->pos.len);
-    if (!rc && p->n >= 2 && not_started(L) < 2 * (size_t)L->nslots && guess_here(L, r, p))
+    if (!rc && p->n >= 2 && guess && not_started(L) < 2 * (size_t)L->nslots)
         rc = cut_range(L, r, p);
     return rc;
 }

@@ -194,6 +194,8 @@ def report(opts, cmdline, list_names, lres, plan_names, pres):
             w = med([m["wall"] for m in ok])
             det = next((m.get("detail", "") for m in ok if m.get("detail")), "")
             det = det.split(": ", 1)[1] if ": " in det else ""
+            if " 0 requests" in det:  # the page-by-page listing does not count its pages
+                det = "page by page"
             L.append(f"| {name} | {len(ok)}/{len(ms)} | {w:.2f} | {opts.objects / w:,.0f} | "
                      f"{seq / w:.2f}x | {med([m['cpu'] for m in ok]):.2f} | "
                      f"{med([m['maxrss_mb'] for m in ok]):.1f} | "
