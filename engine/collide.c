@@ -10,6 +10,8 @@
  * is reported failed (under "first" it is skipped, as the policy says). Either
  * way at most one copy lands on a key, so move mode cannot lose a source. */
 #include "run.h"
+#include "collide.h"
+#include "worker.h"
 #include "destset.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"

@@ -2,6 +2,7 @@
  * plan per worker and per target without holding the payloads themselves.
  * Names from the plan are printed in the display form (escape.h). */
 #include "run.h"
+#include "dryrun.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 

@@ -14,6 +14,9 @@
  * slot waits for it. */
 #include "copy_hdrs.h"
 #include "run.h"
+#include "collide.h"
+#include "worker.h"
+#include "flight.h"
 #include "s3_client.h"
 #include "s3_async.h"
 #include "s3_ops.h"

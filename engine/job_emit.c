@@ -10,6 +10,7 @@
 #include "job_format.h"
 #include "job_store.h"
 #include "run.h"
+#include "summary_json.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 #include "s3engine/log.h"

@@ -14,6 +14,8 @@
 #include "open_uploads.h"
 #include "ratelimit.h"
 #include "run.h"
+#include "worker.h"
+#include "flight.h"
 #include "s3_client.h"
 #include "sched.h"
 #include "tindex.h"

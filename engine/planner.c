@@ -1,6 +1,9 @@
 /* planner.c - the planner thread: list sources, run select/route (Lua), skip
  * what is already at the target, and feed the packer. Lua runs only here. */
 #include "run.h"
+#include "planner.h"
+#include "collide.h"
+#include "worker.h"
 #include "hash.h"
 #include "list_parallel.h"
 #include "tindex.h"

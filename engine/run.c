@@ -1,6 +1,11 @@
 /* run.c - one run of a plan, start to end: configuration, plan, index of the
  * targets, planner on this thread, workers on theirs, summary, exit status. */
 #include "run.h"
+#include "planner.h"
+#include "collide.h"
+#include "flight.h"
+#include "summary_json.h"
+#include "dryrun.h"
 #include "job_emit.h"
 #include "conns.h"
 #include "luadirs.h"

@@ -1,6 +1,7 @@
 /* summary_json.c - --json: the run's outcome as one JSON object on stdout, for
  * wrappers and schedulers (schema in README, "Machine-readable output"). */
 #include "run.h"
+#include "summary_json.h"
 #include "ratelimit.h"
 #include "s3engine/buf.h"
 #include "s3engine/error.h"

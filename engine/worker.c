@@ -2,6 +2,7 @@
  * verify, delete the source in move mode, record the outcome. Used for what
  * does not fit one request on the event loop (flight.c). Plain C, no Lua. */
 #include "run.h"
+#include "worker.h"
 #include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"

@@ -13,7 +13,7 @@ defines: read from the objects' symbol tables (nm), so macros, static functions
 and comments do not count and nothing is guessed from the text. Headers are read
 for the functions they declare (a line `... s3e_name(`), each matched with the .c
 that defines it: x.h belongs to x.c (s3.h to s3_ops.c) and declares only its
-functions; run.h, cred_int.h and script_int.h are shared by several files on purpose.
+functions; cred_int.h and script_int.h are shared by several files on purpose.
 """
 import os
 import re
@@ -23,7 +23,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # headers that are meant to declare the functions of several files (their first line
 # says so); every other header declares the functions of its own .c only
-SHARED_HEADERS = {"engine/run.h", "engine/cred_int.h", "engine/script_int.h"}
+SHARED_HEADERS = {"engine/cred_int.h", "engine/script_int.h"}
 # headers named for their subject rather than their file
 HEADER_OF = {"include/s3engine/s3.h": "engine/s3_ops.c"}
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../engine/run.h"
+#include "../../engine/worker.h"
 #include "s3engine/copy.h"
 
 static void test_same_etag_and_size_is_ours(void **state)

@@ -1,0 +1,44 @@
+/* worker.h - one job the blocking way, and the record of every outcome (worker.c). Internal. */
+#ifndef S3E_WORKER_H
+#define S3E_WORKER_H
+
+#include "run.h"
+
+struct s3e_deadline;
+struct s3e_copy_hdrs;
+/* How the blocking path takes a job over from the event loop. */
+enum s3e_job_start {
+    S3E_JOB_COPY,     /* copy it (a destination that looks current is checked first) */
+    S3E_JOB_CHECK,    /* the loop's CopyObject is done but its ETag could not verify it */
+    S3E_JOB_CHANGED,  /* the loop's CopyObject got 412: the source changed since listed */
+};
+/* One job, blocking: copy (CopyObject or multipart), verify, delete in move
+ * mode, record; no request of it goes past dl (s3e_worker_deadline). */
+void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                       const struct s3e_deadline *dl, enum s3e_job_start how);
+/* The encryption, customer keys, checksum and if-match (j's ETag) of j's copy,
+ * from its source and target in the plan. Pointers into run->plan and j. */
+void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
+                     struct s3e_copy_hdrs *out);
+/* The deadline of an object of this size started now: --object-timeout plus
+ * --copy-timeout per GiB (an unknown size counts as 5 GiB). */
+void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_deadline *out);
+/* Move mode, before a source is deleted: 1 when the destination as a HEAD
+ * just saw it (ETag without quotes, size) is this job's copy (its ETag, its
+ * size or S3E_SIZE_UNKNOWN); else 0, with the start of a failure message in msg. */
+int  s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
+                            uint64_t head_size, char *msg, size_t len);
+/* Count an outcome and write its report row (and log a failure; compared:
+ * the S3E_CMP_* bits of what verified it, for the `verified` column; error is
+ * the reason of a failure or of a skip, else NULL). */
+void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                       uint64_t bytes, const char *etag, unsigned compared, const char *error,
+                       double t0);
+/* A copy that failed with rc and *err (message: prefix, then the error):
+ * recorded `archived` when S3 says the object is in an archive tier,
+ * `changed` when the source changed while it was copied (412), else
+ * `failed`, its log line going through the fail-fast check. */
+void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
+                     const struct s3e_s3_error *err, const char *prefix, double t0);
+
+#endif
