@@ -3,7 +3,7 @@
  * the same retries and rate limit as s3e_client_send. */
 #include "s3_client.h"
 #include "s3_async.h"
-#include "s3_conn.h"
+#include "s3_client_int.h"
 #include "s3engine/error.h"
 
 #include <stdlib.h>

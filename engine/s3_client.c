@@ -2,7 +2,7 @@
  * sequential requests, a pool on a multi handle for parallel ones, retries
  * with exponential backoff and full jitter, all under the run's rate limit. */
 #include "s3_client.h"
-#include "s3_conn.h"
+#include "s3_client_int.h"
 #include "conns.h"
 #include "s3engine/cred.h"
 #include "s3engine/version.h"

@@ -12,7 +12,7 @@ A file depends on another when it calls a function or uses a variable the other
 defines: read from the objects' symbol tables (nm), so macros, static functions
 and comments do not count and nothing is guessed from the text. Headers are read
 for the functions they declare (a line `... s3e_name(`), each matched with the .c
-that defines it: x.h belongs to x.c (s3.h to s3_ops.c) and declares only its
+that defines it: x.h and x_int.h belong to x.c (s3.h to s3_ops.c) and declare only its
 functions; cred_int.h and script_int.h are shared by several files on purpose.
 """
 import os
@@ -113,7 +113,9 @@ def header_problems(owner):
             continue
         with open(os.path.join(ROOT, h), encoding="utf-8") as fh:
             text = fh.read()
-        own = HEADER_OF.get(h, "engine/" + os.path.basename(h)[:-2] + ".c")
+        base = os.path.basename(h)[:-2]
+        base = base[:-4] if base.endswith("_int") else base  # x_int.h: x.c's insides
+        own = HEADER_OF.get(h, "engine/" + base + ".c")
         for m in DECL.finditer(text):
             fn = m.group(1)
             where = owner.get(fn)

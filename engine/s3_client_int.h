@@ -1,7 +1,7 @@
-/* s3_conn.h - what s3_client.c and s3_async.c share: the client's insides,
+/* s3_client_int.h - s3_client.c's insides, shared with s3_async.c: the client,
  * one connection's request/response plumbing and the retry policy. Internal. */
-#ifndef S3E_S3_CONN_H
-#define S3E_S3_CONN_H
+#ifndef S3E_S3_CLIENT_INT_H
+#define S3E_S3_CLIENT_INT_H
 
 #include <curl/curl.h>
 #include "s3_client.h"
