@@ -128,6 +128,7 @@ int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_
         return rc;
     a->req = r;
     a->attempts = 0;
+    a->moved = 0;
     s3e_s3_error_clear(&a->err);
     return launch(c, a);
 }
@@ -164,7 +165,8 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         a->err.attempts = a->attempts;
         s3e_ratelimit_done(&a->slot, s3e_ratelimit_outcome(rc, a->err.http_status, a->err.code),
                            s3e_now_ms());
-        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts &&
+        a->moved |= rc != S3E_OK && a->err.region[0];
+        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts + a->moved &&
             !s3e_client_canceled(c)) {
             s3e_req_log_failure(a->req, &a->err, a->attempts, 0);
             long at = s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts);

@@ -16,6 +16,8 @@ struct s3e_areq {
     struct s3e_s3_error err;    /* filled on failure */
     const struct s3e_req *req;  /* kept alive by the caller until done */
     int attempts;
+    int moved;                  /* 1 once an answer named the bucket's region: one attempt
+                                   more (s3e_client_send), internal */
     long not_before;            /* retry time (monotonic ms), internal */
     struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
     struct s3e_rate_ticket slot; /* its place under the rate limit while sent, internal */

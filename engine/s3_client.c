@@ -649,7 +649,10 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
     if (!err)
         err = &local;
     int rc = S3E_OK;
-    for (int attempt = 1; attempt <= c->cfg->max_attempts; attempt++) {
+    /* The first answer naming the bucket's region (region.h) adds an attempt:
+     * going there is not a failure, and --retries 1 must still get there. */
+    int moved = 0;
+    for (int attempt = 1; attempt <= c->cfg->max_attempts + moved; attempt++) {
         struct s3e_rate_ticket slot = { 0 };
         rate_wait(c, r, &slot);
         rc = s3e_conn_prepare(c, &c->main, r, resp, err, &c->deadline);
@@ -664,7 +667,9 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
                            s3e_now_ms());
         if (rc == S3E_OK)
             return S3E_OK;
-        int final = !err->retryable || attempt == c->cfg->max_attempts;
+        if (err->region[0] && !moved)
+            moved = 1;
+        int final = !err->retryable || attempt == c->cfg->max_attempts + moved;
         s3e_req_log_failure(r, err, attempt, final);
         if (final)
             break;
@@ -707,6 +712,7 @@ enum pending_state { PENDING_WAITING = 0, PENDING_IN_FLIGHT, PENDING_DONE };
 /* Progress of one request inside send_many. */
 struct pending {
     int attempts;
+    int moved; /* as in s3e_client_send */
     long not_before;
     enum pending_state state; /* zeroed by calloc: waiting */
     struct s3e_rate_ticket slot;
@@ -784,7 +790,9 @@ static void reap_many(struct s3e_client *c, struct many *m)
         s3e_ratelimit_done(&m->st[i].slot,
                            s3e_ratelimit_outcome(r, m->errs[i].http_status, m->errs[i].code),
                            s3e_now_ms());
-        if (r != S3E_OK && m->errs[i].retryable && m->st[i].attempts < c->cfg->max_attempts &&
+        m->st[i].moved |= r != S3E_OK && m->errs[i].region[0];
+        if (r != S3E_OK && m->errs[i].retryable &&
+            m->st[i].attempts < c->cfg->max_attempts + m->st[i].moved &&
             !m->stop) {
             s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 0);
             m->st[i].state = PENDING_WAITING;

@@ -72,6 +72,10 @@ listing=$(AWS_ENDPOINT_URL=$via AWS_REGION=us-east-1 s3e ls "s3://$src/in/docs/"
 expect_eq $? 0 "ls of the eu-west-1 bucket exits 0"
 expect_ne "$listing" "" "and lists its objects"
 expect_eq "$(answers "$src" redirect)" 1 "ls was redirected once"
+: >"$log"
+AWS_ENDPOINT_URL=$via AWS_REGION=us-east-1 s3e --retries 1 ls "s3://$src/in/docs/" >/dev/null
+expect_eq $? 0 "with --retries 1 too: following a region is not one of the attempts"
+expect_eq "$(answers "$src" redirect)" 1 "(redirected once)"
 check "cp from eu-west-1 to ap-south-1" env AWS_ENDPOINT_URL="$via" AWS_REGION=us-east-1 \
   "$S3ENGINE" cp "s3://$src/in/videos/big-0000.mp4" "s3://$dst/cp/big.mp4"
 check "cp copied the bytes" s3check same "s3://$src/in/videos/big-0000.mp4" "s3://$dst/cp/big.mp4"
