@@ -251,6 +251,9 @@ static int prepare(struct s3e_run *run)
     if (run->cli->report &&
         s3e_report_open(&run->report, run->cli->report, run->errbuf, sizeof run->errbuf))
         return fail(run, S3E_EXIT_FATAL);
+    /* From the targets' listing on: a listing of millions of keys takes minutes. */
+    if (run->cli->progress == 1 || (run->cli->progress == -1 && !run->cli->quiet))
+        s3e_progress_start(&run->stats);
     if (!run->set.force && run->plan_client && s3e_planner_index_targets(run))
         return fail(run, S3E_EXIT_FATAL);
     struct s3e_packer_opts po = {
@@ -286,9 +289,6 @@ static int anything_happened(const struct s3e_stats *st)
 /* Planner on this thread while the workers copy; returns the exit status. */
 static int execute(struct s3e_run *run)
 {
-    int show_progress = run->cli->progress == 1 || (run->cli->progress == -1 && !run->cli->quiet);
-    if (!run->dry && !run->emit && show_progress)
-        s3e_progress_start(&run->stats);
     int rc = s3e_planner_run(run);
     if (!rc && run->emit)
         rc = s3e_job_emit_finish(run->emit, run, run->errbuf, sizeof run->errbuf);
@@ -375,6 +375,8 @@ int s3e_run_plan(const struct s3e_cli *cli)
     run->started_wall = time(NULL);
     s3e_run_signals();
     int status = prepare(run);
+    if (status)
+        s3e_progress_stop(); /* started before the targets' listing */
     if (status && s3e_interrupted) { /* a listing of the targets was cancelled */
         s3e_error("interrupted before copying started");
         status = S3E_EXIT_INTERRUPTED;
