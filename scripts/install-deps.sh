@@ -5,7 +5,8 @@
 #   build  compiler, pkg-config, Lua 5.4, libcurl, OpenSSL, libxml2, cmocka
 #   test   build + a local S3 server (Ceph radosgw, mon, osd), curl, uuidgen, boto3,
 #          dpkg-dev, man-db and zsh (the package, man page and completion tests),
-#          clang and libFuzzer (the fuzz targets, make fuzz)
+#          clang and libFuzzer (the fuzz targets, make fuzz), Slurm and munge (the
+#          array-job test), and asl-validator from npm in tools/node (not global)
 #   bench  test + rclone, the AWS CLI and hyperfine (peers for benchmarks)
 #   all    everything (same as bench)
 #
@@ -19,7 +20,9 @@ BUILD_PKGS=(build-essential pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev
             libxml2-dev libcmocka-dev)
 TEST_PKGS=(radosgw ceph-mon ceph-osd ceph-common curl uuid-runtime python3-boto3
            dpkg-dev man-db zsh clang libclang-rt-14-dev  # clang-14 on Debian 12: -fsanitize=fuzzer needs the rt
-           awscli)  # the oracle of tests/plans/test_credentials.sh
+           awscli  # the oracle of tests/plans/test_credentials.sh
+           slurm-wlm munge  # a local Slurm for tests/plans/test_job_slurm.sh
+           nodejs)  # its npm installs asl-validator, for the Step Functions definition
 BENCH_PKGS=(rclone hyperfine)
 
 usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
@@ -44,6 +47,20 @@ installed() { # PKG: true when dpkg says "install ok installed"
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
+# asl-validator validates deploy/stepfunctions/ in the tests: from the npm registry,
+# pinned, into the project's tools/node (never global).
+ASL_VALIDATOR=asl-validator@4.0.0
+node_tools() {
+  [ "$level" = build ] && return 0
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  [ -x "$root/tools/node/node_modules/.bin/asl-validator" ] && return 0
+  command -v npm >/dev/null 2>&1 || { echo "install-deps: npm is missing" >&2; return 1; }
+  echo "install-deps: npm install $ASL_VALIDATOR into tools/node"
+  mkdir -p "$root/tools/node"
+  npm install --prefix "$root/tools/node" --no-audit --no-fund --loglevel=error "$ASL_VALIDATOR"
+}
+
 missing=()
 for p in "${want[@]}"; do
   installed "$p" || missing+=("$p")
@@ -51,6 +68,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#want[@]} packages for '$level' are already installed"
+  node_tools
   exit 0
 fi
 
@@ -79,3 +97,4 @@ if [ ${#still[@]} -ne 0 ]; then
   exit 1
 fi
 echo "install-deps: installed ${missing[*]}"
+node_tools
