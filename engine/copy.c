@@ -445,7 +445,7 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
     }
     if (!rc) {
         out->bytes = size;
-        if (s.verify)
+        if (s.verify || wants_encryption(&s)) /* is it encrypted? even with --no-verify */
             rc = verify(c, &s, size, out->multipart ? m.head.etag : s.src_etag, out, err);
         /* A multipart copy of a source that changed under it may be spliced from two
          * versions: it goes like one that does not verify. */

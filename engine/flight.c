@@ -38,6 +38,7 @@ enum lw_state {
     LW_NEXT,     /* needs its next job (or payload) */
     LW_COPY,     /* CopyObject in flight */
     LW_CHECK,    /* move mode: HEAD of the destination (is it still this copy?) */
+    LW_VERIFY,   /* an encrypted target: HEAD of the copy (encrypted as asked? its size) */
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
     LW_THREAD,   /* the job runs on a thread of its own */
     LW_DONE,     /* no more payloads for this worker */
@@ -135,8 +136,9 @@ static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *pre
     w->state = LW_NEXT;
 }
 
-/* Move mode: HEAD the destination before the source may be deleted. */
-static void start_check(struct s3e_flight *f, struct lw *w)
+/* HEAD the destination: before the source may be deleted (LW_CHECK), or to
+ * see that a copy to an encrypted target is encrypted (LW_VERIFY). */
+static void start_head(struct s3e_flight *f, struct lw *w, enum lw_state next)
 {
     const struct s3e_job *j = job_of(w);
     s3e_s3_head_request(&w->req, j->dst_bucket, j->dst_key);
@@ -144,10 +146,15 @@ static void start_check(struct s3e_flight *f, struct lw *w)
     if (!rc)
         rc = s3e_client_start(f->client, &w->a, &w->req);
     if (rc)
-        fail_job(f, w, rc, "copied, but the destination could not be checked, so the "
-                           "source was not deleted: ");
+        fail_job(f, w, rc, next == LW_CHECK ? "copied, but the destination could not be "
+                                              "checked, so the source was not deleted: " : "");
     else
-        w->state = LW_CHECK;
+        w->state = next;
+}
+
+static void start_check(struct s3e_flight *f, struct lw *w)
+{
+    start_head(f, w, LW_CHECK);
 }
 
 /* Start the job in hand: one CopyObject, or a thread for anything bigger. */
@@ -173,9 +180,8 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         start_check(f, w);
         return;
     }
-    /* An encrypted target needs a HEAD of the copy anyway (is it encrypted?). */
-    int simple = !j->existing && j->size <= run->set.multipart_cutoff && !w->hdrs.sse &&
-                 !w->hdrs.dst_ssec && !j->put; /* tags from a route: PutObjectTagging too */
+    int simple = !j->existing && j->size <= run->set.multipart_cutoff &&
+                 !j->put; /* tags from a route: PutObjectTagging too */
     if (!simple) {
         run_on_thread(f, w, S3E_JOB_COPY);
         return;
@@ -197,12 +203,29 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     w->state = LW_COPY;
 }
 
+/* A copy that verified: in move mode the check before the delete, else recorded. */
+static void verified_copy(struct s3e_flight *f, struct lw *w)
+{
+    if (f->run->set.move) {
+        start_check(f, w);
+        return;
+    }
+    s3e_worker_record(f->run, job_of(w), S3E_OUT_COPIED, job_of(w)->size, w->etag, w->compared,
+                      NULL, w->t0);
+    w->next++;
+    w->state = LW_NEXT;
+}
+
 static void copied(struct s3e_flight *f, struct lw *w)
 {
     const struct s3e_job *j = job_of(w);
     if (s3e_xml_parse_copy_result(w->a.resp.body.data, w->a.resp.body.len, w->etag)) {
         snprintf(w->a.err.detail, sizeof w->a.err.detail, "malformed CopyObject response");
         fail_job(f, w, S3E_EPARSE, "");
+        return;
+    }
+    if (w->hdrs.sse || w->hdrs.dst_ssec) {
+        start_head(f, w, LW_VERIFY); /* always: is the copy encrypted as asked? */
         return;
     }
     if (f->run->set.verify) {
@@ -218,13 +241,54 @@ static void copied(struct s3e_flight *f, struct lw *w)
         }
         w->compared = S3E_CMP_ETAG;
     }
-    if (f->run->set.move) {
-        start_check(f, w);
+    verified_copy(f, w);
+}
+
+/* A HEAD's size (UINT64_MAX when absent) and ETag without its quotes. */
+static uint64_t head_size_etag(const struct s3e_resp *resp, char etag[80])
+{
+    char v[128];
+    uint64_t size = UINT64_MAX;
+    if (s3e_resp_header(resp, "content-length", v, sizeof v))
+        size = strtoull(v, NULL, 10);
+    if (!s3e_resp_header(resp, "etag", v, sizeof v))
+        v[0] = '\0';
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+        snprintf(etag, 80, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
+    else
+        snprintf(etag, 80, "%.79s", v);
+    return size;
+}
+
+/* The copy to an encrypted target, as its HEAD shows it: not encrypted as
+ * asked (radosgw 16 ignores encryption on CopyObject) -> a multipart copy;
+ * what verify_rules.h can compare differs, or only HEADs of both can tell
+ * (a checksum) -> the blocking path; else recorded. */
+static void verified(struct s3e_flight *f, struct lw *w)
+{
+    const struct s3e_job *j = job_of(w);
+    char v[128], sse[32] = "", etag[80];
+    uint64_t size = head_size_etag(&w->a.resp, etag);
+    s3e_resp_header(&w->a.resp, "x-amz-server-side-encryption", sse, sizeof sse);
+    int ssec = s3e_resp_header(&w->a.resp, "x-amz-server-side-encryption-customer-algorithm",
+                               v, sizeof v);
+    if ((w->hdrs.dst_ssec && !ssec) || (w->hdrs.sse && strcmp(w->hdrs.sse, sse) != 0)) {
+        s3e_info("s3://%s/%s: the copy is not encrypted as asked; copying it as a multipart "
+                 "upload", j->dst_bucket, j->dst_key);
+        run_on_thread(f, w, S3E_JOB_MULTIPART);
         return;
     }
-    s3e_worker_record(f->run, j, S3E_OUT_COPIED, j->size, w->etag, w->compared, NULL, w->t0);
-    w->next++;
-    w->state = LW_NEXT;
+    struct s3e_side a = { j->size, j->etag, NULL, w->hdrs.src_ssec != NULL, NULL, NULL };
+    struct s3e_side b = { size, etag, sse, ssec, NULL, NULL };
+    unsigned cmp = 0;
+    if (f->run->set.verify &&
+        (s3e_verify_compare(&a, &b, &cmp) || w->hdrs.checksum_algorithm)) {
+        run_on_thread(f, w, S3E_JOB_CHECK);
+        return;
+    }
+    w->compared = f->run->set.verify ? cmp : 0;
+    verified_copy(f, w);
 }
 
 /* Move mode: the destination's HEAD came back; delete the source only if
@@ -232,17 +296,8 @@ static void copied(struct s3e_flight *f, struct lw *w)
 static void checked(struct s3e_flight *f, struct lw *w)
 {
     const struct s3e_job *j = job_of(w);
-    char v[128], etag[80], msg[512];
-    uint64_t size = UINT64_MAX;
-    if (s3e_resp_header(&w->a.resp, "content-length", v, sizeof v))
-        size = strtoull(v, NULL, 10);
-    if (!s3e_resp_header(&w->a.resp, "etag", v, sizeof v))
-        v[0] = '\0';
-    size_t n = strlen(v);
-    if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-        snprintf(etag, sizeof etag, "%.*s", (int)(n - 2 > 79 ? 79 : n - 2), v + 1);
-    else
-        snprintf(etag, sizeof etag, "%.79s", v);
+    char etag[80], msg[512];
+    uint64_t size = head_size_etag(&w->a.resp, etag);
     if (j->existing && strcmp(w->etag, etag) != 0) {
         /* ETags not comparable (multipart, other providers): the full check. */
         run_on_thread(f, w, S3E_JOB_COPY);
@@ -275,6 +330,11 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
             fail_job(f, w, rc, "");
         else
             copied(f, w);
+    } else if (w->state == LW_VERIFY) {
+        if (rc)
+            fail_job(f, w, rc, "copied, but the copy could not be checked: ");
+        else
+            verified(f, w);
     } else if (w->state == LW_CHECK) {
         if (rc)
             fail_job(f, w, rc, "copied, but the destination could not be checked, so the "

@@ -102,12 +102,13 @@ static int copy_changed(struct s3e_run *run, struct s3e_client *c, struct s3e_co
 }
 
 static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                           struct s3e_copy_result *res, struct s3e_s3_error *err)
+                           int multipart, struct s3e_copy_result *res, struct s3e_s3_error *err)
 {
     struct s3e_copy_hdrs hdrs;
     struct s3e_copy_spec spec;
     s3e_worker_hdrs(run, j, &hdrs);
     spec_of(run, j, &hdrs, &spec);
+    spec.force_multipart = multipart;
     int rc = copy_spec_with_retry(run, c, &spec, j, res, err);
     if (rc && s3e_copy_source_changed(err) && !s3e_run_stopping(run))
         rc = copy_changed(run, c, &spec, j, res, err);
@@ -273,7 +274,7 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
         } else if (rc == S3E_EVERIFY) {
             /* e.g. a multipart copy killed before its tags were set */
             s3e_info("s3://%s/%s: %s; copying it again", j->dst_bucket, j->dst_key, err.detail);
-            rc = copy_with_retry(run, c, j, &res, &err);
+            rc = copy_with_retry(run, c, j, 0, &res, &err);
         } else if (rc == S3E_OK && !run->set.move && how != S3E_JOB_CHECK) {
             outcome = S3E_OUT_SKIPPED;
         }
@@ -285,8 +286,8 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
         spec_of(run, j, &hdrs, &spec);
         memset(&res, 0, sizeof res);
         rc = copy_changed(run, c, &spec, j, &res, &err);
-    } else if (!j->existing && how == S3E_JOB_COPY) {
-        rc = copy_with_retry(run, c, j, &res, &err);
+    } else if (!j->existing && (how == S3E_JOB_COPY || how == S3E_JOB_MULTIPART)) {
+        rc = copy_with_retry(run, c, j, how == S3E_JOB_MULTIPART, &res, &err);
     }
     if (rc == S3E_OK && run->set.move) {
         rc = delete_source(run, c, j, &res, msg, sizeof msg, &err);

@@ -11,6 +11,8 @@ enum s3e_job_start {
     S3E_JOB_COPY,     /* copy it (a destination that looks current is checked first) */
     S3E_JOB_CHECK,    /* the loop's CopyObject is done but its ETag could not verify it */
     S3E_JOB_CHANGED,  /* the loop's CopyObject got 412: the source changed since listed */
+    S3E_JOB_MULTIPART,/* the loop's CopyObject was not encrypted as asked (radosgw 16
+                         ignores encryption on CopyObject): copy it as a multipart upload */
 };
 /* One job, blocking: copy (CopyObject or multipart), verify, delete in move
  * mode, record; no request of it goes past dl (s3e_worker_deadline). */

@@ -83,6 +83,20 @@ rc=0
 s3e "$dir/kms.lua" --report "$dir/k2.csv" >/dev/null 2>&1 || rc=$?
 expect_eq "$rc:$(grep -c ',skipped,' "$dir/k2.csv")" "0:2" "SSE-KMS target: a rerun copies nothing"
 
+# --no-verify still checks that a copy is encrypted (radosgw 16 ignores the
+# encryption of CopyObject: without the check the small copy would be plain)
+sed 's#prefix = "k/"#prefix = "k2/"#' "$dir/kms.lua" >"$dir/kms2.lua"
+rc=0
+s3e "$dir/kms2.lua" --no-verify >/dev/null 2>&1 || rc=$?
+expect_eq "$rc" 0 "SSE-KMS target with --no-verify: copied (exit 0)"
+out=$(py '
+for k in ("small.bin", "big.bin"):
+    h = s3.head_object(Bucket=sys.argv[1], Key="k2/" + k)
+    if h.get("ServerSideEncryption") != "aws:kms":
+        print(k, "not encrypted")
+print("checked")' "$dst" 2>&1)
+expect_eq "$out" "checked" "--no-verify: the copies are encrypted all the same"
+
 # ---- SSE-C source -----------------------------------------------------------------
 out=$(py '
 import hashlib
