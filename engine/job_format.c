@@ -131,26 +131,65 @@ static size_t put_u64(char *out, unsigned long long v, char end)
     return n + 1;
 }
 
+/* Copy one field escaped to out (room for 3 bytes per input byte); returns
+ * the end. The manifest writer's inner loop: no call per byte or per field. */
+static char *copy_field(char *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!needs_escape(c)) {
+            *out++ = (char)c;
+            continue;
+        }
+        *out++ = '%';
+        *out++ = hex[c >> 4];
+        *out++ = hex[c & 15];
+    }
+    return out;
+}
+
+static size_t len0(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
 int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id)
 {
-    char num[80];
-    size_t n;
-    int rc = put(b, j->src_bucket) || s3e_buf_putc(b, '\t') || put(b, j->src_key) ||
-             s3e_buf_putc(b, '\t') || put(b, version_id) || s3e_buf_putc(b, '\t');
-    n = put_u64(num, j->size, '\t');
-    rc = rc || s3e_buf_append(b, num, n) || put(b, j->etag) || s3e_buf_putc(b, '\t');
-    n = 0;
+    /* the most a line can take: every byte escaped, three numbers, tabs, flag */
+    size_t most = 3 * (len0(j->src_bucket) + len0(j->src_key) + len0(version_id) +
+                       len0(j->etag) + len0(j->dst_bucket) + len0(j->dst_key) +
+                       len0(j->storage_class)) + 3 * 24 + 16;
+    if (s3e_buf_reserve(b, most + 1))
+        return S3E_ENOMEM;
+    char *p = b->data + b->len;
+    p = copy_field(p, j->src_bucket);
+    *p++ = '\t';
+    p = copy_field(p, j->src_key);
+    *p++ = '\t';
+    p = copy_field(p, version_id);
+    *p++ = '\t';
+    p += put_u64(p, j->size, '\t');
+    p = copy_field(p, j->etag);
+    *p++ = '\t';
     if (j->last_modified < 0) {
-        num[n++] = '-';
-        n += put_u64(num + n, (unsigned long long)-(j->last_modified + 1) + 1, '\t');
+        *p++ = '-';
+        p += put_u64(p, (unsigned long long)-(j->last_modified + 1) + 1, '\t');
     } else {
-        n = put_u64(num, (unsigned long long)j->last_modified, '\t');
+        p += put_u64(p, (unsigned long long)j->last_modified, '\t');
     }
-    n += put_u64(num + n, j->target, '\t');
-    rc = rc || s3e_buf_append(b, num, n) || put(b, j->dst_bucket) || s3e_buf_putc(b, '\t') ||
-         put(b, j->dst_key) || s3e_buf_putc(b, '\t') || put(b, j->storage_class) ||
-         s3e_buf_puts(b, j->existing ? "\te\n" : "\t-\n");
-    return rc ? S3E_ENOMEM : S3E_OK;
+    p += put_u64(p, j->target, '\t');
+    p = copy_field(p, j->dst_bucket);
+    *p++ = '\t';
+    p = copy_field(p, j->dst_key);
+    *p++ = '\t';
+    p = copy_field(p, j->storage_class);
+    *p++ = '\t';
+    *p++ = j->existing ? 'e' : '-';
+    *p++ = '\n';
+    *p = '\0';
+    b->len = (size_t)(p - b->data);
+    return S3E_OK;
 }
 
 int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id)
