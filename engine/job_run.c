@@ -354,7 +354,7 @@ static void payload_teardown(struct payload_run *pr)
 /* Run payload p (unless its result says it is done). Returns an exit status;
  * *res_out, when not NULL, gets a copy of its counts. */
 static int run_payload(struct runner *r, const struct s3e_job_payload *p,
-                       struct s3e_job_result *res_out)
+                       struct s3e_job_result *res_out, size_t *already)
 {
     struct s3e_job_result old;
     int found = 0, again = 0;
@@ -362,6 +362,8 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p,
     if (!rc && found && old.done) {
         s3e_info("payload %llu is done already (%llu objects)", (unsigned long long)p->id,
                  (unsigned long long)p->objects);
+        if (already)
+            (*already)++;
         if (res_out)
             *res_out = old;
         else
@@ -515,7 +517,7 @@ int s3e_job_run(const struct s3e_cli *cli)
         count = cli->job_count ? cli->job_count : r.ix.workers;
         status = select_usage(&r, index, from, count);
     }
-    size_t ran = 0, failed = 0;
+    size_t ran = 0, failed = 0, already = 0;
     for (size_t i = 0; !status && i < r.ix.npayloads && !s3e_interrupted; i++) {
         const struct s3e_job_payload *p = &r.ix.payloads[i];
         int was_failed = 0;
@@ -527,7 +529,7 @@ int s3e_job_run(const struct s3e_cli *cli)
         }
         if (cli->job_failed && !was_failed)
             continue;
-        int st = run_payload(&r, p, NULL);
+        int st = run_payload(&r, p, NULL, &already);
         ran++;
         if (st == S3E_EXIT_PARTIAL)
             failed++;
@@ -539,7 +541,8 @@ int s3e_job_run(const struct s3e_cli *cli)
     if (status && status != S3E_EXIT_INTERRUPTED && r.err[0])
         s3e_error("%s", r.err);
     else if (!status && !cli->quiet)
-        printf("%zu payloads run, %zu failed\n", ran, failed);
+        printf("%zu payloads: %zu done before, %zu run, %zu failed\n", ran, already,
+               ran - already, failed);
     runner_close(&r);
     return status ? status : failed ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
 }
@@ -557,7 +560,7 @@ int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payloa
     struct s3e_job_result res;
     s3e_jobfmt_result_init(&res);
     if (!status)
-        status = run_payload(&r, &r.ix.payloads[payload - 1], &res);
+        status = run_payload(&r, &r.ix.payloads[payload - 1], &res, NULL);
     if (status == S3E_EXIT_OK || status == S3E_EXIT_PARTIAL) {
         if (s3e_buf_printf(out, "{\"payload\":%llu,\"status\":\"%s\",\"copied\":%llu,"
                            "\"moved\":%llu,\"skipped\":%llu,\"failed\":%llu,\"archived\":%llu,"

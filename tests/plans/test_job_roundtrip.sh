@@ -48,6 +48,11 @@ print(d["workers"], d["totals"]["objects"], sum(w["objects"] for w in d["per_wor
   "3 65 65 65 $npay 64" "job.json: workers, totals per worker and target, payloads, plan hash"
 expect_exit 2 "$S3ENGINE" "$plan" --emit "$job"
 
+# past --hold, payloads are streamed: the emitter gives each to the least loaded worker
+check "emit streamed payloads" s3e "$plan" --emit "$work/streamed" --hold 0 >/dev/null
+expect_eq "$(awk -F'\t' '$1 == "payload" { n[$3] += $4 } END { for (w in n) print w, (n[w] > 15 && n[w] < 30) }' "$work/streamed/job.tsv" | sort | tr '\n' ' ')" \
+  "1 1 2 1 3 1 " "streamed payloads are spread over workers 1 to 3"
+
 # ---- run by payload, worker, index ----------------------------------------------
 expect_exit 1 "$S3ENGINE" job-status "$job"
 expect_contains "$(s3e job-status "$job")" "0 done, 0 failed, 0 started and not ended, $npay not started" \
@@ -57,6 +62,8 @@ expect_exit 2 "$S3ENGINE" run-job "$job" --worker 4
 check "run-job --payload 1" s3e run-job "$job" --payload 1 >/dev/null
 [ -s "$job/results/payload-00000001.tsv" ] || fail "payload 1 wrote no result"
 expect_contains "$(cat "$job/results/payload-00000001.tsv")" "status	done" "payload 1 is done"
+expect_contains "$(s3e run-job "$job" --payload 1)" "1 payloads: 1 done before, 0 run, 0 failed" \
+  "a done payload is not run again"
 check "run-job --worker 2" s3e run-job "$job" --worker 2 >/dev/null
 check "JOB_COMPLETION_INDEX=0 run-job" env JOB_COMPLETION_INDEX=0 "$S3ENGINE" run-job "$job" >/dev/null
 expect_exit 1 "$S3ENGINE" job-status "$job"
