@@ -69,7 +69,7 @@ def check_csv(path, src, dst):
         rows = list(csv.reader(f, strict=True))
     assert rows[0][:4] == ["source", "target", "bytes", "status"], rows[0]
     for row in rows[1:]:
-        assert len(row) == 7, "a row with %d fields: %r" % (len(row), row)
+        assert len(row) == len(rows[0]), "a row with %d fields, the header %d: %r" % (len(row), len(rows[0]), row)
         got[row[0].encode("utf-8", "surrogateescape")] = row[1].encode("utf-8", "surrogateescape")
     expected = want(src, dst)
     assert got == expected, "CSV rows %r, expected %r" % (sorted(got), sorted(expected))

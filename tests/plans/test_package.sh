@@ -39,7 +39,7 @@ installed() {
   mkdir -p "$work/comp/sub" && touch "$work/comp/a.lua" "$work/comp/notes.txt"
   out=$(cd "$work/comp" && bash -c '. "$1"; COMP_WORDS=(s3engine ""); COMP_CWORD=1; _s3engine; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$root$prefix/share/bash-completion/completions/s3engine" | sort | tr '\n' ' ')
-  expect_eq "$out" "a.lua cp ls lua sub uploads whoami " "bash completion offers commands, folders and .lua plans"
+  expect_eq "$out" "a.lua cp job-status lambda ls lua run-job sub uploads whoami " "bash completion offers commands, folders and .lua plans"
 }
 
 # ---- the Debian package

@@ -23,11 +23,11 @@ wait "$pid" 2>/dev/null
 fault_proxy_stop
 check "the report is not empty" test -s "$work/r.csv"
 expect_eq "$(tail -c1 "$work/r.csv" | od -An -tx1 | tr -d ' ')" "0a" "the report ends with a whole line"
-check "every line is a whole CSV row of 7 fields" /usr/bin/python3 - "$work/r.csv" <<'PY'
+check "every line is a whole CSV row, as many fields as the header" /usr/bin/python3 - "$work/r.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline=""), strict=True))
 assert rows[0][0] == "source", rows[0]
-bad = [r for r in rows if len(r) != 7]
+bad = [r for r in rows if len(r) != len(rows[0])]
 assert not bad, bad[:3]
 assert len(rows) > 1, "no row written in 4 s"
 PY
