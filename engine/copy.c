@@ -58,6 +58,12 @@ static const struct s3e_ssec *src_key(const struct s3e_copy_spec *s)
     return s->hdrs ? s->hdrs->src_ssec : NULL;
 }
 
+/* The source version to copy (hdrs->version_id), NULL = the current one. */
+static const char *src_version(const struct s3e_copy_spec *s)
+{
+    return s->hdrs ? s->hdrs->version_id : NULL;
+}
+
 static const struct s3e_ssec *dst_key(const struct s3e_copy_spec *s)
 {
     return s->hdrs ? s->hdrs->dst_ssec : NULL;
@@ -168,7 +174,8 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
         switch (m->state) {
         case MP_HEAD:
             if (!m->have_head)
-                rc = s3e_s3_head_ssec(c, s->src_bucket, s->src_key, src_key(s), &m->head, err);
+                rc = s3e_s3_head_version(c, s->src_bucket, s->src_key, src_version(s), src_key(s),
+                                         &m->head, err);
             m->have_head = !rc;
             if (!rc && s->src_etag && strcmp(s->src_etag, m->head.etag) != 0)
                 rc = source_changed(err, "HeadObject", s->src_etag, m->head.etag);
@@ -177,7 +184,8 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             break;
         case MP_TAGS: /* multipart copy does not carry tags: read them to set them */
             if (m->head.tag_count > 0 && !s3e_put_replaces_tags(s->put))
-                rc = s3e_s3_get_tagging(c, s->src_bucket, s->src_key, &m->tags, err);
+                rc = s3e_s3_get_tagging(c, s->src_bucket, s->src_key, src_version(s),
+                                        &m->tags, err);
             if (!rc) /* the route's metadata and tags instead of the source's */
                 rc = s3e_put_apply(s->put, &m->head, &m->tags);
             if (!rc)
@@ -303,7 +311,8 @@ static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
                            struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
     struct s3e_head src;
-    int rc = s3e_s3_head_ssec(c, s->src_bucket, s->src_key, src_key(s), &src, err);
+    int rc = s3e_s3_head_version(c, s->src_bucket, s->src_key, src_version(s), src_key(s), &src,
+                                 err);
     if (!rc) /* what the copy should have: the route's metadata and tags */
         rc = s3e_put_apply(s->put, &src, NULL);
     if (rc) {
@@ -409,7 +418,8 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
         m.hdrs = *s.hdrs;
     m.hdrs.if_match = s.src_etag;
     if (size == S3E_SIZE_UNKNOWN) { /* the HEAD serves the multipart path as well */
-        rc = s3e_s3_head_ssec(c, s.src_bucket, s.src_key, src_key(&s), &m.head, err);
+        rc = s3e_s3_head_version(c, s.src_bucket, s.src_key, src_version(&s), src_key(&s),
+                                 &m.head, err);
         m.have_head = !rc;
         size = m.head.size;
         if (!rc && !s.src_etag)

@@ -180,14 +180,14 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         start_check(f, w);
         return;
     }
-    int simple = !j->existing && j->size <= run->set.multipart_cutoff &&
+    int simple = !j->existing && !j->versions && j->size <= run->set.multipart_cutoff &&
                  !j->put; /* tags from a route: PutObjectTagging too */
     if (!simple) {
         run_on_thread(f, w, S3E_JOB_COPY);
         return;
     }
-    int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->dst_bucket,
-                                 j->dst_key);
+    int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->version_id,
+                                 j->dst_bucket, j->dst_key);
     w->req.copy_bytes = j->size;
     if (!rc && j->storage_class)
         rc = s3e_req_header(&w->req, "x-amz-storage-class", j->storage_class);

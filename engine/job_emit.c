@@ -133,7 +133,14 @@ int s3e_job_emit_add(struct s3e_job_emit *e, const struct s3e_payload *p)
     };
     int rc = S3E_OK;
     for (size_t i = 0; !rc && i < p->njobs; i++) {
-        rc = s3e_jobfmt_object_write(&e->part, &p->jobs[i], "");
+        if (p->jobs[i].versions) { /* run-job does not keep a payload's order */
+            snprintf(e->err, sizeof e->err, "s3://%s/%s: versions = \"all\" cannot be run as a "
+                     "job yet (its versions must be copied in order)", p->jobs[i].src_bucket,
+                     p->jobs[i].src_key);
+            return S3E_EINVAL;
+        }
+        rc = s3e_jobfmt_object_write(&e->part, &p->jobs[i],
+                                     p->jobs[i].version_id ? p->jobs[i].version_id : "");
         if (!rc)
             rc = count_target(e, p->jobs[i].target, p->jobs[i].size);
     }

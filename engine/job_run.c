@@ -176,11 +176,7 @@ static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packe
     const char *version;
     if (s3e_jobfmt_object_parse(line, len, &j, &version))
         return S3E_EPARSE;
-    if (*version) {
-        s3e_worker_record(&pr->run, &j, S3E_OUT_FAILED, 0, NULL, 0,
-                          "a source version id is not supported by run-job yet", s3e_now());
-        return S3E_OK;
-    }
+    j.version_id = *version ? version : NULL;
     if (pr->seen) {
         int rc = head_destination(r, pr, &j);
         if (rc)

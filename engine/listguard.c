@@ -108,3 +108,19 @@ int s3e_list_guard_token(struct s3e_list_guard *g, const char *token, size_t len
     g->nseen++;
     return S3E_OK;
 }
+
+int s3e_list_guard_markers(struct s3e_list_guard *g, const struct s3e_buf *key,
+                           const struct s3e_buf *id)
+{
+    struct s3e_buf both;
+    s3e_buf_init(&both, 0);
+    int rc = s3e_buf_append(&both, s3e_buf_cstr(key), key->len);
+    if (!rc)
+        rc = s3e_buf_putc(&both, '\0');
+    if (!rc)
+        rc = s3e_buf_append(&both, s3e_buf_cstr(id), id->len);
+    if (!rc)
+        rc = s3e_list_guard_token(g, both.data, both.len);
+    s3e_buf_free(&both);
+    return rc;
+}

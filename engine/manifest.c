@@ -467,9 +467,11 @@ static int take_size(struct s3e_manifest *m, struct s3e_manifest_row *row, unsig
     if (!s)
         return 0;
     if (!all_digits(s, len) || len > 20) {
-        if (!m->header)   /* bucket,key,versionId (Batch Operations) */
-            return fail_at(m, line, "'%s' in the third column is not a size (versionId column "
-                           "not supported yet)", shown(s, len, sh));
+        if (!m->header && m->nfields == 3) { /* bucket,key,versionId (Batch Operations) */
+            row->version_id = s;
+            row->version_len = len;
+            return 0;
+        }
         return fail_at(m, line, "size: expected a number of bytes, got '%s'", shown(s, len, sh));
     }
     errno = 0;
@@ -481,15 +483,36 @@ static int take_size(struct s3e_manifest *m, struct s3e_manifest_row *row, unsig
     return 0;
 }
 
-/* etag, last_modified and the (unsupported) version id. */
-static int take_extras(struct s3e_manifest *m, struct s3e_manifest_row *row, unsigned long line)
+/* A version id is sent in a query and a header: no blank, no control byte. */
+static int take_version(struct s3e_manifest *m, struct s3e_manifest_row *row, unsigned long line)
 {
     size_t len = 0;
     char sh[64];
     const char *v = field(m, COL_VERSION, &len);
-    if (v)
-        return fail_at(m, line, "version id '%s': versionId column not supported yet (only "
-                       "current versions are copied; leave the column empty)", shown(v, len, sh));
+    if (v) {
+        row->version_id = v;
+        row->version_len = len;
+    }
+    if (!row->version_id)
+        return 0;
+    len = row->version_len; /* a NUL inside is caught below, not taken for the end */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)row->version_id[i] <= 0x20 || row->version_id[i] == 0x7f)
+            return fail_at(m, line, "versionId '%s': holds a blank or a control character",
+                           shown(row->version_id, len, sh));
+    if (len > 1024)
+        return fail_at(m, line, "versionId '%s...': longer than 1024 bytes",
+                       shown(row->version_id, len, sh));
+    return 0;
+}
+
+/* etag, last_modified and the version id. */
+static int take_extras(struct s3e_manifest *m, struct s3e_manifest_row *row, unsigned long line)
+{
+    size_t len = 0;
+    char sh[64];
+    if (take_version(m, row, line))
+        return RD_ERR;
     char *etag = (char *)field(m, COL_ETAG, &len);
     row->etag = NULL;
     if (etag) {

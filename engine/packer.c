@@ -129,12 +129,14 @@ struct group {
 struct held {
     const char *src_key, *dst_key, *etag;
     const char *put;
+    const char *version;      /* version_id, or versions when bundle */
     uint64_t size;
     int64_t last_modified;
     uint32_t source;
     uint16_t target, group;
     uint16_t src_bucket, dst_bucket, storage_class;
     uint8_t existing;
+    uint8_t bundle;
 };
 
 struct s3e_packer {
@@ -319,7 +321,7 @@ static int stream_job(struct s3e_packer *p, struct s3e_job j)
     }
     struct store *s = g->open->store;
     const char **fields[] = { &j.src_bucket, &j.src_key, &j.dst_bucket, &j.dst_key, &j.etag,
-                              &j.storage_class, &j.put };
+                              &j.storage_class, &j.put, &j.version_id, &j.versions };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (*fields[i] && !(*fields[i] = store_dup(s, *fields[i], strlen(*fields[i]))))
             return S3E_ENOMEM;
@@ -334,6 +336,8 @@ static struct s3e_job job_of(const struct held *h, const char *const *n)
         .dst_bucket = n[h->dst_bucket], .dst_key = h->dst_key, .etag = h->etag, .put = h->put,
         .storage_class = h->storage_class == NO_STR ? NULL : n[h->storage_class],
         .existing = h->existing,
+        .version_id = h->bundle ? NULL : h->version,
+        .versions = h->bundle ? h->version : NULL,
     };
     return j;
 }
@@ -388,7 +392,11 @@ static int hold(struct s3e_packer *p, const struct s3e_job *j)
     h->dst_key = store_dup(p->held_store, j->dst_key, strlen(j->dst_key));
     h->etag = j->etag ? store_dup(p->held_store, j->etag, strlen(j->etag)) : NULL;
     h->put = j->put ? store_dup(p->held_store, j->put, strlen(j->put)) : NULL;
-    if (!h->src_key || !h->dst_key || (j->etag && !h->etag) || (j->put && !h->put))
+    const char *ver = j->versions ? j->versions : j->version_id;
+    h->version = ver ? store_dup(p->held_store, ver, strlen(ver)) : NULL;
+    h->bundle = j->versions != NULL;
+    if (!h->src_key || !h->dst_key || (j->etag && !h->etag) || (j->put && !h->put) ||
+        (ver && !h->version))
         return S3E_ENOMEM;
     h->size = j->size;
     h->last_modified = j->last_modified;

@@ -6,6 +6,7 @@
 #include "worker.h"
 #include "hash.h"
 #include "list_parallel.h"
+#include "plan_versions.h"
 #include "tindex.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
@@ -14,6 +15,7 @@
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
 #include "s3engine/verify_rules.h"
+#include "s3engine/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,12 +64,22 @@ static int on_route(void *ud, const struct s3e_route *r)
     }
     if (why)
         return route_refused(run, o, what, why);
+    if (o->version_id && run->set.move) {
+        snprintf(run->errbuf, sizeof run->errbuf,
+                 "%s: move mode does not take versions: s3://%s/%s names version %s (a "
+                 "DeleteObject would leave the other versions, or remove this one for good)",
+                 run->plan.path, o->bucket, o->key, o->version_id);
+        return S3E_EPLAN;
+    }
     struct s3e_job job = {
         .source = o->source, .target = r->target, .size = o->size,
         .last_modified = o->last_modified, .src_bucket = o->bucket, .src_key = o->key,
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
-        .storage_class = sc, .put = r->put,
+        .storage_class = sc, .put = r->put, .version_id = o->version_id,
+        .versions = o->versions,
     };
+    if (o->versions)
+        job.size = s3e_versions_bytes(o->versions);
     /* Before the skip of what is current: a second source would overwrite it. */
     int pack;
     int rc = s3e_collide_check(run, &job, &pack);
@@ -78,16 +90,17 @@ static int on_route(void *ud, const struct s3e_route *r)
     int current = run->tindex ? s3e_tindex_is_current(run->tindex, t->bucket, r->key, r->key_len,
                                                       o->size, o->etag, o->last_modified) : 0;
     if (current == 1 && !run->set.move) {
-        s3e_worker_record(run, &job, S3E_OUT_SKIPPED, o->size, o->etag,
-                          S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
+        /* a key's versions were copied oldest to newest: its newest there means all are */
+        s3e_worker_record_all(run, &job, S3E_OUT_SKIPPED, S3E_CMP_SIZE | S3E_CMP_ETAG, NULL,
+                              s3e_now());
         return S3E_OK;
     }
     /* Only HEADs can tell (2), or an earlier move copied it but stopped before
      * the delete: the worker checks it, and copies it again if it is not the
      * source's copy. */
     job.existing = current != 0;
-    atomic_fetch_add(&run->stats.planned_objects, 1);
-    atomic_fetch_add(&run->stats.planned_bytes, o->size);
+    atomic_fetch_add(&run->stats.planned_objects, job.versions ? s3e_versions_count(job.versions) : 1);
+    atomic_fetch_add(&run->stats.planned_bytes, job.size);
     rc = s3e_packer_add(run->packer, &job, r->group, r->max_bytes, r->max_objects);
     if (rc && rc != S3E_ECANCELED)
         snprintf(run->errbuf, sizeof run->errbuf, "packing failed: %s", s3e_strerror(rc));
@@ -102,7 +115,7 @@ static void record_failed(struct s3e_run *run, const struct s3e_object *o, uint3
     struct s3e_job job = {
         .source = o->source, .target = target, .last_modified = o->last_modified,
         .src_bucket = o->bucket, .src_key = o->key, .dst_bucket = dst_bucket,
-        .dst_key = dst_key, .etag = o->etag,
+        .dst_key = dst_key, .etag = o->etag, .version_id = o->version_id,
     };
     atomic_fetch_add(&run->stats.planned_objects, 1);
     s3e_worker_record(run, &job, S3E_OUT_FAILED, 0, NULL, 0, error, s3e_now());
@@ -210,7 +223,8 @@ static int head_row(struct s3e_run *run, const struct s3e_manifest *m,
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
     *missing = 0;
-    int rc = s3e_s3_head(run->plan_client, row->bucket, row->key, h, &err);
+    int rc = s3e_s3_head_version(run->plan_client, row->bucket, row->key, row->version_id, NULL,
+                                 h, &err);
     if (rc == S3E_OK)
         return S3E_OK;
     char line[512];
@@ -233,6 +247,7 @@ static int plan_row(struct s3e_run *run, uint32_t index, const struct s3e_manife
         .source = index, .bucket = row->bucket, .key = row->key, .key_len = row->key_len,
         .size = row->size, .etag = row->etag ? row->etag : "",
         .last_modified = row->last_modified, .storage_class = "",
+        .version_id = row->version_id,
     };
     if (row->has_size)
         return plan_object(run, &o);
@@ -336,6 +351,8 @@ static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_so
                  "cannot list s3://%s/%s: no S3 credentials were found", src->bucket, src->prefix);
         return S3E_ECREDS;
     }
+    if (src->versions)
+        return s3e_plan_versions(run, index, src, plan_object);
     struct list_ctx lc = { run, index, src->bucket };
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);

@@ -87,7 +87,7 @@ int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, siz
     r->last_flush = s3e_now();
     pthread_mutex_init(&r->lock, NULL);
     s3e_buf_init(&r->row, 0);
-    static const char header[] = "source,target,bytes,status,error,etag,seconds,verified\n";
+    static const char header[] = "source,target,bytes,status,error,etag,seconds,verified,version\n";
     if (!r->jsonl && fputs(header, r->f) == EOF)
         r->write_errno = errno ? errno : -1;
     r->buffered = r->jsonl ? 0 : sizeof header - 1;
@@ -186,8 +186,11 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
                                  : s3e_buf_puts(b, ",\"error\":null");
         if (!rc) rc = row->etag ? json_field(b, ',', "etag", NULL, row->etag, 0)
                                 : s3e_buf_puts(b, ",\"etag\":null");
-        if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f,\"verified\":\"%s\"}\n", row->seconds,
+        if (!rc) rc = s3e_buf_printf(b, ",\"seconds\":%.3f,\"verified\":\"%s\"", row->seconds,
                                      row->verified ? row->verified : "");
+        if (!rc) rc = row->version ? json_field(b, ',', "version", NULL, row->version, 0)
+                                   : s3e_buf_puts(b, ",\"version\":null");
+        if (!rc) rc = s3e_buf_puts(b, "}\n");
         return rc;
     }
     rc = csv_field(b, src, row->src_key);
@@ -198,8 +201,10 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
     if (!rc) rc = csv_field(b, NULL, row->error);
     if (!rc) rc = s3e_buf_putc(b, ',');
     if (!rc) rc = csv_field(b, NULL, row->etag);
-    if (!rc) rc = s3e_buf_printf(b, ",%.3f,%s\n", row->seconds,
+    if (!rc) rc = s3e_buf_printf(b, ",%.3f,%s,", row->seconds,
                                  row->verified ? row->verified : "");
+    if (!rc) rc = csv_field(b, NULL, row->version);
+    if (!rc) rc = s3e_buf_putc(b, '\n');
     return rc;
 }
 
@@ -332,6 +337,9 @@ void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
                     " (the source changed while it was copied: run again)");
     fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
             (unsigned long long)atomic_load(&s->unselected_objects));
+    if (atomic_load(&s->delete_markers))
+        fprintf(out, "%-11s %llu (delete markers listed among the versions: not copied)\n",
+                "deleted:", (unsigned long long)atomic_load(&s->delete_markers));
     char b[32];
     fprintf(out, "%-11s %.1f s, %.1f objects/s, %s/s\n", "time:", secs,
             secs > 0 ? (double)done / secs : 0.0,

@@ -263,9 +263,21 @@ int s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key, struc
 int s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
                      const struct s3e_ssec *ssec, struct s3e_head *out, struct s3e_s3_error *err)
 {
+    return s3e_s3_head_version(c, bucket, key, NULL, ssec, out, err);
+}
+
+int s3e_s3_head_version(struct s3e_client *c, const char *bucket, const char *key,
+                        const char *version, const struct s3e_ssec *ssec, struct s3e_head *out,
+                        struct s3e_s3_error *err)
+{
     memset(out, 0, sizeof *out);
     struct s3e_req r;
     s3e_s3_head_request(&r, bucket, key);
+    struct s3e_query_param q = { "versionId", version };
+    if (version && *version) {
+        r.query = &q;
+        r.nquery = 1;
+    }
     int rc = s3e_req_header(&r, "x-amz-checksum-mode", "ENABLED");
     if (!rc)
         rc = s3e_ssec_headers(&r, ssec);
@@ -359,14 +371,15 @@ static int put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s
 }
 
 int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
-                        const char *src_key, const char *dst_bucket, const char *dst_key)
+                        const char *src_key, const char *src_version, const char *dst_bucket,
+                        const char *dst_key)
 {
     req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
     r->src_bucket = src_bucket;
     r->expect_body_error = 1;
     r->copy_bytes = S3E_MAX_COPY_OBJECT; /* the caller knows better */
     s3e_buf_reset(source);
-    int rc = s3e_uri_copy_source(source, src_bucket, src_key);
+    int rc = s3e_uri_copy_source_version(source, src_bucket, src_key, src_version);
     if (!rc)
         rc = s3e_req_header(r, "x-amz-copy-source", source->data);
     return rc;
@@ -392,7 +405,9 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     s3e_buf_init(&names, 0);
     size_t offsets[S3E_MAX_REQ_HEADERS];
     struct s3e_req r;
-    int rc = s3e_s3_copy_request(&r, &source, src_bucket, src_key, dst_bucket, dst_key);
+    const char *src_version = opts && opts->hdrs ? opts->hdrs->version_id : NULL;
+    int rc = s3e_s3_copy_request(&r, &source, src_bucket, src_key, src_version, dst_bucket,
+                                 dst_key);
     if (opts && opts->copy_bytes)
         r.copy_bytes = opts->copy_bytes;
     if (!rc && opts && opts->head)
@@ -473,7 +488,8 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
     struct s3e_query_param (*q)[2] = calloc(n, sizeof *q);
     int rc = (!reqs || !resps || !errs || !rcs || !ranges || !numbers || !q) ? S3E_ENOMEM : S3E_OK;
     if (!rc)
-        rc = s3e_uri_copy_source(&source, src_bucket, src_key);
+        rc = s3e_uri_copy_source_version(&source, src_bucket, src_key,
+                                         hdrs ? hdrs->version_id : NULL);
     for (size_t i = 0; i < n && !rc; i++) {
         snprintf(numbers[i], 16, "%d", parts[i].part_number);
         snprintf(ranges[i], 64, "bytes=%llu-%llu", (unsigned long long)parts[i].first,
@@ -574,13 +590,13 @@ int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char 
 }
 
 int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
-                       struct s3e_buf *out, struct s3e_s3_error *err)
+                       const char *version, struct s3e_buf *out, struct s3e_s3_error *err)
 {
-    struct s3e_query_param q = { "tagging", NULL };
+    struct s3e_query_param q[2] = { { "tagging", NULL }, { "versionId", version } };
     struct s3e_req r;
     req_init(&r, "GetObjectTagging", "GET", bucket, key);
-    r.query = &q;
-    r.nquery = 1;
+    r.query = q;
+    r.nquery = version && *version ? 2 : 1;
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     int rc = s3e_client_send(c, &r, &resp, err);
@@ -718,19 +734,10 @@ static int uploads_next(struct guarded_uploads *x, const struct s3e_buf *nk,
         list_refused(err, "ListMultipartUploads", "truncated listing without a NextKeyMarker");
         return S3E_EPARSE;
     }
-    struct s3e_buf both;
-    s3e_buf_init(&both, 0);
-    int rc = s3e_buf_append(&both, nk->data, nk->len);
-    if (!rc)
-        rc = s3e_buf_putc(&both, '\0');
-    if (!rc)
-        rc = s3e_buf_append(&both, s3e_buf_cstr(ni), ni->len);
-    if (!rc)
-        rc = s3e_list_guard_token(&x->g, both.data, both.len);
+    int rc = s3e_list_guard_markers(&x->g, nk, ni);
     if (rc == S3E_EPARSE)
         list_refused(err, "ListMultipartUploads", "the server sent the same key and upload "
                                                   "id markers a second time (the listing would loop)");
-    s3e_buf_free(&both);
     return rc;
 }
 

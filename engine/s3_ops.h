@@ -11,7 +11,8 @@
 /* The CopyObject request (source header built in *source, which
  * must outlive the request); metadata and tags are copied by S3 itself. */
 int  s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *src_bucket,
-                         const char *src_key, const char *dst_bucket, const char *dst_key);
+                         const char *src_key, const char *src_version, const char *dst_bucket,
+                         const char *dst_key);
 /* One ListObjectsV2 page request (max-keys 1000, encoding-type
  * url): after start_after, or from a continuation token (either may be NULL),
  * with a delimiter or none (NULL). q holds its query and, with the strings,

@@ -294,6 +294,18 @@ static int bad_field(char *why, size_t why_len, const char *field, const char *v
     return S3E_EPARSE;
 }
 
+/* A version id is sent back in a query and a header: printable, not empty. */
+static int version_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 1024)
+        return 0;
+    for (; *v; v++)
+        if ((unsigned char)*v <= 0x20 || *v == 0x7f)
+            return 0;
+    return 1;
+}
+
 static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_list_fn fn, void *ud,
                       char *why, size_t why_len)
 {
@@ -303,6 +315,24 @@ static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_li
     if (rc)
         return rc;
     struct s3e_listed o;
+    memset(&o, 0, sizeof o);
+    if (named(c, "Version") || named(c, "DeleteMarker")) {
+        o.version_id = text(c, "VersionId");
+        o.is_latest = strcmp(text(c, "IsLatest"), "true") == 0;
+        if (!version_ok(o.version_id))
+            return bad_field(why, why_len, "VersionId", o.version_id, key, "a version id");
+    }
+    if (named(c, "DeleteMarker")) { /* no size, no ETag: only where the key was deleted */
+        o.delete_marker = 1;
+        o.key = s3e_buf_cstr(key);
+        o.key_len = key->len;
+        o.etag = "";
+        o.storage_class = "";
+        o.last_modified = s3e_parse_time(text(c, "LastModified"));
+        if (o.last_modified < 0)
+            return bad_field(why, why_len, "LastModified", text(c, "LastModified"), key, "a date");
+        return fn(ud, &o);
+    }
     char etag[80];
     if (copy_etag(etag, text(c, "ETag")))
         return bad_field(why, why_len, "ETag", text(c, "ETag"), key, "an ETag");
@@ -320,31 +350,71 @@ static int list_entry(xmlNodePtr c, int url_encoded, struct s3e_buf *key, s3e_li
     return fn(ud, &o);
 }
 
-int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
-                            void *ud, int *out_truncated, struct s3e_buf *out_next_token,
-                            char *why, size_t why_len)
+/* A listing page: its root (ListBucketResult or ListVersionsResult) in
+ * *out_doc (the caller frees it), fn per entry named entry1 or entry2,
+ * *out_url_encoded as the page says. */
+static int list_entries(const char *body, size_t len, const char *root_name, const char *what,
+                        const char *entry1, const char *entry2, int *url_encoded, s3e_list_fn fn,
+                        void *ud, xmlDocPtr *out_doc, char *why, size_t why_len)
 {
     xmlDocPtr doc = parse(body, len);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!root || !named(root, "ListBucketResult")) {
+    *out_doc = NULL;
+    if (!root || !named(root, root_name)) {
         xmlFreeDoc(doc);
-        say_why(why, why_len, body, len, "malformed ListObjectsV2 response");
+        say_why(why, why_len, body, len, what);
         return S3E_EPARSE;
     }
+    *out_doc = doc;
     /* The response says whether it encoded keys; trust it over our request. */
     const char *enc = text(root, "EncodingType");
-    url_encoded = url_encoded && (!*enc || strcmp(enc, "url") == 0);
+    *url_encoded = *url_encoded && (!*enc || strcmp(enc, "url") == 0);
     struct s3e_buf key;
     s3e_buf_init(&key, 0);
     int rc = S3E_OK;
     for (xmlNodePtr c = root->children; c && !rc; c = c->next)
-        if (named(c, "Contents"))
-            rc = list_entry(c, url_encoded, &key, fn, ud, why, why_len);
-    *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
-    s3e_buf_reset(out_next_token);
+        if (named(c, entry1) || (entry2 && named(c, entry2)))
+            rc = list_entry(c, *url_encoded, &key, fn, ud, why, why_len);
+    s3e_buf_free(&key);
+    return rc;
+}
+
+int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                            void *ud, int *out_truncated, struct s3e_buf *out_next_token,
+                            char *why, size_t why_len)
+{
+    xmlDocPtr doc;
+    int rc = list_entries(body, len, "ListBucketResult", "malformed ListObjectsV2 response",
+                          "Contents", NULL, &url_encoded, fn, ud, &doc, why, why_len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root) {
+        *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
+        s3e_buf_reset(out_next_token);
+    }
     if (!rc)
         rc = s3e_buf_puts(out_next_token, text(root, "NextContinuationToken"));
-    s3e_buf_free(&key);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int s3e_xml_parse_versions_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                                void *ud, int *out_truncated, struct s3e_buf *out_next_key,
+                                struct s3e_buf *out_next_version, char *why, size_t why_len)
+{
+    xmlDocPtr doc;
+    int rc = list_entries(body, len, "ListVersionsResult", "malformed ListObjectVersions response",
+                          "Version", "DeleteMarker", &url_encoded, fn, ud, &doc, why, why_len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!rc) {
+        *out_truncated = strcmp(text(root, "IsTruncated"), "true") == 0;
+        s3e_buf_reset(out_next_key);
+        s3e_buf_reset(out_next_version);
+        const char *nk = text(root, "NextKeyMarker");
+        rc = url_encoded ? s3e_uri_decode(out_next_key, nk, strlen(nk), 1)
+                         : s3e_buf_puts(out_next_key, nk);
+    }
+    if (!rc)
+        rc = s3e_buf_puts(out_next_version, text(root, "NextVersionIdMarker"));
     xmlFreeDoc(doc);
     return rc;
 }

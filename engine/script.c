@@ -182,6 +182,10 @@ static void push_object(struct s3e_script *s, const struct s3e_object *o, size_t
     lua_setfield(L, -2, "storage_class");
     lua_pushinteger(L, (lua_Integer)o->source + 1);
     lua_setfield(L, -2, "source");
+    if (o->version_id) {
+        lua_pushstring(L, o->version_id);
+        lua_setfield(L, -2, "version_id");
+    }
     size_t blen;
     const char *base = s3e_key_basename(o->key, o->key_len, &blen);
     lua_pushlstring(L, base, blen);

@@ -375,6 +375,30 @@ static int read_list_concurrency(struct reader *r, int *out)
     return rc;
 }
 
+/* versions = "latest" | "all" (enum s3e_versions); a manifest names its own. */
+static int read_versions(struct reader *r, struct s3e_source *src)
+{
+    static const char *const names[] = { "latest", "all" };
+    lua_State *L = r->L;
+    push_path(r, "versions");
+    int t = lua_getfield(L, -1, "versions");
+    const char *v = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int rc = S3E_OK;
+    if (t != LUA_TNIL) {
+        for (int i = 0; v && i < 2; i++)
+            if (strcmp(v, names[i]) == 0)
+                src->versions = S3E_VERSIONS_LATEST + i;
+        if (!src->versions)
+            rc = complain(r, "expected \"latest\" or \"all\", got %s",
+                          v ? "another string" : luaL_typename(L, -1));
+        else if (src->manifest)
+            rc = complain(r, "a manifest source names its versions in a versionId column");
+    }
+    pop_path(r);
+    lua_pop(L, 1);
+    return rc;
+}
+
 static int read_source(struct reader *r, struct s3e_source *src)
 {
     lua_State *L = r->L;
@@ -390,11 +414,11 @@ static int read_source(struct reader *r, struct s3e_source *src)
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded",
                                          "sse_c_key_file", "sse_c_key_env", "list_concurrency",
                                          "profile", "region", "endpoint", "addressing",
-                                         "expected_owner", "requester_pays", NULL };
+                                         "expected_owner", "requester_pays", "versions", NULL };
     if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded, "
                                           "sse_c_key_file, sse_c_key_env, list_concurrency, "
                                           "profile, region, endpoint, addressing, "
-                                          "expected_owner, requester_pays")))
+                                          "expected_owner, requester_pays, versions")))
         return rc;
     push_path(r, "manifest");
     lua_getfield(L, -1, "manifest");
@@ -426,6 +450,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
     lua_pop(L, 1);
     if (!rc && !src->prefix && !(src->prefix = strdup("")))
         rc = S3E_ENOMEM;
+    if (!rc)
+        rc = read_versions(r, src);
     if (!rc)
         rc = read_ssec(r, &src->ssec);
     if (!rc)

@@ -134,10 +134,11 @@ static int build(struct s3e_buf *b, const struct s3e_run *run, int status, const
         rc = str_field(b, "error", error);
     if (!rc)
         rc = s3e_buf_printf(b, "\"started\":\"%s\",\"seconds\":%.3f,\"listed_objects\":%llu,"
-                            "\"unselected_objects\":%llu,\"planned\":{\"objects\":%llu,"
-                            "\"bytes\":%llu,\"payloads\":%llu},", started, secs,
+                            "\"unselected_objects\":%llu,\"delete_markers\":%llu,\"planned\":"
+                            "{\"objects\":%llu,\"bytes\":%llu,\"payloads\":%llu},", started, secs,
                             (unsigned long long)atomic_load(&s->listed_objects),
                             (unsigned long long)atomic_load(&s->unselected_objects),
+                            (unsigned long long)atomic_load(&s->delete_markers),
                             (unsigned long long)atomic_load(&s->planned_objects),
                             (unsigned long long)atomic_load(&s->planned_bytes),
                             (unsigned long long)run->payloads);

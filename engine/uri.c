@@ -133,6 +133,18 @@ int s3e_uri_copy_source(struct s3e_buf *out, const char *bucket, const char *key
     return rc;
 }
 
+int s3e_uri_copy_source_version(struct s3e_buf *out, const char *bucket, const char *key,
+                                const char *version)
+{
+    int rc = s3e_uri_copy_source(out, bucket, key);
+    if (!rc && version && *version) {
+        rc = s3e_buf_puts(out, "?versionId=");
+        if (!rc)
+            rc = s3e_uri_encode(out, version, strlen(version), 0);
+    }
+    return rc;
+}
+
 const char *s3e_uri_split_s3(const char *url, size_t *bucket_len, const char **rest)
 {
     if (strncmp(url, "s3://", 5) != 0)

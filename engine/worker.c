@@ -10,6 +10,7 @@
 #include "s3engine/part.h"
 #include "s3engine/s3.h"
 #include "s3engine/verify_rules.h"
+#include "s3engine/versions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
 {
     memset(out, 0, sizeof *out);
     out->if_match = j->etag && *j->etag ? j->etag : NULL;
+    out->version_id = j->version_id;
     if (j->target < run->plan.ntargets) {
         const struct s3e_target *t = &run->plan.targets[j->target];
         out->sse = t->sse;
@@ -152,6 +154,7 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
             .error = outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED ||
                      outcome == S3E_OUT_ARCHIVED || outcome == S3E_OUT_CHANGED ? error : NULL,
             .seconds = s3e_now() - t0, .verified = s3e_verified_name(compared),
+            .version = j->version_id,
         };
         s3e_report_write(run->report, &row);
     }
@@ -256,10 +259,83 @@ static int check_existing(struct s3e_run *run, struct s3e_client *c, const struc
     return s3e_copy_check(c, &spec, out, err);
 }
 
+static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                   enum s3e_job_start how);
+
+/* One job of a key's versions, for the version v. */
+static void version_job(const struct s3e_job *j, const struct s3e_version *v,
+                        struct s3e_job *one)
+{
+    *one = *j;
+    one->versions = NULL;
+    one->existing = 0;
+    one->version_id = v->id;
+    one->size = v->size;
+    one->etag = v->etag;
+    one->last_modified = v->last_modified;
+}
+
+void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                           unsigned compared, const char *error, double t0)
+{
+    if (!j->versions) {
+        s3e_worker_record(run, j, outcome, j->size, j->etag, compared, error, t0);
+        return;
+    }
+    struct s3e_version v;
+    struct s3e_job one;
+    for (const char *p = j->versions; s3e_versions_next(&p, &v);) {
+        version_job(j, &v, &one);
+        s3e_worker_record(run, &one, outcome, v.size, v.etag, compared, error, t0);
+    }
+}
+
+/* versions = "all": a key's versions one after another, oldest first, so
+ * the newest is the destination's current object at the end; each has its
+ * own report row. A destination that may be an earlier run's copy of the
+ * newest (its ETag cannot tell) is checked first: when it is, all were
+ * copied. */
+static void do_versions(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
+{
+    struct s3e_version v;
+    struct s3e_job one;
+    if (j->existing) {
+        struct s3e_copy_result res;
+        struct s3e_s3_error err;
+        s3e_s3_error_clear(&err);
+        for (const char *p = j->versions; s3e_versions_next(&p, &v);)
+            version_job(j, &v, &one); /* the last one read is the newest */
+        if (check_existing(run, c, &one, &res, &err) == S3E_OK) {
+            s3e_worker_record_all(run, j, S3E_OUT_SKIPPED, res.compared, NULL, s3e_now());
+            return;
+        }
+        s3e_info("s3://%s/%s: not the newest version's copy; copying every version",
+                 j->dst_bucket, j->dst_key);
+    }
+    for (const char *p = j->versions; s3e_versions_next(&p, &v);) {
+        version_job(j, &v, &one);
+        if (s3e_run_stopping(run)) {
+            s3e_worker_record(run, &one, S3E_OUT_FAILED, v.size, NULL, 0, "interrupted",
+                              s3e_now());
+            continue;
+        }
+        do_one(run, c, &one, S3E_JOB_COPY);
+    }
+}
+
 void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
                        const struct s3e_deadline *dl, enum s3e_job_start how)
 {
     s3e_client_set_deadline(c, dl);
+    if (j->versions)
+        do_versions(run, c, j);
+    else
+        do_one(run, c, j, how);
+}
+
+static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                   enum s3e_job_start how)
+{
     double t0 = s3e_now();
     struct s3e_copy_result res;
     struct s3e_s3_error err;

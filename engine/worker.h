@@ -36,6 +36,10 @@ int  s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const cha
 void s3e_worker_record(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
                        uint64_t bytes, const char *etag, unsigned compared, const char *error,
                        double t0);
+/* The same outcome for a job and, when it holds a key's versions, for each
+ * of them (one report row per version, with its size and ETag). */
+void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome outcome,
+                           unsigned compared, const char *error, double t0);
 /* A copy that failed with rc and *err (message: prefix, then the error):
  * recorded `archived` when S3 says the object is in an archive tier,
  * `changed` when the source changed while it was copied (412), else

@@ -36,4 +36,9 @@ int s3e_list_guard_key(struct s3e_list_guard *g, const char *key, size_t len);
  * time, S3E_EPARSE (g->why) when it was followed before, S3E_ENOMEM. */
 int s3e_list_guard_token(struct s3e_list_guard *g, const char *token, size_t len);
 
+/* The same for a pair of markers (key marker and upload or version id
+ * marker), taken together as one token. */
+int s3e_list_guard_markers(struct s3e_list_guard *g, const struct s3e_buf *key,
+                           const struct s3e_buf *id);
+
 #endif

@@ -7,16 +7,17 @@
  * closing quote, is an error; a quote inside a field that does not start
  * with one is kept as it is. Lines end with LF or CRLF.
  *
- * Columns without a header: bucket,key[,size[,etag[,last_modified]]]; the
- * Batch Operations form bucket,key is one of them. A third column that is
- * not a number is an error ("versionId column not supported yet"): it is
- * never read as a size. The first row that is not blank and not a comment
+ * Columns without a header: bucket,key[,size[,etag[,last_modified]]], or
+ * the Batch Operations form bucket,key[,versionId]: a row of three fields
+ * whose third is not a number names a version (never read as a size). The
+ * first row that is not blank and not a comment
  * ('#' first) is a header when it names a bucket and a key column (names
  * compared without case, '_', '-' or spaces: "Bucket", "LastModifiedDate",
  * "e_tag"); the other columns are then found by name. A UTF-8 BOM at the
  * start of the file is skipped. Blank lines are skipped everywhere, comment
  * lines too while the bucket is the first column (no bucket name starts
- * with '#'). A version_id column is accepted while it is empty.
+ * with '#'). A version_id (versionId) column names the version to copy;
+ * empty = the current one.
  *
  * Keys are taken byte for byte unless the source says they are URL-encoded
  * (S3 Inventory does that). last_modified is epoch seconds or ISO 8601. An
@@ -46,6 +47,8 @@ struct s3e_manifest_row {
     int         has_size;     /* 0: the row gives no size (size is 0) */
     uint64_t    size;
     const char *etag;         /* without quotes, NULL when absent */
+    const char *version_id;   /* the version to copy, NULL = the current one */
+    size_t      version_len;  /* internal: the field's length */
     int64_t     last_modified;/* 0 when absent */
     unsigned long line;       /* the line the row starts on */
 };

@@ -31,6 +31,10 @@ struct s3e_job {
     const char *etag;
     const char *storage_class;/* NULL = default */
     const char *put;          /* the route's metadata and tags (put_lines.h), NULL = the source's */
+    const char *version_id;   /* the source version to copy, NULL = the current one */
+    const char *versions;     /* versions = "all": every version of the key, oldest first,
+                                 one line each "id\tsize\tetag\tlast_modified\n", copied in
+                                 that order (size = their sum); NULL for one object */
     uint8_t existing;         /* the destination looks like the source's copy (an earlier
                                  run's): verify it, copy again if it is not; then skip
                                  it, or in move mode delete the source */

@@ -30,6 +30,14 @@ struct s3e_source {
     struct s3e_ssec *ssec;    /* the sources' customer key (SSE-C), or NULL */
     int list_concurrency;     /* ListObjectsV2 requests in flight; 0 = the default */
     struct s3e_access access;
+    int versions;   /* enum s3e_versions: how a listed source takes versions */
+};
+
+/* A listed source's `versions` field. */
+enum s3e_versions {
+    S3E_VERSIONS_NONE = 0, /* ListObjectsV2: current objects, no version pinned */
+    S3E_VERSIONS_LATEST,   /* ListObjectVersions: each key's latest version, by its id */
+    S3E_VERSIONS_ALL,      /* every version of each key, copied oldest to newest */
 };
 
 struct s3e_target {
@@ -97,6 +105,8 @@ struct s3e_object {
     const char *etag;          /* no quotes, may be "" */
     int64_t     last_modified; /* epoch seconds, 0 when unknown */
     const char *storage_class; /* may be "" */
+    const char *version_id;    /* the version to copy, NULL = the current one */
+    const char *versions;      /* versions = "all": the key's versions (see s3e_job) */
 };
 
 /* One destination for an object, produced by route + payload policy. */

@@ -29,6 +29,7 @@ struct s3e_report_row {
     const char *error;    /* failure text, NULL unless failed */
     double seconds;       /* time spent on this object */
     const char *verified; /* what the copy was compared by ("size+etag"...), NULL/"" none */
+    const char *version;  /* the source versionId copied, NULL = the current object */
 };
 
 enum s3e_report_format { S3E_REPORT_CSV, S3E_REPORT_JSONL };
@@ -70,6 +71,8 @@ struct s3e_stats {
     _Atomic uint64_t moved_objects;                   /* also counted in done_* */
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;
+    _Atomic uint64_t delete_markers;                  /* listed versions that are delete
+                                                         markers: never copied */
     _Atomic int      planning_done;
     /* What the planner lists now, for the progress line: 1 + the source's
      * index, -(1 + the target's), 0 = nothing; since when (s3e_now() * 1e6). */

@@ -37,6 +37,9 @@ struct s3e_listed {
     const char *etag;          /* without quotes */
     int64_t     last_modified; /* seconds since the epoch, UTC */
     const char *storage_class; /* "STANDARD" when the server omits it */
+    const char *version_id;    /* ListObjectVersions only, else NULL */
+    int         is_latest;     /* ListObjectVersions: the key's current version */
+    int         delete_marker; /* ListObjectVersions: a delete marker (size 0, no ETag) */
 };
 
 /* Return 0 to go on; any other value stops the listing and is returned by
@@ -118,6 +121,10 @@ int  s3e_s3_head(struct s3e_client *c, const char *bucket, const char *key,
 int  s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
                       const struct s3e_ssec *ssec, struct s3e_head *out,
                       struct s3e_s3_error *err);
+/* The same for one version (?versionId=); version NULL or "" = the current one. */
+int  s3e_s3_head_version(struct s3e_client *c, const char *bucket, const char *key,
+                         const char *version, const struct s3e_ssec *ssec, struct s3e_head *out,
+                         struct s3e_s3_error *err);
 void s3e_head_free(struct s3e_head *h);
 
 /* Options for writing the destination of a copy. */
@@ -141,7 +148,9 @@ struct s3e_put_opts {
 };
 
 /* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).
- * A 200 OK whose body is <Error> is a failure (S3E_ES3). */
+ * The source version is opts->hdrs->version_id (x-amz-copy-source:
+ * ...?versionId=; NULL = the current one). A 200 OK whose body is <Error> is
+ * a failure (S3E_ES3). */
 int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
                        const char *dst_bucket, const char *dst_key,
                        const struct s3e_put_opts *opts, char out_etag[80],
@@ -163,7 +172,8 @@ struct s3e_part_copy {
     struct s3e_s3_error error;
 };
 
-/* UploadPartCopy for n parts (hdrs: if-match and customer keys, may be NULL), up to max_in_flight at once on this client's
+/* UploadPartCopy for n parts (hdrs: if-match, customer keys and the source
+ * version, may be NULL), up to max_in_flight at once on this client's
  * multi handle, each part retried on its own. Returns S3E_OK when every part
  * succeeded, else the first failure (copied to *err); per-part results are
  * in parts[i].rc. Stops starting new parts after the first final failure. */
@@ -184,9 +194,10 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
 int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
                            const char *upload_id, struct s3e_s3_error *err);
 
-/* GetObjectTagging; out gets the URL-encoded tag set "k=v&k2=v2" ("" if none). */
+/* GetObjectTagging of a version (NULL = current); out gets the URL-encoded
+ * tag set "k=v&k2=v2" ("" if none). */
 int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
-                       struct s3e_buf *out, struct s3e_s3_error *err);
+                       const char *version, struct s3e_buf *out, struct s3e_s3_error *err);
 
 /* PutObjectTagging with a URL-encoded tag set ("k=v&k2=v2"). Used after a
  * multipart copy: radosgw ignores x-amz-tagging on CreateMultipartUpload. */

@@ -29,6 +29,10 @@ int s3e_uri_canonical_query(struct s3e_buf *out, const struct s3e_query_param *p
 
 /* Value of x-amz-copy-source: "<bucket>/<key encoded, '/' kept>". Appends. */
 int s3e_uri_copy_source(struct s3e_buf *out, const char *bucket, const char *key);
+/* The same for one version of the object: "...?versionId=<id encoded>";
+ * version NULL or "" is the current version (no query). Appends. */
+int s3e_uri_copy_source_version(struct s3e_buf *out, const char *bucket, const char *key,
+                                const char *version);
 
 /* "s3://bucket[/key]": returns the bucket (not NUL-terminated: *bucket_len
  * bytes) and sets *rest to what follows its '/' ("" when nothing does).

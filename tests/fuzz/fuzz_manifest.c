@@ -3,7 +3,9 @@
  * /proc path, once as plain keys and once as URL-encoded keys.
  * Invariants: every row has a non-empty bucket and a key of key_len bytes
  * without NUL (a key S3 cannot hold comes as BAD_KEY, with a message); a
- * failure has a message; no more rows than lines. */
+ * failure has a message; no more rows than lines; a version id is never a
+ * size (a row has one or the other from one field) and holds no blank or
+ * control byte. */
 #define _GNU_SOURCE /* memfd_create */
 #include "fuzz_util.h"
 #include "s3engine/manifest.h"
@@ -39,6 +41,12 @@ static void read_all(const uint8_t *data, size_t size, int url_encoded)
         FUZZ_CHECK(row.key_len > 0 && strlen(row.key) == row.key_len,
                    "row %zu: a key that is empty or holds a NUL", rows);
         FUZZ_CHECK(!row.etag || strlen(row.etag) < size + 1, "etag");
+        if (row.version_id) {
+            FUZZ_CHECK(*row.version_id, "row %zu: an empty version id", rows);
+            for (const char *v = row.version_id; *v; v++)
+                FUZZ_CHECK((unsigned char)*v > 0x20 && *v != 0x7f,
+                           "row %zu: a version id with byte 0x%02x", rows, (unsigned char)*v);
+        }
     }
     FUZZ_CHECK(rc == S3E_MANIFEST_END || rc == S3E_MANIFEST_ERROR, "next returned %d", rc);
     if (rc == S3E_MANIFEST_ERROR)

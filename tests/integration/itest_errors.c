@@ -248,7 +248,7 @@ static void test_missing_key(void **state)
     struct s3e_buf tags;
     s3e_buf_init(&tags, 0);
     s3e_s3_error_clear(&err);
-    rc = s3e_s3_get_tagging(conn.client, src, "no/such key.txt", &tags, &err);
+    rc = s3e_s3_get_tagging(conn.client, src, "no/such key.txt", NULL, &tags, &err);
     s3e_buf_free(&tags);
     assert_int_equal(rc, S3E_ES3);
     assert_int_equal(err.http_status, 404);

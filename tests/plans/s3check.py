@@ -27,7 +27,11 @@ Commands (results on stdout; on failure a message on stderr and exit status 1):
     count s3://B/PREFIX                number of objects under PREFIX
     head s3://B/KEY                    JSON: ContentLength, ETag, ContentType, Metadata,
                                        StorageClass, Tags
-    md5 s3://B/KEY                     md5 hex digest of the object's bytes
+    md5 s3://B/KEY [--version-id V]    md5 hex digest of the object's (version's) bytes
+    versioning BUCKET...               turn versioning on (put-bucket-versioning Enabled)
+    versions s3://B/PREFIX             every version and delete marker, in listing order
+                                       (a key's newest first): "key<TAB>versionId<TAB>size
+                                       <TAB>etag<TAB>latest|-<TAB>version|marker"
     same s3://A/K1 s3://B/K2           exit 0 if bytes, ContentType, Metadata and tags are
                                        identical; else print the differences, exit 1
     same-tree s3://A/P s3://B/Q        every object under P has a twin under Q (same key
@@ -348,8 +352,9 @@ def head_info(bucket, key):
     }
 
 
-def stream_chunks(bucket, key, chunk=BLOCK):
-    body = client().get_object(Bucket=bucket, Key=key)["Body"]
+def stream_chunks(bucket, key, chunk=BLOCK, version=None):
+    extra = {"VersionId": version} if version else {}
+    body = client().get_object(Bucket=bucket, Key=key, **extra)["Body"]
     try:
         while True:
             b = body.read(chunk)
@@ -360,10 +365,10 @@ def stream_chunks(bucket, key, chunk=BLOCK):
         body.close()
 
 
-def md5_of(bucket, key):
+def md5_of(bucket, key, version=None):
     h = hashlib.md5()
     n = 0
-    for b in stream_chunks(bucket, key):
+    for b in stream_chunks(bucket, key, version=version):
         h.update(b)
         n += len(b)
     return h.hexdigest(), n
@@ -402,6 +407,10 @@ def cmd_rb(a):
                 if err_code(e) != "NoSuchUpload":
                     raise
         n = empty_prefix(b, "")
+        old = [(v["Key"], v["VersionId"]) for v, _ in iter_versions(b, "")]
+        for i in range(0, len(old), 1000):  # a versioned bucket keeps them
+            c.delete_objects(Bucket=b, Delete={"Quiet": True, "Objects": [
+                {"Key": k, "VersionId": vid} for k, vid in old[i:i + 1000]]})
         c.delete_bucket(Bucket=b)
         print("removed %s (%d objects, %d uploads aborted)" % (b, n, len(ups)))
 
@@ -499,7 +508,35 @@ def cmd_head(a):
 
 def cmd_md5(a):
     bucket, key = parse_url(a.args, want_key=True)
-    print(md5_of(bucket, key)[0])
+    print(md5_of(bucket, key, getattr(a, "version_id", None))[0])
+
+
+def iter_versions(bucket, prefix):
+    pages = client().get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
+    for page in pages:
+        # boto3 returns versions and markers as two lists, each in the server's
+        # order: per key, a latest marker first, then the versions, then the
+        # older markers (a stable sort keeps the versions' own order)
+        both = [(v, "version") for v in page.get("Versions", []) or []]
+        both += [(d, "marker") for d in page.get("DeleteMarkers", []) or []]
+        both.sort(key=lambda e: (e[0]["Key"], 0 if e[0].get("IsLatest") else
+                                 1 if e[1] == "version" else 2))
+        for e in both:
+            yield e
+
+
+def cmd_versioning(a):
+    for b in a.buckets:
+        client().put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+        print("versioned %s" % b)
+
+
+def cmd_versions(a):
+    bucket, prefix = parse_url(a.args, want_key=False)
+    for v, kind in iter_versions(bucket, prefix):
+        sys.stdout.write("%s\t%s\t%d\t%s\t%s\t%s\n" % (
+            v["Key"], v["VersionId"], v.get("Size", 0), v.get("ETag", "").strip('"'),
+            "latest" if v.get("IsLatest") else "-", kind))
 
 
 def cmd_same(a):
@@ -668,7 +705,15 @@ def build_parser():
                           ("md5", cmd_md5, "md5 of the object's bytes")):
         s = sub.add_parser(name, help=hlp)
         s.add_argument("args", nargs="+", metavar="s3://B/KEY")
+        if name == "md5":
+            s.add_argument("--version-id", help="that version's bytes")
         s.set_defaults(fn=fn)
+    s = sub.add_parser("versioning", help="turn versioning on")
+    s.add_argument("buckets", nargs="+")
+    s.set_defaults(fn=cmd_versioning)
+    s = sub.add_parser("versions", help="list versions and delete markers")
+    s.add_argument("args", nargs="+", metavar="s3://B/PREFIX")
+    s.set_defaults(fn=cmd_versions)
     s = sub.add_parser("same", help="compare two objects")
     s.add_argument("args", nargs=2, metavar="s3://B/KEY")
     s.set_defaults(fn=cmd_same)

@@ -3,7 +3,7 @@
 # a blank line before the header, no size column (sizes come from HEAD),
 # quoted keys with commas and quotes, an object that does not exist, the
 # Batch Operations form bucket,key in move mode, an unterminated quote, a
-# versionId column, a %00 in a URL-encoded key. Copies are checked byte for
+# %00 in a URL-encoded key (versionId columns: test_versions.sh). Copies are checked byte for
 # byte with an independent client.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
@@ -73,20 +73,6 @@ expect_eq $? 2 "an unterminated quote is exit 2"
 expect_contains "$(cat "$dir/err")" "bad.csv:4: unterminated quoted field" \
   "the message names bad.csv:4 where the quote opened"
 expect_eq "$(s3check count "s3://$dst/m3/")" 0 "nothing copied"
-
-# 4. bucket,key,versionId: the version id is not read as a size.
-{
-  rows man/ | head -2
-  echo "$src,man/big.bin,3HL4kqtJlcpXroDTDmJ"
-} >"$dir/versions.csv"
-cat >"$dir/versions.lua" <<LUA
-return { sources = { { manifest = "versions.csv" } }, target = "s3://$dst/m4/" }
-LUA
-(cd "$dir" && s3e versions.lua >/dev/null 2>"$dir/err")
-expect_eq $? 2 "a versionId column is exit 2"
-expect_contains "$(cat "$dir/err")" "versions.csv:3:" "the message names versions.csv:3"
-expect_contains "$(cat "$dir/err")" "versionId column not supported yet" "and says why"
-expect_eq "$(s3check count "s3://$dst/m4/")" 0 "nothing copied"
 
 # 5. A URL-encoded key that decodes to a NUL is a failed row: the object its
 # first bytes name is neither copied nor (in move mode) deleted.

@@ -356,14 +356,32 @@ static void test_batch_operations(void **state)
     assert_string_equal(r.key, "photos/b,c.jpg");
     expect_end(m);
     done(m);
-    /* a version id is never read as a size */
-    m = open_text("b,k,1\nb,k,3HL4kqtJlcpXroDTDmJ\n", 0);
+    /* bucket,key,versionId: a version id is never read as a size */
+    m = open_text("b,k,1\nb,k,3HL4kqtJlcp.XroDTDmJ\nb,k,null\n", 0);
     expect_row(m, "b", "k", 1);
-    expect_error(m, 2, "versionId column not supported yet");
+    assert_null(r.version_id);
+    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_string_equal(r.key, "k");
+    assert_false(r.has_size);
+    assert_string_equal(r.version_id, "3HL4kqtJlcp.XroDTDmJ");
+    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_string_equal(r.version_id, "null"); /* the id of a version made while unversioned */
+    expect_end(m);
     done(m);
+    /* more than three columns: the third is a size, and this one is not */
+    m = open_text("b,k,v1,etag\n", 0);
+    expect_error(m, 1, "size: expected a number of bytes, got 'v1'");
+    done(m);
+    /* a header names the column: empty means the current version */
     m = open_text("bucket,key,version_id,size\nb,k,,4\nb,k,v1,5\n", 0);
     expect_row(m, "b", "k", 4);
-    expect_error(m, 3, "versionId column not supported yet");
+    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_string_equal(r.version_id, "v1");
+    assert_int_equal(r.size, 5);
+    expect_end(m);
+    done(m);
+    m = open_text("Bucket,Key,VersionId\nb,k,\"v 1\"\n", 0);
+    expect_error(m, 2, "versionId 'v 1': holds a blank");
     done(m);
 }
 

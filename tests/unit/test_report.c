@@ -54,8 +54,8 @@ static void test_csv_quotes_what_needs_it(void **state)
     close(fd);
     write_rows(path);
     const char *text = slurp(path);
-    assert_non_null(strstr(text, "source,target,bytes,status,error,etag,seconds,verified\n"));
-    assert_non_null(strstr(text, ",e1,0.250,size+etag\n"));
+    assert_non_null(strstr(text, "source,target,bytes,status,error,etag,seconds,verified,version\n"));
+    assert_non_null(strstr(text, ",e1,0.250,size+etag,\n"));
     assert_non_null(strstr(text, "\"s3://src/a,b \"\"q\"\".txt\",\"s3://dst/x/a,b \"\"q\"\".txt\",42,copied,"));
     assert_non_null(strstr(text, "\"s3://src/line\nbreak\\tab\t\",s3://dst/k,7,failed,"
                                  "\"NoSuchKey: gone, \"\"really\"\"\""));
@@ -74,7 +74,7 @@ static void test_jsonl_escapes(void **state)
     assert_non_null(strstr(text, "{\"source\":\"s3://src/a,b \\\"q\\\".txt\",\"target\":"
                                  "\"s3://dst/x/a,b \\\"q\\\".txt\",\"bytes\":42,\"status\":\"copied\","
                                  "\"error\":null,\"etag\":\"e1\",\"seconds\":0.250,"
-                                 "\"verified\":\"size+etag\"}"));
+                                 "\"verified\":\"size+etag\",\"version\":null}"));
     assert_non_null(strstr(text, "\"source\":\"s3://src/line\\nbreak\\\\tab\\u0009\""));
     assert_non_null(strstr(text, "\"status\":\"failed\",\"error\":\"NoSuchKey: gone, \\\"really\\\"\""));
     /* one line per object */
@@ -219,14 +219,15 @@ static void test_csv_hostile_keys_cannot_forge_rows(void **state)
     char fields[9][256];
     int n;
     s = csv_record(s, fields, &n);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 9);
     assert_string_equal(fields[0], "source");
     assert_string_equal(fields[6], "seconds");
     assert_string_equal(fields[7], "verified");
+    assert_string_equal(fields[8], "version");
     for (size_t i = 0; i < NHOSTILE; i++) {
         char src[300], dst[300];
         assert_non_null(s = csv_record(s, fields, &n));
-        assert_int_equal(n, 8);
+        assert_int_equal(n, 9);
         snprintf(src, sizeof src, "s3://src/%s", hostile[i].src_key);
         snprintf(dst, sizeof dst, "s3://dst/%s", hostile[i].dst_key);
         assert_string_equal(fields[0], src);
@@ -236,6 +237,41 @@ static void test_csv_hostile_keys_cannot_forge_rows(void **state)
     }
     assert_null(csv_record(s, fields, &n));
     unlink(path);
+}
+
+/* The source version copied is the last column (CSV) and "version" (JSON
+ * lines): empty or null for the current object. */
+static void test_version_column(void **state)
+{
+    (void)state;
+    struct s3e_report_row rows[2] = {
+        { .src_bucket = "src", .src_key = "k", .dst_bucket = "dst", .dst_key = "k", .bytes = 3,
+          .outcome = S3E_OUT_COPIED, .etag = "e", .seconds = 0.5, .verified = "etag",
+          .version = "3HL4kqtJlcp.XroDTDmJ" },
+        { .src_bucket = "src", .src_key = "k2", .dst_bucket = "dst", .dst_key = "k2", .bytes = 3,
+          .outcome = S3E_OUT_COPIED, .etag = "e", .seconds = 0.5, .verified = "etag" },
+    };
+    char csv[] = "/tmp/s3e-report-XXXXXX.csv", jsonl[] = "/tmp/s3e-report-XXXXXX.jsonl";
+    temp_path(csv, 4);
+    temp_path(jsonl, 6);
+    const char *paths[] = { csv, jsonl };
+    for (int f = 0; f < 2; f++) {
+        struct s3e_report *r = NULL;
+        char err[256];
+        assert_int_equal(s3e_report_open(&r, paths[f], err, sizeof err), S3E_OK);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(s3e_report_write(r, &rows[i]), S3E_OK);
+        assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_OK);
+    }
+    const char *text = slurp(csv);
+    assert_non_null(strstr(text, "seconds,verified,version\n"));
+    assert_non_null(strstr(text, ",0.500,etag,3HL4kqtJlcp.XroDTDmJ\n"));
+    assert_non_null(strstr(text, "k2,3,copied,,e,0.500,etag,\n"));
+    text = slurp(jsonl);
+    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":\"3HL4kqtJlcp.XroDTDmJ\"}\n"));
+    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":null}\n"));
+    unlink(csv);
+    unlink(jsonl);
 }
 
 static void test_full_disk_is_an_error_with_its_reason(void **state)
@@ -303,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_escapes),
         cmocka_unit_test(test_jsonl_hostile_keys_are_json),
         cmocka_unit_test(test_csv_hostile_keys_cannot_forge_rows),
+        cmocka_unit_test(test_version_column),
         cmocka_unit_test(test_full_disk_is_an_error_with_its_reason),
         cmocka_unit_test(test_unwritable_report_is_named),
         cmocka_unit_test(test_stats_and_summary),

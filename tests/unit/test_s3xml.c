@@ -25,6 +25,8 @@ struct listed {
     char etag[80];
     int64_t mtime;
     char sc[32];
+    char version[64];   /* "" when the entry has none */
+    int is_latest, delete_marker;
 };
 
 struct collect {
@@ -46,6 +48,9 @@ static int collect_fn(void *ud, const struct s3e_listed *o)
     snprintf(l->etag, sizeof l->etag, "%s", o->etag);
     l->mtime = o->last_modified;
     snprintf(l->sc, sizeof l->sc, "%s", o->storage_class);
+    snprintf(l->version, sizeof l->version, "%s", o->version_id ? o->version_id : "");
+    l->is_latest = o->is_latest;
+    l->delete_marker = o->delete_marker;
     return (c->stop_after && c->n == c->stop_after) ? 42 : 0;
 }
 
@@ -130,6 +135,68 @@ static void test_list_page(void **state)
     assert_int_equal(c.items[2].mtime, 0);
     assert_string_equal(c.items[2].sc, "GLACIER");
     s3e_buf_free(&tok);
+}
+
+/* ListObjectVersions as AWS documents it: versions and delete markers in
+ * order, a key's newest first, markers for the next page. */
+static void test_versions_page(void **state)
+{
+    (void)state;
+    static const char page[] =
+        XML_DECL "<ListVersionsResult " S3_NS "><Name>b</Name><Prefix>p/</Prefix>"
+        "<KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker>"
+        "<NextKeyMarker>p/b%20c</NextKeyMarker><NextVersionIdMarker>v/2</NextVersionIdMarker>"
+        "<MaxKeys>3</MaxKeys><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
+        "<DeleteMarker><Key>p/a</Key><VersionId>dm1</VersionId><IsLatest>true</IsLatest>"
+        "<LastModified>2009-10-12T17:50:30.000Z</LastModified></DeleteMarker>"
+        "<Version><Key>p/a</Key><VersionId>3/L4kq</VersionId><IsLatest>false</IsLatest>"
+        "<LastModified>2009-10-12T17:50:30.000Z</LastModified>"
+        "<ETag>\"fba9dede5f27731c9771645a39863328\"</ETag><Size>434234</Size>"
+        "<StorageClass>STANDARD</StorageClass></Version>"
+        "<Version><Key>p/b%20c</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>"
+        "<LastModified>2009-10-12T17:50:30.000Z</LastModified><ETag>\"e\"</ETag>"
+        "<Size>1</Size></Version></ListVersionsResult>";
+    struct collect c = { 0 };
+    struct s3e_buf nk, nv;
+    s3e_buf_init(&nk, 0);
+    s3e_buf_init(&nv, 0);
+    int truncated = -1;
+    assert_int_equal(s3e_xml_parse_versions_page(page, strlen(page), 1, collect_fn, &c,
+                                                 &truncated, &nk, &nv, NULL, 0), S3E_OK);
+    assert_int_equal(c.n, 3);
+    assert_int_equal(truncated, 1);
+    assert_string_equal(s3e_buf_cstr(&nk), "p/b c");
+    assert_string_equal(s3e_buf_cstr(&nv), "v/2");
+    assert_string_equal(c.items[0].key, "p/a");
+    assert_true(c.items[0].delete_marker);
+    assert_true(c.items[0].is_latest);
+    assert_string_equal(c.items[0].version, "dm1");
+    assert_false(c.items[1].delete_marker);
+    assert_false(c.items[1].is_latest);
+    assert_string_equal(c.items[1].version, "3/L4kq");
+    assert_int_equal(c.items[1].size, 434234);
+    assert_string_equal(c.items[1].etag, "fba9dede5f27731c9771645a39863328");
+    assert_string_equal(c.items[2].key, "p/b c");
+    assert_string_equal(c.items[2].version, "null");
+    assert_true(c.items[2].is_latest);
+    /* a version id that would not survive a header or a query is refused */
+    static const char bad[] =
+        "<ListVersionsResult><IsTruncated>false</IsTruncated><Version><Key>k</Key>"
+        "<VersionId>a b</VersionId><IsLatest>true</IsLatest><LastModified>2009-10-12T17:50:30Z"
+        "</LastModified><ETag>e</ETag><Size>1</Size></Version></ListVersionsResult>";
+    char why[256] = "";
+    c.n = 0;
+    assert_int_equal(s3e_xml_parse_versions_page(bad, strlen(bad), 1, collect_fn, &c,
+                                                 &truncated, &nk, &nv, why, sizeof why),
+                     S3E_EPARSE);
+    assert_int_equal(c.n, 0);
+    assert_non_null(strstr(why, "VersionId 'a b' of key 'k' is not a version id"));
+    /* a listing of objects is not a listing of versions */
+    assert_int_equal(s3e_xml_parse_versions_page(list_page, strlen(list_page), 1, collect_fn, &c,
+                                                 &truncated, &nk, &nv, why, sizeof why),
+                     S3E_EPARSE);
+    s3e_buf_free(&nk);
+    s3e_buf_free(&nv);
 }
 
 static void test_list_last_page_and_no_decoding(void **state)
@@ -811,6 +878,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_page),
         cmocka_unit_test(test_list_common_prefixes),
+        cmocka_unit_test(test_versions_page),
         cmocka_unit_test(test_list_last_page_and_no_decoding),
         cmocka_unit_test(test_list_callback_stops),
         cmocka_unit_test(test_list_malformed),

@@ -90,6 +90,12 @@ static void test_copy_source(void **state)
     s3e_buf_reset(&b);
     assert_int_equal(s3e_uri_copy_source(&b, "b", "photos/2024/x y.jpg"), S3E_OK);
     assert_string_equal(s3e_buf_cstr(&b), "b/photos/2024/x%20y.jpg");
+    s3e_buf_reset(&b);
+    assert_int_equal(s3e_uri_copy_source_version(&b, "b", "a?b", "3/L4+kq=="), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "b/a%3Fb?versionId=3%2FL4%2Bkq%3D%3D");
+    s3e_buf_reset(&b);
+    assert_int_equal(s3e_uri_copy_source_version(&b, "b", "k", NULL), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b), "b/k");
     s3e_buf_free(&b);
 }
 
