@@ -26,7 +26,7 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG ?= pkg-config
 # Lua 5.4 has a different pkg-config name on each distribution: take the first that exists.
 LUA_PC := $(firstword $(foreach p,lua5.4 lua-5.4 lua54 lua,$(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo $(p))))
-DEPS_PC = $(LUA_PC) libcurl openssl libxml-2.0
+DEPS_PC = $(LUA_PC) libcurl openssl libxml-2.0 zlib
 
 ifeq ($(SANITIZER),)
   OUT   = build/release
@@ -82,7 +82,7 @@ all: check-deps s3engine
 
 check-deps:
 	@test -n "$(LUA_PC)" || { echo "Lua 5.4 development files not found (pkg-config lua5.4). Run: sudo scripts/install-deps.sh" >&2; exit 1; }
-	@$(PKG_CONFIG) --exists libcurl openssl libxml-2.0 || { echo "libcurl/openssl/libxml2 development files missing. Run: sudo scripts/install-deps.sh" >&2; exit 1; }
+	@$(PKG_CONFIG) --exists libcurl openssl libxml-2.0 zlib || { echo "libcurl/openssl/libxml2/zlib development files missing. Run: sudo scripts/install-deps.sh" >&2; exit 1; }
 
 # The release build is linked at the top of the tree so that `./s3engine` works
 # from a checkout (it finds ./lua/ next to itself).

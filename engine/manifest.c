@@ -7,6 +7,9 @@
 #include "s3engine/uri.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +25,7 @@ enum col { COL_BUCKET, COL_KEY, COL_SIZE, COL_ETAG, COL_MTIME, COL_VERSION, COL_
 enum field_end { FIELD_NEXT, FIELD_LAST };
 
 struct s3e_manifest {
-    FILE *f;
-    int own_file;
+    gzFile f;                    /* reads gzip (S3 Inventory's .csv.gz) and plain text alike */
     char *path;
     int url_encoded;
     uint64_t max_bytes, max_rows;
@@ -84,6 +86,22 @@ static const char *shown(const char *s, size_t len, char out[64])
     return out;
 }
 
+/* Inventory files in a format this reader does not take, known by their
+ * first bytes (after gzip is undone): a clear error, not rows of garbage. */
+static int refused_format(struct s3e_manifest *m)
+{
+    const char *what = NULL;
+    if (m->in_len >= 4 && memcmp(m->in, "PAR1", 4) == 0)
+        what = "Apache Parquet";
+    else if (m->in_len >= 3 && memcmp(m->in, "ORC", 3) == 0)
+        what = "Apache ORC";
+    if (!what)
+        return 0;
+    fail_at(m, 1, "an %s file: manifests are CSV, plain or gzip-compressed (.csv, .csv.gz; "
+            "S3 Inventory in CSV format); Parquet and ORC are not read", what);
+    return 1;
+}
+
 /* The next byte of the file, EOF, or RD_ERR when a limit is hit or reading failed. */
 static int next_byte(struct s3e_manifest *m)
 {
@@ -91,14 +109,20 @@ static int next_byte(struct s3e_manifest *m)
         if (m->in_eof)
             return EOF;
         int first = m->total == 0;
-        m->in_len = fread(m->in, 1, IN_SIZE, m->f);
+        int n = gzread(m->f, m->in, IN_SIZE);
+        m->in_len = n > 0 ? (size_t)n : 0;
         m->in_pos = 0;
+        if (n < 0 || (n == 0 && !gzeof(m->f))) {
+            int zerr;
+            const char *why = gzerror(m->f, &zerr);
+            return fail_at(m, m->line, "read error: %s", zerr == Z_ERRNO ? strerror(errno) : why);
+        }
         if (m->in_len == 0) {
             m->in_eof = 1;
-            if (ferror(m->f))
-                return fail_at(m, m->line, "read error: %s", strerror(errno));
             return EOF;
         }
+        if (first && refused_format(m))
+            return RD_ERR;
         /* a UTF-8 BOM (Excel, PowerShell) is not part of the first column's name */
         if (first && m->in_len >= 3 && memcmp(m->in, "\xEF\xBB\xBF", 3) == 0) {
             m->in_pos = 3;
@@ -404,14 +428,14 @@ int s3e_manifest_open(struct s3e_manifest **out, const char *path, int url_encod
         snprintf(errbuf, errlen, "out of memory");
         return S3E_ENOMEM;
     }
-    if (strcmp(path, "-") == 0) {
-        m->f = stdin;
-    } else if (!(m->f = fopen(path, "rb"))) {
-        snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
+    errno = 0;
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || !(m->f = gzdopen(fd, "rb"))) {
+        snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno ? errno : ENOMEM));
+        if (fd >= 0)
+            close(fd);
         s3e_manifest_close(m);
         return S3E_EIO;
-    } else {
-        m->own_file = 1;
     }
     m->url_encoded = url_encoded;
     m->max_bytes = S3E_MANIFEST_MAX_BYTES;
@@ -632,8 +656,8 @@ void s3e_manifest_close(struct s3e_manifest *m)
 {
     if (!m)
         return;
-    if (m->own_file)
-        fclose(m->f);
+    if (m->f)
+        gzclose(m->f);
     free(m->in);
     free(m->rec);
     free(m->path);

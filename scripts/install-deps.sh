@@ -2,7 +2,7 @@
 # install-deps.sh - install the Debian/Ubuntu packages s3engine needs, only those missing.
 #
 # Usage: scripts/install-deps.sh [build|test|bench|all]     (default: all)
-#   build  compiler, pkg-config, Lua 5.4, libcurl, OpenSSL, libxml2, cmocka
+#   build  compiler, pkg-config, Lua 5.4, libcurl, OpenSSL, libxml2, zlib, cmocka
 #   test   build + a local S3 server (Ceph radosgw, mon, osd), curl, uuidgen, boto3,
 #          dpkg-dev, man-db and zsh (the package, man page and completion tests),
 #          clang and libFuzzer (the fuzz targets, make fuzz), Slurm and munge (the
@@ -17,7 +17,7 @@
 set -euo pipefail
 
 BUILD_PKGS=(build-essential pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev libssl-dev
-            libxml2-dev libcmocka-dev)
+            libxml2-dev zlib1g-dev libcmocka-dev)
 TEST_PKGS=(radosgw ceph-mon ceph-osd ceph-common curl uuid-runtime python3-boto3
            dpkg-dev man-db zsh clang libclang-rt-14-dev  # clang-14 on Debian 12: -fsanitize=fuzzer needs the rt
            awscli  # the oracle of tests/plans/test_credentials.sh

@@ -24,7 +24,11 @@
  * empty size field (or no size column) leaves the size unknown: the caller
  * finds it out (the planner sends a HEAD).
  *
- * Limits: a row (one record, without its line ending) is at most
+ * The file may be gzip-compressed (S3 Inventory's .csv.gz): it is read
+ * through zlib, and a plain file as it is. A Parquet or ORC file (known by
+ * its first bytes) is an error at line 1 that names the formats read.
+ *
+ * Limits (on the bytes after decompression): a row (one record, without its line ending) is at most
  * S3E_MANIFEST_MAX_ROW bytes; a file at most max_bytes and max_rows (see
  * s3e_manifest_set_limits). The file is read in blocks: memory does not grow
  * with its length or with a line's. Every error names file:line. */

@@ -92,4 +92,23 @@ expect_contains "$(cat "$dir/err")" "nul.csv:2: key 'nul/victim.txt%00.bak': %-d
 expect_eq "$(s3check count "s3://$src/nul/victim.txt")" 1 "the victim is still at the source"
 expect_eq "$(s3check count "s3://$dst/m5/nul/victim.txt")" 0 "and not copied"
 expect_eq "$(s3check count "s3://$dst/m5/nul/other.txt")" 1 "the other row is moved"
+
+# 6. A gzip-compressed manifest (S3 Inventory writes .csv.gz) is read through
+# zlib; a Parquet file stops the run with the formats that are read.
+rows man/ | gzip -c >"$dir/list.csv.gz"
+cat >"$dir/gz.lua" <<LUA
+return { sources = { { manifest = "list.csv.gz" } }, target = "s3://$dst/m6/" }
+LUA
+out=$(cd "$dir" && s3e gz.lua 2>"$dir/err")
+expect_eq $? 0 "a .csv.gz manifest is copied"
+expect_eq "$(summary_value "$out" copied)" 9 "its 9 rows copied"
+expect_copied "$src" man/ . "$dst" m6/man/ "with the sources' keys, sizes and ETags"
+printf 'PAR1\025\004\025\000' >"$dir/inv.parquet"
+cat >"$dir/pq.lua" <<LUA
+return { sources = { { manifest = "inv.parquet" } }, target = "s3://$dst/m7/" }
+LUA
+(cd "$dir" && s3e pq.lua >/dev/null 2>"$dir/err")
+expect_eq $? 2 "a Parquet manifest is exit 2"
+expect_contains "$(cat "$dir/err")" "inv.parquet:1: an Apache Parquet file: manifests are CSV" \
+  "the message names the file and the formats read"
 finish

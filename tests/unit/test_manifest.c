@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char path[64];
 
@@ -385,6 +386,39 @@ static void test_batch_operations(void **state)
     done(m);
 }
 
+/* S3 Inventory writes .csv.gz: read through zlib, rows as from plain text. */
+static void test_gzip(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof path, "/tmp/s3e-manifest-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    gzFile z = gzdopen(fd, "wb");
+    assert_non_null(z);
+    static const char rows[] = "\"b\",\"photos/a%20b.jpg\",\"12\"\n\"b\",\"k\",\"3\"\n";
+    assert_int_equal(gzwrite(z, rows, sizeof rows - 1), (int)sizeof rows - 1);
+    assert_int_equal(gzclose(z), Z_OK);
+    struct s3e_manifest *m = NULL;
+    char err[256];
+    assert_int_equal(s3e_manifest_open(&m, path, 1, err, sizeof err), 0);
+    expect_row(m, "b", "photos/a b.jpg", 12);
+    expect_row(m, "b", "k", 3);
+    expect_end(m);
+    done(m);
+}
+
+/* Inventory in Parquet or ORC: one clear error naming what is read. */
+static void test_parquet_and_orc_refused(void **state)
+{
+    (void)state;
+    struct s3e_manifest *m = open_text("PAR1\x15\x04\x15" "binary", 0);
+    expect_error(m, 1, "an Apache Parquet file: manifests are CSV, plain or gzip-compressed");
+    done(m);
+    m = open_text("ORC\x0a\x03\x00\x00", 0);
+    expect_error(m, 1, "an Apache ORC file");
+    done(m);
+}
+
 /* A header naming columns but neither bucket nor key is not a row. */
 static void test_header_without_bucket(void **state)
 {
@@ -479,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_no_size_column),
         cmocka_unit_test(test_batch_operations),
         cmocka_unit_test(test_header_without_bucket),
+        cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_parquet_and_orc_refused),
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_hash_key_when_key_comes_first),
         cmocka_unit_test(test_many_columns),
