@@ -83,7 +83,8 @@ int cred_json_sso(const char *json, size_t len, struct cred_set *out, char *errb
 /* The SSO cache file: accessToken (copied to *token, owned) and expiresAt. */
 int cred_json_sso_token(const char *json, size_t len, char **token, time_t *expires,
                         char *errbuf, size_t errlen);
-/* The value of a top-level or dotted ("a.b") member as text; 1 found, 0 not, -1 malformed. */
+/* The value of a top-level or dotted ("a.b", "files.0.key": a number is an array
+ * index) member as text; 1 found, 0 not, -1 malformed. */
 int cred_json_get(const char *json, size_t len, const char *path, struct s3e_buf *out);
 
 /* cred_sts.c: STS AssumeRole / AssumeRoleWithWebIdentity. */

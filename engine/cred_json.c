@@ -1,6 +1,6 @@
 /* cred_json.c - the JSON documents credential sources answer with: a small
  * strict reader (objects, arrays, strings, numbers, literals) that pulls
- * out one member by its dotted path, and the field sets of each source. */
+ * out one member by its dotted path (a number picks an array element), and the field sets of each source. */
 #include "cred_int.h"
 #include "s3engine/error.h"
 #include "s3engine/s3xml.h"
@@ -147,7 +147,9 @@ static int object(struct reader *r, const char *path, struct s3e_buf *out, int *
     return rc;
 }
 
-static int array(struct reader *r)
+/* path's first part, when all digits, picks the element at that index
+ * ("files.0.key"); the other elements are skipped. */
+static int array(struct reader *r, const char *path, struct s3e_buf *out, int *found)
 {
     r->p++;
     skip_ws(r);
@@ -155,8 +157,16 @@ static int array(struct reader *r)
         r->p++;
         return 0;
     }
-    for (;;) {
-        if (value(r, NULL, NULL, NULL))
+    const char *dot = path ? strchr(path, '.') : NULL;
+    long want = -1;
+    if (path && *path >= '0' && *path <= '9') {
+        char *endp;
+        want = strtol(path, &endp, 10);
+        if (endp != (dot ? dot : path + strlen(path)))
+            want = -1;
+    }
+    for (long i = 0;; i++) {
+        if (value(r, i == want ? (dot ? dot + 1 : "") : NULL, out, found))
             return -1;
         skip_ws(r);
         if (r->p < r->end && *r->p == ',') { r->p++; continue; }
@@ -177,7 +187,7 @@ static int value(struct reader *r, const char *path, struct s3e_buf *out, int *f
     if (*r->p == '{')
         rc = object(r, want ? NULL : path, out, found);
     else if (*r->p == '[')
-        rc = array(r);
+        rc = array(r, want ? NULL : path, out, found);
     else if (*r->p == '"')
         rc = string(r, want ? out : NULL);
     else

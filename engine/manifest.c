@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum col { COL_BUCKET, COL_KEY, COL_SIZE, COL_ETAG, COL_MTIME, COL_VERSION, COL_NCOLS };
+enum col { COL_BUCKET, COL_KEY, COL_SIZE, COL_ETAG, COL_MTIME, COL_VERSION, COL_DELMARK,
+           COL_NCOLS };
 #define MAX_FIELDS 64                           /* Inventory has about 20 columns */
 #define MAX_KEY    1024                         /* S3's limit, in bytes */
 #define IN_SIZE    65536
@@ -360,6 +361,7 @@ static int header_column(const char *name)
         { "bucket", COL_BUCKET }, { "key", COL_KEY }, { "size", COL_SIZE },
         { "etag", COL_ETAG }, { "lastmodified", COL_MTIME },
         { "lastmodifieddate", COL_MTIME }, { "versionid", COL_VERSION },
+        { "isdeletemarker", COL_DELMARK },
     };
     char norm[32];
     size_t n = 0;
@@ -445,6 +447,42 @@ int s3e_manifest_open(struct s3e_manifest **out, const char *path, int url_encod
         m->col[i] = i < COL_VERSION ? i : -1;
     s3e_buf_init(&m->key, S3E_MANIFEST_MAX_ROW + 1);
     *out = m;
+    return S3E_OK;
+}
+
+int s3e_manifest_set_schema(struct s3e_manifest *m, const char *schema, char *errbuf,
+                            size_t errlen)
+{
+    int col[COL_NCOLS];
+    for (int i = 0; i < COL_NCOLS; i++)
+        col[i] = -1;
+    int n = 0;
+    for (const char *p = schema;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char name[64];
+        if (n >= MAX_FIELDS || len >= sizeof name) {
+            snprintf(errbuf, errlen, "fileSchema: more than %d columns or a name over 63 bytes",
+                     MAX_FIELDS);
+            return S3E_EPLAN;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        int c = header_column(name);
+        if (c >= 0 && col[c] < 0)
+            col[c] = n;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (col[COL_BUCKET] < 0 || col[COL_KEY] < 0) {
+        snprintf(errbuf, errlen, "fileSchema '%.200s' names no %s column", schema,
+                 col[COL_BUCKET] < 0 ? "Bucket" : "Key");
+        return S3E_EPLAN;
+    }
+    memcpy(m->col, col, sizeof col);
+    m->started = 1;
+    m->header = 1;
     return S3E_OK;
 }
 
@@ -632,6 +670,10 @@ int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row)
             if (m->header)
                 continue;
         }
+        size_t dlen = 0;
+        const char *dm = field(m, COL_DELMARK, &dlen);
+        if (dm && dlen == 4 && memcmp(dm, "true", 4) == 0)
+            continue;   /* a delete marker has nothing to copy */
         if (++m->rows > m->max_rows) {
             fail_at(m, line, "more than %llu rows (the limit for a manifest)",
                     (unsigned long long)m->max_rows);

@@ -11,6 +11,7 @@
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
 #include "s3engine/log.h"
+#include "s3engine/inventory.h"
 #include "s3engine/manifest.h"
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
@@ -297,11 +298,16 @@ static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_ma
 /* A broken manifest is broken input, as a broken plan is: exit 2, with
  * file:line. Rows before it were only planned (unless there were more than
  * --hold of them). */
-static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
+static int plan_manifest_file(struct s3e_run *run, uint32_t index, const char *path,
+                              int url_encoded, const char *schema)
 {
     struct s3e_manifest *m;
     char err[512];
-    int rc = s3e_manifest_open(&m, src->manifest, src->manifest_url_encoded, err, sizeof err);
+    int rc = s3e_manifest_open(&m, path, url_encoded, err, sizeof err);
+    if (!rc && schema && s3e_manifest_set_schema(m, schema, err, sizeof err)) {
+        s3e_manifest_close(m);
+        rc = S3E_EIO;
+    }
     if (rc) {
         snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
         return rc == S3E_EIO ? S3E_EPLAN : rc;
@@ -319,6 +325,25 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
         rc = S3E_EPLAN;
     }
     s3e_manifest_close(m);
+    return rc;
+}
+
+/* An S3 Inventory manifest.json: every file it lists, checked first, read
+ * in its column order with %-encoded keys. */
+static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_source *src)
+{
+    if (!s3e_inventory_is_manifest(src->manifest))
+        return plan_manifest_file(run, index, src->manifest, src->manifest_url_encoded, NULL);
+    struct s3e_inventory inv;
+    char err[512];
+    int rc = s3e_inventory_open(&inv, src->manifest, err, sizeof err);
+    if (rc) {
+        snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
+        return rc;
+    }
+    for (size_t i = 0; i < inv.nfiles && !rc; i++)
+        rc = plan_manifest_file(run, index, inv.files[i].path, 1, inv.schema);
+    s3e_inventory_free(&inv);
     return rc;
 }
 

@@ -17,7 +17,8 @@
  * start of the file is skipped. Blank lines are skipped everywhere, comment
  * lines too while the bucket is the first column (no bucket name starts
  * with '#'). A version_id (versionId) column names the version to copy;
- * empty = the current one.
+ * empty = the current one. A row whose IsDeleteMarker column is "true" is
+ * skipped.
  *
  * Keys are taken byte for byte unless the source says they are URL-encoded
  * (S3 Inventory does that). last_modified is epoch seconds or ISO 8601. An
@@ -74,6 +75,13 @@ enum {
  * *out is freed with s3e_manifest_close. */
 int s3e_manifest_open(struct s3e_manifest **out, const char *path, int url_encoded,
                       char *errbuf, size_t errlen);
+/* The columns of a header-less S3 Inventory file, as its manifest.json's
+ * fileSchema names them ("Bucket, Key, VersionId, IsLatest, ..."; names
+ * compared as header names are). The file then has no header row; a row
+ * whose IsDeleteMarker is "true" is skipped. S3E_EPLAN (no Bucket or Key
+ * column) with a message in errbuf. Call before the first row is read. */
+int s3e_manifest_set_schema(struct s3e_manifest *m, const char *schema, char *errbuf,
+                            size_t errlen);
 /* Replace the default limits on bytes read and rows (0 keeps a default). */
 void s3e_manifest_set_limits(struct s3e_manifest *m, uint64_t max_bytes, uint64_t max_rows);
 /* One of the S3E_MANIFEST_* results above. A row's strings stay valid until

@@ -70,6 +70,12 @@ static void test_json_paths(void **state)
     assert_string_equal(s3e_buf_cstr(&b), "-1.5e3");
     assert_int_equal(cred_json_get(J(doc), "u", &b), 1);
     assert_string_equal(s3e_buf_cstr(&b), "\xf0\x9f\x98\x80");
+    assert_int_equal(cred_json_get(J(doc), "a.b.1.c", &b), 1); /* an array element by index */
+    assert_string_equal(s3e_buf_cstr(&b), "2");
+    assert_int_equal(cred_json_get(J(doc), "a.b.0", &b), 1);
+    assert_string_equal(s3e_buf_cstr(&b), "1");
+    assert_int_equal(cred_json_get(J(doc), "a.b.2", &b), 0);   /* past the end */
+    assert_int_equal(cred_json_get(J(doc), "a.b.x", &b), 0);   /* not an index */
     assert_int_equal(cred_json_get(J(doc), "a", &b), 0);   /* an object is not a value */
     assert_int_equal(cred_json_get(J(doc), "a.z", &b), 0);
     assert_int_equal(cred_json_get(J("{\"k\":\"1\",\"k\":\"2\"}"), "k", &b), 1);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "s3engine/error.h"
 #include "s3engine/manifest.h"
 
 #include <stdio.h>
@@ -492,6 +493,53 @@ static void test_many_columns(void **state)
     done(m);
 }
 
+/* S3 Inventory's header-less rows in the order its manifest.json's fileSchema
+ * names: keys %-encoded, every field quoted, delete markers skipped, older
+ * versions named. */
+static void test_inventory_schema(void **state)
+{
+    (void)state;
+    struct s3e_manifest *m = open_text(
+        "\"src\",\"a%20b%2Cc\",\"v1\",\"false\",\"false\",\"5\",\"2026-01-02T03:04:05.000Z\","
+        "\"0123\",\"STANDARD\"\n"
+        "\"src\",\"gone\",\"v2\",\"true\",\"true\",\"\",\"2026-01-02T03:04:05.000Z\",\"\",\"\"\n"
+        "\"src\",\"bucket\",\"\",\"true\",\"false\",\"7\",\"2026-01-02T03:04:05.000Z\","
+        "\"4567\",\"STANDARD\"\n", 1);
+    char err[256];
+    assert_int_equal(s3e_manifest_set_schema(m, "Bucket, Key, VersionId, IsLatest, "
+                     "IsDeleteMarker, Size, LastModifiedDate, ETag, StorageClass", err,
+                     sizeof err), 0);
+    struct s3e_manifest_row r;
+    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_string_equal(r.bucket, "src");
+    assert_string_equal(r.key, "a b,c");
+    assert_int_equal(r.size, 5);
+    assert_string_equal(r.etag, "0123");
+    assert_int_equal(r.version_len, 2);
+    assert_memory_equal(r.version_id, "v1", 2);
+    assert_true(r.last_modified > 0);
+    /* the delete marker is skipped; a row naming "bucket" is data, not a header */
+    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_string_equal(r.key, "bucket");
+    assert_int_equal(r.size, 7);
+    assert_null(r.version_id);
+    expect_end(m);
+    done(m);
+
+    /* another documented order: no versions, Size before Key is fine too */
+    m = open_text("\"4\",\"src\",\"k%2Fx\"\n", 1);
+    assert_int_equal(s3e_manifest_set_schema(m, "Size,Bucket,Key", err, sizeof err), 0);
+    expect_row(m, "src", "k/x", 4);
+    expect_end(m);
+    done(m);
+
+    m = open_text("\"src\",\"k\"\n", 1);
+    assert_int_equal(s3e_manifest_set_schema(m, "Bucket, Size, ETag", err, sizeof err),
+                     S3E_EPLAN);
+    assert_non_null(strstr(err, "names no Key column"));
+    done(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -518,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_hash_key_when_key_comes_first),
         cmocka_unit_test(test_many_columns),
+        cmocka_unit_test(test_inventory_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,252 @@
+/* inventory.c - S3 Inventory's manifest.json: format, column order and the
+ * data files, each found and checked (size, MD5) before anything is read. */
+#include "s3engine/inventory.h"
+#include "s3engine/buf.h"
+#include "s3engine/error.h"
+#include "cred_int.h"   /* cred_json_get: the project's JSON reader */
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_JSON (64u << 20)   /* a manifest listing many thousands of files */
+#define MAX_FILES 1000000
+
+int s3e_inventory_is_manifest(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && strcmp(path + n - 5, ".json") == 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *data = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n == cap) {
+            char *p = cap >= MAX_JSON ? NULL : realloc(data, cap = cap ? cap * 2 : 65536);
+            if (!p) {
+                free(data);
+                fclose(f);
+                errno = cap >= MAX_JSON ? EFBIG : ENOMEM;
+                return NULL;
+            }
+            data = p;
+        }
+        size_t got = fread(data + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(data);
+        errno = EIO;
+        return NULL;
+    }
+    *len = n;
+    return data;
+}
+
+int s3e_inventory_md5(const char *path, char out[33], uint64_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    size_t got;
+    *size = 0;
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
+    while (ok && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        ok = EVP_DigestUpdate(ctx, buf, got);
+        *size += got;
+    }
+    ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 16;
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    if (!ok) {
+        errno = errno ? errno : EIO;
+        return -1;
+    }
+    for (unsigned i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
+/* <folder>/<key> for the manifest's folder and each one above, then the
+ * key's last part beside the manifest. Owned result or NULL. */
+static char *find_file(const char *manifest, const char *key)
+{
+    char *dir = strdup(manifest);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    struct stat st;
+    char *found = NULL;
+    for (int up = 0; !found && up < 64; up++) {
+        size_t n = strlen(dir) + strlen(key) + 2;
+        char *p = malloc(n);
+        if (!p)
+            break;
+        snprintf(p, n, "%s/%s", dir, key);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            found = p;
+        else
+            free(p);
+        char *s = strrchr(dir, '/');
+        if (!s)
+            break;
+        *s = '\0';
+    }
+    if (!found) {
+        const char *base = strrchr(key, '/') ? strrchr(key, '/') + 1 : key;
+        const char *mslash = strrchr(manifest, '/');
+        size_t dl = mslash ? (size_t)(mslash - manifest) : 1;
+        size_t n = dl + strlen(base) + 2;
+        char *p = malloc(n);
+        if (p) {
+            snprintf(p, n, "%.*s/%s", (int)dl, mslash ? manifest : ".", base);
+            if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+                found = p;
+            else
+                free(p);
+        }
+    }
+    free(dir);
+    return found;
+}
+
+/* One entry of "files": found, its size and MD5 as listed. */
+static int take_file(struct s3e_inventory *inv, const char *path, const char *json, size_t len,
+                     size_t i, struct s3e_buf *v, char *errbuf, size_t errlen)
+{
+    char name[64];
+    struct s3e_inventory_file *f = &inv->files[i];
+    snprintf(name, sizeof name, "files.%zu.key", i);
+    if (cred_json_get(json, len, name, v) != 1) {
+        snprintf(errbuf, errlen, "%s: files[%zu] has no key", path, i);
+        return S3E_EPLAN;
+    }
+    char *key = strdup(s3e_buf_cstr(v));
+    if (!key)
+        return S3E_ENOMEM;
+    f->path = find_file(path, key);
+    if (!f->path) {
+        snprintf(errbuf, errlen, "%s: files[%zu] '%.300s' not found (looked for it under the "
+                 "manifest's folder and the folders above it, and beside the manifest)",
+                 path, i, key);
+        free(key);
+        return S3E_EPLAN;
+    }
+    snprintf(name, sizeof name, "files.%zu.MD5checksum", i);
+    int has_md5 = cred_json_get(json, len, name, v) == 1;
+    char listed[33] = "";
+    if (has_md5)
+        snprintf(listed, sizeof listed, "%s", s3e_buf_cstr(v));
+    snprintf(name, sizeof name, "files.%zu.size", i);
+    int has_size = cred_json_get(json, len, name, v) == 1;
+    unsigned long long listed_size = has_size ? strtoull(s3e_buf_cstr(v), NULL, 10) : 0;
+    int rc = S3E_OK;
+    if (!has_md5 || strlen(listed) != 32) {
+        snprintf(errbuf, errlen, "%s: files[%zu] '%.300s' has no MD5checksum of 32 hex digits",
+                 path, i, key);
+        rc = S3E_EPLAN;
+    } else if (s3e_inventory_md5(f->path, f->md5, &f->size)) {
+        snprintf(errbuf, errlen, "%s: cannot read %s: %s", path, f->path, strerror(errno));
+        rc = S3E_EPLAN;
+    } else if (has_size && listed_size != f->size) {
+        snprintf(errbuf, errlen, "%s: %s is %llu bytes, the manifest lists %llu: not the file "
+                 "the inventory wrote, nothing copied", path, f->path,
+                 (unsigned long long)f->size, listed_size);
+        rc = S3E_EPLAN;
+    } else if (strcasecmp(listed, f->md5) != 0) {
+        snprintf(errbuf, errlen, "%s: %s has MD5 %s, the manifest lists %s: not the file the "
+                 "inventory wrote, nothing copied", path, f->path, f->md5, listed);
+        rc = S3E_EPLAN;
+    }
+    free(key);
+    return rc;
+}
+
+static int read_manifest(struct s3e_inventory *inv, const char *path, const char *json,
+                         size_t len, struct s3e_buf *v, char *errbuf, size_t errlen)
+{
+    if (cred_json_get(json, len, "fileFormat", v) < 0) {
+        snprintf(errbuf, errlen, "%s: not valid JSON (an S3 Inventory manifest.json?)", path);
+        return S3E_EPLAN;
+    }
+    const char *fmt = s3e_buf_cstr(v);
+    if (strcasecmp(fmt, "CSV") != 0) {
+        snprintf(errbuf, errlen, "%s: fileFormat '%.40s': S3 Inventory is read in CSV format "
+                 "only (its .csv.gz files); ORC and Parquet are not read", path,
+                 *fmt ? fmt : "(none)");
+        return S3E_EPLAN;
+    }
+    if (cred_json_get(json, len, "fileSchema", v) != 1 || !(inv->schema = strdup(s3e_buf_cstr(v)))) {
+        snprintf(errbuf, errlen, "%s: no fileSchema (the column order of the CSV files)", path);
+        return S3E_EPLAN;
+    }
+    size_t n = 0;
+    char name[64];
+    for (;; n++) {
+        snprintf(name, sizeof name, "files.%zu.key", n);
+        if (n >= MAX_FILES || cred_json_get(json, len, name, v) != 1)
+            break;
+    }
+    if (n == 0) {
+        snprintf(errbuf, errlen, "%s: no files listed (\"files\": [{\"key\", \"size\", "
+                 "\"MD5checksum\"}])", path);
+        return S3E_EPLAN;
+    }
+    if (!(inv->files = calloc(n, sizeof *inv->files)))
+        return S3E_ENOMEM;
+    inv->nfiles = n;
+    for (size_t i = 0; i < n; i++) {
+        int rc = take_file(inv, path, json, len, i, v, errbuf, errlen);
+        if (rc)
+            return rc;
+    }
+    return S3E_OK;
+}
+
+int s3e_inventory_open(struct s3e_inventory *inv, const char *path, char *errbuf, size_t errlen)
+{
+    memset(inv, 0, sizeof *inv);
+    size_t len = 0;
+    char *json = slurp(path, &len);
+    if (!json) {
+        snprintf(errbuf, errlen, "cannot read %s: %s", path, strerror(errno));
+        return S3E_EPLAN;
+    }
+    struct s3e_buf v;
+    s3e_buf_init(&v, MAX_JSON);
+    int rc = read_manifest(inv, path, json, len, &v, errbuf, errlen);
+    s3e_buf_free(&v);
+    free(json);
+    if (rc)
+        s3e_inventory_free(inv);
+    return rc;
+}
+
+void s3e_inventory_free(struct s3e_inventory *inv)
+{
+    for (size_t i = 0; i < inv->nfiles; i++)
+        free(inv->files[i].path);
+    free(inv->files);
+    free(inv->schema);
+    memset(inv, 0, sizeof *inv);
+}
