@@ -60,10 +60,13 @@ task1_pids() {
   done
 }
 killed=
+# Inside a payload: one more "payload N: M objects" line than "payload N done|failed"
+# lines (between two payloads, a kill would find nothing to rerun).
 for _ in $(seq 600); do
-  done1=$(grep -c 'payload [0-9]* done' "$work/task-1.out" 2>/dev/null)
+  done1=$(grep -cE 'payload [0-9]+ (done|failed):' "$work/task-1.out" 2>/dev/null)
+  begun1=$(grep -cE 'payload [0-9]+: [0-9]+ objects' "$work/task-1.out" 2>/dev/null)
   pids=$(task1_pids)
-  if [ "${done1:-0}" -ge 1 ] && [ -n "$pids" ]; then
+  if [ "${done1:-0}" -ge 1 ] && [ "${begun1:-0}" -gt "${done1:-0}" ] && [ -n "$pids" ]; then
     kill -9 $pids && killed=1
     break
   fi
@@ -74,6 +77,8 @@ for _ in $(seq 100); do [ -z "$(task1_pids)" ] && break; sleep 0.1; done
 sleep 1
 started=$(grep -o 'payload [0-9]*: [0-9]* objects' "$work/task-1.out" | tail -1 | cut -d' ' -f2 | tr -d :)
 expect_ne "$started" "" "task 1 was inside a payload when it was killed"
+check "task 1 had not ended payload $started when it was killed" \
+  bash -c '! grep -qE "payload $1 (done|failed):" "$2"' _ "$started" "$work/task-1.out"
 echo "# killed task 1 at ${SECONDS}s, in payload $started"
 check "requeue task 1" scontrol requeue "${jid}_1"
 # a requeued job waits two minutes before it may start again: now
