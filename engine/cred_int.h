@@ -86,6 +86,13 @@ int cred_json_sso_token(const char *json, size_t len, char **token, time_t *expi
 /* The value of a top-level or dotted ("a.b", "files.0.key": a number is an array
  * index) member as text; 1 found, 0 not, -1 malformed. */
 int cred_json_get(const char *json, size_t len, const char *path, struct s3e_buf *out);
+/* The text of the member at path whatever its type (an array, an object):
+ * *start and *n; 1 found, 0 not, -1 malformed. */
+int cred_json_span(const char *json, size_t len, const char *path, const char **start,
+                   size_t *n);
+/* The elements of an array's text one by one, in one pass: *pos starts at 0;
+ * 1 an element (its text in *el, *n), 0 the end, -1 malformed. */
+int cred_json_element(const char *arr, size_t len, size_t *pos, const char **el, size_t *n);
 
 /* cred_sts.c: STS AssumeRole / AssumeRoleWithWebIdentity. */
 int cred_sts_parse(const char *xml, size_t len, struct cred_set *out, char *errbuf, size_t errlen);

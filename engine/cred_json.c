@@ -14,6 +14,7 @@
 struct reader {
     const char *p, *end;
     int depth;
+    const char *span, *span_end; /* the text of the value asked for */
 };
 
 static void skip_ws(struct reader *r)
@@ -182,8 +183,10 @@ static int value(struct reader *r, const char *path, struct s3e_buf *out, int *f
         return -1;
     int want = path && !*path, rc;
     int scalar_value = *r->p != '{' && *r->p != '[';
-    if (want)
+    if (want) {
         s3e_buf_reset(out); /* a repeated member: the last one counts */
+        r->span = r->p;
+    }
     if (*r->p == '{')
         rc = object(r, want ? NULL : path, out, found);
     else if (*r->p == '[')
@@ -192,15 +195,17 @@ static int value(struct reader *r, const char *path, struct s3e_buf *out, int *f
         rc = string(r, want ? out : NULL);
     else
         rc = scalar(r, want ? out : NULL);
-    if (want && !rc)
+    if (want && !rc) {
         *found = scalar_value; /* an object or array is not a value we can use */
+        r->span_end = r->p;
+    }
     r->depth--;
     return rc;
 }
 
 int cred_json_get(const char *json, size_t len, const char *path, struct s3e_buf *out)
 {
-    struct reader r = { json, json + len, 0 };
+    struct reader r = { json, json + len, 0, NULL, NULL };
     int found = 0;
     s3e_buf_reset(out);
     if (value(&r, path, out, &found))
@@ -209,6 +214,53 @@ int cred_json_get(const char *json, size_t len, const char *path, struct s3e_buf
     if (r.p != r.end)
         return -1;
     return found;
+}
+
+int cred_json_span(const char *json, size_t len, const char *path, const char **start,
+                   size_t *n)
+{
+    struct reader r = { json, json + len, 0, NULL, NULL };
+    struct s3e_buf scratch;
+    s3e_buf_init(&scratch, len + 1);
+    int found = 0, rc = value(&r, path, &scratch, &found);
+    s3e_buf_free(&scratch);
+    skip_ws(&r);
+    if (rc || r.p != r.end)
+        return -1;
+    if (!r.span)
+        return 0;
+    *start = r.span;
+    *n = (size_t)(r.span_end - r.span);
+    return 1;
+}
+
+int cred_json_element(const char *arr, size_t len, size_t *pos, const char **el, size_t *n)
+{
+    struct reader r = { arr + *pos, arr + len, 0, NULL, NULL };
+    skip_ws(&r);
+    if (*pos == 0) {
+        if (r.p >= r.end || *r.p++ != '[')
+            return -1;
+        skip_ws(&r);
+    }
+    if (r.p < r.end && *r.p == ']')
+        return 0;
+    int found = 0;
+    struct s3e_buf scratch;
+    s3e_buf_init(&scratch, len + 1);
+    int rc = value(&r, "", &scratch, &found);
+    s3e_buf_free(&scratch);
+    if (rc)
+        return -1;
+    *el = r.span;
+    *n = (size_t)(r.span_end - r.span);
+    skip_ws(&r);
+    if (r.p < r.end && *r.p == ',')
+        r.p++;
+    else if (r.p >= r.end || *r.p != ']')
+        return -1;
+    *pos = (size_t)(r.p - arr);
+    return 1;
 }
 
 /* The named members as owned strings (NULL when absent), expiration parsed. */

@@ -134,10 +134,8 @@ static char *find_file(const char *manifest, const char *key)
 static int take_file(struct s3e_inventory *inv, const char *path, const char *json, size_t len,
                      size_t i, struct s3e_buf *v, char *errbuf, size_t errlen)
 {
-    char name[64];
     struct s3e_inventory_file *f = &inv->files[i];
-    snprintf(name, sizeof name, "files.%zu.key", i);
-    if (cred_json_get(json, len, name, v) != 1) {
+    if (cred_json_get(json, len, "key", v) != 1) {
         snprintf(errbuf, errlen, "%s: files[%zu] has no key", path, i);
         return S3E_EPLAN;
     }
@@ -152,13 +150,11 @@ static int take_file(struct s3e_inventory *inv, const char *path, const char *js
         free(key);
         return S3E_EPLAN;
     }
-    snprintf(name, sizeof name, "files.%zu.MD5checksum", i);
-    int has_md5 = cred_json_get(json, len, name, v) == 1;
+    int has_md5 = cred_json_get(json, len, "MD5checksum", v) == 1;
     char listed[33] = "";
     if (has_md5)
         snprintf(listed, sizeof listed, "%s", s3e_buf_cstr(v));
-    snprintf(name, sizeof name, "files.%zu.size", i);
-    int has_size = cred_json_get(json, len, name, v) == 1;
+    int has_size = cred_json_get(json, len, "size", v) == 1;
     unsigned long long listed_size = has_size ? strtoull(s3e_buf_cstr(v), NULL, 10) : 0;
     int rc = S3E_OK;
     if (!has_md5 || strlen(listed) != 32) {
@@ -200,25 +196,35 @@ static int read_manifest(struct s3e_inventory *inv, const char *path, const char
         snprintf(errbuf, errlen, "%s: no fileSchema (the column order of the CSV files)", path);
         return S3E_EPLAN;
     }
-    size_t n = 0;
-    char name[64];
-    for (;; n++) {
-        snprintf(name, sizeof name, "files.%zu.key", n);
-        if (n >= MAX_FILES || cred_json_get(json, len, name, v) != 1)
-            break;
-    }
-    if (n == 0) {
+    const char *arr, *el;
+    size_t alen, elen, pos = 0, n = 0;
+    int more;
+    if (cred_json_span(json, len, "files", &arr, &alen) != 1) {
         snprintf(errbuf, errlen, "%s: no files listed (\"files\": [{\"key\", \"size\", "
                  "\"MD5checksum\"}])", path);
         return S3E_EPLAN;
     }
-    if (!(inv->files = calloc(n, sizeof *inv->files)))
-        return S3E_ENOMEM;
-    inv->nfiles = n;
-    for (size_t i = 0; i < n; i++) {
-        int rc = take_file(inv, path, json, len, i, v, errbuf, errlen);
+    while ((more = cred_json_element(arr, alen, &pos, &el, &elen)) == 1) {
+        if (n == MAX_FILES) {
+            snprintf(errbuf, errlen, "%s: more than %d files listed", path, MAX_FILES);
+            return S3E_EPLAN;
+        }
+        if (n % 1024 == 0) {
+            struct s3e_inventory_file *p = realloc(inv->files, (n + 1024) * sizeof *p);
+            if (!p)
+                return S3E_ENOMEM;
+            inv->files = p;
+        }
+        memset(&inv->files[n], 0, sizeof inv->files[n]);
+        inv->nfiles = ++n;
+        int rc = take_file(inv, path, el, elen, n - 1, v, errbuf, errlen);
         if (rc)
             return rc;
+    }
+    if (more < 0 || n == 0) {
+        snprintf(errbuf, errlen, "%s: \"files\" is %s (expected [{\"key\", \"size\", "
+                 "\"MD5checksum\"}, ...])", path, n == 0 && more == 0 ? "empty" : "not an array");
+        return S3E_EPLAN;
     }
     return S3E_OK;
 }

@@ -77,6 +77,24 @@ static void test_json_paths(void **state)
     assert_int_equal(cred_json_get(J(doc), "a.b.2", &b), 0);   /* past the end */
     assert_int_equal(cred_json_get(J(doc), "a.b.x", &b), 0);   /* not an index */
     assert_int_equal(cred_json_get(J(doc), "a", &b), 0);   /* an object is not a value */
+    const char *arr, *el;
+    size_t alen, elen, pos = 0;
+    assert_int_equal(cred_json_span(J(doc), "a.b", &arr, &alen), 1);
+    assert_int_equal(alen, strlen("[1, {\"c\": 2}]"));
+    assert_memory_equal(arr, "[1, {\"c\": 2}]", alen);
+    assert_int_equal(cred_json_element(arr, alen, &pos, &el, &elen), 1);
+    assert_memory_equal(el, "1", elen);
+    assert_int_equal(cred_json_element(arr, alen, &pos, &el, &elen), 1);
+    assert_int_equal(elen, strlen("{\"c\": 2}"));
+    assert_int_equal(cred_json_get(el, elen, "c", &b), 1);
+    assert_string_equal(s3e_buf_cstr(&b), "2");
+    assert_int_equal(cred_json_element(arr, alen, &pos, &el, &elen), 0);
+    pos = 0;
+    assert_int_equal(cred_json_element(J("[1 2]"), &pos, &el, &elen), -1);
+    pos = 0;
+    assert_int_equal(cred_json_element(J("{}"), &pos, &el, &elen), -1);
+    assert_int_equal(cred_json_span(J(doc), "zz", &arr, &alen), 0);
+    assert_int_equal(cred_json_span(J("{\"a\": [1,]}"), "a", &arr, &alen), -1);
     assert_int_equal(cred_json_get(J(doc), "a.z", &b), 0);
     assert_int_equal(cred_json_get(J("{\"k\":\"1\",\"k\":\"2\"}"), "k", &b), 1);
     assert_string_equal(s3e_buf_cstr(&b), "2"); /* the last of a repeated member */
