@@ -131,6 +131,10 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w, enum s3e_job_start
 
 static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *prefix)
 {
+    if (s3e_worker_wants_restore(f->run, job_of(w), &w->a.err)) {
+        run_on_thread(f, w, S3E_JOB_RESTORE); /* RestoreObject, blocking: on a thread */
+        return;
+    }
     s3e_worker_fail(f->run, job_of(w), rc, &w->a.err, prefix, w->t0);
     w->next++;
     w->state = LW_NEXT;

@@ -130,7 +130,7 @@ static void on_record(void *ud, const struct s3e_job *j, enum s3e_outcome o, uin
         pr->res.objects[o]++;
         pr->res.bytes[o] += bytes;
     }
-    if (o == S3E_OUT_FAILED || o == S3E_OUT_ARCHIVED) {
+    if (o == S3E_OUT_FAILED || o == S3E_OUT_ARCHIVED || o == S3E_OUT_RESTORING) {
         char src[2200], dst[2200];
         snprintf(src, sizeof src, "s3://%s/%s", j->src_bucket, j->src_key);
         snprintf(dst, sizeof dst, "s3://%s/%s", j->dst_bucket, j->dst_key);
@@ -402,7 +402,8 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p,
         status = s3e_interrupted ? S3E_EXIT_INTERRUPTED : S3E_EXIT_FATAL;
     } else {
         pr->res.seconds = s3e_now() - t0;
-        pr->res.done = !pr->res.objects[S3E_OUT_FAILED] && !pr->res.objects[S3E_OUT_ARCHIVED];
+        pr->res.done = !pr->res.objects[S3E_OUT_FAILED] && !pr->res.objects[S3E_OUT_ARCHIVED] &&
+                       !pr->res.objects[S3E_OUT_RESTORING];
         status = write_result(r, pr, report_path) ? S3E_EXIT_FATAL
                  : pr->res.done ? S3E_EXIT_OK : S3E_EXIT_PARTIAL;
         s3e_info("payload %llu %s: %llu copied, %llu skipped, %llu failed",

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *const outcome_names[S3E_OUT_COUNT] = {
-    "copied", "moved", "skipped", "failed", "archived", "changed", "planned",
+    "copied", "moved", "skipped", "failed", "archived", "changed", "restoring", "planned",
 };
 
 const char *s3e_outcome_name(enum s3e_outcome o)
@@ -303,6 +303,10 @@ void s3e_stats_record(struct s3e_stats *s, enum s3e_outcome o, uint64_t bytes)
         atomic_fetch_add(&s->changed_objects, 1);
         atomic_fetch_add(&s->changed_bytes, bytes);
         break;
+    case S3E_OUT_RESTORING:
+        atomic_fetch_add(&s->restoring_objects, 1);
+        atomic_fetch_add(&s->restoring_bytes, bytes);
+        break;
     default:
         break;
     }
@@ -335,6 +339,10 @@ void s3e_stats_summary(const struct s3e_stats *s, FILE *out)
         print_count(out, "changed:", atomic_load(&s->changed_objects),
                     atomic_load(&s->changed_bytes),
                     " (the source changed while it was copied: run again)");
+    if (atomic_load(&s->restoring_objects))
+        print_count(out, "restoring:", atomic_load(&s->restoring_objects),
+                    atomic_load(&s->restoring_bytes),
+                    " (archived, restore asked for or under way: run again once restored)");
     fprintf(out, "%-11s %llu objects (listed but not selected or not routed)\n", "unselected:",
             (unsigned long long)atomic_load(&s->unselected_objects));
     if (atomic_load(&s->delete_markers))

@@ -312,7 +312,8 @@ static int execute(struct s3e_run *run)
         s3e_failfast_describe(&run->failfast, why, sizeof why);
         const struct s3e_stats *st = &run->stats;
         uint64_t tried = atomic_load(&st->done_objects) + atomic_load(&st->failed_objects) +
-                         atomic_load(&st->archived_objects) + atomic_load(&st->changed_objects);
+                         atomic_load(&st->archived_objects) + atomic_load(&st->changed_objects) +
+                         atomic_load(&st->restoring_objects);
         uint64_t planned = atomic_load(&st->planned_objects);
         s3e_error("stopped: %s; %llu objects%s were not attempted (--fail-fast 0 tries every "
                   "object)", why, (unsigned long long)(planned > tried ? planned - tried : 0),
@@ -353,7 +354,8 @@ static int execute(struct s3e_run *run)
     if (rc || report_failed)
         return S3E_EXIT_FATAL;
     return atomic_load(&run->stats.failed_objects) || atomic_load(&run->stats.archived_objects) ||
-                   atomic_load(&run->stats.changed_objects)
+                   atomic_load(&run->stats.changed_objects) ||
+                   atomic_load(&run->stats.restoring_objects)
                ? S3E_EXIT_PARTIAL : S3E_EXIT_OK;
 }
 

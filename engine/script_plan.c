@@ -399,6 +399,46 @@ static int read_versions(struct reader *r, struct s3e_source *src)
     return rc;
 }
 
+/* restore = { days = N, tier = "Bulk" | "Standard" | "Expedited" } */
+static int read_restore(struct reader *r, struct s3e_source *src)
+{
+    static const char *const tiers[] = { "Bulk", "Standard", "Expedited", NULL };
+    static const char *const known[] = { "days", "tier", NULL };
+    lua_State *L = r->L;
+    push_path(r, "restore");
+    int t = lua_getfield(L, -1, "restore"), rc = S3E_OK;
+    if (t != LUA_TNIL && t != LUA_TTABLE)
+        rc = complain(r, "expected { days = N, tier = \"Bulk\" | \"Standard\" | "
+                         "\"Expedited\" }, got %s", luaL_typename(L, -1));
+    if (!rc && t == LUA_TTABLE)
+        rc = only_known_fields(r, known, "restore has days and tier");
+    if (!rc && t == LUA_TTABLE) {
+        push_path(r, "days");
+        lua_getfield(L, -1, "days");
+        if (lua_isnil(L, -1))
+            rc = complain(r, "restore needs days: how long the restored copy stays");
+        else
+            rc = read_int(r, &src->restore_days, 1, S3E_MAX_RESTORE_DAYS);
+        pop_path(r);
+        lua_pop(L, 1);
+    }
+    if (!rc && t == LUA_TTABLE) {
+        char *tier = NULL;
+        rc = read_opt_string(r, "tier", &tier);
+        push_path(r, "tier");
+        if (!rc && tier && !one_of(tier, tiers))
+            rc = complain(r, "expected \"Bulk\", \"Standard\" or \"Expedited\", got '%s'",
+                          tier);
+        pop_path(r);
+        snprintf(src->restore_tier, sizeof src->restore_tier, "%s",
+                 !rc && tier ? tier : "Standard");
+        free(tier);
+    }
+    pop_path(r);
+    lua_pop(L, 1);
+    return rc;
+}
+
 static int read_source(struct reader *r, struct s3e_source *src)
 {
     lua_State *L = r->L;
@@ -414,11 +454,12 @@ static int read_source(struct reader *r, struct s3e_source *src)
     static const char *const known[] = { "bucket", "prefix", "manifest", "url_encoded",
                                          "sse_c_key_file", "sse_c_key_env", "list_concurrency",
                                          "profile", "region", "endpoint", "addressing",
-                                         "expected_owner", "requester_pays", "versions", NULL };
+                                         "expected_owner", "requester_pays", "versions", "restore",
+                                         NULL };
     if ((rc = only_known_fields(r, known, "a source has bucket, prefix, manifest, url_encoded, "
                                           "sse_c_key_file, sse_c_key_env, list_concurrency, "
                                           "profile, region, endpoint, addressing, "
-                                          "expected_owner, requester_pays, versions")))
+                                          "expected_owner, requester_pays, versions, restore")))
         return rc;
     push_path(r, "manifest");
     lua_getfield(L, -1, "manifest");
@@ -452,6 +493,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
         rc = S3E_ENOMEM;
     if (!rc)
         rc = read_versions(r, src);
+    if (!rc)
+        rc = read_restore(r, src);
     if (!rc)
         rc = read_ssec(r, &src->ssec);
     if (!rc)

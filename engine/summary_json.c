@@ -47,19 +47,21 @@ static int counts(struct s3e_buf *b, const struct s3e_stats *s)
     uint64_t moved = atomic_load(&s->moved_objects);
     return s3e_buf_printf(b,
         "\"objects\":{\"copied\":%llu,\"moved\":%llu,\"skipped\":%llu,\"failed\":%llu,"
-        "\"archived\":%llu,\"changed\":%llu},"
+        "\"archived\":%llu,\"changed\":%llu,\"restoring\":%llu},"
         "\"bytes\":{\"copied\":%llu,\"skipped\":%llu,\"failed\":%llu,\"archived\":%llu,"
-        "\"changed\":%llu}",
+        "\"changed\":%llu,\"restoring\":%llu}",
         (unsigned long long)atomic_load(&s->done_objects), (unsigned long long)moved,
         (unsigned long long)atomic_load(&s->skipped_objects),
         (unsigned long long)atomic_load(&s->failed_objects),
         (unsigned long long)atomic_load(&s->archived_objects),
         (unsigned long long)atomic_load(&s->changed_objects),
+        (unsigned long long)atomic_load(&s->restoring_objects),
         (unsigned long long)atomic_load(&s->done_bytes),
         (unsigned long long)atomic_load(&s->skipped_bytes),
         (unsigned long long)atomic_load(&s->failed_bytes),
         (unsigned long long)atomic_load(&s->archived_bytes),
-        (unsigned long long)atomic_load(&s->changed_bytes));
+        (unsigned long long)atomic_load(&s->changed_bytes),
+        (unsigned long long)atomic_load(&s->restoring_bytes));
 }
 
 static int targets(struct s3e_buf *b, const struct s3e_run *run)

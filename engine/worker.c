@@ -3,6 +3,7 @@
  * does not fit one request on the event loop (flight.c). Plain C, no Lua. */
 #include "run.h"
 #include "worker.h"
+#include "restore.h"
 #include "s3_client.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
@@ -152,7 +153,8 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
             .src_bucket = j->src_bucket, .src_key = j->src_key, .dst_bucket = j->dst_bucket,
             .dst_key = j->dst_key, .bytes = bytes, .outcome = outcome, .etag = etag,
             .error = outcome == S3E_OUT_FAILED || outcome == S3E_OUT_SKIPPED ||
-                     outcome == S3E_OUT_ARCHIVED || outcome == S3E_OUT_CHANGED ? error : NULL,
+                     outcome == S3E_OUT_ARCHIVED || outcome == S3E_OUT_CHANGED ||
+                     outcome == S3E_OUT_RESTORING ? error : NULL,
             .seconds = s3e_now() - t0, .verified = s3e_verified_name(compared),
             .version = j->version_id,
         };
@@ -199,6 +201,30 @@ void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
     if (!s3e_failfast_failure(&run->failfast, err, line))
         s3e_error("%s", line);
     count(run, j, S3E_OUT_FAILED, j->size, NULL, 0, msg, t0);
+}
+
+int s3e_worker_wants_restore(const struct s3e_run *run, const struct s3e_job *j,
+                             const struct s3e_s3_error *err)
+{
+    return err && strcmp(err->code, "InvalidObjectState") == 0 &&
+           j->source < run->plan.nsources && run->plan.sources[j->source].restore_days > 0;
+}
+
+/* An archived source with restore = {...}: restore asked for, or under way,
+ * is `restoring`; one restored meanwhile is copied. */
+static int restore(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                   double t0, int *restored, struct s3e_s3_error *err)
+{
+    const struct s3e_source *src = &run->plan.sources[j->source];
+    char msg[256];
+    int rc = s3e_restore_ask(c, j->src_bucket, j->src_key, j->version_id, src->ssec,
+                             src->restore_days, src->restore_tier, restored, msg, sizeof msg,
+                             err);
+    if (rc || *restored)
+        return rc;
+    s3e_info("s3://%s/%s: %s", j->src_bucket, j->src_key, msg);
+    count(run, j, S3E_OUT_RESTORING, j->size, NULL, 0, msg, t0);
+    return S3E_OK;
 }
 
 int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
@@ -364,6 +390,14 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         rc = copy_changed(run, c, &spec, j, &res, &err);
     } else if (!j->existing && (how == S3E_JOB_COPY || how == S3E_JOB_MULTIPART)) {
         rc = copy_with_retry(run, c, j, how == S3E_JOB_MULTIPART, &res, &err);
+    }
+    if (how == S3E_JOB_RESTORE || (rc && s3e_worker_wants_restore(run, j, &err))) {
+        int restored = 0;
+        rc = restore(run, c, j, t0, &restored, &err);
+        if (rc == S3E_OK && !restored)
+            return;
+        if (rc == S3E_OK) /* restored between the copy and now: copy it */
+            rc = copy_with_retry(run, c, j, 0, &res, &err);
     }
     if (rc == S3E_OK && run->set.move) {
         rc = delete_source(run, c, j, &res, msg, sizeof msg, &err);

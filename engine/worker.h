@@ -13,6 +13,8 @@ enum s3e_job_start {
     S3E_JOB_CHANGED,  /* the loop's CopyObject got 412: the source changed since listed */
     S3E_JOB_MULTIPART,/* the loop's CopyObject was not encrypted as asked (radosgw 16
                          ignores encryption on CopyObject): copy it as a multipart upload */
+    S3E_JOB_RESTORE,  /* the loop's CopyObject found it archived and its source has
+                         restore = {...}: ask for the restore (s3e_worker_wants_restore) */
 };
 /* One job, blocking: copy (CopyObject or multipart), verify, delete in move
  * mode, record; no request of it goes past dl (s3e_worker_deadline). */
@@ -44,6 +46,10 @@ void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3
  * recorded `archived` when S3 says the object is in an archive tier,
  * `changed` when the source changed while it was copied (412), else
  * `failed`, its log line going through the fail-fast check. */
+/* 1 when a copy that failed with *err met an archived object whose source
+ * asks for restores (restore = {...}). */
+int  s3e_worker_wants_restore(const struct s3e_run *run, const struct s3e_job *j,
+                              const struct s3e_s3_error *err);
 void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
                      const struct s3e_s3_error *err, const char *prefix, double t0);
 

@@ -31,6 +31,9 @@ struct s3e_source {
     int list_concurrency;     /* ListObjectsV2 requests in flight; 0 = the default */
     struct s3e_access access;
     int versions;   /* enum s3e_versions: how a listed source takes versions */
+    int restore_days;        /* restore = { days = N, ... }: archived objects are restored
+                                for N days; 0 = not set (they are reported archived) */
+    char restore_tier[12];   /* "Bulk", "Standard" (the default) or "Expedited" */
 };
 
 /* A listed source's `versions` field. */
@@ -63,6 +66,7 @@ enum s3e_collisions {
 
 /* Limits shared by the command line and the plan's own fields. */
 #define S3E_MAX_WORKERS              4096
+#define S3E_MAX_RESTORE_DAYS         36500 /* restore = { days = ... }: 100 years */
 #define S3E_DEFAULT_WORKERS          16
 #define S3E_MAX_PART_CONCURRENCY     256
 #define S3E_DEFAULT_PART_CONCURRENCY 8  /* UploadPartCopy requests in flight per object */

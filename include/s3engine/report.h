@@ -14,6 +14,7 @@ enum s3e_outcome {
     S3E_OUT_FAILED,      /* gave up after retries */
     S3E_OUT_ARCHIVED,    /* in an archive storage class, not restored: not copied */
     S3E_OUT_CHANGED,     /* the source changed while it was copied, twice (412) */
+    S3E_OUT_RESTORING,   /* archived, being restored (restore = {...}): a later run copies it */
     S3E_OUT_PLANNED,     /* --dry-run: would be copied */
     S3E_OUT_COUNT
 };
@@ -68,6 +69,7 @@ struct s3e_stats {
     _Atomic uint64_t failed_objects, failed_bytes;
     _Atomic uint64_t archived_objects, archived_bytes;
     _Atomic uint64_t changed_objects, changed_bytes;
+    _Atomic uint64_t restoring_objects, restoring_bytes;
     _Atomic uint64_t moved_objects;                   /* also counted in done_* */
     _Atomic uint64_t unselected_objects;              /* listed but not selected/routed */
     _Atomic uint64_t listed_objects;

@@ -101,6 +101,7 @@ struct s3e_head {
     int      ssec;               /* encrypted with a customer key (SSE-C) */
     char     checksum_name[12];  /* "crc32", "crc32c", "crc64nvme", "sha1", "sha256", or "" */
     char     checksum[96];       /* its x-amz-checksum-* value (asked with checksum mode) */
+    char     restore[128];       /* x-amz-restore of an archived object, "" when absent */
 };
 
 /* HeadBucket, once per bucket: the bucket's region (x-amz-bucket-region, or

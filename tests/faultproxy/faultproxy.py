@@ -30,6 +30,8 @@ import sys
 import time
 import urllib.parse
 
+from archive import Archive, with_headers
+
 LIMIT = 4 * 1024 * 1024  # longest header block read from either side
 CHUNK = 64 * 1024
 REPEAT_TOKEN = "faultproxy-repeat"
@@ -126,6 +128,15 @@ log (--log FILE, default stderr; one line per request, flushed):
   request reached the server. A line is written when the answer is complete, except
   for silent: when the request arrives.
 
+archived objects (--archive REGEX: radosgw has no archive tier):
+  objects whose "bucket/key" matches are in --archive-class, not restored. A copy of one
+  (CopyObject, UploadPartCopy) and GetObject get 403 InvalidObjectState until restored;
+  RestoreObject (POST ?restore) gets 202 when it starts a restore, 409
+  RestoreAlreadyInProgress while it runs (--restore-seconds), 200 once done, and is
+  logged as a line "RestoreObject /bucket/key days=N tier=T status=S"; HeadObject gets
+  x-amz-storage-class and x-amz-restore (ongoing-request="true", then "false" with an
+  expiry-date). Then copies are relayed. Restores asked for outlive new settings.
+
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
 
@@ -170,6 +181,14 @@ def fault_args(p):
                    help="SlowDown beyond R requests per second (0: off)")
     g.add_argument("--throttle-burst", type=float, default=0.0, metavar="B",
                    help="token bucket size (default R)")
+    g.add_argument("--archive", default="", metavar="REGEX",
+                   help="objects whose bucket/key matches REGEX are archived, answered as "
+                        "AWS does (see archived objects below)")
+    g.add_argument("--archive-class", default="GLACIER", metavar="CLASS",
+                   help="their storage class (default GLACIER)")
+    g.add_argument("--restore-seconds", type=float, default=0.0, metavar="S",
+                   help="a restore of an archived object finishes S seconds after "
+                        "RestoreObject (default 0)")
 
 
 def kind_name(k):
@@ -211,6 +230,9 @@ class Faults:
         self.negative_size = a.negative_size
         self.throttle_rps = a.throttle_rps
         self.throttle_burst = a.throttle_burst or a.throttle_rps
+        self.archive = re.compile(a.archive) if a.archive else None
+        self.archive_class = a.archive_class
+        self.restore_seconds = a.restore_seconds
         self.args = a
 
     def describe(self):
@@ -545,6 +567,7 @@ class Proxy:
         self.rewind_pages = {}  # listing -> (response, body) of its first page
         self.rewinds = 0
         self.stats = {"requests": 0, "faults": {}, "ops": {}, "forwarded": 0}
+        self.archive = Archive()  # restores asked for: kept across new settings
 
     def set_faults(self, cfg):
         self.cfg = cfg
@@ -624,7 +647,7 @@ class Proxy:
                 self.req_seq += 1
                 n = self.req_seq
                 t0 = time.monotonic()
-                kind = self.choose(r)
+                kind = self.choose(r) or self.archive.decide(r, self.cfg)
                 self.stats["requests"] += 1
                 self.stats["ops"][r.op] = self.stats["ops"].get(r.op, 0) + 1
                 if kind:
@@ -780,6 +803,8 @@ class Proxy:
             await cwriter.drain()
             res["status"] = 403
             return up
+        if kind in ("archive-refuse", "archive-restore"):
+            return await self.serve_archived(r, kind, n, cwriter, up, res)
         if kind == "error-in-200":
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
                     '<Message>We encountered an internal error. Please try again.</Message>'
@@ -869,6 +894,11 @@ class Proxy:
                 body = dechunk(raw) if chunked else raw
                 cwriter.write(rebuild(Response(head), kms_etags(body)))
             await cwriter.drain()
+        elif kind == "archive-head":
+            head = with_headers(resp.head, self.archive.head_lines(r, c)) \
+                if resp.status == 200 else resp.head
+            cwriter.write(head + raw)
+            await cwriter.drain()
         elif kind == "big-header":
             pad = b"x-faultproxy-padding: " + b"a" * max(0, c.big_header - 24)
             cwriter.write(resp.head[:-2] + pad + b"\r\n\r\n" + raw)
@@ -893,6 +923,29 @@ class Proxy:
         if not keep_up:
             res["keep"] = False
         return up if keep_up else None
+
+    async def serve_archived(self, r, kind, n, cwriter, up, res):
+        """An archived object: a copy or GET refused, or RestoreObject answered."""
+        if kind == "archive-refuse":
+            cwriter.write(error_response(r, 403, "Forbidden", "InvalidObjectState",
+                                         "The operation is not valid for the object's "
+                                         "storage class", n))
+            res["status"] = 403
+        else:
+            status, reason, code, days, tier = self.archive.restore(r, self.cfg)
+            if code:
+                cwriter.write(error_response(r, status, reason, code,
+                                             "Object restore is already in progress"
+                                             if status == 409 else "Malformed restore request",
+                                             n))
+            else:
+                cwriter.write(build_head("HTTP/1.1 %d %s" % (status, reason), [
+                    ("Content-Length", "0"), ("x-amz-request-id", "faultproxy-%d" % n)]))
+            res["status"] = status
+            self.log.write("RestoreObject %s days=%d tier=%s status=%d\n"
+                           % (r.path, days, tier, status))
+        await cwriter.drain()
+        return up
 
     def rewound(self, r, resp, body):
         """The first page again, with a token never sent before."""
