@@ -6,7 +6,7 @@
 # a file whose MD5 differs from the manifest's stops the run with nothing
 # copied, ORC/Parquet are refused. Then an S3 Batch Operations manifest
 # (bucket,key[,versionId], URL-encoded, no size: sizes by HEAD). Every copy is
-# checked with an independent client.
+# checked with an independent client; reruns copy nothing.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
 
@@ -73,6 +73,9 @@ expect_same_objects "$src" "" "$dst" i1/ inv/plain.txt "$odd" inv/big.bin
 expect_eq "$(s3check md5 "s3://$dst/i1/inv/old.txt")" \
   "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" \
   "the noncurrent version (IsLatest false) is copied as that version"
+out=$(s3e "$dir/inv.lua" --multipart-cutoff 5MiB --part-size 5MiB 2>"$dir/err")
+expect_eq $? 0 "a rerun from the same manifest.json exits 0"
+expect_eq "$(summary_value "$out" copied)" 0 "and copies nothing (the inventory's sizes and ETags match)"
 
 # 2. a data file that is not the one the manifest lists: nothing copied
 cp "$manifest" "$dir/good.json"
@@ -114,4 +117,6 @@ expect_eq "$(summary_value "$out" copied)" 4 "4 objects copied"
 expect_same_objects "$src" "" "$dst" b1/ inv/plain.txt "$odd" inv/big.bin
 expect_eq "$(s3check md5 "s3://$dst/b1/inv/old.txt")" \
   "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" "the named version is copied"
+out=$(s3e "$dir/batch.lua" --multipart-cutoff 5MiB --part-size 5MiB 2>"$dir/err")
+expect_eq "$(summary_value "$out" copied)" 0 "a rerun copies nothing"
 finish
