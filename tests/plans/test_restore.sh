@@ -17,6 +17,8 @@ check "load 4 objects" s3check load "$src" in/warm 4 >/dev/null
 for i in 1 2 3; do
   check "archived object $i" s3check put "s3://$src/in/cold-$i.bin" $((i * 70000)) >/dev/null
 done
+# above --multipart-cutoff: its UploadPartCopy is refused
+check "archived object 4 (12 MiB)" s3check put "s3://$src/in/cold-4.bin" $((12 << 20)) >/dev/null
 dir=$(mktemp -d)
 on_exit rm -rf "$dir"
 
@@ -29,7 +31,10 @@ return { sources = { { bucket = "$src", prefix = "in/",
 LUA
 restores() { grep -c "^RestoreObject " "$FAULT_PROXY_LOG"; }
 # run PLAN REPORT: s3engine through the proxy; sets rc and out
-run() { rc=0; out=$(s3e "$dir/$1" --endpoint "$ep" --report "$dir/$2" 2>&1) || rc=$?; }
+run() {
+  rc=0
+  out=$(s3e "$dir/$1" --endpoint "$ep" --multipart-cutoff 8MiB --report "$dir/$2" 2>&1) || rc=$?
+}
 # outcomes REPORT OUTCOME: how many rows have it
 outcomes() { grep -c ",$2," "$dir/$1"; }
 
@@ -39,28 +44,31 @@ return { sources = { { bucket = "$src", prefix = "in/" } }, target = "s3://$dst/
 LUA
 run plain.lua p.csv
 expect_eq "$rc" 1 "without restore: exit 1"
-expect_eq "$(outcomes p.csv archived)" 3 "without restore: the 3 are archived"
+expect_eq "$(outcomes p.csv archived)" 4 "without restore: the 4 are archived"
 expect_eq "$(outcomes p.csv restoring)" 0 "without restore: none restoring"
 expect_eq "$(restores)" 0 "without restore: no RestoreObject"
 
 # ---- run 1: restores asked for ----------------------------------------------------
 run plan.lua r1.csv
 expect_eq "$rc" 1 "run 1 with objects being restored exits 1 (not complete)"
-expect_eq "$(outcomes r1.csv restoring)" 3 "run 1: the 3 archived objects are restoring"
+expect_eq "$(outcomes r1.csv restoring)" 4 "run 1: the 4 archived objects are restoring"
 expect_eq "$(outcomes r1.csv copied)" 4 "run 1: the others are copied"
 expect_eq "$(grep -c ',failed,\|,archived,' "$dir/r1.csv")" 0 "run 1: none failed or archived"
-expect_contains "$out" "restoring:  3 objects" "run 1: the summary counts them"
-expect_eq "$(restores)" 3 "run 1: one RestoreObject per archived object"
-expect_eq "$(grep -c "^RestoreObject /$src/in/cold-[123].bin days=3 tier=Bulk status=202" \
-  "$FAULT_PROXY_LOG")" 3 "run 1: RestoreObject carries Days 3 and Tier Bulk, answered 202"
+expect_contains "$out" "restoring:  4 objects" "run 1: the summary counts them"
+expect_eq "$(restores)" 4 "run 1: one RestoreObject per archived object"
+expect_eq "$(fault_count 'op=UploadPartCopy fault=archive-refuse')" 2 \
+  "the large one's UploadPartCopy was refused once per run (a multipart copy)"
+expect_eq "$(s3check uploads "s3://$dst/")" 0 "run 1: its upload was aborted"
+expect_eq "$(grep -c "^RestoreObject /$src/in/cold-[1234].bin days=3 tier=Bulk status=202" \
+  "$FAULT_PROXY_LOG")" 4 "run 1: RestoreObject carries Days 3 and Tier Bulk, answered 202"
 expect_eq "$(s3check count "s3://$dst/out/")" 4 "run 1: the destination holds the 4 others"
 
 # ---- run 2: restores under way, none asked again ----------------------------------
 run plan.lua r2.csv
 expect_eq "$rc" 1 "run 2 while restoring exits 1"
-expect_eq "$(outcomes r2.csv restoring)" 3 "run 2: still restoring"
+expect_eq "$(outcomes r2.csv restoring)" 4 "run 2: still restoring"
 expect_eq "$(outcomes r2.csv skipped)" 4 "run 2: the others are skipped"
-expect_eq "$(restores)" 3 "run 2: no second RestoreObject"
+expect_eq "$(restores)" 4 "run 2: no second RestoreObject"
 expect_contains "$(grep ',restoring,' "$dir/r2.csv" | head -1)" "being restored" \
   "run 2: the report says a restore is under way"
 
@@ -68,9 +76,9 @@ expect_contains "$(grep ',restoring,' "$dir/r2.csv" | head -1)" "being restored"
 fault_proxy_set --archive "^$src/in/cold-" --restore-seconds 0
 run plan.lua r3.csv
 expect_eq "$rc" 0 "run 3 after the restores exits 0"
-expect_eq "$(outcomes r3.csv copied)" 3 "run 3: the 3 restored objects are copied"
-expect_eq "$(restores)" 3 "run 3: no RestoreObject"
-for i in 1 2 3; do
+expect_eq "$(outcomes r3.csv copied)" 4 "run 3: the 4 restored objects are copied"
+expect_eq "$(restores)" 4 "run 3: no RestoreObject"
+for i in 1 2 3 4; do
   check "cold-$i.bin copied byte for byte" \
     s3check same "s3://$src/in/cold-$i.bin" "s3://$dst/out/cold-$i.bin"
 done
