@@ -3,8 +3,9 @@
  *
  * Fingerprints, not strings: a slot is 24 bytes (a 128-bit fingerprint of the
  * destination and a 64-bit fingerprint of the source routed there) and the
- * table doubles at 3/4 full, so a distinct destination costs 32 to 64 bytes
- * (1M objects: 48 MB at most). The seeds are random per set, so keys cannot
+ * set is 16 tables (by the fingerprint's top bits) each doubling at 3/4 full,
+ * so a distinct destination costs 32 to 64 bytes (1M objects: 48 MB at most),
+ * and a doubling briefly adds only 1/16 of that. The seeds are random per set, so keys cannot
  * be chosen to collide; two different destinations share a fingerprint with
  * a probability of about n^2 / 2^129 (1e-21 for a billion objects).
  *

@@ -103,6 +103,38 @@ static void test_grows_without_false_hits(void **state)
     s3e_destset_free(s);
 }
 
+/* Fingerprints that differ only in the bits choosing a shard, or only in the
+ * bits choosing a slot, stay distinct; each keeps its own source through the
+ * growth of its shard, drops included. */
+static void test_shards_keep_fingerprints_apart(void **state)
+{
+    (void)state;
+    struct s3e_destset *s;
+    assert_int_equal(s3e_destset_new(&s), S3E_OK);
+    uint64_t prev;
+    for (uint64_t top = 0; top < 16; top++)
+        for (uint64_t i = 0; i < 5000; i++) {
+            struct s3e_destfp d = { .hi = (top << 60) | 1, .lo = i };
+            assert_int_equal(s3e_destset_add(s, d, top * 5000 + i + 1, &prev), S3E_OK);
+            assert_int_equal(prev, 0);
+        }
+    assert_int_equal(s3e_destset_count(s), 80000);
+    for (uint64_t top = 0; top < 16; top++)
+        for (uint64_t i = 0; i < 5000; i += 7) {
+            struct s3e_destfp d = { .hi = (top << 60) | 1, .lo = i };
+            assert_int_equal(s3e_destset_add(s, d, 999999, &prev), S3E_OK);
+            assert_int_equal(prev, top * 5000 + i + 1);
+            assert_int_equal(s3e_destset_drop(s, d, prev), S3E_OK);
+        }
+    struct s3e_destfp d0 = { .hi = 1, .lo = 0 }, d1 = { .hi = (1ULL << 60) | 1, .lo = 0 };
+    assert_int_equal(s3e_destset_dropped(s, d0, 1), 1);
+    assert_int_equal(s3e_destset_dropped(s, d1, 1), 0);
+    assert_int_equal(s3e_destset_dropped(s, d1, 5001), 1);
+    assert_int_equal(s3e_destset_ndropped(s), 16 * 715);
+    assert_int_equal(s3e_destset_count(s), 80000);
+    s3e_destset_free(s);
+}
+
 /* Seeds are random per set: fingerprints of one key differ between sets. */
 static void test_seeds_differ(void **state)
 {
@@ -124,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_bucket_and_key_are_kept_apart),
         cmocka_unit_test(test_replace_and_drop),
         cmocka_unit_test(test_grows_without_false_hits),
+        cmocka_unit_test(test_shards_keep_fingerprints_apart),
         cmocka_unit_test(test_seeds_differ),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
