@@ -11,6 +11,7 @@
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
 #include "s3engine/log.h"
+#include "inventory_fetch.h"
 #include "s3engine/inventory.h"
 #include "s3engine/manifest.h"
 #include "s3engine/s3.h"
@@ -335,15 +336,29 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
     if (!s3e_inventory_is_manifest(src->manifest))
         return plan_manifest_file(run, index, src->manifest, src->manifest_url_encoded, NULL);
     struct s3e_inventory inv;
-    char err[512];
-    int rc = s3e_inventory_open(&inv, src->manifest, err, sizeof err);
+    char err[512], *local = NULL, *tmpdir = NULL;
+    const char *path = src->manifest;
+    int rc = S3E_OK;
+    if (strncmp(path, "s3://", 5) == 0) {
+        if (!run->plan_client) {
+            snprintf(run->errbuf, sizeof run->errbuf, "cannot read %s: no S3 credentials "
+                     "were found", path);
+            return S3E_ECREDS;
+        }
+        rc = s3e_inventory_fetch(run->plan_client, path, &local, &tmpdir, err, sizeof err);
+        path = local;
+    }
+    if (!rc)
+        rc = s3e_inventory_open(&inv, path, err, sizeof err);
     if (rc) {
         snprintf(run->errbuf, sizeof run->errbuf, "manifest: %s", err);
+        s3e_inventory_fetch_clean(local, tmpdir);
         return rc;
     }
     for (size_t i = 0; i < inv.nfiles && !rc; i++)
         rc = plan_manifest_file(run, index, inv.files[i].path, 1, inv.schema);
     s3e_inventory_free(&inv);
+    s3e_inventory_fetch_clean(local, tmpdir);
     return rc;
 }
 

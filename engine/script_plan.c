@@ -177,11 +177,12 @@ static int only_known_fields(struct reader *r, const char *const *known, const c
     return S3E_OK;
 }
 
-/* A relative manifest path is relative to the plan's folder, like require. */
+/* A relative manifest path is relative to the plan's folder, like require
+ * (an s3:// manifest.json is not a path). */
 static int beside_plan(const struct s3e_script *s, char **path)
 {
     const char *slash = s->plan_path ? strrchr(s->plan_path, '/') : NULL;
-    if ((*path)[0] == '/' || strcmp(*path, "-") == 0 || !slash)
+    if ((*path)[0] == '/' || strcmp(*path, "-") == 0 || !slash || strncmp(*path, "s3://", 5) == 0)
         return S3E_OK;
     size_t dlen = (size_t)(slash - s->plan_path) + 1, plen = strlen(*path);
     char *full = malloc(dlen + plen + 1);

@@ -98,7 +98,35 @@ for fmt in ORC Parquet; do
 done
 expect_eq "$(s3check count "s3://$dst/i2/")" 0 "nothing is copied"
 
-# 4. Batch Operations: bucket,key[,versionId], URL-encoded, no size (HEAD)
+# 4. the same inventory read from S3 (s3://inventory-bucket/.../manifest.json)
+invb=$(fresh_bucket invb) || finish
+cp "$dir/good.json" "$manifest"
+(cd "$dir/bucket" && "$S3CHECK_PYTHON" - "$invb" "$PLAN_LIB_DIR" <<'PY') || fail "inventory not uploaded"
+import os, sys
+sys.path.insert(0, sys.argv[2])
+import s3check
+c = s3check.client()
+for root, _, files in os.walk("."):
+    for f in files:
+        path = os.path.join(root, f)[2:]
+        c.upload_file(path, sys.argv[1], path)
+PY
+sed "s#manifest = \"[^\"]*\"#manifest = \"s3://$invb/pre/$src/cfg/2026-12-01T01-00Z/manifest.json\"#; s#i1/#i3/#" \
+  "$dir/inv.lua" >"$dir/s3.lua"
+out=$(s3e "$dir/s3.lua" --multipart-cutoff 5MiB --part-size 5MiB 2>"$dir/err")
+expect_eq $? 0 "a run from an s3:// manifest.json exits 0"
+expect_eq "$(summary_value "$out" copied)" 4 "4 objects copied"
+expect_same_objects "$src" "" "$dst" i3/ inv/plain.txt "$odd" inv/big.bin
+expect_eq "$(s3check md5 "s3://$dst/i3/inv/old.txt")" \
+  "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" "the noncurrent version is copied"
+check "an inventory file changed in S3" s3check put "s3://$invb/pre/$src/cfg/data/part-1.csv.gz" 100 >/dev/null
+sed "s#i3/#i4/#" "$dir/s3.lua" >"$dir/s3bad.lua"
+s3e "$dir/s3bad.lua" >/dev/null 2>"$dir/err"
+expect_eq $? 2 "a file in S3 that is not the one listed: exit status 2"
+expect_contains "$(cat "$dir/err")" "part-1.csv.gz is 100 bytes, the manifest lists" "named"
+expect_eq "$(s3check count "s3://$dst/i4/")" 0 "nothing is copied"
+
+# 5. Batch Operations: bucket,key[,versionId], URL-encoded, no size (HEAD)
 "$S3CHECK_PYTHON" - "$src" "$odd" "$old_vid" >"$dir/batch.csv" <<'PY'
 import sys, urllib.parse
 b, odd, vid = sys.argv[1:4]
