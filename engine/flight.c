@@ -184,6 +184,10 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         start_check(f, w);
         return;
     }
+    if (s3e_worker_restore_first(run, j)) {
+        run_on_thread(f, w, S3E_JOB_RESTORE); /* a HEAD first: a copy would be refused */
+        return;
+    }
     int simple = !j->existing && !j->versions && j->size <= run->set.multipart_cutoff &&
                  !j->put; /* tags from a route: PutObjectTagging too */
     if (!simple) {

@@ -136,6 +136,7 @@ struct held {
     uint16_t target, group;
     uint16_t src_bucket, dst_bucket, storage_class;
     uint8_t existing;
+    uint8_t archived;
     uint8_t bundle;
 };
 
@@ -335,7 +336,7 @@ static struct s3e_job job_of(const struct held *h, const char *const *n)
         .last_modified = h->last_modified, .src_bucket = n[h->src_bucket], .src_key = h->src_key,
         .dst_bucket = n[h->dst_bucket], .dst_key = h->dst_key, .etag = h->etag, .put = h->put,
         .storage_class = h->storage_class == NO_STR ? NULL : n[h->storage_class],
-        .existing = h->existing,
+        .existing = h->existing, .archived = h->archived,
         .version_id = h->bundle ? NULL : h->version,
         .versions = h->bundle ? h->version : NULL,
     };
@@ -407,6 +408,7 @@ static int hold(struct s3e_packer *p, const struct s3e_job *j)
     h->dst_bucket = (uint16_t)db;
     h->storage_class = (uint16_t)sc;
     h->existing = j->existing;
+    h->archived = j->archived;
     p->nheld++;
     return S3E_OK;
 }

@@ -79,6 +79,8 @@ static int on_route(void *ud, const struct s3e_route *r)
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
         .storage_class = sc, .put = r->put, .version_id = o->version_id,
         .versions = o->versions,
+        .archived = o->storage_class && (strcmp(o->storage_class, "GLACIER") == 0 ||
+                                         strcmp(o->storage_class, "DEEP_ARCHIVE") == 0),
     };
     if (o->versions)
         job.size = s3e_versions_bytes(o->versions);

@@ -1,5 +1,6 @@
 /* restore.c - RestoreObject for an archived source, asked once: a restore
- * under way (x-amz-restore: ongoing-request="true") is not asked again. */
+ * under way (x-amz-restore: ongoing-request="true") is not asked again, nor
+ * one that is done (ongoing-request="false"). */
 #include "restore.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -57,6 +58,10 @@ int s3e_restore_ask(struct s3e_client *c, const char *bucket, const char *key,
         return rc;
     enum s3e_restore_state st = s3e_restore_state_of(h.restore);
     s3e_head_free(&h);
+    if (st == S3E_RESTORE_DONE) {
+        *done = 1; /* restored: a copy can read it, no restore to ask for */
+        return S3E_OK;
+    }
     if (st == S3E_RESTORE_ONGOING) {
         snprintf(msg, len, "archived, being restored (run again once it is done)");
         return S3E_OK;

@@ -18,8 +18,9 @@ enum s3e_restore_state s3e_restore_state_of(const char *x_amz_restore);
  * restore is under way say so, else send RestoreObject for days at tier
  * (version NULL or "" = the current one). S3E_OK with a sentence for the
  * report in msg ("restore started ...", "being restored ..."), or the
- * failure with *err. A restore already done (the copy may be retried)
- * gives S3E_OK with *done = 1. */
+ * failure with *err. A restore already done (x-amz-restore says so, or
+ * RestoreObject answers 200: the copy may be tried) gives S3E_OK with
+ * *done = 1. */
 int s3e_restore_ask(struct s3e_client *c, const char *bucket, const char *key,
                     const char *version, const struct s3e_ssec *ssec, int days, const char *tier, int *done, char *msg,
                     size_t len, struct s3e_s3_error *err);

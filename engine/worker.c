@@ -210,6 +210,12 @@ int s3e_worker_wants_restore(const struct s3e_run *run, const struct s3e_job *j,
            j->source < run->plan.nsources && run->plan.sources[j->source].restore_days > 0;
 }
 
+int s3e_worker_restore_first(const struct s3e_run *run, const struct s3e_job *j)
+{
+    return j->archived && !j->existing && !j->versions && j->source < run->plan.nsources &&
+           run->plan.sources[j->source].restore_days > 0;
+}
+
 /* An archived source with restore = {...}: restore asked for, or under way,
  * is `restoring`; one restored meanwhile is copied. */
 static int restore(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,

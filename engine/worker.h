@@ -50,6 +50,9 @@ void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3
  * asks for restores (restore = {...}). */
 int  s3e_worker_wants_restore(const struct s3e_run *run, const struct s3e_job *j,
                               const struct s3e_s3_error *err);
+/* 1 when j was listed as archived and its source asks for restores: the
+ * restore is looked at before any copy (S3E_JOB_RESTORE). */
+int  s3e_worker_restore_first(const struct s3e_run *run, const struct s3e_job *j);
 void s3e_worker_fail(struct s3e_run *run, const struct s3e_job *j, int rc,
                      const struct s3e_s3_error *err, const char *prefix, double t0);
 

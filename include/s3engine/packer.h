@@ -35,6 +35,8 @@ struct s3e_job {
     const char *versions;     /* versions = "all": every version of the key, oldest first,
                                  one line each "id\tsize\tetag\tlast_modified\n", copied in
                                  that order (size = their sum); NULL for one object */
+    uint8_t archived;         /* listed in GLACIER or DEEP_ARCHIVE: a copy fails unless
+                                 it was restored (restore = {...} looks first) */
     uint8_t existing;         /* the destination looks like the source's copy (an earlier
                                  run's): verify it, copy again if it is not; then skip
                                  it, or in move mode delete the source */

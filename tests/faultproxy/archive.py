@@ -10,6 +10,8 @@ objects whose "bucket/key" matches REGEX as stored in --archive-class
       GlacierJobParameters/Tier): 202 Accepted when it starts a restore,
       409 RestoreAlreadyInProgress while one is under way, 200 OK once the
       object is restored. Never forwarded.
+  ListObjectsV2: relayed, each archived key's <StorageClass> the archive class
+      (a listing shows it whether restored or not).
   HeadObject: relayed, with x-amz-storage-class set to the archive class and,
       once a restore was asked for, x-amz-restore: ongoing-request="true"
       while it runs, ongoing-request="false", expiry-date="..." after.
@@ -22,6 +24,7 @@ Each RestoreObject is logged with its Days and Tier (see log_restore).
 """
 
 import email.utils
+import html
 import re
 import time
 import urllib.parse
@@ -48,6 +51,8 @@ class Archive:
         nothing to change), 'archive-refuse', 'archive-restore' or 'archive-head'."""
         if cfg.archive is None:
             return None
+        if r.op == "ListObjectsV2":
+            return "archive-list"
         src = r.header("x-amz-copy-source")
         if r.op in ("CopyObject", "UploadPartCopy") and src is not None:
             name = object_name(src)
@@ -83,6 +88,27 @@ class Archive:
                                old[1] if old else time.time(), days, tier)
         return (200, "OK", None, days, tier) if st == "done" else \
             (202, "Accepted", None, days, tier)
+
+    def listing(self, r, body, cfg):
+        """A ListObjectsV2 page with the archived keys' storage class."""
+        bucket = r.path.strip("/")
+        url = "url" in r.query.get("encoding-type", [])
+
+        def one(m):
+            block = m.group(0)
+            k = re.search(r"<Key>(.*?)</Key>", block, re.S)
+            if not k:
+                return block
+            key = urllib.parse.unquote(k.group(1)) if url else html.unescape(k.group(1))
+            if not cfg.archive.search(bucket + "/" + key):
+                return block
+            sc = "<StorageClass>%s</StorageClass>" % cfg.archive_class
+            if "<StorageClass>" in block:
+                return re.sub(r"<StorageClass>.*?</StorageClass>", sc, block)
+            return block.replace("</Contents>", sc + "</Contents>")
+        text = body.decode("utf-8", "surrogateescape")
+        return re.sub(r"<Contents>.*?</Contents>", one, text, flags=re.S).encode(
+            "utf-8", "surrogateescape")
 
     def head_lines(self, r, cfg):
         """Header lines a HeadObject answer gets for an archived object."""

@@ -135,7 +135,7 @@ archived objects (--archive REGEX: radosgw has no archive tier):
   RestoreAlreadyInProgress while it runs (--restore-seconds), 200 once done, and is
   logged as a line "RestoreObject /bucket/key days=N tier=T status=S"; HeadObject gets
   x-amz-storage-class and x-amz-restore (ongoing-request="true", then "false" with an
-  expiry-date). Then copies are relayed. Restores asked for outlive new settings.
+  expiry-date); ListObjectsV2 shows their <StorageClass>. Then copies are relayed. Restores asked for outlive new settings.
 
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
@@ -893,6 +893,12 @@ class Proxy:
             else:
                 body = dechunk(raw) if chunked else raw
                 cwriter.write(rebuild(Response(head), kms_etags(body)))
+            await cwriter.drain()
+        elif kind == "archive-list":
+            body = dechunk(raw) if chunked else raw
+            if resp.status == 200:
+                body = self.archive.listing(r, body, c)
+            cwriter.write(rebuild(resp, body))
             await cwriter.drain()
         elif kind == "archive-head":
             head = with_headers(resp.head, self.archive.head_lines(r, c)) \
