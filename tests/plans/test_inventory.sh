@@ -71,7 +71,7 @@ expect_eq "$(summary_value "$out" copied)" 4 "4 objects copied (the delete marke
 expect_eq "$(s3check count "s3://$dst/i1/")" 4 "the destination holds 4 objects"
 expect_same_objects "$src" "" "$dst" i1/ inv/plain.txt "$odd" inv/big.bin
 expect_eq "$(s3check md5 "s3://$dst/i1/inv/old.txt")" \
-  "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" \
+  "$(s3check md5 "s3://$src/inv/old.txt" --version-id="$old_vid")" \
   "the noncurrent version (IsLatest false) is copied as that version"
 out=$(s3e "$dir/inv.lua" --multipart-cutoff 5MiB --part-size 5MiB 2>"$dir/err")
 expect_eq $? 0 "a rerun from the same manifest.json exits 0"
@@ -118,7 +118,7 @@ expect_eq $? 0 "a run from an s3:// manifest.json exits 0"
 expect_eq "$(summary_value "$out" copied)" 4 "4 objects copied"
 expect_same_objects "$src" "" "$dst" i3/ inv/plain.txt "$odd" inv/big.bin
 expect_eq "$(s3check md5 "s3://$dst/i3/inv/old.txt")" \
-  "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" "the noncurrent version is copied"
+  "$(s3check md5 "s3://$src/inv/old.txt" --version-id="$old_vid")" "the noncurrent version is copied"
 check "an inventory file changed in S3" s3check put "s3://$invb/pre/$src/cfg/data/part-1.csv.gz" 100 >/dev/null
 sed "s#i3/#i4/#" "$dir/s3.lua" >"$dir/s3bad.lua"
 s3e "$dir/s3bad.lua" >/dev/null 2>"$dir/err"
@@ -144,7 +144,7 @@ expect_eq $? 0 "a Batch Operations manifest exits 0"
 expect_eq "$(summary_value "$out" copied)" 4 "4 objects copied"
 expect_same_objects "$src" "" "$dst" b1/ inv/plain.txt "$odd" inv/big.bin
 expect_eq "$(s3check md5 "s3://$dst/b1/inv/old.txt")" \
-  "$(s3check md5 "s3://$src/inv/old.txt" --version-id "$old_vid")" "the named version is copied"
+  "$(s3check md5 "s3://$src/inv/old.txt" --version-id="$old_vid")" "the named version is copied"
 out=$(s3e "$dir/batch.lua" --multipart-cutoff 5MiB --part-size 5MiB 2>"$dir/err")
 expect_eq "$(summary_value "$out" copied)" 0 "a rerun copies nothing"
 finish
