@@ -3,6 +3,7 @@
  * Names from the plan are printed in the display form (escape.h). */
 #include "run.h"
 #include "dryrun.h"
+#include "collide.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 
@@ -76,7 +77,19 @@ static void count_target(struct s3e_dryrun *d, uint32_t target, uint64_t bytes)
     d->t[target].bytes += bytes;
 }
 
-void s3e_dryrun_add(struct s3e_dryrun *d, const struct s3e_payload *p)
+/* What the copy would report: copied (and moved), or skipped when collisions
+ * = "last" gave the destination to a later source. */
+static void count_outcome(struct s3e_run *run, const struct s3e_job *j)
+{
+    enum s3e_outcome o = s3e_collide_dropped(run, j) ? S3E_OUT_SKIPPED
+                         : run->set.move             ? S3E_OUT_MOVED
+                                                     : S3E_OUT_COPIED;
+    s3e_stats_record(&run->stats, o, j->size);
+    if (run->per_target && j->target < run->plan.ntargets)
+        s3e_stats_record(&run->per_target[j->target], o, j->size);
+}
+
+void s3e_dryrun_add(struct s3e_dryrun *d, struct s3e_run *run, const struct s3e_payload *p)
 {
     int wi = (p->worker >= 0 && p->worker < d->workers) ? p->worker : d->workers;
     struct worker_sum *w = &d->w[wi];
@@ -92,8 +105,10 @@ void s3e_dryrun_add(struct s3e_dryrun *d, const struct s3e_payload *p)
     w->bytes += p->bytes;
     if (p->bytes > d->largest_payload)
         d->largest_payload = p->bytes;
-    for (size_t i = 0; i < p->njobs; i++)
+    for (size_t i = 0; i < p->njobs; i++) {
         count_target(d, p->jobs[i].target, p->jobs[i].size);
+        count_outcome(run, &p->jobs[i]);
+    }
 }
 
 static void print_worker(const struct worker_sum *w, const char *name, FILE *out)

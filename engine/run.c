@@ -106,7 +106,7 @@ static int emit_payload(void *ud, struct s3e_payload *p)
     if (run->dry || run->emit) {
         int rc = S3E_OK;
         if (run->dry)
-            s3e_dryrun_add(run->dry, p);
+            s3e_dryrun_add(run->dry, run, p);
         else if ((rc = s3e_job_emit_add(run->emit, p)) != S3E_OK)
             snprintf(run->errbuf, sizeof run->errbuf, "emit: %s",
                      s3e_job_emit_error(run->emit)[0] ? s3e_job_emit_error(run->emit)

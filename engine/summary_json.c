@@ -122,6 +122,8 @@ static int build(struct s3e_buf *b, const struct s3e_run *run, int status, const
     const struct s3e_stats *s = &run->stats;
     double secs = s3e_now() - s->start_time;
     uint64_t done = atomic_load(&s->done_objects), bytes = atomic_load(&s->done_bytes);
+    if (cli->dry_run)
+        done = bytes = 0; /* its copied counts are what would be copied: no rate */
     int rc = s3e_buf_puts(b, "{");
     if (!rc)
         rc = str_field(b, "version", S3E_VERSION);

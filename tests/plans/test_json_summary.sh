@@ -51,6 +51,15 @@ s3e --json --dry-run --force "$work/plan.lua" >"$work/out" 2>"$work/err"
 expect_eq "$(J "$work/out" 'o["dry_run"], o["planned"]["objects"], o["planned"]["payloads"] > 0')" \
   "(True, 30, True)" "a dry run: planned counts, the plan's text on stderr"
 expect_contains "$(cat "$work/err")" "to copy: 30 objects" "the dry run's text went to stderr"
+expect_eq "$(J "$work/out" 'o["objects"]["copied"], o["bytes"]["copied"] == o["planned"]["bytes"] > 0, o["objects"]["moved"]')" \
+  "(30, True, 0)" "a dry run counts what it would copy as copied (objects, bytes)"
+expect_eq "$(J "$work/out" '{t["name"]: t["objects"]["copied"] for t in o["targets"]}')" \
+  "{'media': $media, 'rest': $((30 - media))}" "and per target"
+expect_eq "$(J "$work/out" 'o["bytes"]["copied"] == sum(t["bytes"]["copied"] for t in o["targets"])')" \
+  True "whose bytes add up"
+s3e --json --dry-run --force --move "$work/plan.lua" >"$work/out" 2>/dev/null
+expect_eq "$(J "$work/out" 'o["objects"]["copied"], o["objects"]["moved"]')" "(30, 30)" \
+  "a dry run of a move counts them moved too"
 
 printf 'return { sources = { "s3://%s/in/" },\n  target = 42 }\n' "$src" >"$work/broken.lua"
 rc=0; s3e --json "$work/broken.lua" >"$work/out" 2>/dev/null || rc=$?
