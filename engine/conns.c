@@ -2,6 +2,7 @@
 #include "conns.h"
 #include "s3engine/error.h"
 #include "s3engine/script.h"
+#include "script_lines.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 #include "s3engine/buf.h"
 #include "s3engine/plan.h"
 #include "s3engine/script.h"
+#include "script_lines.h"
 
 struct s3e_script {
     lua_State *L;
@@ -53,19 +54,6 @@ int s3e_script_pcall(struct s3e_script *s, int nargs, int nres);
  * S3E_ENOMEM, or S3E_EPLAN with the field in *field and why in why. */
 int s3e_script_read_put(lua_State *L, int idx, struct s3e_buf *out, const char **field,
                         char *why, size_t len);
-
-/* script_lines.c: the line where a field is most likely written (fields are
- * searched for in order, each after the previous one), 0 when not found. */
-int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n);
-
-/* The line of the plan's `return`, for complaints about the whole table. */
-int s3e_script_return_line(const struct s3e_script *s);
-/* A line of the plan for a message about hook `what` (never 0): where its
- * function is defined when that is in the plan, else where the plan names
- * the hook, else 1. */
-int s3e_script_hook_line(struct s3e_script *s, const char *what);
-/* Push "plan.lua:12: " of the innermost Lua function running, "" if none. */
-void s3e_script_push_where(lua_State *L);
 
 /* script_limits.c: the Lua allocator with the memory limit (ud is the script). */
 void *s3e_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

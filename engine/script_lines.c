@@ -1,5 +1,6 @@
 /* script_lines.c - where in the plan's text a field or its `return` is
  * written, for messages that name a line when Lua itself cannot tell. */
+#include "script_lines.h"
 #include "script_int.h"
 
 #include <ctype.h>

@@ -12,7 +12,7 @@ A file depends on another when it calls a function or uses a variable the other
 defines: read from the objects' symbol tables (nm), so macros, static functions
 and comments do not count and nothing is guessed from the text. Headers are read
 for the functions they declare (a line `... s3e_name(`), each matched with the .c
-that defines it: x.h and x_int.h belong to x.c (s3.h to s3_ops.c) and declare only its
+that defines it: x.h and x_int.h belong to x.c (s3.h to s3_ops.c, client.h to s3_client.c) and declare only its
 functions; cred_int.h and script_int.h are shared by several files on purpose.
 """
 import os
@@ -25,7 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # says so); every other header declares the functions of its own .c only
 SHARED_HEADERS = {"engine/cred_int.h", "engine/script_int.h"}
 # headers named for their subject rather than their file
-HEADER_OF = {"include/s3engine/s3.h": "engine/s3_ops.c"}
+HEADER_OF = {"include/s3engine/s3.h": "engine/s3_ops.c",
+             "include/s3engine/client.h": "engine/s3_client.c"}
 
 
 def symbols(objdir):

@@ -1,4 +1,4 @@
-/* s3.h - the S3 client and its operations.
+/* s3.h - the S3 operations, on a client of client.h.
  *
  * One struct s3e_client per thread: it owns a libcurl handle whose
  * connections are kept alive between requests, a SigV4 key cache and a
@@ -17,15 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "s3engine/buf.h"
+#include "s3engine/client.h"
 #include "s3engine/config.h"
 #include "s3engine/error.h"
 
-struct s3e_client;
-
-/* cfg must outlive the client. Returns S3E_OK or S3E_ENOMEM. */
-int  s3e_client_new(struct s3e_client **out, const struct s3e_config *cfg);
-void s3e_client_free(struct s3e_client *c);
-const struct s3e_config *s3e_client_config(const struct s3e_client *c);
 
 /* ---- ListObjectsV2 --------------------------------------------------------- */
 

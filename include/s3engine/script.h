@@ -53,12 +53,6 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
  * finds (a destination key S3 cannot hold). Returns what snprintf returns. */
 int s3e_script_route_where(struct s3e_script *s, char *out, size_t len);
 
-/* "plan.lua:LINE" where the plan writes the field at path (e.g. { "targets",
- * "out", "endpoint" }), or its return line; for errors found after loading.
- * s may be NULL ("plan:0"). Returns what snprintf returns. */
-int s3e_script_field_where(const struct s3e_script *s, const char *const *path, size_t n,
-                           char *out, size_t len);
-
 /* `s3engine lua FILE`: run a Lua file with the same sandbox and the
  * s3engine module (recipe tests, debugging). No instruction budget.
  * Returns S3E_OK or S3E_EPLAN/S3E_EIO with errbuf filled. */
