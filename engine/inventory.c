@@ -56,6 +56,12 @@ static char *slurp(const char *path, size_t *len)
     return data;
 }
 
+static void md5_hex(const unsigned char md[16], char out[33])
+{
+    for (unsigned i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
 int s3e_inventory_md5(const char *path, char out[33], uint64_t *size)
 {
     FILE *f = fopen(path, "rb");
@@ -78,9 +84,61 @@ int s3e_inventory_md5(const char *path, char out[33], uint64_t *size)
         errno = errno ? errno : EIO;
         return -1;
     }
-    for (unsigned i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    md5_hex(md, out);
     return 0;
+}
+
+char *s3e_inventory_checksum_name(const char *manifest)
+{
+    size_t n = strlen(manifest);
+    size_t stem = s3e_inventory_is_manifest(manifest) ? n - 5 : n;
+    char *p = malloc(stem + sizeof ".checksum");
+    if (p)
+        snprintf(p, stem + sizeof ".checksum", "%.*s.checksum", (int)stem, manifest);
+    return p;
+}
+
+/* manifest.checksum, where there is one, holds the MD5 of manifest.json (AWS
+ * writes both): a manifest edited or cut short since is not read. */
+static int check_manifest_md5(const char *path, const char *json, size_t len, char *errbuf,
+                              size_t errlen)
+{
+    char *name = s3e_inventory_checksum_name(path);
+    if (!name)
+        return S3E_ENOMEM;
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        int gone = errno == ENOENT;
+        if (!gone)
+            snprintf(errbuf, errlen, "cannot read %s: %s", name, strerror(errno));
+        free(name);
+        return gone ? S3E_OK : S3E_EPLAN;
+    }
+    char text[128];
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = '\0';
+    size_t start = strspn(text, " \t\r\n"), hex = strspn(text + start, "0123456789abcdefABCDEF");
+    int rc = S3E_OK;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    char actual[33];
+    if (hex != 32 || text[start + hex + strspn(text + start + hex, " \t\r\n")] != '\0') {
+        snprintf(errbuf, errlen, "%s: not an MD5 in hex (32 hex digits)", name);
+        rc = S3E_EPLAN;
+    } else if (!EVP_Digest(json, len, md, &mdlen, EVP_md5(), NULL) || mdlen != 16) {
+        rc = S3E_ENOMEM;
+    } else {
+        md5_hex(md, actual);
+        text[start + 32] = '\0';
+        if (strcasecmp(actual, text + start) != 0) {
+            snprintf(errbuf, errlen, "%s has MD5 %s, manifest.checksum says %s: not the "
+                     "manifest the inventory wrote, nothing copied", path, actual, text + start);
+            rc = S3E_EPLAN;
+        }
+    }
+    free(name);
+    return rc;
 }
 
 /* <folder>/<key> for the manifest's folder and each one above, then the
@@ -240,7 +298,9 @@ int s3e_inventory_open(struct s3e_inventory *inv, const char *path, char *errbuf
     }
     struct s3e_buf v;
     s3e_buf_init(&v, MAX_JSON);
-    int rc = read_manifest(inv, path, json, len, &v, errbuf, errlen);
+    int rc = check_manifest_md5(path, json, len, errbuf, errlen);
+    if (!rc)
+        rc = read_manifest(inv, path, json, len, &v, errbuf, errlen);
     s3e_buf_free(&v);
     free(json);
     if (rc)

@@ -1,11 +1,13 @@
 /* inventory_fetch.c - an S3 Inventory named as s3://bucket/.../manifest.json:
- * the manifest and every file it lists are downloaded into a temporary folder
- * laid out as the bucket is, then read and checked as a local inventory. */
+ * the manifest, its manifest.checksum (if any) and every file it lists are
+ * downloaded into a temporary folder laid out as the bucket is, then read
+ * and checked as a local inventory. */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "inventory_fetch.h"
 #include "cred_int.h"   /* cred_json_span, cred_json_element, cred_json_get */
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
+#include "s3engine/inventory.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -17,13 +19,17 @@
 
 #define MAX_FILE (4ULL << 30)   /* one inventory file, held in memory while written */
 
-/* GET s3://bucket/key into dir/key (folders made as needed). */
-static int fetch_one(struct s3e_client *c, const char *bucket, const char *key, const char *dir,
-                     struct s3e_buf *body, char *errbuf, size_t errlen)
+/* GET s3://bucket/key into dir/key (folders made as needed). An optional
+ * key that is not there is no error and writes nothing. */
+static int fetch_one(struct s3e_client *c, const char *bucket, const char *key, int optional,
+                     const char *dir, struct s3e_buf *body, char *errbuf, size_t errlen)
 {
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_get_object(c, bucket, key, 0, 0, MAX_FILE, body, &err);
+    if (rc == S3E_ES3 && optional &&
+        (err.http_status == 404 || strcmp(err.code, "NoSuchKey") == 0))
+        return S3E_OK;
     if (rc) {
         char line[256];
         snprintf(errbuf, errlen, "cannot read s3://%s/%.300s: %s", bucket, key,
@@ -75,7 +81,11 @@ int s3e_inventory_fetch(struct s3e_client *c, const char *url, char **local, cha
     struct s3e_buf body, v;
     s3e_buf_init(&body, 0);
     s3e_buf_init(&v, 0);
-    int rc = fetch_one(c, b, key, dir, &body, errbuf, errlen);
+    char *sum = s3e_inventory_checksum_name(key);
+    int rc = sum ? fetch_one(c, b, sum, 1, dir, &body, errbuf, errlen) : S3E_ENOMEM;
+    free(sum);
+    if (!rc)
+        rc = fetch_one(c, b, key, 0, dir, &body, errbuf, errlen);
     const char *arr, *el;
     size_t alen, elen, pos = 0;
     char *json = NULL;
@@ -91,7 +101,7 @@ int s3e_inventory_fetch(struct s3e_client *c, const char *url, char **local, cha
         if (cred_json_get(el, elen, "key", &v) != 1)
             break; /* inventory.c names it */
         char *fk = strdup(s3e_buf_cstr(&v));
-        rc = fk ? fetch_one(c, b, fk, dir, &body, errbuf, errlen) : S3E_ENOMEM;
+        rc = fk ? fetch_one(c, b, fk, 0, dir, &body, errbuf, errlen) : S3E_ENOMEM;
         free(fk);
     }
     if (!rc) {

@@ -3,7 +3,8 @@
 # with size and MD5checksum) and header-less gzip CSV files in the documented
 # column order, keys URL-encoded, in the layout of the inventory's bucket.
 # Delete markers are skipped, a noncurrent version is copied as that version,
-# a file whose MD5 differs from the manifest's stops the run with nothing
+# a file whose MD5 differs from the manifest's, or a manifest.json whose MD5
+# is not the one its manifest.checksum gives, stops the run with nothing
 # copied, ORC/Parquet are refused. Then an S3 Batch Operations manifest
 # (bucket,key[,versionId], URL-encoded, no size: sizes by HEAD). Every copy is
 # checked with an independent client; reruns copy nothing.
@@ -58,6 +59,9 @@ manifest = {"sourceBucket": bucket, "destinationBucket": "arn:aws:s3:::inventory
 json.dump(manifest, open(os.path.join(inv, "2026-12-01T01-00Z", "manifest.json"), "w"), indent=2)
 PY
 manifest="$inv/2026-12-01T01-00Z/manifest.json"
+# manifest.checksum beside it: the MD5 of manifest.json, in hex (as AWS writes it)
+rechecksum() { md5sum "$manifest" | cut -c1-32 | tr -d '\n' >"${manifest%.json}.checksum"; }
+rechecksum
 expect_eq "$(zcat "$inv"/data/*.csv.gz | grep -c '"true","true"')" 1 "the inventory holds a delete marker row"
 expect_contains "$(zcat "$inv"/data/*.csv.gz)" "a%20b%2Bc%25d%2C%22%C3%A9%22.txt" "keys are URL-encoded"
 
@@ -82,6 +86,13 @@ cp "$manifest" "$dir/good.json"
 sed -i 's/"MD5checksum": "\(.\)/"MD5checksum": "0\1/; s/"MD5checksum": "0\(.\{31\}\)./"MD5checksum": "0\1/' "$manifest"
 expect_ne "$(cat "$manifest")" "$(cat "$dir/good.json")" "one MD5 in the manifest is changed"
 sed "s#i1/#i2/#" "$dir/inv.lua" >"$dir/bad.lua"
+# without a new manifest.checksum: the manifest is not the one the inventory wrote
+s3e "$dir/bad.lua" >/dev/null 2>"$dir/err"
+expect_eq $? 2 "a manifest.json that differs from its manifest.checksum: exit status 2"
+expect_contains "$(cat "$dir/err")" "manifest.json has MD5 $(md5sum "$manifest" | cut -c1-32), manifest.checksum says $(cat "${manifest%.json}.checksum")" \
+  "the message names both MD5s"
+expect_eq "$(s3check count "s3://$dst/i2/")" 0 "nothing is copied"
+rechecksum
 s3e "$dir/bad.lua" >/dev/null 2>"$dir/err"
 expect_eq $? 2 "a wrong MD5 stops the run with exit status 2"
 expect_contains "$(cat "$dir/err")" "the manifest lists 0" "the message names the MD5 the manifest lists"
@@ -91,6 +102,7 @@ expect_eq "$(s3check count "s3://$dst/i2/")" 0 "nothing is copied"
 # 3. ORC and Parquet inventories are refused by name
 for fmt in ORC Parquet; do
   sed "s/\"fileFormat\": \"CSV\"/\"fileFormat\": \"$fmt\"/" "$dir/good.json" >"$manifest"
+  rechecksum
   s3e "$dir/bad.lua" >/dev/null 2>"$dir/err"
   expect_eq $? 2 "a $fmt inventory: exit status 2"
   expect_contains "$(cat "$dir/err")" "fileFormat '$fmt': S3 Inventory is read in CSV format only" \
@@ -101,6 +113,7 @@ expect_eq "$(s3check count "s3://$dst/i2/")" 0 "nothing is copied"
 # 4. the same inventory read from S3 (s3://inventory-bucket/.../manifest.json)
 invb=$(fresh_bucket invb) || finish
 cp "$dir/good.json" "$manifest"
+rechecksum
 (cd "$dir/bucket" && "$S3CHECK_PYTHON" - "$invb" "$PLAN_LIB_DIR" <<'PY') || fail "inventory not uploaded"
 import os, sys
 sys.path.insert(0, sys.argv[2])
@@ -124,6 +137,14 @@ sed "s#i3/#i4/#" "$dir/s3.lua" >"$dir/s3bad.lua"
 s3e "$dir/s3bad.lua" >/dev/null 2>"$dir/err"
 expect_eq $? 2 "a file in S3 that is not the one listed: exit status 2"
 expect_contains "$(cat "$dir/err")" "part-1.csv.gz is 100 bytes, the manifest lists" "named"
+expect_eq "$(s3check count "s3://$dst/i4/")" 0 "nothing is copied"
+# a manifest.checksum in S3 that is not the manifest's MD5
+printf '%s' 0123456789abcdef0123456789abcdef >"$dir/wrong.checksum"
+check "a wrong manifest.checksum in S3" "$S3CHECK_PYTHON" -c "import sys; sys.path.insert(0, '$PLAN_LIB_DIR'); import s3check; s3check.client().upload_file('$dir/wrong.checksum', '$invb', 'pre/$src/cfg/2026-12-01T01-00Z/manifest.checksum')"
+check "the changed file put back" "$S3CHECK_PYTHON" -c "import sys; sys.path.insert(0, '$PLAN_LIB_DIR'); import s3check; s3check.client().upload_file('$inv/data/part-1.csv.gz', '$invb', 'pre/$src/cfg/data/part-1.csv.gz')"
+s3e "$dir/s3bad.lua" >/dev/null 2>"$dir/err"
+expect_eq $? 2 "an s3:// manifest.json that differs from its manifest.checksum: exit status 2"
+expect_contains "$(cat "$dir/err")" "manifest.checksum says 0123456789abcdef0123456789abcdef" "named"
 expect_eq "$(s3check count "s3://$dst/i4/")" 0 "nothing is copied"
 
 # 5. Batch Operations: bucket,key[,versionId], URL-encoded, no size (HEAD)

@@ -79,6 +79,27 @@ static void test_manifest_json(void **state)
     assert_int_equal(open_with("Parquet", md5, "14", err), S3E_EPLAN);
     assert_non_null(strstr(err, "Parquet are not read"));
 
+    /* manifest.checksum beside it: the MD5 of manifest.json, in hex */
+    char mp[256], sum[33];
+    assert_int_equal(open_with("CSV", md5, "14", err), 0);
+    snprintf(mp, sizeof mp, "%s/pre/src/cfg/2026-01-01T00-00Z/manifest.json", root);
+    assert_int_equal(s3e_inventory_md5(mp, sum, &size), 0);
+    char *name = s3e_inventory_checksum_name(mp);
+    assert_non_null(strstr(name, "2026-01-01T00-00Z/manifest.checksum"));
+    free(name);
+    char line[40];
+    snprintf(line, sizeof line, "%s\n", sum);
+    put("pre/src/cfg/2026-01-01T00-00Z/manifest.checksum", line);
+    assert_int_equal(open_with("CSV", md5, "14", err), 0);
+    put("pre/src/cfg/2026-01-01T00-00Z/manifest.checksum", "0123456789abcdef0123456789abcdef");
+    assert_int_equal(open_with("CSV", md5, "14", err), S3E_EPLAN);
+    assert_non_null(strstr(err, "manifest.checksum says 0123456789abcdef0123456789abcdef"));
+    put("pre/src/cfg/2026-01-01T00-00Z/manifest.checksum", "not an md5");
+    assert_int_equal(open_with("CSV", md5, "14", err), S3E_EPLAN);
+    assert_non_null(strstr(err, "not an MD5 in hex"));
+    snprintf(path, sizeof path, "%s/pre/src/cfg/2026-01-01T00-00Z/manifest.checksum", root);
+    unlink(path);
+
     snprintf(path, sizeof path, "%s/pre/src/cfg/data/a.csv.gz", root);
     unlink(path);
     assert_int_equal(open_with("CSV", md5, "14", err), S3E_EPLAN);
