@@ -16,6 +16,7 @@
 #include "s3engine/manifest.h"
 #include "s3engine/s3.h"
 #include "s3engine/script.h"
+#include "s3engine/storage_class.h"
 #include "s3engine/verify_rules.h"
 #include "s3engine/versions.h"
 
@@ -79,8 +80,7 @@ static int on_route(void *ud, const struct s3e_route *r)
         .dst_bucket = t->bucket, .dst_key = r->key, .etag = o->etag,
         .storage_class = sc, .put = r->put, .version_id = o->version_id,
         .versions = o->versions,
-        .archived = o->storage_class && (strcmp(o->storage_class, "GLACIER") == 0 ||
-                                         strcmp(o->storage_class, "DEEP_ARCHIVE") == 0),
+        .archived = s3e_storage_class_archived(o->storage_class),
     };
     if (o->versions)
         job.size = s3e_versions_bytes(o->versions);

@@ -23,6 +23,11 @@ int s3e_storage_class_known(const char *name, char *const *extra, size_t nextra)
     return 0;
 }
 
+int s3e_storage_class_archived(const char *name)
+{
+    return name && (strcmp(name, "GLACIER") == 0 || strcmp(name, "DEEP_ARCHIVE") == 0);
+}
+
 const char *s3e_storage_class_suggest(const char *name)
 {
     return s3e_spelling_nearest(name, s3_classes);
