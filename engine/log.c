@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 static enum s3e_log_level current_level = S3E_LOG_WARN;
-static void (*clear_hook)(void);
+static int status_shown; /* a status line is on stderr: erased before a log line */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int write_errno; /* first failed write to stderr, -1 if errno was 0 */
 
@@ -34,11 +34,31 @@ void s3e_log_set_format(enum s3e_log_format format, int timestamps)
     with_time = timestamps < 0 ? !isatty(STDERR_FILENO) : timestamps;
 }
 
-/* Under the lock: a hook may be set while workers log. */
-void s3e_log_set_clear_hook(void (*hook)(void))
+/* Under the log lock, as every write to stderr: a log line is never written
+ * into the middle of a status line, nor a status line between a log line's
+ * erasing of the last one and the line itself. */
+void s3e_log_status(const char *text)
 {
     pthread_mutex_lock(&log_lock);
-    clear_hook = hook;
+    fprintf(stderr, "\r%s\x1b[K", text);
+    fflush(stderr);
+    status_shown = 1;
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void erase_status(void)
+{
+    if (!status_shown)
+        return;
+    fputs("\r\x1b[K", stderr);
+    status_shown = 0;
+}
+
+void s3e_log_status_end(void)
+{
+    pthread_mutex_lock(&log_lock);
+    erase_status();
+    fflush(stderr);
     pthread_mutex_unlock(&log_lock);
 }
 
@@ -124,8 +144,7 @@ void s3e_log(enum s3e_log_level level, const char *fmt, ...)
     size_t len = format_line(level, msg, m >= 0 && (size_t)m >= sizeof msg, line, sizeof line);
     line[len++] = '\n';
     pthread_mutex_lock(&log_lock);
-    if (clear_hook)
-        clear_hook();
+    erase_status();
     errno = 0;
     size_t w = fwrite(line, 1, len, stderr);
     if ((w != len || fflush(stderr) != 0) && !atomic_load(&write_errno))

@@ -365,11 +365,6 @@ static struct {
     pthread_cond_t wake;
 } progress = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
-static void clear_line(void)
-{
-    fputs("\r\x1b[K", stderr);
-}
-
 /* "  listing source 2: 120000 listed, 9500/s" while a listing runs. */
 static void listing_part(const struct s3e_stats *s, char *out, size_t len)
 {
@@ -397,12 +392,13 @@ static void draw(const struct s3e_stats *s)
         snprintf(eta, sizeof eta, "  ETA %.0f s", (double)(pbytes - bytes) / rate);
     char listing[96];
     listing_part(s, listing, sizeof listing);
-    fprintf(stderr, "\r%llu/%llu%s objects  %s  %s/s  %.0f obj/s%s%s%s\x1b[K",
-            (unsigned long long)done, (unsigned long long)planned,
-            atomic_load(&s->planning_done) ? "" : "+", s3e_format_bytes(bytes, b, sizeof b),
-            s3e_format_bytes((uint64_t)rate, r, sizeof r), secs > 0 ? (double)done / secs : 0.0,
-            eta, atomic_load(&s->failed_objects) ? "  (failures)" : "", listing);
-    fflush(stderr);
+    char line[256];
+    snprintf(line, sizeof line, "%llu/%llu%s objects  %s  %s/s  %.0f obj/s%s%s%s",
+             (unsigned long long)done, (unsigned long long)planned,
+             atomic_load(&s->planning_done) ? "" : "+", s3e_format_bytes(bytes, b, sizeof b),
+             s3e_format_bytes((uint64_t)rate, r, sizeof r), secs > 0 ? (double)done / secs : 0.0,
+             eta, atomic_load(&s->failed_objects) ? "  (failures)" : "", listing);
+    s3e_log_status(line);
 }
 
 static void *progress_main(void *arg)
@@ -435,7 +431,6 @@ int s3e_progress_start(struct s3e_stats *s)
     if (pthread_create(&progress.thread, NULL, progress_main, NULL) != 0)
         return S3E_ENOMEM;
     progress.running = 1;
-    s3e_log_set_clear_hook(clear_line);
     return S3E_OK;
 }
 
@@ -449,7 +444,5 @@ void s3e_progress_stop(void)
     pthread_mutex_unlock(&progress.lock);
     pthread_join(progress.thread, NULL);
     progress.running = 0;
-    s3e_log_set_clear_hook(NULL);
-    clear_line();
-    fflush(stderr);
+    s3e_log_status_end();
 }

@@ -18,8 +18,12 @@ enum s3e_log_level s3e_log_get_level(void);
 void s3e_log_set_format(enum s3e_log_format format, int timestamps);
 /* 1 when log lines go to a terminal as text (a progress line may be drawn). */
 int s3e_log_to_terminal(void);
-/* Called before every write so a progress line can be erased first (may be NULL). */
-void s3e_log_set_clear_hook(void (*hook)(void));
+/* A status line (the progress line): text drawn over the last one, without a
+ * newline; the next log line erases it first. Safe from any thread: it is
+ * written under the same lock as log lines, so the two never mix. */
+void s3e_log_status(const char *text);
+/* Erase the status line, if one is shown. */
+void s3e_log_status_end(void);
 /* 0, or the errno (-1 if unknown) of the first log line that could not be
  * written to stderr (a full disk, a closed pipe): the run then ends with
  * exit status 3. */
