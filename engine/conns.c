@@ -4,12 +4,14 @@
 #include "s3engine/script.h"
 #include "script_lines.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct binding {
-    const char *bucket;              /* the plan's string */
+    const char *bucket;              /* the plan's string, or `owned` */
+    char *owned;                     /* a manifest row's bucket, copied */
     const struct s3e_access *access; /* the plan's */
     size_t conn;                     /* 0 = base, else own[conn - 1] */
     int target;                      /* where it was first named, for messages */
@@ -23,6 +25,9 @@ struct s3e_conns {
     struct s3e_config **own;
     const struct s3e_access **own_access; /* the fields each was loaded from */
     size_t nown;
+    /* Manifest rows bind their buckets while workers already send requests:
+     * bindings are read under the lock, added under it for writing. */
+    pthread_rwlock_t lock;
     struct binding *b;
     size_t nb;
     size_t *src_conn, *dst_conn;
@@ -121,16 +126,33 @@ static struct binding *find(const struct s3e_conns *c, const char *bucket)
     return NULL;
 }
 
-/* Bind bucket (named by source or target i) and say through which configuration. */
+/* Add a binding; a bucket that is not the plan's string is copied (`copy`). */
+static int add(struct s3e_conns *c, const char *bucket, int copy, const struct s3e_access *a,
+               size_t conn, int target, size_t i)
+{
+    char *owned = copy ? strdup(bucket) : NULL;
+    struct binding *grown = copy && !owned ? NULL : realloc(c->b, (c->nb + 1) * sizeof *grown);
+    if (!grown) {
+        free(owned);
+        return S3E_ENOMEM;
+    }
+    c->b = grown;
+    c->b[c->nb++] = (struct binding){ owned ? owned : bucket, owned, a, conn, target, i };
+    return S3E_OK;
+}
+
+/* Bind bucket (named by source or target i in its `field`, or found in the
+ * s3:// URL of its manifest: `copy`) and say through which configuration. */
 static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, const char *bucket,
-                const struct s3e_access *a, int target, size_t i, size_t *conn,
-                char *errbuf, size_t errlen)
+                int copy, const char *field, const struct s3e_access *a, int target, size_t i,
+                size_t *conn, char *errbuf, size_t errlen)
 {
     struct binding *b = find(c, bucket);
     if (b && !same_access(b->access, a, b->target && target)) {
         char first[400], second[400];
-        s3e_conns_where(c, b->target, b->index, "bucket", first, sizeof first);
-        s3e_conns_where(c, target, i, "bucket", second, sizeof second);
+        s3e_conns_where(c, b->target, b->index, b->owned ? "manifest" : "bucket", first,
+                        sizeof first);
+        s3e_conns_where(c, target, i, field, second, sizeof second);
         /* "plan.lua:9: targets.out: bucket B is named by sources[1] (plan.lua:3) and here ..." */
         const char *first_name = strstr(first, ": ") + 2;
         snprintf(errbuf, errlen, "%s: bucket %s is named by %s (%.*s) and here with different "
@@ -141,19 +163,32 @@ static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, cons
     }
     if (b) {
         if (target && !b->target) /* a source's bucket written too: the target's ACL */
-            *b = (struct binding){ bucket, a, b->conn, target, i };
+            *b = (struct binding){ b->bucket, b->owned, a, b->conn, target, i };
         *conn = b->conn;
         return S3E_OK;
     }
     int rc = connection(c, ov, a, target, i, conn, errbuf, errlen);
-    if (rc)
+    return rc ? rc : add(c, bucket, copy, a, *conn, target, i);
+}
+
+/* A manifest source that names a connection: its rows' buckets are bound as
+ * they are read (s3e_conns_bind_row), and the bucket an s3:// manifest is
+ * read from now. */
+static int bind_manifest(struct s3e_conns *c, const struct s3e_config_overrides *ov, size_t i,
+                         char *errbuf, size_t errlen)
+{
+    const struct s3e_source *src = &c->plan->sources[i];
+    int rc = connection(c, ov, &src->access, 0, i, &c->src_conn[i], errbuf, errlen);
+    if (rc || strncmp(src->manifest, "s3://", 5) != 0)
         return rc;
-    struct binding *grown = realloc(c->b, (c->nb + 1) * sizeof *grown);
-    if (!grown)
+    size_t n = strcspn(src->manifest + 5, "/");
+    char *bucket = strndup(src->manifest + 5, n);
+    if (!bucket)
         return S3E_ENOMEM;
-    c->b = grown;
-    c->b[c->nb++] = (struct binding){ bucket, a, *conn, target, i };
-    return S3E_OK;
+    size_t conn;
+    rc = bind(c, ov, bucket, 1, "manifest", &src->access, 0, i, &conn, errbuf, errlen);
+    free(bucket);
+    return rc;
 }
 
 int s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
@@ -162,6 +197,10 @@ int s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
 {
     *out = NULL;
     struct s3e_conns *c = calloc(1, sizeof *c);
+    if (c && pthread_rwlock_init(&c->lock, NULL) != 0) {
+        free(c);
+        c = NULL;
+    }
     if (!c)
         return S3E_ENOMEM;
     c->base = base;
@@ -172,11 +211,15 @@ int s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
     int rc = c->src_conn && c->dst_conn ? S3E_OK : S3E_ENOMEM;
     for (size_t i = 0; i < plan->nsources && !rc; i++)
         if (plan->sources[i].bucket)
-            rc = bind(c, ov, plan->sources[i].bucket, &plan->sources[i].access, 0, i,
-                      &c->src_conn[i], errbuf, errlen);
+            rc = bind(c, ov, plan->sources[i].bucket, 0, "bucket", &plan->sources[i].access, 0,
+                      i, &c->src_conn[i], errbuf, errlen);
     for (size_t i = 0; i < plan->ntargets && !rc; i++)
-        rc = bind(c, ov, plan->targets[i].bucket, &plan->targets[i].access, 1, i,
+        rc = bind(c, ov, plan->targets[i].bucket, 0, "bucket", &plan->targets[i].access, 1, i,
                   &c->dst_conn[i], errbuf, errlen);
+    /* after the targets: a row's bucket may be one of theirs, read the same way */
+    for (size_t i = 0; i < plan->nsources && !rc; i++)
+        if (plan->sources[i].manifest && s3e_access_given(&plan->sources[i].access))
+            rc = bind_manifest(c, ov, i, errbuf, errlen);
     if (rc) {
         s3e_conns_free(c);
         return rc;
@@ -195,7 +238,10 @@ void s3e_conns_free(struct s3e_conns *c)
     }
     free(c->own);
     free(c->own_access);
+    for (size_t k = 0; k < c->nb; k++)
+        free(c->b[k].owned);
     free(c->b);
+    pthread_rwlock_destroy(&c->lock);
     free(c->src_conn);
     free(c->dst_conn);
     free(c);
@@ -206,17 +252,73 @@ static const struct s3e_config *nth(const struct s3e_conns *c, size_t conn)
     return conn ? c->own[conn - 1] : c->base;
 }
 
+/* "targets.out (plan.lua:5)" */
+static void named(const struct s3e_conns *c, int target, size_t i, const char *field,
+                  char *out, size_t len)
+{
+    char at[400];
+    s3e_conns_where(c, target, i, field, at, sizeof at);
+    const char *name = strstr(at, ": ") + 2;
+    snprintf(out, len, "%s (%.*s)", name, (int)(name - 2 - at), at);
+}
+
+int s3e_conns_bind_row(struct s3e_conns *c, size_t source, const char *bucket,
+                       char *errbuf, size_t errlen)
+{
+    const struct s3e_access *a = &c->plan->sources[source].access;
+    if (!s3e_access_given(a))
+        return S3E_OK; /* its rows' buckets are reached as the run's (or as bound) */
+    pthread_rwlock_rdlock(&c->lock);
+    const struct binding *b = find(c, bucket);
+    struct binding seen = b ? *b : (struct binding){ 0 };
+    pthread_rwlock_unlock(&c->lock);
+    if (b && seen.access == a)
+        return S3E_OK; /* bound by this source's row before: the usual case */
+    if (b && !same_access(seen.access, a, 0)) {
+        char first[400], mine[400];
+        named(c, seen.target, seen.index, seen.owned ? "manifest" : "bucket", first,
+              sizeof first);
+        named(c, 0, source, "manifest", mine, sizeof mine);
+        /* "rows.csv:3: bucket B is named by targets.out (plan.lua:5) with other ..." */
+        snprintf(errbuf, errlen, "bucket %s is named by %s with other profile, region, "
+                 "endpoint, addressing, expected_owner or requester_pays than %s, whose "
+                 "manifest this row is in: give both the same", bucket, first, mine);
+        return S3E_EPLAN;
+    }
+    if (b)
+        return S3E_OK; /* the same fields: as it is bound */
+    /* Only the planner thread adds, so nobody bound it since the look above. */
+    pthread_rwlock_wrlock(&c->lock);
+    int rc = add(c, bucket, 1, a, c->src_conn[source], 0, source);
+    pthread_rwlock_unlock(&c->lock);
+    return rc;
+}
+
+/* The binding of bucket, copied under the lock; 0 when it has none. */
+static int binding_of(const struct s3e_conns *c, const char *bucket, struct binding *out)
+{
+    if (!c || !bucket)
+        return 0;
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&c->lock; /* reading changes nothing */
+    pthread_rwlock_rdlock(lock);
+    const struct binding *b = find(c, bucket);
+    if (b)
+        *out = *b;
+    pthread_rwlock_unlock(lock);
+    return b != NULL;
+}
+
 const struct s3e_config *s3e_conns_config(const struct s3e_conns *c, const char *bucket,
                                           const struct s3e_config *dflt)
 {
-    const struct binding *b = bucket ? find(c, bucket) : NULL;
-    return b && b->conn ? nth(c, b->conn) : dflt;
+    struct binding b;
+    return binding_of(c, bucket, &b) && b.conn ? nth(c, b.conn) : dflt;
 }
 
 const struct s3e_access *s3e_conns_access(const struct s3e_conns *c, const char *bucket)
 {
-    const struct binding *b = bucket ? find(c, bucket) : NULL;
-    return b && s3e_access_given(b->access) ? b->access : NULL;
+    struct binding b;
+    return binding_of(c, bucket, &b) && s3e_access_given(b.access) ? b.access : NULL;
 }
 
 const struct s3e_config *s3e_conns_source(const struct s3e_conns *c, size_t i)

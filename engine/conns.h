@@ -6,8 +6,11 @@
  *
  * A request is routed by its bucket (s3_client.c): a CopyObject or
  * UploadPartCopy goes to the target bucket, so it is signed by the
- * target's identity, which must be able to read the source. Built once
- * before any request; read-only afterwards, so any thread may use it. */
+ * target's identity, which must be able to read the source. A manifest
+ * source that names a connection has no bucket of its own: each bucket its
+ * rows name is bound to it as the planner reads them, and an s3:// manifest's
+ * bucket before any request. Built before any request; afterwards only the
+ * planner thread binds (rows), under a lock, so any thread may use it. */
 #ifndef S3E_CONNS_H
 #define S3E_CONNS_H
 
@@ -33,6 +36,15 @@ int  s3e_conns_new(struct s3e_conns **out, const struct s3e_config *base,
 void s3e_conns_where(const struct s3e_conns *c, int target, size_t i, const char *field,
                      char *out, size_t len);
 void s3e_conns_free(struct s3e_conns *c); /* NULL is fine */
+
+/* A row of manifest source `source` names `bucket`: when the source names a
+ * profile, region, endpoint, addressing, expected_owner or requester_pays,
+ * the bucket is reached through it from now on. S3E_OK (also when already
+ * bound the same way); S3E_EPLAN when the plan or another manifest source
+ * binds it differently (errbuf says which, with the plan's lines);
+ * S3E_ENOMEM. The planner thread only. */
+int  s3e_conns_bind_row(struct s3e_conns *c, size_t source, const char *bucket,
+                        char *errbuf, size_t errlen);
 
 /* The configuration requests to `bucket` go through: its own, or `dflt`
  * for a bucket the plan does not bind (c may be NULL). */

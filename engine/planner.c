@@ -2,6 +2,7 @@
  * what is already at the target, and feed the packer. Lua runs only here. */
 #include "run.h"
 #include "planner.h"
+#include "conns.h"
 #include "collide.h"
 #include "worker.h"
 #include "hash.h"
@@ -298,6 +299,21 @@ static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_ma
     return S3E_OK;
 }
 
+/* The row's bucket reached through its manifest source's connection, when
+ * the source names one (conns.h); a bucket the plan reaches otherwise is a
+ * plan error at the row. */
+static int bind_row(struct s3e_run *run, uint32_t index, const struct s3e_manifest *m,
+                    const struct s3e_manifest_row *row)
+{
+    char why[1500];
+    int rc = run->conns ? s3e_conns_bind_row(run->conns, index, row->bucket, why, sizeof why)
+                        : S3E_OK;
+    if (rc == S3E_EPLAN)
+        snprintf(run->errbuf, sizeof run->errbuf, "%s:%lu: %s", s3e_manifest_path(m),
+                 row->line, why);
+    return rc;
+}
+
 /* A broken manifest is broken input, as a broken plan is: exit 2, with
  * file:line. Rows before it were only planned (unless there were more than
  * --hold of them). */
@@ -318,8 +334,10 @@ static int plan_manifest_file(struct s3e_run *run, uint32_t index, const char *p
     struct s3e_manifest_row row;
     int more;
     while ((more = s3e_manifest_next(m, &row)) > 0) {
-        rc = more == S3E_MANIFEST_BAD_KEY ? plan_bad_key(run, index, m, &row)
-                                          : plan_row(run, index, m, &row);
+        rc = bind_row(run, index, m, &row);
+        if (!rc)
+            rc = more == S3E_MANIFEST_BAD_KEY ? plan_bad_key(run, index, m, &row)
+                                              : plan_row(run, index, m, &row);
         if (rc)
             break;
     }

@@ -201,9 +201,11 @@ static int connect_buckets(struct s3e_run *run)
     if (rc)
         return fail(run, rc == S3E_EPLAN || rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
     run->cfg.conns = run->conns;
-    /* A server-side copy reads the source where the target is. */
+    /* A server-side copy reads the source where the target is (a manifest
+     * source's rows are read where the run's connection is, or its own). */
     for (size_t i = 0; i < run->plan.nsources; i++)
-        for (size_t j = 0; j < run->plan.ntargets && run->plan.sources[i].bucket; j++) {
+        for (size_t j = 0; j < run->plan.ntargets && (run->plan.sources[i].bucket ||
+                           s3e_access_given(&run->plan.sources[i].access)); j++) {
             const char *a = s3e_conns_source(run->conns, i)->endpoint;
             const char *b = s3e_conns_target(run->conns, j)->endpoint;
             if (strcmp(a, b) == 0)

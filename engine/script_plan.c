@@ -500,11 +500,8 @@ static int read_source(struct reader *r, struct s3e_source *src)
         rc = read_ssec(r, &src->ssec);
     if (!rc)
         rc = read_list_concurrency(r, &src->list_concurrency);
-    if (!rc)
+    if (!rc) /* a manifest source's: for its rows' buckets and an s3:// manifest's */
         rc = read_access(r, &src->access, 0);
-    if (!rc && src->manifest && s3e_access_given(&src->access))
-        rc = complain(r, "a manifest source cannot name a profile, region, endpoint, addressing, "
-                         "expected_owner or requester_pays yet (its rows may name any bucket)");
     return rc;
 }
 

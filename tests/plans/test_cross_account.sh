@@ -8,15 +8,11 @@
 # unless requester_pays is set. The cross-account headers are checked in the log
 # of a relaying proxy (tests/support/region_proxy.py).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PLAN_LIB_DIR/lib_accounts.sh"
 
-[ -n "${RGW_DIR:-}" ] || { fail "RGW_DIR is not set (scripts/run-tests.sh exports it)"; finish; }
-bk=s3etestacctb0000000002
-bs=s3etestacctbsecret000000000000000000000002
-if ! radosgw-admin -c "$RGW_DIR/ceph.conf" user info --uid=s3e-acct-b >/dev/null 2>&1; then
-  check "radosgw user B" radosgw-admin -c "$RGW_DIR/ceph.conf" user create --uid=s3e-acct-b \
-    --display-name="account B" --access-key="$bk" --secret-key="$bs" >/dev/null
-fi
-as_b() { AWS_ACCESS_KEY_ID=$bk AWS_SECRET_ACCESS_KEY=$bs "$@"; }
+dir=$(mktemp -d)
+on_exit rm -rf "$dir"
+accounts_setup "$dir" || finish
 
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
@@ -39,22 +35,7 @@ import boto3, os, sys
 boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).put_bucket_policy(
     Bucket=sys.argv[1], Policy=sys.argv[2])' "$src" "$policy"
 
-dir=$(mktemp -d)
-on_exit rm -rf "$dir"
-cat >"$dir/credentials" <<INI
-[acct-a]
-aws_access_key_id = $AWS_ACCESS_KEY_ID
-aws_secret_access_key = $AWS_SECRET_ACCESS_KEY
-[acct-b]
-aws_access_key_id = $bk
-aws_secret_access_key = $bs
-INI
-: >"$dir/config"
-# s3engine sees profiles only: no keys in its environment
-run() {
-  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$dir" AWS_PROFILE=acct-a \
-    AWS_SHARED_CREDENTIALS_FILE="$dir/credentials" AWS_CONFIG_FILE="$dir/config" "$S3ENGINE" "$@"
-}
+run() { s3e_as acct-a "$@"; }
 # grants: "GRANTEE PERMISSION" lines of an object's ACL, and its owner, as B sees them
 acl() {
   as_b "$S3CHECK_PYTHON" -c '
@@ -109,14 +90,9 @@ expect_contains "$err" "AccessDenied" "with AccessDenied"
 sed -i 's/profile = "acct-b" } },/profile = "acct-b", requester_pays = true } },/' "$plan"
 
 # Through a relaying proxy, to see the headers sent.
-log=$dir/requests.jsonl
-"$S3CHECK_PYTHON" "$PLAN_ROOT/tests/support/region_proxy.py" --upstream "$AWS_ENDPOINT_URL" \
-  --log "$log" --ready-file "$dir/port" >"$dir/proxy.out" 2>&1 </dev/null &
-proxy=$!
-on_exit kill "$proxy"
-for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
-[ -s "$dir/port" ] || { fail "proxy did not start: $(cat "$dir/proxy.out")"; finish; }
-out=$(AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$dir/port") run "$plan" 2>&1)
+relay_start "$dir" || finish
+log=$RELAY_LOG
+out=$(AWS_ENDPOINT_URL=$RELAY_URL run "$plan" 2>&1)
 expect_eq $? 0 "with requester_pays = true the copy exits 0" || printf '%s\n' "$out" >&2
 expect_eq "$(as_b s3check count "s3://$dst/paid/")" 10 "every object copied (B counts)"
 expect_eq "$(as_b s3check md5 "s3://$dst/paid/${small#out/}")" \
@@ -136,7 +112,7 @@ return { sources = { { bucket = "$src", prefix = "in/docs/", profile = "acct-b",
                              expected_owner = "444455556666",
                              acl = "bucket-owner-full-control" } } }
 LUA
-out=$(AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$dir/port") run "$plan" 2>&1)
+out=$(AWS_ENDPOINT_URL=$RELAY_URL run "$plan" 2>&1)
 expect_eq $? 0 "a copy with expected owners exits 0" || printf '%s\n' "$out" >&2
 expect_eq "$(grep -F "\"bucket\": \"$src\"" "$log" |
              grep -cvF '"x-amz-expected-bucket-owner": "111122223333"')" 0 \
@@ -158,7 +134,7 @@ return { sources = { { bucket = "$dst", prefix = "big/", profile = "acct-b" } },
          targets = { out = { bucket = "$dst", prefix = "mp/", profile = "acct-b",
                              acl = "public-read" } } }
 LUA
-out=$(AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$dir/port") run "$plan" \
+out=$(AWS_ENDPOINT_URL=$RELAY_URL run "$plan" \
       --multipart-cutoff 5MiB --part-size 5MiB 2>&1)
 expect_eq $? 0 "a multipart copy within B's bucket exits 0" || printf '%s\n' "$out" >&2
 check "its bytes, metadata and tags" as_b s3check same "s3://$dst/big/x.bin" "s3://$dst/mp/x.bin"

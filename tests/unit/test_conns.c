@@ -164,11 +164,58 @@ static void test_one_bucket_two_ways_is_refused(void **state)
     s3e_config_free(&base);
 }
 
+/* A manifest source has no bucket: its rows' buckets are bound as they are
+ * read, and the bucket an s3:// manifest is read from before anything. */
+static void test_manifest_rows_take_their_source(void **state)
+{
+    (void)state;
+    char err[1500];
+    struct s3e_config base;
+    assert_int_equal(s3e_config_load(&base, &none, err, sizeof err), S3E_OK);
+    struct s3e_plan p;
+    plan_init(&p, 2, 1);
+    p.sources[0].manifest = strdup("s3://inventory/pre/src/cfg/manifest.json");
+    p.sources[0].access.profile = strdup("a");
+    p.sources[0].access.requester_pays = 1;
+    p.sources[1].manifest = strdup("rows.csv"); /* names nothing: as the run's */
+    p.targets[0].name = strdup("out");
+    p.targets[0].bucket = strdup("dst");
+    p.targets[0].access.profile = strdup("b");
+    struct s3e_conns *c;
+    assert_int_equal(s3e_conns_new(&c, &base, &none, &p, NULL, err, sizeof err), S3E_OK);
+    assert_string_equal(s3e_conns_source(c, 0)->creds.access_key, "AKIAA");
+    assert_ptr_equal(s3e_conns_source(c, 1), &base);
+    assert_string_equal(s3e_conns_config(c, "inventory", &base)->creds.access_key, "AKIAA");
+    assert_ptr_equal(s3e_conns_config(c, "rowbucket", &base), &base);
+    assert_int_equal(s3e_conns_bind_row(c, 0, "rowbucket", err, sizeof err), S3E_OK);
+    assert_int_equal(s3e_conns_bind_row(c, 0, "rowbucket", err, sizeof err), S3E_OK);
+    assert_string_equal(s3e_conns_config(c, "rowbucket", &base)->creds.access_key, "AKIAA");
+    assert_int_equal(s3e_conns_access(c, "rowbucket")->requester_pays, 1);
+    /* the other source's rows: not bound, whatever bucket they name */
+    assert_int_equal(s3e_conns_bind_row(c, 1, "other", err, sizeof err), S3E_OK);
+    assert_ptr_equal(s3e_conns_config(c, "other", &base), &base);
+    assert_int_equal(s3e_conns_bind_row(c, 1, "rowbucket", err, sizeof err), S3E_OK);
+    /* a row naming the target's bucket, which the target reaches as b */
+    assert_int_equal(s3e_conns_bind_row(c, 0, "dst", err, sizeof err), S3E_EPLAN);
+    assert_non_null(strstr(err, "bucket dst is named by targets.out (plan:"));
+    assert_non_null(strstr(err, "requester_pays than sources[1] (plan:"));
+    assert_non_null(strstr(err, "whose manifest this row is in"));
+    s3e_conns_free(c);
+    /* the s3:// manifest's bucket is the target's, named another way */
+    free(p.targets[0].bucket);
+    p.targets[0].bucket = strdup("inventory");
+    assert_int_equal(s3e_conns_new(&c, &base, &none, &p, NULL, err, sizeof err), S3E_EPLAN);
+    assert_non_null(strstr(err, "sources[1]: bucket inventory is named by targets.out"));
+    s3e_plan_free(&p);
+    s3e_config_free(&base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buckets_routed_to_their_profiles),
         cmocka_unit_test(test_one_bucket_two_ways_is_refused),
+        cmocka_unit_test(test_manifest_rows_take_their_source),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
