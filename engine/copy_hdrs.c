@@ -4,6 +4,7 @@
 #include "s3engine/error.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 int s3e_ssec_headers(struct s3e_req *r, const struct s3e_ssec *k)
 {
@@ -46,6 +47,13 @@ static int destination_sse(struct s3e_req *r, const struct s3e_copy_hdrs *h)
     return rc;
 }
 
+int s3e_checksum_full_object(const char *algorithm)
+{
+    return algorithm && (strcasecmp(algorithm, "CRC32") == 0 ||
+                         strcasecmp(algorithm, "CRC32C") == 0 ||
+                         strcasecmp(algorithm, "CRC64NVME") == 0);
+}
+
 int s3e_copy_hdrs_add(struct s3e_req *r, const struct s3e_copy_hdrs *h, enum s3e_copy_req which,
                       char *etag_buf)
 {
@@ -64,6 +72,12 @@ int s3e_copy_hdrs_add(struct s3e_req *r, const struct s3e_copy_hdrs *h, enum s3e
         if (!rc && h->checksum_algorithm)
             rc = s3e_req_header(r, "x-amz-checksum-algorithm", h->checksum_algorithm);
     }
+    /* A multipart copy's checksum covers the whole object where the algorithm
+     * allows (the CRCs), so it can be compared with the source's; S3's default
+     * for CRC32 and CRC32C would be a checksum of the parts' checksums. */
+    if (!rc && (which == S3E_CR_CREATE || which == S3E_CR_COMPLETE) &&
+        s3e_checksum_full_object(h->checksum_algorithm))
+        rc = s3e_req_header(r, "x-amz-checksum-type", "FULL_OBJECT");
     if (!rc)
         rc = s3e_ssec_headers(r, h->dst_ssec);
     return rc;

@@ -12,10 +12,16 @@ enum s3e_copy_req {
     S3E_CR_COMPLETE,  /* CompleteMultipartUpload */
 };
 
+/* 1 when S3 can keep a whole-object checksum of a multipart upload with
+ * this algorithm (x-amz-checksum-type FULL_OBJECT: the CRCs, not SHA1 or
+ * SHA256); 0 for NULL. */
+int s3e_checksum_full_object(const char *algorithm);
+
 /* Add h's headers that `which` takes, as AWS documents them: CopyObject gets
- * all of them; CreateMultipartUpload the destination's encryption, key and
- * checksum algorithm; UploadPartCopy the if-match and both customer keys;
- * CompleteMultipartUpload the destination's customer key. h may be NULL.
+ * all of them; CreateMultipartUpload the destination's encryption, key,
+ * checksum algorithm and, for a CRC, checksum type FULL_OBJECT (again on
+ * CompleteMultipartUpload); UploadPartCopy the if-match and both customer
+ * keys; CompleteMultipartUpload the destination's customer key. h may be NULL.
  * `etag_buf` (at least 84 bytes) holds the quoted ETag the request points
  * to, so it must live as long as the request. S3E_OK or S3E_ELIMIT. */
 int s3e_copy_hdrs_add(struct s3e_req *r, const struct s3e_copy_hdrs *h, enum s3e_copy_req which,

@@ -519,6 +519,9 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
             parts[i].rc = S3E_EPARSE;
             rc = rc ? rc : S3E_EPARSE;
         }
+        if (parts[i].rc == S3E_OK) /* for CompleteMultipartUpload */
+            s3e_xml_parse_checksum(resps[i].body.data, resps[i].body.len,
+                                   parts[i].checksum_name, parts[i].checksum);
         if (parts[i].rc && parts[i].rc != S3E_ECANCELED && !reported && err) {
             *err = errs[i];
             reported = 1;

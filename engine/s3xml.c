@@ -527,6 +527,28 @@ int s3e_xml_parse_complete(const char *body, size_t len, char out_etag[80])
     return parse_etag_doc(body, len, "CompleteMultipartUploadResult", out_etag);
 }
 
+void s3e_xml_parse_checksum(const char *body, size_t len, char name[16], char value[96])
+{
+    static const char *const names[] = { "CRC64NVME", "CRC32C", "CRC32", "SHA256", "SHA1" };
+    name[0] = value[0] = '\0';
+    xmlDocPtr doc = parse(body, len);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root && (named(root, "CopyPartResult") || named(root, "CopyObjectResult"))) {
+        for (size_t i = 0; i < sizeof names / sizeof names[0] && !name[0]; i++) {
+            char element[24];
+            snprintf(element, sizeof element, "Checksum%s", names[i]);
+            const char *v = text(root, element);
+            size_t n = strlen(v);
+            if (n && n < 96 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789+/=") == n) {
+                snprintf(name, 16, "%s", names[i]);
+                snprintf(value, 96, "%s", v);
+            }
+        }
+    }
+    xmlFreeDoc(doc);
+}
+
 int s3e_xml_parse_initiate(const char *body, size_t len, char **out_upload_id)
 {
     xmlDocPtr doc = parse(body, len);
@@ -609,9 +631,16 @@ int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *
 int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3e_buf *out)
 {
     int rc = s3e_buf_puts(out, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = s3e_buf_printf(out, "<Part><PartNumber>%d</PartNumber><ETag>\"%s\"</ETag></Part>",
-                            parts[i].part_number, parts[i].etag);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct s3e_part_copy *p = &parts[i];
+        rc = s3e_buf_printf(out, "<Part><PartNumber>%d</PartNumber><ETag>\"%s\"</ETag>",
+                            p->part_number, p->etag);
+        if (!rc && p->checksum_name[0] && p->checksum[0])
+            rc = s3e_buf_printf(out, "<Checksum%s>%s</Checksum%s>", p->checksum_name,
+                                p->checksum, p->checksum_name);
+        if (!rc)
+            rc = s3e_buf_puts(out, "</Part>");
+    }
     if (!rc)
         rc = s3e_buf_puts(out, "</CompleteMultipartUpload>");
     return rc;

@@ -164,6 +164,8 @@ struct s3e_part_copy {
     uint64_t first;
     uint64_t last;
     char     etag[80];
+    char     checksum_name[16];  /* the part's Checksum<NAME> as its result gave it ("CRC32"), */
+    char     checksum[96];       /* and its value (base64), echoed on Complete; "" if none */
     int      rc;                 /* S3E_OK or the failure of this part */
     struct s3e_s3_error error;
 };

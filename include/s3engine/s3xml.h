@@ -58,6 +58,11 @@ int s3e_xml_parse_versions_page(const char *body, size_t len, int url_encoded, s
 /* <CopyObjectResult> or <CopyPartResult>: ETag without quotes (radosgw sends none). */
 int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80]);
 
+/* The additional checksum (Checksum<NAME>, NAME one of CRC64NVME, CRC32C,
+ * CRC32, SHA256, SHA1) of a <CopyPartResult> or <CopyObjectResult>: name and
+ * base64 value, both "" when there is none or the value is not base64. */
+void s3e_xml_parse_checksum(const char *body, size_t len, char name[16], char value[96]);
+
 /* <InitiateMultipartUploadResult>: UploadId, malloc'd. */
 int s3e_xml_parse_initiate(const char *body, size_t len, char **out_upload_id);
 
@@ -76,7 +81,9 @@ int s3e_xml_parse_uploads(const char *body, size_t len, s3e_upload_fn fn, void *
                           int *out_truncated, struct s3e_buf *out_next_key,
                           struct s3e_buf *out_next_upload_id, char *why, size_t why_len);
 
-/* Build the CompleteMultipartUpload request body. */
+/* Build the CompleteMultipartUpload request body (a part's checksum, when
+ * its result gave one, as Checksum<NAME>: S3 wants every part's checksum
+ * when the upload was created with a checksum algorithm). */
 int s3e_xml_complete_body(const struct s3e_part_copy *parts, size_t n, struct s3e_buf *out);
 
 /* Parse an ISO-8601 time ("2009-10-12T17:50:30.000Z") or an HTTP date

@@ -31,6 +31,7 @@ import time
 import urllib.parse
 
 from archive import Archive, with_headers
+from checksums import ALGORITHMS, Checksums, Upstream, error_xml
 
 LIMIT = 4 * 1024 * 1024  # longest header block read from either side
 CHUNK = 64 * 1024
@@ -137,6 +138,17 @@ archived objects (--archive REGEX: radosgw has no archive tier):
   x-amz-storage-class and x-amz-restore (ongoing-request="true", then "false" with an
   expiry-date); ListObjectsV2 shows their <StorageClass>. Then copies are relayed. Restores asked for outlive new settings.
 
+additional checksums (--checksums: radosgw 16 keeps none): the proxy keeps a checksum per
+  object, computed from the server's bytes (signed GETs with AWS_ACCESS_KEY_ID and
+  AWS_SECRET_ACCESS_KEY), and answers as AWS does: HeadObject with x-amz-checksum-mode
+  ENABLED gets x-amz-checksum-<alg> and x-amz-checksum-type; CopyObject, UploadPartCopy,
+  CompleteMultipartUpload results get Checksum<ALG>; x-amz-checksum-algorithm (and
+  x-amz-checksum-type) on CopyObject and CreateMultipartUpload pick the algorithm; a
+  COMPOSITE upload's CompleteMultipartUpload must name every part's checksum (else 400
+  InvalidRequest, not forwarded) and the object's checksum is then the checksum of the
+  part checksums, "-N". Objects not written through the proxy have --checksum-default.
+  See tests/faultproxy/checksums.py.
+
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
 
@@ -189,6 +201,14 @@ def fault_args(p):
     g.add_argument("--restore-seconds", type=float, default=0.0, metavar="S",
                    help="a restore of an archived object finishes S seconds after "
                         "RestoreObject (default 0)")
+    g.add_argument("--checksums", action="store_true",
+                   help="keep S3's additional checksums (x-amz-checksum-*) and answer as AWS "
+                        "does (see checksums below)")
+    g.add_argument("--checksum-default", default="CRC64NVME", metavar="ALG|none",
+                   help="the checksum of objects not written through the proxy (default "
+                        "CRC64NVME, which AWS adds to objects uploaded without one)")
+    g.add_argument("--checksum-corrupt", default="", metavar="REGEX",
+                   help="objects whose bucket/key matches REGEX show a wrong checksum")
 
 
 def kind_name(k):
@@ -233,6 +253,12 @@ class Faults:
         self.archive = re.compile(a.archive) if a.archive else None
         self.archive_class = a.archive_class
         self.restore_seconds = a.restore_seconds
+        self.checksums = a.checksums
+        self.checksum_default = a.checksum_default.upper()
+        if self.checksum_default not in ALGORITHMS + ("NONE",):
+            raise ValueError("--checksum-default %r is not one of %s or none"
+                             % (a.checksum_default, ", ".join(ALGORITHMS)))
+        self.checksum_corrupt = re.compile(a.checksum_corrupt) if a.checksum_corrupt else None
         self.args = a
 
     def describe(self):
@@ -568,6 +594,7 @@ class Proxy:
         self.rewinds = 0
         self.stats = {"requests": 0, "faults": {}, "ops": {}, "forwarded": 0}
         self.archive = Archive()  # restores asked for: kept across new settings
+        self.sums = Checksums(Upstream(upstream_host, upstream_port))  # likewise
 
     def set_faults(self, cfg):
         self.cfg = cfg
@@ -647,7 +674,8 @@ class Proxy:
                 self.req_seq += 1
                 n = self.req_seq
                 t0 = time.monotonic()
-                kind = self.choose(r) or self.archive.decide(r, self.cfg)
+                kind = self.choose(r) or self.archive.decide(r, self.cfg) or \
+                    ("checksum" if self.sums.wants(r, self.cfg) else None)
                 self.stats["requests"] += 1
                 self.stats["ops"][r.op] = self.stats["ops"].get(r.op, 0) + 1
                 if kind:
@@ -805,6 +833,8 @@ class Proxy:
             return up
         if kind in ("archive-refuse", "archive-restore"):
             return await self.serve_archived(r, kind, n, cwriter, up, res)
+        if kind == "checksum":
+            return await self.serve_checksum(r, n, cwriter, up, res)
         if kind == "error-in-200":
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
                     '<Message>We encountered an internal error. Please try again.</Message>'
@@ -952,6 +982,36 @@ class Proxy:
                            % (r.path, days, tier, status))
         await cwriter.drain()
         return up
+
+    async def serve_checksum(self, r, n, cwriter, up, res):
+        """r answered as AWS does with additional checksums (tests/faultproxy/checksums.py):
+        refused before it reaches the server, or relayed with the checksums added."""
+        no = self.sums.refuse(r)
+        if no:
+            status, reason, code, message = no
+            body = error_xml(code, message).encode()
+            cwriter.write(build_head("HTTP/1.1 %d %s" % (status, reason), [
+                ("Content-Type", "application/xml"), ("Content-Length", str(len(body))),
+                ("x-amz-request-id", "faultproxy-%d" % n)]) + (b"" if r.method == "HEAD" else body))
+            await cwriter.drain()
+            res["status"] = status
+            return up
+        up, resp = await self.exchange(r, up, res)
+        keep_up = not resp.closes() and resp.framing(r.method) != "eof"
+        raw = await self.read_body_raw(up, resp, r.method)
+        res["status"] = resp.status
+        if resp.status != 200:
+            cwriter.write(resp.head + raw)
+        else:
+            body = dechunk(raw) if resp.framing(r.method) == "chunked" else raw
+            etag = (resp.header("etag") or "").strip('"')
+            lines, new_body = await asyncio.to_thread(self.sums.answer, r, etag, body, self.cfg)
+            head = with_headers(resp.head, lines) if lines else resp.head
+            cwriter.write(head + raw if new_body is None else rebuild(Response(head), new_body))
+        await cwriter.drain()
+        if not keep_up:
+            res["keep"] = False
+        return up if keep_up else None
 
     def rewound(self, r, resp, body):
         """The first page again, with a token never sent before."""

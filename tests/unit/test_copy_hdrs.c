@@ -51,6 +51,9 @@ static void test_which_request_gets_what(void **state)
     assert_null(header(&r, "x-amz-copy-source-server-side-encryption-customer-key"));
     assert_string_equal(header(&r, "x-amz-server-side-encryption"), "aws:kms");
     assert_string_equal(header(&r, "x-amz-server-side-encryption-customer-key"), "ZHN0LWtleQ==");
+    /* a CRC: the multipart copy's checksum covers the whole object */
+    assert_string_equal(header(&r, "x-amz-checksum-algorithm"), "CRC32");
+    assert_string_equal(header(&r, "x-amz-checksum-type"), "FULL_OBJECT");
 
     memset(&r, 0, sizeof r);
     assert_int_equal(s3e_copy_hdrs_add(&r, &h, S3E_CR_PART, quoted), S3E_OK);
@@ -63,7 +66,20 @@ static void test_which_request_gets_what(void **state)
 
     memset(&r, 0, sizeof r);
     assert_int_equal(s3e_copy_hdrs_add(&r, &h, S3E_CR_COMPLETE, quoted), S3E_OK);
-    assert_int_equal(r.nheaders, 3); /* the destination's customer key only */
+    assert_int_equal(r.nheaders, 4); /* the destination's customer key, the checksum type */
+    assert_string_equal(header(&r, "x-amz-checksum-type"), "FULL_OBJECT");
+    /* SHA1 and SHA256 have no FULL_OBJECT type: S3's default (COMPOSITE) */
+    struct s3e_copy_hdrs sha = { .checksum_algorithm = "SHA256" };
+    memset(&r, 0, sizeof r);
+    assert_int_equal(s3e_copy_hdrs_add(&r, &sha, S3E_CR_CREATE, quoted), S3E_OK);
+    assert_string_equal(header(&r, "x-amz-checksum-algorithm"), "SHA256");
+    assert_null(header(&r, "x-amz-checksum-type"));
+    memset(&r, 0, sizeof r);
+    assert_int_equal(s3e_copy_hdrs_add(&r, &sha, S3E_CR_COMPLETE, quoted), S3E_OK);
+    assert_int_equal(r.nheaders, 0);
+    assert_true(s3e_checksum_full_object("crc64nvme"));
+    assert_false(s3e_checksum_full_object("SHA1"));
+    assert_false(s3e_checksum_full_object(NULL));
     memset(&r, 0, sizeof r);
     assert_int_equal(s3e_copy_hdrs_add(&r, NULL, S3E_CR_COPY, quoted), S3E_OK);
     assert_int_equal(r.nheaders, 0);

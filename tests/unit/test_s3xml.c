@@ -455,6 +455,53 @@ static void test_complete_body(void **state)
     s3e_buf_free(&b);
 }
 
+/* The part checksums an upload created with a checksum algorithm must name on
+ * CompleteMultipartUpload: read from CopyPartResult, written per part. */
+static void test_part_checksums(void **state)
+{
+    (void)state;
+    static const char part[] = XML_DECL "<CopyPartResult><ETag>&quot;aaa&quot;</ETag>"
+                               "<LastModified>2026-12-03T10:00:00.000Z</LastModified>"
+                               "<ChecksumCRC32>YhjRWA==</ChecksumCRC32></CopyPartResult>";
+    struct s3e_part_copy parts[2];
+    memset(parts, 0, sizeof parts);
+    s3e_xml_parse_checksum(part, strlen(part), parts[0].checksum_name, parts[0].checksum);
+    assert_string_equal(parts[0].checksum_name, "CRC32");
+    assert_string_equal(parts[0].checksum, "YhjRWA==");
+    static const char sha[] = XML_DECL "<CopyPartResult><ETag>\"b\"</ETag><ChecksumSHA256>"
+                              "9me17+DQf84mMrxaTi5JYnXKDjLfO6a82q4GjHotB90=</ChecksumSHA256>"
+                              "</CopyPartResult>";
+    s3e_xml_parse_checksum(sha, strlen(sha), parts[1].checksum_name, parts[1].checksum);
+    assert_string_equal(parts[1].checksum_name, "SHA256");
+    /* none, not base64, another document: nothing */
+    char name[16], value[96];
+    static const char none[] = XML_DECL "<CopyPartResult><ETag>\"b\"</ETag></CopyPartResult>";
+    s3e_xml_parse_checksum(none, strlen(none), name, value);
+    assert_string_equal(name, "");
+    static const char bad[] = XML_DECL "<CopyPartResult><ChecksumCRC32>a b</ChecksumCRC32>"
+                              "</CopyPartResult>";
+    s3e_xml_parse_checksum(bad, strlen(bad), name, value);
+    assert_string_equal(value, "");
+    s3e_xml_parse_checksum("<<<", 3, name, value);
+    assert_string_equal(name, "");
+
+    parts[0].part_number = 1;
+    snprintf(parts[0].etag, sizeof parts[0].etag, "aaa");
+    parts[1].part_number = 2;
+    snprintf(parts[1].etag, sizeof parts[1].etag, "bbb");
+    parts[1].checksum_name[0] = '\0'; /* a part without one: no element */
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    assert_int_equal(s3e_xml_complete_body(parts, 2, &b), S3E_OK);
+    assert_string_equal(s3e_buf_cstr(&b),
+                        "<CompleteMultipartUpload " S3_NS ">"
+                        "<Part><PartNumber>1</PartNumber><ETag>\"aaa\"</ETag>"
+                        "<ChecksumCRC32>YhjRWA==</ChecksumCRC32></Part>"
+                        "<Part><PartNumber>2</PartNumber><ETag>\"bbb\"</ETag></Part>"
+                        "</CompleteMultipartUpload>");
+    s3e_buf_free(&b);
+}
+
 /* ---- <Error> bodies and classification ------------------------------------- */
 
 static const char no_such_key[] =
@@ -889,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_initiate),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_complete_body),
+        cmocka_unit_test(test_part_checksums),
         cmocka_unit_test(test_etag_with_control_character),
         cmocka_unit_test(test_parse_error),
         cmocka_unit_test(test_classify_http_errors),
