@@ -16,8 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#define ORPHAN_SKEW_S 300   /* the server's clock may be this far behind ours */
-
 enum mp_state { MP_HEAD, MP_TAGS, MP_CREATE, MP_PARTS, MP_COMPLETE, MP_DONE, MP_ABORT };
 
 /* The multipart copy in progress, with counters for what happened to parts. */
@@ -40,8 +38,7 @@ int s3e_copy_source_changed(const struct s3e_s3_error *err)
     return err && (err->http_status == 412 || strcmp(err->code, "PreconditionFailed") == 0);
 }
 
-/* The source is not what was planned: the failure a 412 would have given. */
-static int source_changed(struct s3e_s3_error *err, const char *op, const char *was,
+int s3e_copy_changed_error(struct s3e_s3_error *err, const char *op, const char *was,
                           const char *now)
 {
     s3e_s3_error_clear(err);
@@ -91,38 +88,8 @@ static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, con
     s3e_client_cleanup(c, 0);
     if (rc == S3E_OK)
         return S3E_OK;
-    char line[512];
-    s3e_s3_error_format(&e, S3E_ES3, line, sizeof line);
-    if (s->open_uploads) {
-        s3e_warn("could not abort multipart upload %s of s3://%s/%s yet: %s (tried again at "
-                 "the end of the run)", id, s->dst_bucket, s->dst_key, line);
-        s3e_open_uploads_add(s->open_uploads, s->dst_bucket, s->dst_key, id);
-    } else {
-        s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
-                  "AbortMultipartUpload or a lifecycle rule)", id, s->dst_bucket, s->dst_key,
-                  line);
-    }
+    s3e_open_uploads_keep(s->open_uploads, s->dst_bucket, s->dst_key, id, &e);
     return rc;
-}
-
-/* Uploads of one key begun since a time, other than the one we hold. */
-struct orphans {
-    const char *key;
-    const char *keep;      /* our upload id, or NULL */
-    int64_t since;         /* epoch seconds */
-    char *ids[16];
-    size_t n;
-};
-
-static int collect_orphan(void *ud, const struct s3e_upload *u)
-{
-    struct orphans *o = ud;
-    if (strcmp(u->key, o->key) != 0 || u->initiated < o->since ||
-        (o->keep && strcmp(u->upload_id, o->keep) == 0) || o->n == 16)
-        return 0;
-    o->ids[o->n] = strdup(u->upload_id);
-    o->n += o->ids[o->n] != NULL;
-    return 0;
 }
 
 /* A CreateMultipartUpload may have made an upload whose answer was lost (a
@@ -133,11 +100,11 @@ static int collect_orphan(void *ud, const struct s3e_upload *u)
 static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, int64_t since,
                           const char *keep)
 {
-    struct orphans o = { .key = s->dst_key, .keep = keep, .since = since - ORPHAN_SKEW_S };
+    struct s3e_orphans o = { .key = s->dst_key, .keep = keep, .since = since - S3E_ORPHAN_SKEW_S };
     struct s3e_s3_error e;
     s3e_s3_error_clear(&e);
     s3e_client_cleanup(c, 1);
-    int rc = s3e_s3_list_multipart_uploads(c, s->dst_bucket, s->dst_key, collect_orphan, &o, &e);
+    int rc = s3e_s3_list_multipart_uploads(c, s->dst_bucket, s->dst_key, s3e_orphans_collect, &o, &e);
     s3e_client_cleanup(c, 0);
     if (rc)
         s3e_warn("s3://%s/%s: could not look for an upload a lost answer may have left: %s "
@@ -150,17 +117,18 @@ static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, i
     }
 }
 
-static int cut_parts(struct multipart *m, const struct s3e_copy_spec *s, uint64_t size)
+int s3e_copy_cut_parts(uint64_t size, uint64_t preferred, struct s3e_part_copy **parts,
+                       uint32_t *nparts, uint64_t *part_size)
 {
-    int rc = s3e_part_plan(size, s->part_size, &m->part_size, &m->nparts);
+    int rc = s3e_part_plan(size, preferred, part_size, nparts);
     if (rc)
         return rc;
-    m->parts = calloc(m->nparts, sizeof *m->parts);
-    if (!m->parts)
+    *parts = calloc(*nparts, sizeof **parts);
+    if (!*parts)
         return S3E_ENOMEM;
-    for (uint32_t i = 0; i < m->nparts; i++) {
-        m->parts[i].part_number = (int)i + 1;
-        s3e_part_range(size, m->part_size, i, &m->parts[i].first, &m->parts[i].last);
+    for (uint32_t i = 0; i < *nparts; i++) {
+        (*parts)[i].part_number = (int)i + 1;
+        s3e_part_range(size, *part_size, i, &(*parts)[i].first, &(*parts)[i].last);
     }
     return S3E_OK;
 }
@@ -178,7 +146,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
                                          &m->head, err);
             m->have_head = !rc;
             if (!rc && s->src_etag && strcmp(s->src_etag, m->head.etag) != 0)
-                rc = source_changed(err, "HeadObject", s->src_etag, m->head.etag);
+                rc = s3e_copy_changed_error(err, "HeadObject", s->src_etag, m->head.etag);
             m->hdrs.if_match = m->head.etag; /* every part from this one version */
             m->state = MP_TAGS;
             break;
@@ -189,7 +157,8 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             if (!rc) /* the route's metadata and tags instead of the source's */
                 rc = s3e_put_apply(s->put, &m->head, &m->tags);
             if (!rc)
-                rc = cut_parts(m, s, m->head.size);
+                rc = s3e_copy_cut_parts(m->head.size, s->part_size, &m->parts, &m->nparts,
+                                        &m->part_size);
             m->state = MP_CREATE;
             break;
         case MP_CREATE: {
@@ -281,9 +250,7 @@ const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head 
     return NULL;
 }
 
-/* A copy not encrypted as the plan asked is not the copy asked for (radosgw 16
- * ignores the encryption headers of CopyObject). NULL when it is. */
-static const char *encryption_problem(const struct s3e_copy_spec *s, const struct s3e_head *h)
+const char *s3e_copy_encryption_problem(const struct s3e_copy_spec *s, const struct s3e_head *h)
 {
     if (dst_key(s) && !h->ssec)
         return "is not encrypted with the customer key (SSE-C) asked for";
@@ -302,10 +269,28 @@ static struct s3e_side side_of(const struct s3e_head *h)
     return (struct s3e_side){ h->size, h->etag, h->sse, h->ssec, h->checksum_name, h->checksum };
 }
 
-/* The copy checked against a fresh HEAD of the source: a source that is no
- * longer the planned one is a 412 (the copy may hold either version), then
- * what verify_rules.h can compare; a multipart copy, built by us from an
- * earlier HEAD, also by its content headers, user metadata and tag count. */
+int s3e_copy_compare_heads(const struct s3e_copy_spec *s, struct s3e_head *src,
+                           const struct s3e_head *dst, const char *planned_etag, int full,
+                           struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    int rc = s3e_put_apply(s->put, src, NULL); /* what the copy should have */
+    if (rc)
+        return rc;
+    struct s3e_side a = side_of(src), b = side_of(dst);
+    const char *what = NULL;
+    if (planned_etag && *planned_etag && strcmp(planned_etag, src->etag) != 0)
+        rc = s3e_copy_changed_error(err, "Verify", planned_etag, src->etag);
+    else if ((what = s3e_verify_compare(&a, &b, &out->compared)) == NULL && full)
+        what = s3e_head_mismatch(src, dst);
+    if (what) {
+        snprintf(err->detail, sizeof err->detail, "the copy's %s differs from the source's",
+                 what);
+        rc = S3E_EVERIFY;
+    }
+    return rc;
+}
+
+/* The copy checked against a fresh HEAD of the source (s3e_copy_compare_heads). */
 static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
                            const struct s3e_head *dst, const char *planned_etag, int full,
                            struct s3e_copy_result *out, struct s3e_s3_error *err)
@@ -313,24 +298,25 @@ static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
     struct s3e_head src;
     int rc = s3e_s3_head_version(c, s->src_bucket, s->src_key, src_version(s), src_key(s), &src,
                                  err);
-    if (!rc) /* what the copy should have: the route's metadata and tags */
-        rc = s3e_put_apply(s->put, &src, NULL);
-    if (rc) {
-        s3e_head_free(&src);
-        return rc;
-    }
-    struct s3e_side a = side_of(&src), b = side_of(dst);
-    const char *what = NULL;
-    if (planned_etag && *planned_etag && strcmp(planned_etag, src.etag) != 0)
-        rc = source_changed(err, "Verify", planned_etag, src.etag);
-    else if ((what = s3e_verify_compare(&a, &b, &out->compared)) == NULL && full)
-        what = s3e_head_mismatch(&src, dst);
-    if (what) {
-        snprintf(err->detail, sizeof err->detail, "the copy's %s differs from the source's",
-                 what);
+    if (!rc)
+        rc = s3e_copy_compare_heads(s, &src, dst, planned_etag, full, out, err);
+    s3e_head_free(&src);
+    return rc;
+}
+
+int s3e_copy_judge(const struct s3e_copy_spec *s, const struct s3e_head *dst, int rc,
+                   uint64_t size, struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    const char *unencrypted = s3e_copy_encryption_problem(s, dst);
+    if (unencrypted) {
+        snprintf(err->detail, sizeof err->detail, "the copy %s", unencrypted);
         rc = S3E_EVERIFY;
     }
-    s3e_head_free(&src);
+    out->unencrypted = unencrypted != NULL;
+    if (rc == S3E_EVERIFY && dst->size != size)
+        snprintf(err->detail, sizeof err->detail, "target has %llu bytes, source %llu",
+                 (unsigned long long)dst->size, (unsigned long long)size);
+    out->verified = rc == S3E_OK;
     return rc;
 }
 
@@ -356,18 +342,9 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
         return rc;
     if (!out->etag[0])
         snprintf(out->etag, sizeof out->etag, "%s", h.etag); /* radosgw's Complete omits it */
-    const char *unencrypted = encryption_problem(s, &h);
-    if (unencrypted) {
-        snprintf(err->detail, sizeof err->detail, "the copy %s", unencrypted);
-        rc = S3E_EVERIFY;
-    } else {
+    if (!s3e_copy_encryption_problem(s, &h))
         rc = verify_by_heads(c, s, &h, planned_etag, out->multipart || s->put, out, err);
-    }
-    out->unencrypted = unencrypted != NULL;
-    if (rc == S3E_EVERIFY && h.size != size)
-        snprintf(err->detail, sizeof err->detail, "target has %llu bytes, source %llu",
-                 (unsigned long long)h.size, (unsigned long long)size);
-    out->verified = rc == S3E_OK;
+    rc = s3e_copy_judge(s, &h, rc, size, out, err);
     s3e_head_free(&h);
     return rc;
 }
@@ -380,7 +357,7 @@ int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
     int rc = s3e_s3_head_ssec(c, spec->dst_bucket, spec->dst_key, dst_key(spec), &h, err);
     if (rc)
         return rc;
-    const char *unencrypted = encryption_problem(spec, &h);
+    const char *unencrypted = s3e_copy_encryption_problem(spec, &h);
     if (unencrypted) {
         snprintf(err->detail, sizeof err->detail, "the destination %s", unencrypted);
         rc = S3E_EVERIFY;

@@ -8,15 +8,18 @@
  * costs a few system calls per object instead of a blocked thread with its
  * own polling, which is most of the client's CPU on small objects.
  *
- * What does not fit a single request - multipart copies, sources whose ETag
- * cannot verify the copy, a copy that failed verification - is handed to a
- * thread of its own running the blocking path (worker.c), while the worker's
- * slot waits for it. */
+ * A multipart copy is a state machine of requests on the same loop
+ * (flight_multipart.c). What is not converted yet - a copy with a route's
+ * metadata or tags under the cutoff, sources whose ETag cannot verify the
+ * copy, a destination that may be an earlier copy, restores, a key's
+ * versions - is handed to a thread of its own running the blocking path
+ * (worker.c), while the worker's slot waits for it. */
 #include "copy_hdrs.h"
 #include "run.h"
 #include "collide.h"
 #include "worker.h"
 #include "flight.h"
+#include "flight_multipart.h"
 #include "s3_client.h"
 #include "s3_async.h"
 #include "s3_ops.h"
@@ -40,6 +43,7 @@ enum lw_state {
     LW_CHECK,    /* move mode: HEAD of the destination (is it still this copy?) */
     LW_VERIFY,   /* an encrypted target: HEAD of the copy (encrypted as asked? its size) */
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
+    LW_MULTIPART,/* a multipart copy: its requests on this loop (flight_multipart.c) */
     LW_THREAD,   /* the job runs on a thread of its own */
     LW_DONE,     /* no more payloads for this worker */
 };
@@ -65,8 +69,10 @@ struct lw {
     char quoted[84];           /* the if-match value the request points to */
     unsigned compared;         /* what verified the copy (S3E_CMP_*) */
     char etag[80];
+    uint64_t bytes;            /* the copy's size: the job's, or what a multipart copy found */
     double t0;
     struct job_thread *thread;
+    struct s3e_mp *mp;         /* LW_MULTIPART */
 };
 
 struct s3e_flight {
@@ -74,6 +80,7 @@ struct s3e_flight {
     struct s3e_client *client;
     struct lw *w;
     int n;
+    struct s3e_mp_budget parts; /* UploadPartCopy in flight, all workers together */
     pthread_t tid;
 };
 
@@ -140,6 +147,44 @@ static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *pre
     w->state = LW_NEXT;
 }
 
+static void multipart_done(struct s3e_flight *f, struct lw *w);
+
+/* The job as a multipart copy on this loop. */
+static void start_multipart(struct s3e_flight *f, struct lw *w)
+{
+    int rc = s3e_mp_start(&w->mp, f->run, f->client, &f->parts, job_of(w), &w->a.deadline, w);
+    if (rc) {
+        s3e_s3_error_clear(&w->a.err);
+        snprintf(w->a.err.detail, sizeof w->a.err.detail, "out of memory");
+        fail_job(f, w, rc, "");
+        return;
+    }
+    w->state = LW_MULTIPART;
+    if (s3e_mp_finished(w->mp)) /* failed before any request went out */
+        multipart_done(f, w);
+}
+
+static void verified_copy(struct s3e_flight *f, struct lw *w);
+
+/* The multipart copy ended: on to the move's check, or recorded. */
+static void multipart_done(struct s3e_flight *f, struct lw *w)
+{
+    struct s3e_copy_result res;
+    const struct s3e_s3_error *err;
+    int rc = s3e_mp_result(w->mp, &res, &err);
+    if (rc)
+        w->a.err = *err;
+    snprintf(w->etag, sizeof w->etag, "%s", res.etag);
+    w->compared = res.compared;
+    w->bytes = res.bytes;
+    s3e_mp_free(w->mp);
+    w->mp = NULL;
+    if (rc)
+        fail_job(f, w, rc, "");
+    else
+        verified_copy(f, w);
+}
+
 /* HEAD the destination: before the source may be deleted (LW_CHECK), or to
  * see that a copy to an encrypted target is encrypted (LW_VERIFY). */
 static void start_head(struct s3e_flight *f, struct lw *w, enum lw_state next)
@@ -178,6 +223,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     }
     s3e_worker_hdrs(run, j, &w->hdrs);
     w->compared = 0;
+    w->bytes = j->size;
     if (j->existing && run->set.move && s3e_etag_is_plain(j->etag)) {
         /* An earlier move's copy: the same check as after a copy of ours, then the delete. */
         snprintf(w->etag, sizeof w->etag, "%s", j->etag);
@@ -190,6 +236,11 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     }
     int simple = !j->existing && !j->versions && j->size <= run->set.multipart_cutoff &&
                  !j->put; /* tags from a route: PutObjectTagging too */
+    if (!simple && !j->existing && !j->versions && j->size != S3E_SIZE_UNKNOWN &&
+        j->size > run->set.multipart_cutoff) {
+        start_multipart(f, w);
+        return;
+    }
     if (!simple) {
         run_on_thread(f, w, S3E_JOB_COPY);
         return;
@@ -218,8 +269,8 @@ static void verified_copy(struct s3e_flight *f, struct lw *w)
         start_check(f, w);
         return;
     }
-    s3e_worker_record(f->run, job_of(w), S3E_OUT_COPIED, job_of(w)->size, w->etag, w->compared,
-                      NULL, w->t0);
+    s3e_worker_record(f->run, job_of(w), S3E_OUT_COPIED, w->bytes, w->etag, w->compared, NULL,
+                      w->t0);
     w->next++;
     w->state = LW_NEXT;
 }
@@ -284,7 +335,7 @@ static void verified(struct s3e_flight *f, struct lw *w)
     if ((w->hdrs.dst_ssec && !ssec) || (w->hdrs.sse && strcmp(w->hdrs.sse, sse) != 0)) {
         s3e_info("s3://%s/%s: the copy is not encrypted as asked; copying it as a multipart "
                  "upload", j->dst_bucket, j->dst_key);
-        run_on_thread(f, w, S3E_JOB_MULTIPART);
+        start_multipart(f, w);
         return;
     }
     struct s3e_side a = { j->size, j->etag, NULL, w->hdrs.src_ssec != NULL, NULL, NULL };
@@ -311,7 +362,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
         run_on_thread(f, w, S3E_JOB_COPY);
         return;
     }
-    if (!s3e_worker_is_our_copy(w->etag, j->size, etag, size, msg, sizeof msg)) {
+    if (!s3e_worker_is_our_copy(w->etag, w->bytes, etag, size, msg, sizeof msg)) {
         s3e_s3_error_clear(&w->a.err);
         snprintf(w->a.err.operation, sizeof w->a.err.operation, "HeadObject");
         snprintf(w->a.err.detail, sizeof w->a.err.detail, "the source is still at s3://%s/%s",
@@ -331,7 +382,11 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
 {
     struct s3e_flight *f = ud;
     struct lw *w = a->ud;
-    if (w->state == LW_COPY) {
+    if (w->state == LW_MULTIPART) {
+        s3e_mp_on_done(w->mp, a, rc);
+        if (s3e_mp_finished(w->mp))
+            multipart_done(f, w);
+    } else if (w->state == LW_COPY) {
         if (rc && s3e_copy_source_changed(&w->a.err) && !s3e_run_stopping(f->run))
             run_on_thread(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
         else if (rc)
@@ -353,8 +408,8 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
         if (rc) {
             fail_job(f, w, rc, "copied, but the source was not deleted: ");
         } else {
-            s3e_worker_record(f->run, job_of(w), S3E_OUT_MOVED, job_of(w)->size, w->etag,
-                              w->compared, NULL, w->t0);
+            s3e_worker_record(f->run, job_of(w), S3E_OUT_MOVED, w->bytes, w->etag, w->compared,
+                              NULL, w->t0);
             w->next++;
             w->state = LW_NEXT;
         }
@@ -365,8 +420,13 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
 
 /* Move a worker on: collect a finished thread, start its next job or take
  * its next payload. Returns 1 while the worker has something going. */
-static int advance(struct s3e_flight *f, struct lw *w)
+static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
 {
+    if (w->state == LW_MULTIPART) {
+        *waiting += s3e_mp_poll(w->mp); /* parts that wait for room */
+        if (s3e_mp_finished(w->mp))
+            multipart_done(f, w);
+    }
     if (w->state == LW_THREAD) {
         if (!atomic_load(&w->thread->finished))
             return 1;
@@ -414,7 +474,7 @@ static void *flight_main(void *arg)
             struct lw *w = &f->w[i];
             if (w->state == LW_DONE)
                 continue;
-            busy += advance(f, w);
+            busy += advance(f, w, &waiting);
             waiting += w->state == LW_NEXT || w->state == LW_THREAD;
         }
         if (!busy)
@@ -433,6 +493,7 @@ static void flight_free(struct s3e_flight *f)
 {
     for (int i = 0; i < f->n; i++) {
         s3e_payload_free(f->w[i].p);
+        s3e_mp_free(f->w[i].mp);
         s3e_areq_free(&f->w[i].a);
         s3e_buf_free(&f->w[i].source);
     }
@@ -449,6 +510,7 @@ int s3e_flight_start(struct s3e_run *run)
         return S3E_ENOMEM;
     f->run = run;
     f->n = run->set.workers;
+    f->parts.max = S3E_MP_MAX_PARTS_IN_FLIGHT;
     f->w = calloc((size_t)f->n, sizeof *f->w);
     int rc = f->w ? s3e_client_new(&f->client, &run->cfg) : S3E_ENOMEM;
     for (int i = 0; i < f->n && !rc; i++) {

@@ -110,3 +110,29 @@ size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
     pthread_mutex_unlock(&u->lock);
     return left;
 }
+
+void s3e_open_uploads_keep(struct s3e_open_uploads *u, const char *bucket, const char *key,
+                           const char *upload_id, const struct s3e_s3_error *err)
+{
+    char line[512];
+    s3e_s3_error_format(err, S3E_ES3, line, sizeof line);
+    if (u) {
+        s3e_warn("could not abort multipart upload %s of s3://%s/%s yet: %s (tried again at "
+                 "the end of the run)", upload_id, bucket, key, line);
+        s3e_open_uploads_add(u, bucket, key, upload_id);
+    } else {
+        s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
+                  "AbortMultipartUpload or a lifecycle rule)", upload_id, bucket, key, line);
+    }
+}
+
+int s3e_orphans_collect(void *ud, const struct s3e_upload *u)
+{
+    struct s3e_orphans *o = ud;
+    if (strcmp(u->key, o->key) != 0 || u->initiated < o->since ||
+        (o->keep && strcmp(u->upload_id, o->keep) == 0) || o->n == S3E_ORPHANS_MAX)
+        return 0;
+    o->ids[o->n] = strdup(u->upload_id);
+    o->n += o->ids[o->n] != NULL;
+    return 0;
+}

@@ -107,7 +107,9 @@ static int launch(struct s3e_client *c, struct s3e_areq *a)
                                                            &a->slot);
     if (wait > 0)
         return schedule_retry(c->loop, a, now + wait);
-    int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err, &a->deadline);
+    s3e_client_cleanup(c, a->cleanup);
+    int rc = s3e_conn_prepare(c, k, a->req, &a->resp, &a->err, a->cleanup ? NULL : &a->deadline);
+    s3e_client_cleanup(c, 0);
     if (!rc)
         curl_easy_setopt(k->easy, CURLOPT_PRIVATE, a);
     if (!rc && curl_multi_add_handle(c->multi, k->easy) != CURLM_OK)
@@ -167,10 +169,10 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
                            s3e_now_ms());
         a->moved |= rc != S3E_OK && a->err.region[0];
         if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts + a->moved &&
-            !s3e_client_canceled(c)) {
+            (!s3e_client_canceled(c) || a->cleanup)) {
             s3e_req_log_failure(a->req, &a->err, a->attempts, 0);
             long at = s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts);
-            if (a->deadline.at_ms && a->deadline.at_ms < at)
+            if (a->deadline.at_ms && a->deadline.at_ms < at && !a->cleanup)
                 at = a->deadline.at_ms; /* where launch says the deadline passed */
             if (schedule_retry(c->loop, a, at) == 0)
                 continue;

@@ -20,6 +20,9 @@ struct s3e_areq {
                                    more (s3e_client_send), internal */
     long not_before;            /* retry time (monotonic ms), internal */
     struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
+    int cleanup;                /* set by the caller: a cleanup (AbortMultipartUpload, the
+                                   listing that finds a lost upload), as s3e_client_cleanup:
+                                   not bound by the deadline, given a grace after a signal */
     struct s3e_rate_ticket slot; /* its place under the rate limit while sent, internal */
     void *ud;                   /* the caller's */
 };

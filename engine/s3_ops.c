@@ -267,31 +267,45 @@ int s3e_s3_head_ssec(struct s3e_client *c, const char *bucket, const char *key,
     return s3e_s3_head_version(c, bucket, key, NULL, ssec, out, err);
 }
 
+int s3e_s3_head_version_request(struct s3e_req *r, struct s3e_query_param *q,
+                                const char *bucket, const char *key, const char *version,
+                                const struct s3e_ssec *ssec)
+{
+    s3e_s3_head_request(r, bucket, key);
+    *q = (struct s3e_query_param){ "versionId", version };
+    if (version && *version) {
+        r->query = q;
+        r->nquery = 1;
+    }
+    int rc = s3e_req_header(r, "x-amz-checksum-mode", "ENABLED");
+    return rc ? rc : s3e_ssec_headers(r, ssec);
+}
+
+int s3e_s3_head_result(int rc, const struct s3e_resp *resp, struct s3e_head *out,
+                       struct s3e_s3_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (rc == S3E_ES3 && err && err->http_status == 404)
+        snprintf(err->code, sizeof err->code, "NoSuchKey"); /* HEAD has no body to say so */
+    if (!rc)
+        rc = fill_head(resp, out);
+    if (rc)
+        s3e_head_free(out);
+    return rc;
+}
+
 int s3e_s3_head_version(struct s3e_client *c, const char *bucket, const char *key,
                         const char *version, const struct s3e_ssec *ssec, struct s3e_head *out,
                         struct s3e_s3_error *err)
 {
-    memset(out, 0, sizeof *out);
     struct s3e_req r;
-    s3e_s3_head_request(&r, bucket, key);
-    struct s3e_query_param q = { "versionId", version };
-    if (version && *version) {
-        r.query = &q;
-        r.nquery = 1;
-    }
-    int rc = s3e_req_header(&r, "x-amz-checksum-mode", "ENABLED");
-    if (!rc)
-        rc = s3e_ssec_headers(&r, ssec);
+    struct s3e_query_param q;
+    int rc = s3e_s3_head_version_request(&r, &q, bucket, key, version, ssec);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
         rc = s3e_client_send(c, &r, &resp, err);
-    if (rc == S3E_ES3 && err && err->http_status == 404)
-        snprintf(err->code, sizeof err->code, "NoSuchKey"); /* HEAD has no body to say so */
-    if (!rc)
-        rc = fill_head(&resp, out);
-    if (rc)
-        s3e_head_free(out);
+    rc = s3e_s3_head_result(rc, &resp, out, err);
     s3e_resp_free(&resp);
     return rc;
 }
@@ -442,6 +456,22 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     return rc;
 }
 
+int s3e_s3_create_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *names,
+                          size_t *offsets, char *quoted, const char *bucket, const char *key,
+                          const struct s3e_put_opts *opts)
+{
+    *q = (struct s3e_query_param){ "uploads", NULL };
+    req_init(r, "CreateMultipartUpload", "POST", bucket, key);
+    r->query = q;
+    r->nquery = 1;
+    int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
+    if (!rc)
+        rc = put_headers(r, opts, names, offsets);
+    if (!rc && opts)
+        rc = s3e_copy_hdrs_add(r, opts->hdrs, S3E_CR_CREATE, quoted);
+    return rc;
+}
+
 int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char *key,
                             const struct s3e_put_opts *opts, char **out_upload_id,
                             struct s3e_s3_error *err)
@@ -449,17 +479,10 @@ int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char
     struct s3e_buf names;
     s3e_buf_init(&names, 0);
     size_t offsets[S3E_MAX_REQ_HEADERS];
-    struct s3e_query_param q = { "uploads", NULL };
+    struct s3e_query_param q;
     struct s3e_req r;
-    req_init(&r, "CreateMultipartUpload", "POST", bucket, key);
-    r.query = &q;
-    r.nquery = 1;
-    int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
-    if (!rc)
-        rc = put_headers(&r, opts, &names, offsets);
     char quoted[84];
-    if (!rc && opts)
-        rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_CREATE, quoted);
+    int rc = s3e_s3_create_request(&r, &q, &names, offsets, quoted, bucket, key, opts);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -469,6 +492,29 @@ int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char
     s3e_resp_free(&resp);
     s3e_buf_free(&names);
     return rc;
+}
+
+int s3e_s3_part_copy_request(struct s3e_req *r, struct s3e_query_param q[2], char number[16],
+                             char range[64], char *quoted, const char *source,
+                             const char *bucket, const char *key, const char *upload_id,
+                             const char *src_bucket, const struct s3e_part_copy *part,
+                             const struct s3e_copy_hdrs *hdrs)
+{
+    snprintf(number, 16, "%d", part->part_number);
+    snprintf(range, 64, "bytes=%llu-%llu", (unsigned long long)part->first,
+             (unsigned long long)part->last);
+    q[0] = (struct s3e_query_param){ "partNumber", number };
+    q[1] = (struct s3e_query_param){ "uploadId", upload_id };
+    req_init(r, "UploadPartCopy", "PUT", bucket, key);
+    r->src_bucket = src_bucket;
+    r->query = q;
+    r->nquery = 2;
+    r->expect_body_error = 1;
+    r->copy_bytes = part->last - part->first + 1;
+    int rc = s3e_req_header(r, "x-amz-copy-source", source);
+    if (!rc)
+        rc = s3e_req_header(r, "x-amz-copy-source-range", range);
+    return rc ? rc : s3e_copy_hdrs_add(r, hdrs, S3E_CR_PART, quoted);
 }
 
 int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
@@ -492,20 +538,8 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
         rc = s3e_uri_copy_source_version(&source, src_bucket, src_key,
                                          hdrs ? hdrs->version_id : NULL);
     for (size_t i = 0; i < n && !rc; i++) {
-        snprintf(numbers[i], 16, "%d", parts[i].part_number);
-        snprintf(ranges[i], 64, "bytes=%llu-%llu", (unsigned long long)parts[i].first,
-                 (unsigned long long)parts[i].last);
-        q[i][0] = (struct s3e_query_param){ "partNumber", numbers[i] };
-        q[i][1] = (struct s3e_query_param){ "uploadId", upload_id };
-        req_init(&reqs[i], "UploadPartCopy", "PUT", bucket, key);
-        reqs[i].src_bucket = src_bucket;
-        reqs[i].query = q[i];
-        reqs[i].nquery = 2;
-        reqs[i].expect_body_error = 1;
-        reqs[i].copy_bytes = parts[i].last - parts[i].first + 1;
-        s3e_req_header(&reqs[i], "x-amz-copy-source", source.data);
-        s3e_req_header(&reqs[i], "x-amz-copy-source-range", ranges[i]);
-        rc = s3e_copy_hdrs_add(&reqs[i], hdrs, S3E_CR_PART, quoted);
+        rc = s3e_s3_part_copy_request(&reqs[i], q[i], numbers[i], ranges[i], quoted, source.data,
+                                      bucket, key, upload_id, src_bucket, &parts[i], hdrs);
         s3e_resp_init(&resps[i]);
     }
     if (!rc)
@@ -544,6 +578,29 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
     return rc;
 }
 
+int s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *body,
+                            char *quoted, const char *bucket, const char *key,
+                            const char *upload_id, const struct s3e_part_copy *parts, size_t n,
+                            const struct s3e_copy_hdrs *hdrs)
+{
+    *q = (struct s3e_query_param){ "uploadId", upload_id };
+    req_init(r, "CompleteMultipartUpload", "POST", bucket, key);
+    r->query = q;
+    r->nquery = 1;
+    r->expect_body_error = 1;
+    /* AWS may take minutes to assemble many parts (sending whitespace as it
+     * goes): the time limit of a 1 GiB copy. */
+    r->copy_bytes = 1ULL << 30;
+    int rc = s3e_xml_complete_body(parts, n, body);
+    if (!rc)
+        rc = s3e_req_header(r, "Content-Type", "application/xml");
+    if (!rc)
+        rc = s3e_copy_hdrs_add(r, hdrs, S3E_CR_COMPLETE, quoted);
+    r->body = body->data;
+    r->body_len = body->len;
+    return rc;
+}
+
 int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
                               const char *upload_id, const struct s3e_part_copy *parts,
                               size_t n, const struct s3e_copy_hdrs *hdrs, char out_etag[80],
@@ -552,22 +609,10 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
     char quoted[84];
     struct s3e_buf body;
     s3e_buf_init(&body, 0);
-    struct s3e_query_param q = { "uploadId", upload_id };
+    struct s3e_query_param q;
     struct s3e_req r;
-    req_init(&r, "CompleteMultipartUpload", "POST", bucket, key);
-    r.query = &q;
-    r.nquery = 1;
-    r.expect_body_error = 1;
-    /* AWS may take minutes to assemble many parts (sending whitespace as it
-     * goes): the time limit of a 1 GiB copy. */
-    r.copy_bytes = 1ULL << 30;
-    int rc = s3e_xml_complete_body(parts, n, &body);
-    if (!rc)
-        rc = s3e_req_header(&r, "Content-Type", "application/xml");
-    if (!rc)
-        rc = s3e_copy_hdrs_add(&r, hdrs, S3E_CR_COMPLETE, quoted);
-    r.body = body.data;
-    r.body_len = body.len;
+    int rc = s3e_s3_complete_request(&r, &q, &body, quoted, bucket, key, upload_id, parts, n,
+                                     hdrs);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -579,28 +624,47 @@ int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const ch
     return rc;
 }
 
-int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
-                           const char *upload_id, struct s3e_s3_error *err)
+void s3e_s3_abort_request(struct s3e_req *r, struct s3e_query_param *q, const char *bucket,
+                          const char *key, const char *upload_id)
 {
-    struct s3e_query_param q = { "uploadId", upload_id };
-    struct s3e_req r;
-    req_init(&r, "AbortMultipartUpload", "DELETE", bucket, key);
-    r.query = &q;
-    r.nquery = 1;
-    int rc = simple(c, &r, err);
+    *q = (struct s3e_query_param){ "uploadId", upload_id };
+    req_init(r, "AbortMultipartUpload", "DELETE", bucket, key);
+    r->query = q;
+    r->nquery = 1;
+}
+
+int s3e_s3_abort_result(int rc, const struct s3e_s3_error *err)
+{
     if (rc == S3E_ES3 && err && (strcmp(err->code, "NoSuchUpload") == 0 || err->http_status == 404))
         rc = S3E_OK; /* already gone */
     return rc;
 }
 
+int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
+                           const char *upload_id, struct s3e_s3_error *err)
+{
+    struct s3e_query_param q;
+    struct s3e_req r;
+    s3e_s3_abort_request(&r, &q, bucket, key, upload_id);
+    return s3e_s3_abort_result(simple(c, &r, err), err);
+}
+
+void s3e_s3_get_tagging_request(struct s3e_req *r, struct s3e_query_param q[2],
+                                const char *bucket, const char *key, const char *version)
+{
+    q[0] = (struct s3e_query_param){ "tagging", NULL };
+    q[1] = (struct s3e_query_param){ "versionId", version };
+    req_init(r, "GetObjectTagging", "GET", bucket, key);
+    r->query = q;
+    r->nquery = version && *version ? 2 : 1;
+}
+
 int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
                        const char *version, struct s3e_buf *out, struct s3e_s3_error *err)
 {
-    struct s3e_query_param q[2] = { { "tagging", NULL }, { "versionId", version } };
+    struct s3e_query_param q[2];
     struct s3e_req r;
-    req_init(&r, "GetObjectTagging", "GET", bucket, key);
-    r.query = q;
-    r.nquery = version && *version ? 2 : 1;
+    s3e_s3_get_tagging_request(&r, q, bucket, key, version);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     int rc = s3e_client_send(c, &r, &resp, err);
@@ -610,31 +674,38 @@ int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key
     return rc;
 }
 
+int s3e_s3_put_tagging_request(struct s3e_req *r, struct s3e_query_param *q,
+                               struct s3e_buf *body, char md5b64[64], const char *bucket,
+                               const char *key, const char *tagging)
+{
+    int rc = s3e_xml_tagging_body(tagging, body);
+    /* AWS requires Content-MD5 on PutObjectTagging. */
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (!rc && !EVP_Digest(body->data, body->len, md, &mdlen, EVP_md5(), NULL))
+        rc = S3E_ENOMEM;
+    *q = (struct s3e_query_param){ "tagging", NULL };
+    req_init(r, "PutObjectTagging", "PUT", bucket, key);
+    r->query = q;
+    r->nquery = 1;
+    r->body = body->data;
+    r->body_len = body->len;
+    if (!rc) {
+        EVP_EncodeBlock((unsigned char *)md5b64, md, (int)mdlen);
+        rc = s3e_req_header(r, "Content-MD5", md5b64);
+    }
+    return rc ? rc : s3e_req_header(r, "Content-Type", "application/xml");
+}
+
 int s3e_s3_put_tagging(struct s3e_client *c, const char *bucket, const char *key,
                        const char *tagging, struct s3e_s3_error *err)
 {
     struct s3e_buf body;
     s3e_buf_init(&body, 0);
-    int rc = s3e_xml_tagging_body(tagging, &body);
-    /* AWS requires Content-MD5 on PutObjectTagging. */
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
     char md5b64[64];
-    if (!rc && !EVP_Digest(body.data, body.len, md, &mdlen, EVP_md5(), NULL))
-        rc = S3E_ENOMEM;
-    struct s3e_query_param q = { "tagging", NULL };
+    struct s3e_query_param q;
     struct s3e_req r;
-    req_init(&r, "PutObjectTagging", "PUT", bucket, key);
-    r.query = &q;
-    r.nquery = 1;
-    r.body = body.data;
-    r.body_len = body.len;
-    if (!rc) {
-        EVP_EncodeBlock((unsigned char *)md5b64, md, (int)mdlen);
-        rc = s3e_req_header(&r, "Content-MD5", md5b64);
-    }
-    if (!rc)
-        rc = s3e_req_header(&r, "Content-Type", "application/xml");
+    int rc = s3e_s3_put_tagging_request(&r, &q, &body, md5b64, bucket, key, tagging);
     if (!rc)
         rc = simple(c, &r, err);
     s3e_buf_free(&body);
@@ -745,6 +816,24 @@ static int uploads_next(struct guarded_uploads *x, const struct s3e_buf *nk,
     return rc;
 }
 
+void s3e_s3_list_uploads_request(struct s3e_req *r, struct s3e_query_param q[4],
+                                 const char *bucket, const char *prefix, const char *key_marker,
+                                 const char *id_marker)
+{
+    size_t nq = 0;
+    q[nq++] = (struct s3e_query_param){ "uploads", NULL };
+    if (prefix && *prefix)
+        q[nq++] = (struct s3e_query_param){ "prefix", prefix };
+    if (key_marker)
+        q[nq++] = (struct s3e_query_param){ "key-marker", key_marker };
+    if (id_marker)
+        q[nq++] = (struct s3e_query_param){ "upload-id-marker", id_marker };
+    req_init(r, "ListMultipartUploads", "GET", bucket, NULL);
+    r->query = q;
+    r->nquery = nq;
+    r->max_body = LIST_MAX_BODY;
+}
+
 int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, const char *prefix,
                                   s3e_upload_fn fn, void *ud, struct s3e_s3_error *err)
 {
@@ -758,19 +847,9 @@ int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, cons
     int truncated = 1, rc = S3E_OK;
     while (!rc && truncated) {
         struct s3e_query_param q[4];
-        size_t nq = 0;
-        q[nq++] = (struct s3e_query_param){ "uploads", NULL };
-        if (prefix && *prefix)
-            q[nq++] = (struct s3e_query_param){ "prefix", prefix };
-        if (key_marker.len)
-            q[nq++] = (struct s3e_query_param){ "key-marker", key_marker.data };
-        if (id_marker.len)
-            q[nq++] = (struct s3e_query_param){ "upload-id-marker", id_marker.data };
         struct s3e_req r;
-        req_init(&r, "ListMultipartUploads", "GET", bucket, NULL);
-        r.query = q;
-        r.nquery = nq;
-        r.max_body = LIST_MAX_BODY;
+        s3e_s3_list_uploads_request(&r, q, bucket, prefix, key_marker.len ? key_marker.data : NULL,
+                                    id_marker.len ? id_marker.data : NULL);
         rc = s3e_client_send(c, &r, &resp, err);
         struct s3e_buf nk, ni;
         s3e_buf_init(&nk, 4096);

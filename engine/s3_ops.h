@@ -26,4 +26,53 @@ int s3e_s3_keys_unordered(const char *bucket);
 void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key);
 
+/* The requests of a copy, one builder each, shared by the blocking
+ * operations of s3.h and the copies on the event loop (flight_multipart.c).
+ * Every buffer and array passed in becomes part of the request and must
+ * outlive it; `quoted` holds at least 84 bytes (copy_hdrs.h). */
+struct s3e_head;
+struct s3e_ssec;
+struct s3e_put_opts;
+struct s3e_part_copy;
+struct s3e_copy_hdrs;
+struct s3e_s3_error;
+/* HeadObject of a version (NULL = the current one), checksum mode on, with
+ * the customer key ssec (NULL = none). */
+int  s3e_s3_head_version_request(struct s3e_req *r, struct s3e_query_param *q,
+                                 const char *bucket, const char *key, const char *version,
+                                 const struct s3e_ssec *ssec);
+/* A HEAD's answer (rc as sent) read into *out; a 404 gets the code NoSuchKey. */
+int  s3e_s3_head_result(int rc, const struct s3e_resp *resp, struct s3e_head *out,
+                        struct s3e_s3_error *err);
+void s3e_s3_get_tagging_request(struct s3e_req *r, struct s3e_query_param q[2],
+                                const char *bucket, const char *key, const char *version);
+/* CreateMultipartUpload with opts' content headers, metadata, tags, storage
+ * class and the destination's encryption (names/offsets: as put_headers). */
+int  s3e_s3_create_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *names,
+                           size_t *offsets, char *quoted, const char *bucket, const char *key,
+                           const struct s3e_put_opts *opts);
+/* UploadPartCopy of one part; source is the x-amz-copy-source value. */
+int  s3e_s3_part_copy_request(struct s3e_req *r, struct s3e_query_param q[2], char number[16],
+                              char range[64], char *quoted, const char *source,
+                              const char *bucket, const char *key, const char *upload_id,
+                              const char *src_bucket, const struct s3e_part_copy *part,
+                              const struct s3e_copy_hdrs *hdrs);
+/* CompleteMultipartUpload of n parts, its XML body written into body. */
+int  s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *body,
+                             char *quoted, const char *bucket, const char *key,
+                             const char *upload_id, const struct s3e_part_copy *parts, size_t n,
+                             const struct s3e_copy_hdrs *hdrs);
+/* PutObjectTagging of a URL-encoded tag set, body and Content-MD5 built here. */
+int  s3e_s3_put_tagging_request(struct s3e_req *r, struct s3e_query_param *q,
+                                struct s3e_buf *body, char md5b64[64], const char *bucket,
+                                const char *key, const char *tagging);
+void s3e_s3_abort_request(struct s3e_req *r, struct s3e_query_param *q, const char *bucket,
+                          const char *key, const char *upload_id);
+/* An abort's rc as the caller sees it: an upload already gone is aborted. */
+int  s3e_s3_abort_result(int rc, const struct s3e_s3_error *err);
+/* One ListMultipartUploads page of prefix (markers NULL: the first page). */
+void s3e_s3_list_uploads_request(struct s3e_req *r, struct s3e_query_param q[4],
+                                 const char *bucket, const char *prefix, const char *key_marker,
+                                 const char *id_marker);
+
 #endif

@@ -16,11 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Object-level tries on top of the per-request retries inside the client:
- * a multipart copy that failed mid-way or a copy that did not verify is
- * started again from scratch. */
-#define OBJECT_TRIES 2
-
 void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
                      struct s3e_copy_hdrs *out)
 {
@@ -39,7 +34,7 @@ void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
         out->src_ssec = run->plan.sources[j->source].ssec;
 }
 
-static void spec_of(const struct s3e_run *run, const struct s3e_job *j,
+void s3e_worker_spec(const struct s3e_run *run, const struct s3e_job *j,
                     const struct s3e_copy_hdrs *hdrs, struct s3e_copy_spec *spec)
 {
     *spec = (struct s3e_copy_spec){
@@ -58,7 +53,7 @@ static int copy_spec_with_retry(struct s3e_run *run, struct s3e_client *c,
                                 struct s3e_copy_result *res, struct s3e_s3_error *err)
 {
     int rc = S3E_OK;
-    for (int attempt = 1; attempt <= OBJECT_TRIES; attempt++) {
+    for (int attempt = 1; attempt <= S3E_OBJECT_TRIES; attempt++) {
         s3e_s3_error_clear(err);
         memset(res, 0, sizeof *res);
         rc = s3e_copy_object(c, spec, res, err);
@@ -105,13 +100,12 @@ static int copy_changed(struct s3e_run *run, struct s3e_client *c, struct s3e_co
 }
 
 static int copy_with_retry(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                           int multipart, struct s3e_copy_result *res, struct s3e_s3_error *err)
+                           struct s3e_copy_result *res, struct s3e_s3_error *err)
 {
     struct s3e_copy_hdrs hdrs;
     struct s3e_copy_spec spec;
     s3e_worker_hdrs(run, j, &hdrs);
-    spec_of(run, j, &hdrs, &spec);
-    spec.force_multipart = multipart;
+    s3e_worker_spec(run, j, &hdrs, &spec);
     int rc = copy_spec_with_retry(run, c, &spec, j, res, err);
     if (rc && s3e_copy_source_changed(err) && !s3e_run_stopping(run))
         rc = copy_changed(run, c, &spec, j, res, err);
@@ -287,7 +281,7 @@ static int check_existing(struct s3e_run *run, struct s3e_client *c, const struc
     struct s3e_copy_hdrs hdrs;
     struct s3e_copy_spec spec;
     s3e_worker_hdrs(run, j, &hdrs);
-    spec_of(run, j, &hdrs, &spec);
+    s3e_worker_spec(run, j, &hdrs, &spec);
     return s3e_copy_check(c, &spec, out, err);
 }
 
@@ -382,7 +376,7 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         } else if (rc == S3E_EVERIFY) {
             /* e.g. a multipart copy killed before its tags were set */
             s3e_info("s3://%s/%s: %s; copying it again", j->dst_bucket, j->dst_key, err.detail);
-            rc = copy_with_retry(run, c, j, 0, &res, &err);
+            rc = copy_with_retry(run, c, j, &res, &err);
         } else if (rc == S3E_OK && !run->set.move && how != S3E_JOB_CHECK) {
             outcome = S3E_OUT_SKIPPED;
         }
@@ -391,11 +385,11 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         struct s3e_copy_hdrs hdrs;
         struct s3e_copy_spec spec;
         s3e_worker_hdrs(run, j, &hdrs);
-        spec_of(run, j, &hdrs, &spec);
+        s3e_worker_spec(run, j, &hdrs, &spec);
         memset(&res, 0, sizeof res);
         rc = copy_changed(run, c, &spec, j, &res, &err);
-    } else if (!j->existing && (how == S3E_JOB_COPY || how == S3E_JOB_MULTIPART)) {
-        rc = copy_with_retry(run, c, j, how == S3E_JOB_MULTIPART, &res, &err);
+    } else if (!j->existing && how == S3E_JOB_COPY) {
+        rc = copy_with_retry(run, c, j, &res, &err);
     }
     if (how == S3E_JOB_RESTORE || (rc && s3e_worker_wants_restore(run, j, &err))) {
         int restored = 0;
@@ -403,7 +397,7 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         if (rc == S3E_OK && !restored)
             return;
         if (rc == S3E_OK) /* restored between the copy and now: copy it */
-            rc = copy_with_retry(run, c, j, 0, &res, &err);
+            rc = copy_with_retry(run, c, j, &res, &err);
     }
     if (rc == S3E_OK && run->set.move) {
         rc = delete_source(run, c, j, &res, msg, sizeof msg, &err);

@@ -11,8 +11,6 @@ enum s3e_job_start {
     S3E_JOB_COPY,     /* copy it (a destination that looks current is checked first) */
     S3E_JOB_CHECK,    /* the loop's CopyObject is done but its ETag could not verify it */
     S3E_JOB_CHANGED,  /* the loop's CopyObject got 412: the source changed since listed */
-    S3E_JOB_MULTIPART,/* the loop's CopyObject was not encrypted as asked (radosgw 16
-                         ignores encryption on CopyObject): copy it as a multipart upload */
     S3E_JOB_RESTORE,  /* the loop's CopyObject found it archived and its source has
                          restore = {...}: ask for the restore (s3e_worker_wants_restore) */
 };
@@ -24,6 +22,15 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
  * from its source and target in the plan. Pointers into run->plan and j. */
 void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
                      struct s3e_copy_hdrs *out);
+/* Object-level tries on top of the per-request retries inside the client:
+ * a multipart copy that failed mid-way or a copy that did not verify is
+ * started again from scratch. */
+#define S3E_OBJECT_TRIES 2
+struct s3e_copy_spec;
+/* What copy.h needs to copy j: its buckets, keys, size, ETag, the run's
+ * settings and hdrs (s3e_worker_hdrs). Pointers into run, j and hdrs. */
+void s3e_worker_spec(const struct s3e_run *run, const struct s3e_job *j,
+                     const struct s3e_copy_hdrs *hdrs, struct s3e_copy_spec *spec);
 /* The deadline of an object of this size started now: --object-timeout plus
  * --copy-timeout per GiB (an unknown size counts as 5 GiB). */
 void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_deadline *out);

@@ -84,4 +84,30 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
 int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
                    struct s3e_copy_result *out, struct s3e_s3_error *err);
 
+/* The pieces of the verification above, for copies driven by the event loop
+ * (engine/flight_multipart.c) that send the HEADs themselves. */
+/* The failure a 412 would have given: the source's ETag is `now`, not `was`. */
+int s3e_copy_changed_error(struct s3e_s3_error *err, const char *op, const char *was,
+                           const char *now);
+/* Why the copy's HEAD h is not encrypted as spec asks (radosgw 16 ignores the
+ * encryption of CopyObject), or NULL when it is. */
+const char *s3e_copy_encryption_problem(const struct s3e_copy_spec *spec,
+                                        const struct s3e_head *h);
+/* A fresh HEAD of the source (the route's metadata and tags applied to it
+ * here) against the copy's: the source still planned_etag (else a 412), what
+ * verify_rules.h compares, and with `full` content headers, user metadata and
+ * tag count. S3E_OK, S3E_EVERIFY (err->detail says what) or the 412. */
+int s3e_copy_compare_heads(const struct s3e_copy_spec *spec, struct s3e_head *src,
+                           const struct s3e_head *dst, const char *planned_etag, int full,
+                           struct s3e_copy_result *out, struct s3e_s3_error *err);
+/* The verdict on a copy whose HEAD is dst, rc being s3e_copy_compare_heads'
+ * (not asked when the copy is not encrypted as asked): out->unencrypted,
+ * out->verified, the size in err->detail when they differ (size: the source's). */
+int s3e_copy_judge(const struct s3e_copy_spec *spec, const struct s3e_head *dst, int rc,
+                   uint64_t size, struct s3e_copy_result *out, struct s3e_s3_error *err);
+/* The parts of a multipart copy of size bytes (part size as s3e_part_plan
+ * chooses from preferred); *parts is malloc'd. S3E_OK, S3E_ELIMIT, S3E_ENOMEM. */
+int s3e_copy_cut_parts(uint64_t size, uint64_t preferred, struct s3e_part_copy **parts,
+                       uint32_t *nparts, uint64_t *part_size);
+
 #endif

@@ -1,0 +1,48 @@
+/* flight_multipart.h - a multipart copy as a state machine of requests on the
+ * workers' event loop (flight_multipart.c). Internal.
+ *
+ * HEAD of the source -> GetObjectTagging (when it has tags to carry) ->
+ * CreateMultipartUpload -> ListMultipartUploads (an upload a lost answer
+ * made is aborted) -> UploadPartCopy parts, a bounded number in flight ->
+ * CompleteMultipartUpload -> PutObjectTagging (when it has tags) -> HEADs of
+ * the copy and the source (verification). A failure after create aborts the
+ * upload; one after complete that leaves a wrong copy deletes it. The copy
+ * is tried again from the start as worker.c does (S3E_OBJECT_TRIES), and a
+ * source that changed (412) is looked up and copied once more. */
+#ifndef S3E_FLIGHT_MULTIPART_H
+#define S3E_FLIGHT_MULTIPART_H
+
+#include "run.h"
+#include "s3_async.h"
+#include "s3engine/copy.h"
+
+/* UploadPartCopy requests in flight on the loop, every object's together. */
+#define S3E_MP_MAX_PARTS_IN_FLIGHT 256
+
+/* The loop's count of parts in flight, shared by its multipart copies. */
+struct s3e_mp_budget {
+    int in_flight;
+    int max;
+};
+
+struct s3e_mp;
+
+/* Start copying j as a multipart upload on c's loop, its requests bound by
+ * dl; every request's a->ud is `owner` (to find the copy in the loop's done
+ * callback). S3E_OK or S3E_ENOMEM; check s3e_mp_finished after. */
+int  s3e_mp_start(struct s3e_mp **out, struct s3e_run *run, struct s3e_client *c,
+                  struct s3e_mp_budget *budget, const struct s3e_job *j,
+                  const struct s3e_deadline *dl, void *owner);
+/* One of its requests finished (the loop's done callback). */
+void s3e_mp_on_done(struct s3e_mp *m, struct s3e_areq *a, int rc);
+/* Start parts that waited for room under the budget. 1 while it waits so. */
+int  s3e_mp_poll(struct s3e_mp *m);
+/* 1 once nothing of it is in flight and its outcome is known. */
+int  s3e_mp_finished(const struct s3e_mp *m);
+/* The outcome: S3E_OK with *res (bytes, ETag, compared), or the failure and
+ * *err (pointing into m). */
+int  s3e_mp_result(const struct s3e_mp *m, struct s3e_copy_result *res,
+                   const struct s3e_s3_error **err);
+void s3e_mp_free(struct s3e_mp *m);
+
+#endif
