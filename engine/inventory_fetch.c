@@ -31,9 +31,7 @@ static int fetch_one(struct s3e_client *c, const char *bucket, const char *key, 
         (err.http_status == 404 || strcmp(err.code, "NoSuchKey") == 0))
         return S3E_OK;
     if (rc) {
-        char line[256];
-        snprintf(errbuf, errlen, "cannot read s3://%s/%.300s: %s", bucket, key,
-                 s3e_s3_error_format(&err, rc, line, sizeof line));
+        s3e_s3_errbuf(errbuf, errlen, rc, &err, "cannot read s3://%s/%.300s", bucket, key);
         return S3E_EPLAN;
     }
     if (strstr(key, "..") || key[0] == '/') {

@@ -155,12 +155,9 @@ static int head_destination(struct runner *r, struct payload_run *pr, const stru
     int rc = s3e_s3_head(r->client, j->dst_bucket, j->dst_key, &h, &e);
     if (rc == S3E_ES3 && e.http_status == 404)
         return S3E_OK;
-    if (rc) {
-        char line[512];
-        snprintf(r->err, sizeof r->err, "HEAD s3://%s/%s: %s", j->dst_bucket, j->dst_key,
-                 s3e_s3_error_format(&e, rc, line, sizeof line));
-        return rc;
-    }
+    if (rc)
+        return s3e_s3_errbuf(r->err, sizeof r->err, rc, &e, "HEAD s3://%s/%s", j->dst_bucket,
+                             j->dst_key);
     rc = s3e_tindex_add(pr->seen, j->dst_bucket, j->dst_key, strlen(j->dst_key), h.size, h.etag,
                         h.last_modified);
     s3e_head_free(&h);

@@ -96,10 +96,7 @@ static char *s3_key(const struct s3e_job_store *s, const char *name)
 static int s3_fail(struct s3e_job_store *s, const char *what, const char *name, int rc,
                    const struct s3e_s3_error *e, char *err, size_t errlen)
 {
-    char line[512];
-    snprintf(err, errlen, "%s %s: %s", what, s3e_job_store_where(s, name),
-             s3e_s3_error_format(e, rc, line, sizeof line));
-    return rc;
+    return s3e_s3_errbuf(err, errlen, rc, e, "%s %s", what, s3e_job_store_where(s, name));
 }
 
 /* mkdir -p of the folders in path (not its last part). */

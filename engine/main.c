@@ -104,8 +104,9 @@ static int cmd_ls(const struct s3e_cli *cli)
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_list(c, bucket, prefix, NULL, print_listed, NULL, &err);
     if (rc) {
-        char line[512];
-        s3e_error("ls s3://%s/%s: %s", bucket, prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+        char line[2048];
+        s3e_s3_errbuf(line, sizeof line, rc, &err, "ls s3://%s/%s", bucket, prefix);
+        s3e_error("%s", line);
         status = S3E_EXIT_FATAL;
     }
     s3e_client_free(c);
@@ -146,8 +147,9 @@ static int cmd_cp(const struct s3e_cli *cli)
     double t0 = s3e_now();
     int rc = s3e_copy_object(c, &spec, &res, &err);
     if (rc) {
-        char line[512];
-        s3e_error("cp %s %s: %s", cli->rest[0], cli->rest[1], s3e_s3_error_format(&err, rc, line, sizeof line));
+        char line[2048];
+        s3e_s3_errbuf(line, sizeof line, rc, &err, "cp %s %s", cli->rest[0], cli->rest[1]);
+        s3e_error("%s", line);
         status = S3E_EXIT_PARTIAL;
     } else if (!cli->quiet) {
         char b[32];
@@ -190,9 +192,9 @@ static int on_upload(void *ud, const struct s3e_upload *u)
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_abort_multipart(x->c, x->bucket, u->key, u->upload_id, &err);
     if (rc) {
-        char line[512];
-        s3e_error("abort %s (%s): %s", u->key, u->upload_id,
-                  s3e_s3_error_format(&err, rc, line, sizeof line));
+        char line[2048];
+        s3e_s3_errbuf(line, sizeof line, rc, &err, "abort %s (%s)", u->key, u->upload_id);
+        s3e_error("%s", line);
         x->failed++;
     } else {
         printf("aborted %s %s ", when, id);
@@ -223,8 +225,9 @@ static int cmd_uploads(const struct s3e_cli *cli)
     s3e_s3_error_clear(&err);
     int rc = s3e_s3_list_multipart_uploads(x.c, bucket, prefix, on_upload, &x, &err);
     if (rc) {
-        char line[512];
-        s3e_error("uploads s3://%s/%s: %s", bucket, prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
+        char line[2048];
+        s3e_s3_errbuf(line, sizeof line, rc, &err, "uploads s3://%s/%s", bucket, prefix);
+        s3e_error("%s", line);
         status = S3E_EXIT_FATAL;
     } else if (!cli->quiet) {
         fprintf(stderr, "%u unfinished multipart uploads%s", x.listed,

@@ -646,7 +646,7 @@ static int make_row(struct s3e_manifest *m, struct s3e_manifest_row *row, unsign
     return take_key(m, row, key, klen, line);
 }
 
-int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row)
+static int next_row(struct s3e_manifest *m, struct s3e_manifest_row *row)
 {
     memset(row, 0, sizeof *row);
     for (;;) {
@@ -684,9 +684,14 @@ int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row)
     }
 }
 
-const char *s3e_manifest_error(const struct s3e_manifest *m)
+int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row, char *errbuf,
+                      size_t errlen)
 {
-    return m->err;
+    int rc = next_row(m, row);
+    if (errlen)
+        snprintf(errbuf, errlen, "%s",
+                 rc == S3E_MANIFEST_ERROR || rc == S3E_MANIFEST_BAD_KEY ? m->err : "");
+    return rc;
 }
 
 const char *s3e_manifest_path(const struct s3e_manifest *m)

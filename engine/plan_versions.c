@@ -124,11 +124,9 @@ int s3e_plan_versions(struct s3e_run *run, uint32_t index, const struct s3e_sour
                                   &err);
     if (!rc)
         rc = flush_key(&v);
-    if (rc && !run->errbuf[0]) {
-        char line[512];
-        snprintf(run->errbuf, sizeof run->errbuf, "listing the versions of s3://%s/%s failed: %s",
-                 src->bucket, src->prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
-    }
+    if (rc && !run->errbuf[0])
+        s3e_s3_errbuf(run->errbuf, sizeof run->errbuf, rc, &err,
+                      "listing the versions of s3://%s/%s failed", src->bucket, src->prefix);
     s3e_buf_free(&v.key);
     s3e_buf_free(&v.lines);
     s3e_buf_free(&v.oldest_first);

@@ -283,7 +283,7 @@ static int plan_row(struct s3e_run *run, uint32_t index, const struct s3e_manife
 }
 
 /* A row whose key S3 cannot hold: never routed (its key would be wrong), failed. */
-static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_manifest *m,
+static int plan_bad_key(struct s3e_run *run, uint32_t index, const char *why,
                         const struct s3e_manifest_row *row)
 {
     if (s3e_run_stopping(run))
@@ -295,7 +295,7 @@ static int plan_bad_key(struct s3e_run *run, uint32_t index, const struct s3e_ma
         .source = index, .bucket = row->bucket, .key = row->key, .key_len = row->key_len,
         .etag = "", .storage_class = "",
     };
-    record_failed(run, &o, 0, "", "", s3e_manifest_error(m));
+    record_failed(run, &o, 0, "", "", why);
     return S3E_OK;
 }
 
@@ -333,16 +333,16 @@ static int plan_manifest_file(struct s3e_run *run, uint32_t index, const char *p
     }
     struct s3e_manifest_row row;
     int more;
-    while ((more = s3e_manifest_next(m, &row)) > 0) {
+    while ((more = s3e_manifest_next(m, &row, err, sizeof err)) > 0) {
         rc = bind_row(run, index, m, &row);
         if (!rc)
-            rc = more == S3E_MANIFEST_BAD_KEY ? plan_bad_key(run, index, m, &row)
+            rc = more == S3E_MANIFEST_BAD_KEY ? plan_bad_key(run, index, err, &row)
                                               : plan_row(run, index, m, &row);
         if (rc)
             break;
     }
     if (more == S3E_MANIFEST_ERROR) {
-        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_manifest_error(m));
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", err);
         rc = S3E_EPLAN;
     }
     s3e_manifest_close(m);
@@ -418,11 +418,9 @@ static int plan_listing(struct s3e_run *run, uint32_t index, const struct s3e_so
     s3e_s3_error_clear(&err);
     int rc = list_counted(run, 1 + (int)index, src->bucket, src->prefix, src->list_concurrency,
                           on_listed, &lc, &err);
-    if (rc && !run->errbuf[0]) {
-        char line[512];
-        snprintf(run->errbuf, sizeof run->errbuf, "listing s3://%s/%s failed: %s", src->bucket,
-                 src->prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
-    }
+    if (rc && !run->errbuf[0])
+        s3e_s3_errbuf(run->errbuf, sizeof run->errbuf, rc, &err, "listing s3://%s/%s failed",
+                      src->bucket, src->prefix);
     return rc;
 }
 
@@ -509,12 +507,10 @@ int s3e_planner_index_targets(struct s3e_run *run)
         s3e_s3_error_clear(&err);
         rc = list_counted(run, -1 - (int)i, t->bucket, t->prefix, t->list_concurrency,
                           on_existing, &ic, &err);
-        if (rc) {
-            char line[512];
-            snprintf(run->errbuf, sizeof run->errbuf, "listing target %s (s3://%s/%s) failed: %s",
-                     t->name, t->bucket, t->prefix, s3e_s3_error_format(&err, rc, line, sizeof line));
-            return rc;
-        }
+        if (rc)
+            return s3e_s3_errbuf(run->errbuf, sizeof run->errbuf, rc, &err,
+                                 "listing target %s (s3://%s/%s) failed", t->name, t->bucket,
+                                 t->prefix);
     }
     s3e_debug("%zu objects already at the targets", s3e_tindex_count(run->tindex));
     return S3E_OK;

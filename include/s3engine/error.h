@@ -1,9 +1,12 @@
 /* error.h - the one error enum of s3engine and its message table.
  *
  * Every engine function that can fail returns 0 (S3E_OK) or one of these,
- * and writes its results through out_ parameters. Details of an S3 failure
- * (HTTP status, S3 code, message, request id) travel in struct s3e_s3_error
- * beside it; the enum only says which kind of failure it was. */
+ * writes its results through out_ parameters and, when a person must read
+ * why, one line into a buffer its caller owns (char *errbuf, size_t errlen).
+ * An S3 request also fills struct s3e_s3_error (HTTP status, S3 code, request
+ * id, attempts, retryable): the fields that retries, fail-fast and the
+ * `changed` outcome decide by. Passed on as text, it becomes the caller's
+ * errbuf line through s3e_s3_errbuf / s3e_s3_error_format. */
 #ifndef S3E_ERROR_H
 #define S3E_ERROR_H
 
@@ -44,9 +47,15 @@ struct s3e_s3_error {
 };
 
 void s3e_s3_error_clear(struct s3e_s3_error *e);
-/* One line for humans, e.g. "CopyObject: NoSuchKey (HTTP 404): The specified
- * key does not exist. [request-id tx0001] after 1 attempt". Never NULL-terminates
- * past len. Returns out. */
-char *s3e_s3_error_format(const struct s3e_s3_error *e, int err, char *out, size_t len);
+/* The failure rc of an S3 call as one line for humans into errbuf, cut to
+ * errlen, e.g. "CopyObject: NoSuchKey (HTTP 404): The specified key does not
+ * exist. [request-id tx0001] after 2 attempts" (e may be NULL: the code's
+ * text). Returns errbuf. */
+char *s3e_s3_error_format(const struct s3e_s3_error *e, int rc, char *errbuf, size_t errlen);
+/* The same after what the caller was doing, for a caller that passes the
+ * failure on by the errbuf rule: "<fmt...>: <the line above>" into errbuf.
+ * Returns rc. */
+int s3e_s3_errbuf(char *errbuf, size_t errlen, int rc, const struct s3e_s3_error *e,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -65,7 +65,7 @@ enum {
     S3E_MANIFEST_ROW = 1,
     /* a row whose key S3 cannot hold (a NUL byte, bad %-encoding, over 1,024
      * bytes): row->bucket and row->key hold the bucket and the key as written
-     * (key_len bytes), s3e_manifest_error() says why; the next rows can
+     * (key_len bytes), the error buffer says why; the next rows can
      * still be read. */
     S3E_MANIFEST_BAD_KEY = 2,
 };
@@ -85,11 +85,12 @@ int s3e_manifest_set_schema(struct s3e_manifest *m, const char *schema, char *er
 /* Replace the default limits on bytes read and rows (0 keeps a default). */
 void s3e_manifest_set_limits(struct s3e_manifest *m, uint64_t max_bytes, uint64_t max_rows);
 /* One of the S3E_MANIFEST_* results above. A row's strings stay valid until
- * the next call. After S3E_MANIFEST_ERROR every call returns it again. */
-int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row);
-/* The last error or bad key: "file.csv:12: size: expected a number of bytes,
- * got 'abc'". Owned by m. */
-const char *s3e_manifest_error(const struct s3e_manifest *m);
+ * the next call. After S3E_MANIFEST_ERROR every call returns it again. On
+ * S3E_MANIFEST_ERROR and S3E_MANIFEST_BAD_KEY, errbuf gets why, one line cut
+ * to errlen ("file.csv:12: size: expected a number of bytes, got 'abc'");
+ * otherwise "". */
+int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row, char *errbuf,
+                      size_t errlen);
 /* The file name as given to s3e_manifest_open. Owned by m. */
 const char *s3e_manifest_path(const struct s3e_manifest *m);
 void s3e_manifest_close(struct s3e_manifest *m);

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 static char path[64];
+static char why[512]; /* what s3e_manifest_next says of a bad row or file */
 
 /* Write len bytes of text to a fresh temporary file (held in `path`). */
 static void write_file(const char *text, size_t len)
@@ -46,9 +47,9 @@ static void expect_row(struct s3e_manifest *m, const char *bucket, const char *k
                        uint64_t size)
 {
     struct s3e_manifest_row r;
-    int rc = s3e_manifest_next(m, &r);
+    int rc = s3e_manifest_next(m, &r, why, sizeof why);
     if (rc != 1)
-        fail_msg("expected a row, got %d: %s", rc, s3e_manifest_error(m));
+        fail_msg("expected a row, got %d: %s", rc, why);
     assert_string_equal(r.bucket, bucket);
     assert_int_equal(r.key_len, strlen(key));
     assert_memory_equal(r.key, key, r.key_len);
@@ -59,21 +60,21 @@ static void expect_row(struct s3e_manifest *m, const char *bucket, const char *k
 static void expect_end(struct s3e_manifest *m)
 {
     struct s3e_manifest_row r;
-    int rc = s3e_manifest_next(m, &r);
+    int rc = s3e_manifest_next(m, &r, why, sizeof why);
     if (rc != 0)
-        fail_msg("expected the end, got %d: %s", rc, s3e_manifest_error(m));
+        fail_msg("expected the end, got %d: %s", rc, why);
 }
 
 /* The next call fails: the message names file:line and says what. */
 static void expect_error(struct s3e_manifest *m, unsigned line, const char *what)
 {
     struct s3e_manifest_row r;
-    int rc = s3e_manifest_next(m, &r);
+    int rc = s3e_manifest_next(m, &r, why, sizeof why);
     if (rc != -1)
         fail_msg("expected an error, got %d", rc);
     char where[96];
     snprintf(where, sizeof where, "%s:%u: ", path, line);
-    const char *e = s3e_manifest_error(m);
+    const char *e = why;
     if (strncmp(e, where, strlen(where)) != 0 || !strstr(e, what))
         fail_msg("expected '%s...%s', got '%s'", where, what, e);
 }
@@ -83,7 +84,7 @@ static void test_ours_without_header(void **state)
     (void)state;
     struct s3e_manifest *m = open_text("b,a/x.bin,12,abc,1700000000\nb,y,0\r\n", 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.bucket, "b");
     assert_string_equal(r.key, "a/x.bin");
     assert_int_equal(r.size, 12);
@@ -99,7 +100,7 @@ static void test_ours_with_header_any_order(void **state)
     (void)state;
     struct s3e_manifest *m = open_text("size,key,bucket,etag\n5,k1,b,\"e1\"\n7,\"k 2\",b,e2\n", 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "k1");
     assert_int_equal(r.size, 5);
     assert_string_equal(r.etag, "e1");
@@ -117,7 +118,7 @@ static void test_inventory_with_header(void **state)
         "\"inv\",\"a%2Cb/c+d%25.txt\",\"10\",\"2024-01-02T03:04:05.000Z\",\"0123\",\"STANDARD\"\n",
         1);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.bucket, "inv");
     assert_int_equal(r.key_len, strlen("a,b/c d%.txt"));
     assert_string_equal(r.key, "a,b/c d%.txt");
@@ -250,7 +251,7 @@ static void test_line_at_the_limit(void **state)
     char err[256];
     assert_int_equal(s3e_manifest_open(&m, path, 0, err, sizeof err), 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_int_equal(strlen(r.etag), n);
     expect_end(m);
     done(m);
@@ -291,10 +292,10 @@ static void test_dev_zero(void **state)
     char err[256];
     assert_int_equal(s3e_manifest_open(&m, "/dev/zero", 0, err, sizeof err), 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), -1);
-    assert_string_equal(s3e_manifest_error(m),
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), -1);
+    assert_string_equal(why,
                         "/dev/zero:1: longer than 65536 bytes (the limit for a row)");
-    assert_int_equal(s3e_manifest_next(m, &r), -1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), -1);
     s3e_manifest_close(m);
 }
 
@@ -317,8 +318,8 @@ static void test_size_and_row_caps(void **state)
     char err[256];
     assert_int_equal(s3e_manifest_open(&m, "/dev/zero", 0, err, sizeof err), 0);
     s3e_manifest_set_limits(m, 4096, 0);
-    assert_int_equal(s3e_manifest_next(m, &r), -1);
-    assert_string_equal(s3e_manifest_error(m),
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), -1);
+    assert_string_equal(why,
                         "/dev/zero:1: the manifest is longer than 4096 bytes (the limit)");
     s3e_manifest_close(m);
 }
@@ -330,7 +331,7 @@ static void test_no_size_column(void **state)
     (void)state;
     struct s3e_manifest *m = open_text("bucket,key,etag\nb,k1,e1\n", 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "k1");
     assert_false(r.has_size);
     assert_string_equal(r.etag, "e1");
@@ -338,7 +339,7 @@ static void test_no_size_column(void **state)
     expect_end(m);
     done(m);
     m = open_text("bucket,key,size\nb,k1,\nb,k2,0\n", 0);
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_false(r.has_size);
     expect_row(m, "b", "k2", 0);
     done(m);
@@ -350,11 +351,11 @@ static void test_batch_operations(void **state)
     (void)state;
     struct s3e_manifest *m = open_text("b,photos/a.jpg\nb,\"photos/b,c.jpg\"\n", 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "photos/a.jpg");
     assert_false(r.has_size);
     assert_null(r.etag);
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "photos/b,c.jpg");
     expect_end(m);
     done(m);
@@ -362,11 +363,11 @@ static void test_batch_operations(void **state)
     m = open_text("b,k,1\nb,k,3HL4kqtJlcp.XroDTDmJ\nb,k,null\n", 0);
     expect_row(m, "b", "k", 1);
     assert_null(r.version_id);
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "k");
     assert_false(r.has_size);
     assert_string_equal(r.version_id, "3HL4kqtJlcp.XroDTDmJ");
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.version_id, "null"); /* the id of a version made while unversioned */
     expect_end(m);
     done(m);
@@ -377,7 +378,7 @@ static void test_batch_operations(void **state)
     /* a header names the column: empty means the current version */
     m = open_text("bucket,key,version_id,size\nb,k,,4\nb,k,v1,5\n", 0);
     expect_row(m, "b", "k", 4);
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.version_id, "v1");
     assert_int_equal(r.size, 5);
     expect_end(m);
@@ -429,18 +430,38 @@ static void test_header_without_bucket(void **state)
     done(m);
 }
 
+/* Why a row or the file failed goes into the caller's buffer, cut to fit,
+ * and a good row leaves it empty. */
+static void test_error_in_callers_buffer(void **state)
+{
+    (void)state;
+    struct s3e_manifest *m = open_text("b,k,1\nb,k2,abc,e\n", 0);
+    struct s3e_manifest_row r;
+    char small[12];
+    memset(small, 'x', sizeof small);
+    assert_int_equal(s3e_manifest_next(m, &r, small, sizeof small), S3E_MANIFEST_ROW);
+    assert_string_equal(small, "");
+    assert_int_equal(s3e_manifest_next(m, &r, small, sizeof small), S3E_MANIFEST_ERROR);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_memory_equal(small, path, sizeof small - 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), S3E_MANIFEST_ERROR);
+    assert_non_null(strstr(why, ":2: size"));
+    assert_int_equal(s3e_manifest_next(m, &r, NULL, 0), S3E_MANIFEST_ERROR);
+    done(m);
+}
+
 /* Keys S3 cannot hold spoil their row only; key lengths, never strlen. */
 static void test_bad_keys(void **state)
 {
     (void)state;
     struct s3e_manifest *m = open_text("b,a%00b,1\nb,c%ZZ,1\nb,ok%2Fk,2\n", 1);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), S3E_MANIFEST_BAD_KEY);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), S3E_MANIFEST_BAD_KEY);
     assert_string_equal(r.bucket, "b");
     assert_string_equal(r.key, "a%00b");
-    assert_non_null(strstr(s3e_manifest_error(m), ":1: key 'a%00b': %-decodes to a NUL byte"));
-    assert_int_equal(s3e_manifest_next(m, &r), S3E_MANIFEST_BAD_KEY);
-    assert_non_null(strstr(s3e_manifest_error(m), ":2: key 'c%ZZ': bad %-encoding"));
+    assert_non_null(strstr(why, ":1: key 'a%00b': %-decodes to a NUL byte"));
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), S3E_MANIFEST_BAD_KEY);
+    assert_non_null(strstr(why, ":2: key 'c%ZZ': bad %-encoding"));
     expect_row(m, "b", "ok/k", 2);
     expect_end(m);
     done(m);
@@ -449,9 +470,9 @@ static void test_bad_keys(void **state)
     write_file(raw, sizeof raw - 1);
     char err[256];
     assert_int_equal(s3e_manifest_open(&m, path, 0, err, sizeof err), 0);
-    assert_int_equal(s3e_manifest_next(m, &r), S3E_MANIFEST_BAD_KEY);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), S3E_MANIFEST_BAD_KEY);
     assert_int_equal(r.key_len, 3);
-    assert_non_null(strstr(s3e_manifest_error(m), ":1: key 'a?b': holds a NUL byte"));
+    assert_non_null(strstr(why, ":1: key 'a?b': holds a NUL byte"));
     expect_row(m, "b", "k", 1);
     done(m);
 
@@ -461,9 +482,9 @@ static void test_bad_keys(void **state)
     char text[2200];
     snprintf(text, sizeof text, "b,%s\nb,%.1024s\n", k, k);
     m = open_text(text, 0);
-    assert_int_equal(s3e_manifest_next(m, &r), S3E_MANIFEST_BAD_KEY);
-    assert_non_null(strstr(s3e_manifest_error(m), "longer than 1024 bytes"));
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), S3E_MANIFEST_BAD_KEY);
+    assert_non_null(strstr(why, "longer than 1024 bytes"));
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_int_equal(r.key_len, 1024);
     done(m);
 }
@@ -510,7 +531,7 @@ static void test_inventory_schema(void **state)
                      "IsDeleteMarker, Size, LastModifiedDate, ETag, StorageClass", err,
                      sizeof err), 0);
     struct s3e_manifest_row r;
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.bucket, "src");
     assert_string_equal(r.key, "a b,c");
     assert_int_equal(r.size, 5);
@@ -519,7 +540,7 @@ static void test_inventory_schema(void **state)
     assert_memory_equal(r.version_id, "v1", 2);
     assert_true(r.last_modified > 0);
     /* the delete marker is skipped; a row naming "bucket" is data, not a header */
-    assert_int_equal(s3e_manifest_next(m, &r), 1);
+    assert_int_equal(s3e_manifest_next(m, &r, why, sizeof why), 1);
     assert_string_equal(r.key, "bucket");
     assert_int_equal(r.size, 7);
     assert_null(r.version_id);
@@ -563,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_header_without_bucket),
         cmocka_unit_test(test_gzip),
         cmocka_unit_test(test_parquet_and_orc_refused),
+        cmocka_unit_test(test_error_in_callers_buffer),
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_hash_key_when_key_comes_first),
         cmocka_unit_test(test_many_columns),
