@@ -37,6 +37,7 @@ struct s3e_collide {
     struct found found[MAX_SHOWN];
     size_t nfound;
     size_t unnamed;          /* found[] whose first source is not named yet */
+    struct s3e_destkey next; /* the destination s3e_collide_prepare was told of */
 };
 
 static const char *const policy_names[] = { "error", "first", "last" };
@@ -123,16 +124,25 @@ static void settle(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcom
     s3e_worker_record(run, j, outcome, j->size, NULL, 0, msg, s3e_now());
 }
 
+void s3e_collide_prepare(struct s3e_run *run, const char *bucket, const char *key, size_t len)
+{
+    struct s3e_collide *c = run->collide;
+    s3e_destset_key(c->set, bucket, key, len, &c->next);
+}
+
 int s3e_collide_check(struct s3e_run *run, const struct s3e_job *j, int *out_pack)
 {
     struct s3e_collide *c = run->collide;
     *out_pack = 0;
     if (c->count >= MAX_SHOWN)
         return S3E_OK; /* planning is about to stop */
-    struct s3e_destfp dst = s3e_destset_fp(c->set, j->dst_bucket, j->dst_key, strlen(j->dst_key));
+    size_t dst_len = strlen(j->dst_key);
+    if (c->next.key != j->dst_key || c->next.bucket != j->dst_bucket || c->next.key_len != dst_len)
+        s3e_destset_key(c->set, j->dst_bucket, j->dst_key, dst_len, &c->next);
     uint64_t src = s3e_destset_src(c->set, j->src_bucket, j->src_key, strlen(j->src_key));
-    uint64_t prev;
-    int rc = s3e_destset_add(c->set, dst, src, &prev);
+    uint64_t prev, ref;
+    int rc = s3e_destset_add_key(c->set, &c->next, src, &prev, &ref);
+    c->next.key = NULL;
     if (rc)
         return rc;
     if (!prev) {
@@ -148,12 +158,13 @@ int s3e_collide_check(struct s3e_run *run, const struct s3e_job *j, int *out_pac
         settle(run, j, S3E_OUT_FAILED, same);
     else if (c->policy == S3E_COLLISIONS_ERROR)
         rc = remember(c, j, prev, src);
-    else if (s3e_destset_dropped(c->set, dst, src))
+    else if (s3e_destset_dropped(c->set, j->dst_bucket, j->dst_key, dst_len, src))
         settle(run, j, S3E_OUT_SKIPPED, 1); /* "last": this source's copy was dropped before */
     else {
         /* "last": this source takes dst; the earlier one's copy is skipped by its worker */
-        rc = s3e_destset_drop(c->set, dst, prev);
-        s3e_destset_replace(c->set, dst, src);
+        rc = s3e_destset_drop(c->set, j->dst_bucket, j->dst_key, dst_len, prev);
+        if (!rc)
+            rc = s3e_destset_replace(c->set, ref, src);
         *out_pack = !rc;
     }
     return rc;
@@ -211,7 +222,6 @@ int s3e_collide_dropped(const struct s3e_run *run, const struct s3e_job *j)
     const struct s3e_collide *c = run->collide;
     if (!c || !s3e_destset_ndropped(c->set))
         return 0;
-    struct s3e_destfp dst = s3e_destset_fp(c->set, j->dst_bucket, j->dst_key, strlen(j->dst_key));
     uint64_t src = s3e_destset_src(c->set, j->src_bucket, j->src_key, strlen(j->src_key));
-    return s3e_destset_dropped(c->set, dst, src);
+    return s3e_destset_dropped(c->set, j->dst_bucket, j->dst_key, strlen(j->dst_key), src);
 }

@@ -7,6 +7,9 @@
 /* Two sources routed to one destination key (see its header comment). */
 int  s3e_collide_new(struct s3e_run *run);   /* run->collide; S3E_OK or S3E_ENOMEM */
 void s3e_collide_free(struct s3e_run *run);
+/* Planner, as soon as a job's destination is known: starts fetching its
+ * place in the set, for the s3e_collide_check that follows. */
+void s3e_collide_prepare(struct s3e_run *run, const char *bucket, const char *key, size_t len);
 /* Planner, before a job is packed: *out_pack = 1 to pack it, 0 when the
  * collisions policy settled it (reported skipped or failed, or kept back
  * because the run stops). Returns S3E_OK or S3E_ENOMEM. */

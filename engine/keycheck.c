@@ -2,6 +2,7 @@
 #include "s3engine/keycheck.h"
 #include "s3engine/error.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the UTF-8 sequence at s[0..n), or 0 when it is not valid
@@ -42,12 +43,21 @@ const char *s3e_key_problem(const char *key, size_t len)
 {
     if (len == 0)
         return "is empty";
-    if (memchr(key, '\0', len))
+    const unsigned char *s = (const unsigned char *)key;
+    /* Most keys are ASCII: 8 bytes at a time while none is NUL or above 0x7F
+     * (the planner checks every source and destination key). */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (((w - 0x0101010101010101ULL) | w) & 0x8080808080808080ULL)
+            break; /* a NUL or a byte above 0x7F in these 8 */
+    }
+    if (memchr(s + i, '\0', len - i))
         return "contains a NUL byte";
     if (len > S3E_KEY_MAX)
         return "is longer than S3's 1024 bytes";
-    const unsigned char *s = (const unsigned char *)key;
-    for (size_t i = 0; i < len;) {
+    while (i < len) {
         size_t n = utf8_seq(s + i, len - i);
         if (!n)
             return "is not valid UTF-8";

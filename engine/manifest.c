@@ -7,6 +7,8 @@
 #include "s3engine/uri.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -164,6 +166,17 @@ static void copy_plain(struct s3e_manifest *m, unsigned char stop1, unsigned cha
     size_t avail = m->in_len - m->in_pos;
     size_t n = 0, lim = avail < room ? avail : room;
     const unsigned char *p = m->in + m->in_pos;
+    /* 8 bytes at a time while none of them is a stop byte */
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const uint64_t s1 = ones * stop1, s2 = ones * stop2;
+    for (; n + 8 <= lim; n += 8) {
+        uint64_t w, a, b;
+        memcpy(&w, p + n, 8);
+        a = w ^ s1;
+        b = w ^ s2;
+        if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+            break;
+    }
     while (n < lim && p[n] != stop1 && p[n] != stop2)
         n++;
     memcpy(m->rec + m->rec_len, p, n);
@@ -536,9 +549,15 @@ static int take_size(struct s3e_manifest *m, struct s3e_manifest_row *row, unsig
         }
         return fail_at(m, line, "size: expected a number of bytes, got '%s'", shown(s, len, sh));
     }
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno)
+    /* all digits, at most 20: only a 20-digit number can overflow */
+    unsigned long long v = 0;
+    int over = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        over |= v > (ULLONG_MAX - d) / 10;
+        v = v * 10 + d;
+    }
+    if (over)
         return fail_at(m, line, "size: expected a number of bytes, got '%s'", shown(s, len, sh));
     row->has_size = 1;
     row->size = v;
@@ -568,6 +587,15 @@ static int take_version(struct s3e_manifest *m, struct s3e_manifest_row *row, un
     return 0;
 }
 
+/* The value of 1 to 18 digits (cannot overflow). */
+static int64_t digits_value(const char *s, size_t len)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* etag, last_modified and the version id. */
 static int take_extras(struct s3e_manifest *m, struct s3e_manifest_row *row, unsigned long line)
 {
@@ -587,7 +615,7 @@ static int take_extras(struct s3e_manifest *m, struct s3e_manifest_row *row, uns
     const char *mt = field(m, COL_MTIME, &len);
     row->last_modified = 0;
     if (mt) {
-        row->last_modified = all_digits(mt, len) && len < 19 ? strtoll(mt, NULL, 10)
+        row->last_modified = all_digits(mt, len) && len < 19 ? digits_value(mt, len)
                                                               : s3e_parse_time(mt);
         if (row->last_modified < 0)
             return fail_at(m, line, "last_modified: expected epoch seconds or an ISO 8601 "

@@ -60,6 +60,7 @@ static int on_route(void *ud, const struct s3e_route *r)
                  run->plan.path, o->bucket, o->key);
         return S3E_EPLAN;
     }
+    s3e_collide_prepare(run, t->bucket, r->key, r->key_len);
     const char *sc = r->storage_class ? r->storage_class : t->storage_class;
     const char *why = s3e_key_problem(r->key, r->key_len), *what = "key";
     if (!why && sc) {

@@ -29,6 +29,7 @@ static void test_keys_s3_can_hold(void **state)
     OK_KEY("\xf0\x9f\x98\x80");                      /* U+1F600 */
     OK_KEY("\xf4\x8f\xbf\xbf");                      /* U+10FFFF */
     OK_KEY("\xed\x9f\xbf");                          /* U+D7FF, just below the surrogates */
+    OK_KEY("abcdefghijklmnop\xc3\xa9qrstuvwxyz0123");   /* é past the first 8 bytes */
     char k[1025];
     memset(k, 'k', sizeof k);
     assert_null(s3e_key_problem(k, 1024));
@@ -49,6 +50,11 @@ static void test_keys_s3_cannot_hold(void **state)
     BAD_KEY("\xc3", "is not valid UTF-8");              /* cut short */
     BAD_KEY("\xe6\x97", "is not valid UTF-8");
     BAD_KEY("\x80", "is not valid UTF-8");              /* a lone continuation byte */
+    /* past the first 8 bytes (checked 8 at a time) */
+    BAD_KEY("abcdefghijklmno\0p", "contains a NUL byte");
+    BAD_KEY("abcdefgh\0", "contains a NUL byte");
+    BAD_KEY("abcdefghijklmnop\xff", "is not valid UTF-8");
+    BAD_KEY("abcdefgh\xc3", "is not valid UTF-8");
 }
 
 static void test_header_values(void **state)

@@ -216,6 +216,11 @@ static void test_bad_rows_name_file_and_line(void **state)
     m = open_text("bucket,key,size\nb,k,-1\n", 0);
     expect_error(m, 2, "size: expected a number of bytes");
     done(m);
+    /* 2^64 - 1 is a size; 2^64 is not (20 digits both) */
+    m = open_text("bucket,key,size\nb,k,18446744073709551615\nb,k,18446744073709551616\n", 0);
+    expect_row(m, "b", "k", 18446744073709551615ULL);
+    expect_error(m, 3, "size: expected a number of bytes");
+    done(m);
 }
 
 static void test_long_line(void **state)
