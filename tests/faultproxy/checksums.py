@@ -297,8 +297,9 @@ class Checksums:
         return out
 
     # -- after a 200 from the server: (header lines to add, new body or None)
-    def answer(self, r, head_etag, body, cfg):
+    def answer(self, r, resp, body, cfg):
         op = r.op
+        head_etag = (resp.header("etag") or "").strip('"')
         if op == "HeadObject":
             return self.head(r, head_etag, cfg), None
         if op == "PutObject":

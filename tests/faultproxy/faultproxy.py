@@ -32,6 +32,7 @@ import urllib.parse
 
 from archive import Archive, with_headers
 from checksums import ALGORITHMS, Checksums, Upstream, error_xml
+from sse_s3 import SseS3
 
 LIMIT = 4 * 1024 * 1024  # longest header block read from either side
 CHUNK = 64 * 1024
@@ -149,6 +150,11 @@ additional checksums (--checksums: radosgw 16 keeps none): the proxy keeps a che
   part checksums, "-N". Objects not written through the proxy have --checksum-default.
   See tests/faultproxy/checksums.py.
 
+SSE-S3 (--sse-s3: radosgw 16 has none): as on AWS since 2023, every object is encrypted
+  with SSE-S3 unless SSE-KMS or SSE-C was asked for: HEAD, GET and write answers without
+  another encryption say x-amz-server-side-encryption: AES256; each write that asks for
+  AES256 is logged as a line "SSE-S3 OPERATION /bucket/key". See tests/faultproxy/sse_s3.py.
+
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
 
@@ -209,6 +215,9 @@ def fault_args(p):
                         "CRC64NVME, which AWS adds to objects uploaded without one)")
     g.add_argument("--checksum-corrupt", default="", metavar="REGEX",
                    help="objects whose bucket/key matches REGEX show a wrong checksum")
+    g.add_argument("--sse-s3", action="store_true",
+                   help="objects are encrypted with SSE-S3 unless SSE-KMS or SSE-C, as on AWS "
+                        "since 2023 (see SSE-S3 below)")
 
 
 def kind_name(k):
@@ -259,6 +268,7 @@ class Faults:
             raise ValueError("--checksum-default %r is not one of %s or none"
                              % (a.checksum_default, ", ".join(ALGORITHMS)))
         self.checksum_corrupt = re.compile(a.checksum_corrupt) if a.checksum_corrupt else None
+        self.sse_s3 = a.sse_s3
         self.args = a
 
     def describe(self):
@@ -595,6 +605,7 @@ class Proxy:
         self.stats = {"requests": 0, "faults": {}, "ops": {}, "forwarded": 0}
         self.archive = Archive()  # restores asked for: kept across new settings
         self.sums = Checksums(Upstream(upstream_host, upstream_port))  # likewise
+        self.aws = (self.sums, SseS3(log))  # AWS behaviour radosgw lacks, in this order
 
     def set_faults(self, cfg):
         self.cfg = cfg
@@ -675,7 +686,7 @@ class Proxy:
                 n = self.req_seq
                 t0 = time.monotonic()
                 kind = self.choose(r) or self.archive.decide(r, self.cfg) or \
-                    ("checksum" if self.sums.wants(r, self.cfg) else None)
+                    ("aws" if any(a.wants(r, self.cfg) for a in self.aws) else None)
                 self.stats["requests"] += 1
                 self.stats["ops"][r.op] = self.stats["ops"].get(r.op, 0) + 1
                 if kind:
@@ -833,8 +844,8 @@ class Proxy:
             return up
         if kind in ("archive-refuse", "archive-restore"):
             return await self.serve_archived(r, kind, n, cwriter, up, res)
-        if kind == "checksum":
-            return await self.serve_checksum(r, n, cwriter, up, res)
+        if kind == "aws":
+            return await self.serve_aws(r, n, cwriter, up, res)
         if kind == "error-in-200":
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n\n<Error><Code>InternalError</Code>'
                     '<Message>We encountered an internal error. Please try again.</Message>'
@@ -983,10 +994,12 @@ class Proxy:
         await cwriter.drain()
         return up
 
-    async def serve_checksum(self, r, n, cwriter, up, res):
-        """r answered as AWS does with additional checksums (tests/faultproxy/checksums.py):
-        refused before it reaches the server, or relayed with the checksums added."""
-        no = self.sums.refuse(r)
+    async def serve_aws(self, r, n, cwriter, up, res):
+        """r answered as AWS does where radosgw cannot (additional checksums: checksums.py,
+        SSE-S3: sse_s3.py): refused before it reaches the server, or relayed with what
+        AWS would add."""
+        mine = [a for a in self.aws if a.wants(r, self.cfg)]
+        no = next(filter(None, (a.refuse(r) for a in mine)), None)
         if no:
             status, reason, code, message = no
             body = error_xml(code, message).encode()
@@ -1004,10 +1017,13 @@ class Proxy:
             cwriter.write(resp.head + raw)
         else:
             body = dechunk(raw) if resp.framing(r.method) == "chunked" else raw
-            etag = (resp.header("etag") or "").strip('"')
-            lines, new_body = await asyncio.to_thread(self.sums.answer, r, etag, body, self.cfg)
-            head = with_headers(resp.head, lines) if lines else resp.head
-            cwriter.write(head + raw if new_body is None else rebuild(Response(head), new_body))
+            head, changed = resp.head, False
+            for a in mine:
+                lines, new_body = await asyncio.to_thread(a.answer, r, resp, body, self.cfg)
+                head = with_headers(head, lines) if lines else head
+                if new_body is not None:
+                    body, changed = new_body, True
+            cwriter.write(rebuild(Response(head), body) if changed else head + raw)
         await cwriter.drain()
         if not keep_up:
             res["keep"] = False
