@@ -377,6 +377,24 @@ static int attempt_limits(struct s3e_client *c, struct conn *k, const struct s3e
     return S3E_OK;
 }
 
+/* A handle carries requests to buckets of several connections (conns.h),
+ * and each profile may name its own ca_bundle: the one of this request's
+ * connection, set when it differs from the handle's (curl does not reuse a
+ * TLS connection verified with another bundle). */
+static void set_cainfo(struct conn *k, const char *ca_bundle)
+{
+    if (k->cainfo == ca_bundle || (k->cainfo && ca_bundle && strcmp(k->cainfo, ca_bundle) == 0))
+        return;
+    const char *file = ca_bundle;
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84: curl's own default can be read back */
+    char *builtin = NULL;
+    if (!file && curl_easy_getinfo(k->easy, CURLINFO_CAINFO, &builtin) == CURLE_OK)
+        file = builtin;
+#endif
+    curl_easy_setopt(k->easy, CURLOPT_CAINFO, file);
+    k->cainfo = ca_bundle;
+}
+
 int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req *r,
                      struct s3e_resp *resp, struct s3e_s3_error *err,
                      const struct s3e_deadline *dl)
@@ -427,8 +445,6 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
         curl_easy_setopt(e, CURLOPT_XFERINFODATA, k);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->verify_tls ? 1L : 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->verify_tls ? 2L : 0L);
-        if (cfg->ca_bundle)
-            curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_bundle);
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
         curl_easy_setopt(e, CURLOPT_USERAGENT, "s3engine/" S3E_VERSION);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -441,7 +457,9 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
          * segments (a key "in/../x" would go to another key, or bucket). */
         curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
         k->configured = 1;
+        k->cainfo = NULL;
     }
+    set_cainfo(k, cfg->ca_bundle);
     curl_easy_setopt(e, CURLOPT_URL, k->url.data);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, k->slist);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, k->lim.total_ms);

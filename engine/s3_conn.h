@@ -80,6 +80,8 @@ struct conn {
     char curl_err[CURL_ERROR_SIZE];
     long req;          /* index of the request it carries in send_many, -1 = free */
     int configured;    /* the options that never change are set */
+    const char *cainfo; /* the CA bundle it verifies with: its connection's
+                           ca_bundle (NULL: curl's own), set per request */
     /* this attempt's time limits and what the progress callback saw */
     struct s3e_limits lim;
     long deadline_s;          /* the object's deadline, for the message */

@@ -5,8 +5,9 @@
 #   accounts_setup "$dir" || finish   # user B; $dir/credentials with acct-a and acct-b
 #   as_b CMD...                       # CMD with B's keys in its environment
 #   s3e_as acct-b ARGS...             # s3engine with that profile and no keys in its env
-#   relay_start "$dir" || finish      # region_proxy.py relaying to radosgw: RELAY_URL,
-#                                     # its JSON-lines log RELAY_LOG; stopped at exit
+#   relay_start "$dir" [ARGS] || finish  # region_proxy.py relaying to radosgw: RELAY_URL,
+#                                     # its JSON-lines log RELAY_LOG; stopped at exit;
+#                                     # ARGS its own (--tls-cert C --tls-key K: https)
 #
 # A is the test user (the environment's keys); B is the radosgw user s3e-acct-b
 # (made once, kept: its keys are fixed). RGW_DIR must be set (run-tests.sh does).
@@ -46,13 +47,16 @@ s3e_as() {
 }
 
 relay_start() {
-  local d=$1 pid
+  local d=$1 pid scheme=http
+  shift
+  case " $* " in *" --tls-cert "*) scheme=https ;; esac
   RELAY_LOG=$d/requests.jsonl
+  rm -f "$d/relay-port"
   "$S3CHECK_PYTHON" "$PLAN_ROOT/tests/support/region_proxy.py" --upstream "$AWS_ENDPOINT_URL" \
-    --log "$RELAY_LOG" --ready-file "$d/relay-port" >"$d/relay.out" 2>&1 </dev/null &
+    --log "$RELAY_LOG" --ready-file "$d/relay-port" "$@" >"$d/relay.out" 2>&1 </dev/null &
   pid=$!
   on_exit kill "$pid"
   for _ in $(seq 100); do [ -s "$d/relay-port" ] && break; sleep 0.1; done
   [ -s "$d/relay-port" ] || { fail "proxy did not start: $(cat "$d/relay.out")"; return 1; }
-  RELAY_URL=http://127.0.0.1:$(cat "$d/relay-port")
+  RELAY_URL=$scheme://127.0.0.1:$(cat "$d/relay-port")
 }
