@@ -16,6 +16,7 @@
 #   fault_proxy_set ARGS...    replace its fault settings (control interface)
 #   fault_proxy_stats          its counters (JSON)
 #   fault_count TEXT           number of request log lines containing TEXT
+#   proxy_head EP s3://B/K     the headers of a HEAD of B/K through the proxy at EP
 #   fault_proxy_stop           stop it
 #   FAULT_PROXY_LOG            its request log (one line per request, see --help);
 #                              kept and named on stderr when the test fails
@@ -63,6 +64,21 @@ fault_proxy_stats() {
 }
 
 fault_count() { grep -cF -- "$1" "$FAULT_PROXY_LOG"; }
+
+# proxy_head ENDPOINT s3://B/KEY: the headers of a HEAD through the proxy at
+# ENDPOINT (with x-amz-checksum-mode: ENABLED), "name: value" a line, names in
+# lower case (Debian's boto3 does not name CRC64NVME or ChecksumType itself)
+proxy_head() {
+  AWS_ENDPOINT_URL=$1 "$S3CHECK_PYTHON" - "$2" "$PLAN_LIB_DIR" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import s3check
+b, k = sys.argv[1][5:].split("/", 1)
+h = s3check.client().head_object(Bucket=b, Key=k, ChecksumMode="ENABLED")
+for name, value in sorted(h["ResponseMetadata"]["HTTPHeaders"].items()):
+    print("%s: %s" % (name, value))
+PY
+}
 
 fault_proxy_stop() {
   local pid

@@ -30,15 +30,7 @@ run() {
         --report "$dir/$2" 2>&1) || rc=$?
 }
 # sse URL: the encryption a HEAD through the proxy shows
-sse() {
-  AWS_ENDPOINT_URL=$ep "$S3CHECK_PYTHON" - "$1" "$PLAN_LIB_DIR" <<'PY'
-import sys
-sys.path.insert(0, sys.argv[2])
-import s3check
-b, k = sys.argv[1][5:].split("/", 1)
-print(s3check.client().head_object(Bucket=b, Key=k).get("ServerSideEncryption", "none"))
-PY
-}
+sse() { proxy_head "$ep" "$1" | sed -n 's/^x-amz-server-side-encryption: //p'; }
 
 # ---- radosgw 16 alone: no SSE-S3, so no copy passes -----------------------------
 run "$AWS_ENDPOINT_URL" r.csv
