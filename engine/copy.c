@@ -38,6 +38,11 @@ int s3e_copy_source_changed(const struct s3e_s3_error *err)
     return err && (err->http_status == 412 || strcmp(err->code, "PreconditionFailed") == 0);
 }
 
+int s3e_copy_ssec_source_refused(const struct s3e_s3_error *err, int src_ssec)
+{
+    return src_ssec && err && err->http_status == 501;
+}
+
 int s3e_copy_changed_error(struct s3e_s3_error *err, const char *op, const char *was,
                           const char *now)
 {
@@ -405,12 +410,17 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
     }
     if (!rc && size > S3E_MAX_OBJECT_SIZE)
         rc = S3E_ELIMIT;
-    if (!rc && size <= cutoff && !s.force_multipart) {
+    int multipart = size > cutoff || s.force_multipart;
+    if (!rc && !multipart) {
         rc = s3e_s3_copy_object(c, s.src_bucket, s.src_key, s.dst_bucket, s.dst_key,
                                 &(struct s3e_put_opts){ s.storage_class, NULL, NULL, size,
                                                         &m.hdrs, s.put },
                                 out->etag, err);
-        if (!rc && s3e_put_replaces_tags(s.put)) {
+        if (rc == S3E_ES3 && s3e_copy_ssec_source_refused(err, src_key(&s) != NULL)) {
+            s3e_s3_error_clear(err);
+            rc = S3E_OK;
+            multipart = 1;
+        } else if (!rc && s3e_put_replaces_tags(s.put)) {
             /* radosgw 16 ignores x-amz-tagging-directive on CopyObject: set them. */
             struct s3e_head none;
             memset(&none, 0, sizeof none);
@@ -421,7 +431,8 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
             if (rc) /* an object without its tags is not the copy asked for */
                 s3e_s3_delete_object(c, s.dst_bucket, s.dst_key, NULL);
         }
-    } else if (!rc) {
+    }
+    if (!rc && multipart) {
         out->multipart = 1;
         rc = multipart_run(c, &s, &m, out, err);
         out->parts = m.nparts;

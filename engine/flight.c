@@ -389,6 +389,8 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
     } else if (w->state == LW_COPY) {
         if (rc && s3e_copy_source_changed(&w->a.err) && !s3e_run_stopping(f->run))
             run_on_thread(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
+        else if (rc && s3e_copy_ssec_source_refused(&w->a.err, w->hdrs.src_ssec != NULL))
+            start_multipart(f, w); /* radosgw 16 copies an SSE-C source only so */
         else if (rc)
             fail_job(f, w, rc, "");
         else

@@ -25,6 +25,12 @@
  * PreconditionFailed of x-amz-copy-source-if-match, or found by a HEAD. */
 int s3e_copy_source_changed(const struct s3e_s3_error *err);
 
+/* 1 when a CopyObject from a source with a customer key (SSE-C) was refused
+ * as not implemented (501): radosgw 16's answer, while its multipart copy
+ * reads such a source (with the part's customer key: the target's, when it
+ * is the source's). The copy is then made as a multipart upload. */
+int s3e_copy_ssec_source_refused(const struct s3e_s3_error *err, int src_ssec);
+
 /* 1 when an ETag is a plain MD5 of the bytes (not "...-N" of a multipart
  * upload, not empty), so two of them can be compared to verify a copy. */
 int s3e_etag_is_plain(const char *etag);

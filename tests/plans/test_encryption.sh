@@ -3,7 +3,8 @@
 # key (SSE-C, from a file) or SSE-KMS (radosgw's testing KMS, set up by
 # scripts/run-tests.sh) gets encrypted copies, small and multipart alike; a
 # source encrypted with a customer key (from a variable) is read with it (a HEAD;
-# radosgw 16 cannot copy such a source, see README). Each
+# radosgw 16 copies such a source only to a target with the same key, see
+# README). Each
 # copy is checked byte for byte with boto3 and the key; a rerun copies nothing;
 # the key is in no log line and no report; a bad key stops the plan (exit 2).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -121,6 +122,28 @@ expect_eq "$(grep -c ',failed,' "$dir/p.csv")" 2 "both are reported failed, with
 expect_contains "$(cat "$dir/p.out")" "UploadPartCopy" "the multipart copy got past the HEAD with the key"
 expect_eq "$(s3check count "s3://$dst/p/")" 0 "nothing is left at the destination"
 expect_eq "$(s3check uploads "$dst")" 0 "no upload is left"
+
+# radosgw 16's UploadPartCopy reads the source with the part's customer key, so
+# to a target with the source's key a multipart copy works; a small object's
+# CopyObject answered 501 is copied that way too (before: reported failed)
+cat >"$dir/same.lua" <<LUA
+return { sources = { { bucket = "$src", prefix = "enc/", sse_c_key_env = "S3E_TEST_SOURCE_KEY" } },
+         targets = { out = { bucket = "$dst", prefix = "q/", sse_c_key_env = "S3E_TEST_SOURCE_KEY" } },
+         multipart_cutoff = "8MiB", part_size = "5MiB" }
+LUA
+rc=0
+s3e -v "$dir/same.lua" --report "$dir/q.csv" >"$dir/q.out" 2>&1 || rc=$?
+expect_eq "$rc" 0 "SSE-C source to a target with its key: exit 0"
+expect_eq "$(grep -c ',copied,' "$dir/q.csv")" 2 "both copied, the small one as a multipart upload"
+out=$(py '
+for k in ("small.bin", "big.bin"):
+    if get(sys.argv[1], "enc/" + k, k_src) != get(sys.argv[2], "q/" + k, k_src):
+        print(k, "differs")
+print("checked")' "$src" "$dst" 2>&1)
+expect_eq "$out" "checked" "the copies are byte for byte the sources (read with the key)"
+rc=0
+s3e "$dir/same.lua" --report "$dir/q2.csv" >>"$dir/q.out" 2>&1 || rc=$?
+expect_eq "$rc:$(grep -c ',skipped,' "$dir/q2.csv")" "0:2" "a rerun copies nothing"
 
 # ---- the keys are never shown -----------------------------------------------------
 tkey=$(base64 <"$dir/target.key")
