@@ -32,7 +32,7 @@ void cred_recipe_free(struct cred_recipe *r)
     cred_wipe(r->session_token);
     char *plain[] = { r->role_arn, r->session_name, r->external_id, r->token_file, r->command,
                       r->sso_start_url, r->sso_region, r->sso_account, r->sso_role,
-                      r->sso_cache_key, r->profile, r->region };
+                      r->sso_cache_key, r->profile, r->region, r->ca_bundle };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         free(plain[i]);
     free(r);
@@ -175,7 +175,7 @@ static int fetch_sso(const struct cred_recipe *r, struct cred_set *out, char *er
     else
         snprintf(url, sizeof url, "https://portal.sso.%s.amazonaws.com%s", r->sso_region, s3e_buf_cstr(&q));
     snprintf(hdr, sizeof hdr, "x-amz-sso_bearer_token: %s", token);
-    struct cred_http h = { .method = "GET", .url = url, .headers = { hdr },
+    struct cred_http h = { .method = "GET", .url = url, .headers = { hdr }, .ca_bundle = r->ca_bundle,
                            .connect_timeout_ms = 5000, .timeout_ms = 30000 };
     long status = 0;
     if (!rc)

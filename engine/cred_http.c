@@ -42,6 +42,8 @@ int cred_http_send(const struct cred_http *h, long *status, struct s3e_buf *out,
     s3e_buf_free(out);
     s3e_buf_init(out, MAX_ANSWER);
     const char *ca = getenv("AWS_CA_BUNDLE");
+    if (!ca || !*ca)
+        ca = h->ca_bundle;
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_URL, h->url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);

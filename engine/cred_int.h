@@ -35,6 +35,7 @@ struct cred_recipe {
     char *command;                                        /* PROCESS */
     char *sso_start_url, *sso_region, *sso_account, *sso_role, *sso_cache_key, *profile;
     char *region;                                         /* for STS */
+    char *ca_bundle; /* STS, SSO: the profile's ca_bundle (AWS_CA_BUNDLE goes first) */
     struct cred_recipe *source; /* ASSUME_ROLE: whose credentials sign the call */
 };
 
@@ -108,6 +109,7 @@ struct cred_http {
     const char *headers[8];    /* "Name: value", NULL-terminated */
     const char *body;          /* NULL = none */
     long connect_timeout_ms, timeout_ms;
+    const char *ca_bundle;     /* PEM file, or NULL; AWS_CA_BUNDLE goes first */
 };
 /* Status into *status, body into out (at most 256 KiB). S3E_OK when an HTTP
  * answer came (any status), S3E_ETRANSPORT with the reason otherwise. */

@@ -14,6 +14,7 @@
 struct walk {
     const struct cred_ini *ini;
     const char *region;
+    const char *ca_bundle; /* the named profile's: STS and SSO are verified with it */
     const char *seen[MAX_CHAIN];
     size_t nseen;
     char *errbuf;
@@ -85,6 +86,8 @@ static int role_settings(struct walk *w, const char *profile, struct cred_recipe
         rc = cred_dup(&r->external_id, cred_ini_get(w->ini, profile, "external_id"));
     if (!rc)
         rc = cred_dup(&r->region, w->region);
+    if (!rc)
+        rc = cred_dup(&r->ca_bundle, w->ca_bundle);
     if (!rc && g) {
         char *end;
         long d = strtol(g, &end, 10);
@@ -172,7 +175,8 @@ static int sso(struct walk *w, const char *profile, struct cred_recipe **out)
     struct cred_recipe *r = cred_recipe_new(CRED_SSO, label);
     if (!r || cred_dup(&r->sso_start_url, url) || cred_dup(&r->sso_region, region) ||
         cred_dup(&r->sso_account, account) || cred_dup(&r->sso_role, role) ||
-        cred_dup(&r->sso_cache_key, session ? session : url) || cred_dup(&r->profile, profile)) {
+        cred_dup(&r->sso_cache_key, session ? session : url) || cred_dup(&r->profile, profile) ||
+        cred_dup(&r->ca_bundle, w->ca_bundle)) {
         cred_recipe_free(r);
         return S3E_ENOMEM;
     }
@@ -232,6 +236,7 @@ static int resolve(struct walk *w, const char *profile, struct cred_recipe **out
 int cred_profile_recipe(const struct cred_ini *ini, const char *profile, const char *region,
                         struct cred_recipe **out, char *errbuf, size_t errlen)
 {
-    struct walk w = { .ini = ini, .region = region, .errbuf = errbuf, .errlen = errlen };
+    struct walk w = { .ini = ini, .region = region, .errbuf = errbuf, .errlen = errlen,
+                      .ca_bundle = cred_ini_get(ini, profile, "ca_bundle") };
     return resolve(&w, profile, out);
 }

@@ -113,10 +113,10 @@ static int role_form(const struct cred_recipe *r, const char *action, struct s3e
 }
 
 /* POST the form; the answer parsed into *out. */
-static int post(const char *url, const char *const *headers, const char *body, struct cred_set *out,
-                char *errbuf, size_t errlen)
+static int post(const struct cred_recipe *r, const char *url, const char *const *headers,
+                const char *body, struct cred_set *out, char *errbuf, size_t errlen)
 {
-    struct cred_http h = { .method = "POST", .url = url, .body = body,
+    struct cred_http h = { .method = "POST", .url = url, .body = body, .ca_bundle = r->ca_bundle,
                            .connect_timeout_ms = STS_CONNECT_MS, .timeout_ms = STS_TIMEOUT_MS };
     for (size_t i = 0; headers[i] && i < 7; i++)
         h.headers[i] = headers[i];
@@ -172,7 +172,7 @@ int cred_sts_assume_role(const struct cred_recipe *r, const struct s3e_creds *si
     const char *headers[5] = { s3e_buf_cstr(&hdr[0]), s3e_buf_cstr(&hdr[1]), s3e_buf_cstr(&hdr[2]),
                                signer->session_token ? s3e_buf_cstr(&hdr[3]) : NULL, NULL };
     if (!rc)
-        rc = post(url, headers, s3e_buf_cstr(&body), out, errbuf, errlen);
+        rc = post(r, url, headers, s3e_buf_cstr(&body), out, errbuf, errlen);
     else
         snprintf(errbuf, errlen, "STS AssumeRole: %s", s3e_strerror(rc));
     s3e_buf_free(&body);
@@ -200,7 +200,7 @@ int cred_sts_web_identity(const struct cred_recipe *r, const char *token, struct
         rc = form(&body, "WebIdentityToken", token);
     const char *headers[] = { "Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL };
     if (!rc)
-        rc = post(url, headers, s3e_buf_cstr(&body), out, errbuf, errlen);
+        rc = post(r, url, headers, s3e_buf_cstr(&body), out, errbuf, errlen);
     if (body.data)
         memset(body.data, 0, body.cap);
     s3e_buf_free(&body);

@@ -4,6 +4,7 @@
 # plan test. Source it after lib.sh:
 #
 #   url=$(standin_start --lifetime 20 --container-token t) || { fail "stand-in"; finish; }
+#                                    # (--tls-cert C --tls-key K: an https:// url)
 #   standin_log action=container     # its request log lines with this text
 #   standin_stop                     # also done at exit
 #
@@ -32,7 +33,8 @@ standin_start() {
     fail "stand-in did not start: $(tail -n 5 "$STANDIN_DIR/out")"
     return 1
   fi
-  echo "http://127.0.0.1:$(cat "$ready")"
+  case " $* " in *" --tls-cert "*) echo "https://127.0.0.1:$(cat "$ready")" ;;
+                 *) echo "http://127.0.0.1:$(cat "$ready")" ;; esac
 }
 
 standin_stop() {

@@ -17,7 +17,8 @@ AK:SK[:TOKEN] or a new ASIA... key each time.
 
 Every request is logged as one JSON line in --log: time, method, path, action,
 whether Authorization / the IMDS token / the SSO token was sent, the key it issued,
-its expiry, and the key that signed (STS). Python 3 standard library only.
+its expiry, and the key that signed (STS). With --tls-cert and --tls-key it speaks
+HTTPS (tls_server.py). Python 3 standard library only.
 """
 
 import argparse
@@ -31,7 +32,9 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tls_server import make_server
 
 ROLE = "s3engine-test-role"
 
@@ -278,9 +281,11 @@ def main():
     ap.add_argument("--container-token", help="the Authorization value container requests need")
     ap.add_argument("--web-token", default="standin-web-identity-token")
     ap.add_argument("--sso-token", default="standin-sso-access-token")
+    ap.add_argument("--tls-cert", help="PEM certificate: serve HTTPS (with --tls-key)")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = ap.parse_args()
     Handler.state = State(args)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv = make_server(("127.0.0.1", args.port), Handler, args.tls_cert, args.tls_key)
     srv.daemon_threads = True
     tmp = args.ready_file + ".tmp"
     with open(tmp, "w") as f:

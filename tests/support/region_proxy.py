@@ -21,7 +21,7 @@ it was signed for, the cross-account headers it carried (x-amz-acl, x-amz-expect
 bucket-owner, x-amz-source-expected-bucket-owner, x-amz-request-payer) and the answer
 ("relayed", "redirect" or "malformed"). Without --bucket it only relays and logs.
 Path-style and virtual-hosted requests are both understood. With --tls-cert and
---tls-key it is spoken to in HTTPS (TLS ends here; radosgw is reached in HTTP), to test
+--tls-key it is spoken to in HTTPS (tls_server.py; radosgw is reached in HTTP), to test
 which CA bundle a client verifies with. Standard library only.
 """
 
@@ -31,11 +31,12 @@ import json
 import os
 import re
 import secrets
-import ssl
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tls_server import make_server
 
 # Cross-account headers, logged when sent (tests check what was asked of S3).
 LOGGED = ("x-amz-acl", "x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner",
@@ -138,22 +139,6 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = handle_any
 
 
-class TLSServer(ThreadingHTTPServer):
-    """HTTPS: each connection's handshake in its own thread, so that a client that
-    refuses the certificate (the point of some tests) stops nobody else."""
-
-    def get_request(self):
-        sock, addr = self.socket.accept()
-        return self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-    def finish_request(self, request, client_address):
-        try:
-            request.do_handshake()
-        except (ssl.SSLError, OSError):
-            return
-        super().finish_request(request, client_address)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--upstream", required=True, help="radosgw, http://host:port")
@@ -172,10 +157,7 @@ def main():
         if mode not in ("redirect", "malformed"):
             sys.exit("mode must be redirect or malformed: " + spec)
         buckets[name] = (region, mode)
-    srv = (TLSServer if a.tls_cert else ThreadingHTTPServer)(("127.0.0.1", a.port), Handler)
-    if a.tls_cert:
-        srv.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        srv.tls.load_cert_chain(a.tls_cert, a.tls_key)
+    srv = make_server(("127.0.0.1", a.port), Handler, a.tls_cert, a.tls_key)
     srv.daemon_threads = True
     srv.upstream = urllib.parse.urlsplit(a.upstream)
     srv.buckets = buckets
