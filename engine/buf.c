@@ -72,6 +72,17 @@ int s3e_buf_putc(struct s3e_buf *b, char c)
     return s3e_buf_append(b, &c, 1);
 }
 
+int s3e_buf_put_u64(struct s3e_buf *b, unsigned long long v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return s3e_buf_append(b, tmp + n, sizeof tmp - n);
+}
+
 int s3e_buf_printf(struct s3e_buf *b, const char *fmt, ...)
 {
     va_list ap;

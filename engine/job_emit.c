@@ -14,6 +14,7 @@
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 #include "s3engine/log.h"
+#include "s3engine/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +22,20 @@
 #include <time.h>
 
 #define PART_BYTES (64u << 20)  /* a manifest file is cut after the payload that passes this */
+/* The objects' strings lie in the planner's arenas in listing order, and a
+ * payload takes them in packing order: each line would wait for memory.
+ * Asking for the strings a few objects ahead hides most of that wait. */
+#define PREFETCH_AHEAD 8
+#define STAGE_BYTES (1u << 20)  /* lines are formatted here, then written: stays in cache */
 
 struct count { uint64_t payloads, objects, bytes; };
 
 struct s3e_job_emit {
     struct s3e_job_store *store;
     struct s3e_job_index ix;
-    struct s3e_buf part;          /* the manifest file being filled */
+    struct s3e_buf stage;         /* lines of the manifest file being filled, not written yet */
+    struct s3e_job_file *part;    /* that file, NULL until its first line */
+    uint64_t part_written;        /* its bytes written before stage */
     unsigned nparts;
     char part_name[64];
     struct count *per_worker;     /* ix.workers */
@@ -41,15 +49,40 @@ static void name_part(struct s3e_job_emit *e)
     snprintf(e->part_name, sizeof e->part_name, "manifests/part-%05u.tsv", e->nparts + 1);
 }
 
+int s3e_job_emit_carries(const struct s3e_plan *plan, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < plan->ntargets; i++) {
+        const struct s3e_target *t = &plan->targets[i];
+        const char *field = t->sse ? "sse" : t->kms_key_id ? "kms_key_id"
+                            : t->bucket_key_enabled ? "bucket_key_enabled"
+                            : t->checksum_algorithm ? "checksum_algorithm"
+                            : t->ssec ? "sse_c_key_file/sse_c_key_env" : NULL;
+        if (field) {
+            snprintf(err, errlen, "%s: target '%s' sets %s, which an emitted job does not carry "
+                     "yet (its copies would be made without it): run the plan instead",
+                     plan->path ? plan->path : "plan", t->name, field);
+            return S3E_EINVAL;
+        }
+    }
+    for (size_t i = 0; i < plan->nsources; i++)
+        if (plan->sources[i].ssec) {
+            snprintf(err, errlen, "%s: source %zu has a customer key (SSE-C), which an emitted "
+                     "job does not carry yet: run the plan instead",
+                     plan->path ? plan->path : "plan", i + 1);
+            return S3E_EINVAL;
+        }
+    return S3E_OK;
+}
+
 int s3e_job_emit_new(struct s3e_job_emit **out, const char *dest, struct s3e_client *client,
                      int workers, char *err, size_t errlen)
 {
     struct s3e_job_emit *e = calloc(1, sizeof *e);
     if (!e)
         return S3E_ENOMEM;
-    s3e_buf_init(&e->part, 0);
+    s3e_buf_init(&e->stage, 0);
     e->ix.workers = workers;
-    s3e_buf_reserve(&e->part, PART_BYTES + (4u << 20)); /* one allocation, not a doubling series */
+    s3e_buf_reserve(&e->stage, 2 * STAGE_BYTES); /* one allocation, not a doubling series */
     e->per_worker = calloc((size_t)workers, sizeof *e->per_worker);
     int rc = e->per_worker ? s3e_job_store_open(&e->store, dest, client, err, errlen) : S3E_ENOMEM;
     struct s3e_buf probe;
@@ -77,27 +110,46 @@ void s3e_job_emit_free(struct s3e_job_emit *e)
     if (!e)
         return;
     s3e_job_store_free(e->store);
+    if (e->part)
+        s3e_job_file_end(e->part, 0, e->err, sizeof e->err);
     s3e_jobfmt_index_free(&e->ix);
-    s3e_buf_free(&e->part);
+    s3e_buf_free(&e->stage);
     free(e->per_worker);
     free(e->per_target);
     free(e);
 }
 
-static int flush_part(struct s3e_job_emit *e)
+/* The staged lines to the manifest file (begun on its first lines). */
+static int write_stage(struct s3e_job_emit *e)
 {
-    if (!e->part.len)
+    if (!e->stage.len)
         return S3E_OK;
-    int rc = s3e_job_store_put(e->store, e->part_name, e->part.data, e->part.len, e->err,
-                               sizeof e->err);
-    s3e_buf_reset(&e->part);
-    e->nparts++;
-    name_part(e);
+    int rc = e->part ? S3E_OK
+                     : s3e_job_file_begin(e->store, e->part_name, &e->part, e->err, sizeof e->err);
+    if (!rc)
+        rc = s3e_job_file_write(e->part, e->stage.data, e->stage.len, e->err, sizeof e->err);
+    e->part_written += e->stage.len;
+    s3e_buf_reset(&e->stage);
     return rc;
 }
 
-static int count_target(struct s3e_job_emit *e, uint32_t target, uint64_t bytes)
+/* The manifest file being filled is complete: the next payload starts another. */
+static int flush_part(struct s3e_job_emit *e)
 {
+    int rc = write_stage(e);
+    if (!e->part)
+        return rc;
+    int end = s3e_job_file_end(e->part, !rc, e->err, sizeof e->err);
+    e->part = NULL;
+    e->part_written = 0;
+    e->nparts++;
+    name_part(e);
+    return rc ? rc : end;
+}
+
+static int count_target(struct s3e_job_emit *e, const struct s3e_job *j)
+{
+    uint32_t target = j->target;
     if (target >= e->ntargets) {
         struct count *t = realloc(e->per_target, (target + 1) * sizeof *t);
         if (!t)
@@ -106,8 +158,8 @@ static int count_target(struct s3e_job_emit *e, uint32_t target, uint64_t bytes)
         e->per_target = t;
         e->ntargets = target + 1;
     }
-    e->per_target[target].objects++;
-    e->per_target[target].bytes += bytes;
+    e->per_target[target].objects += j->versions ? s3e_versions_count(j->versions) : 1;
+    e->per_target[target].bytes += j->size;
     return S3E_OK;
 }
 
@@ -124,33 +176,58 @@ static int pick_worker(const struct s3e_job_emit *e, const struct s3e_payload *p
     return best;
 }
 
+/* One manifest line, or one per version (oldest first) for versions = "all". */
+static int write_object(struct s3e_job_emit *e, const struct s3e_job *j, uint64_t *rows)
+{
+    if (!j->versions) {
+        (*rows)++;
+        return s3e_jobfmt_object_write(&e->stage, j, j->version_id ? j->version_id : "", 0);
+    }
+    struct s3e_version v;
+    struct s3e_job one = *j;
+    one.versions = NULL;
+    int rc = S3E_OK;
+    for (const char *c = j->versions; !rc && s3e_versions_next(&c, &v);) {
+        one.version_id = v.id;
+        one.size = v.size;
+        one.etag = v.etag;
+        one.last_modified = v.last_modified;
+        rc = s3e_jobfmt_object_write(&e->stage, &one, v.id, 1);
+        (*rows)++;
+    }
+    return rc;
+}
+
 int s3e_job_emit_add(struct s3e_job_emit *e, const struct s3e_payload *p)
 {
     int w = pick_worker(e, p);
     struct s3e_job_payload ref = {
         .id = e->ix.npayloads + 1, .worker = w + 1, .objects = p->njobs, .bytes = p->bytes,
-        .file = e->part_name, .offset = e->part.len,
+        .file = e->part_name, .offset = e->part_written + e->stage.len,
     };
     int rc = S3E_OK;
+    uint64_t rows = 0;
     for (size_t i = 0; !rc && i < p->njobs; i++) {
-        if (p->jobs[i].versions) { /* run-job does not keep a payload's order */
-            snprintf(e->err, sizeof e->err, "s3://%s/%s: versions = \"all\" cannot be run as a "
-                     "job yet (its versions must be copied in order)", p->jobs[i].src_bucket,
-                     p->jobs[i].src_key);
-            return S3E_EINVAL;
+        if (i + PREFETCH_AHEAD < p->njobs) {
+            const struct s3e_job *ahead = &p->jobs[i + PREFETCH_AHEAD];
+            __builtin_prefetch(ahead->src_key);
+            __builtin_prefetch(ahead->dst_key);
+            __builtin_prefetch(ahead->etag);
         }
-        rc = s3e_jobfmt_object_write(&e->part, &p->jobs[i],
-                                     p->jobs[i].version_id ? p->jobs[i].version_id : "");
+        rc = write_object(e, &p->jobs[i], &rows);
         if (!rc)
-            rc = count_target(e, p->jobs[i].target, p->jobs[i].size);
+            rc = count_target(e, &p->jobs[i]);
+        if (!rc && e->stage.len >= STAGE_BYTES)
+            rc = write_stage(e);
     }
-    ref.length = e->part.len - ref.offset;
+    ref.objects = rows;
+    ref.length = e->part_written + e->stage.len - ref.offset;
     if (!rc)
         rc = s3e_jobfmt_index_add(&e->ix, &ref);
     e->per_worker[w].payloads++;
-    e->per_worker[w].objects += p->njobs;
+    e->per_worker[w].objects += rows;
     e->per_worker[w].bytes += p->bytes;
-    if (!rc && e->part.len >= PART_BYTES)
+    if (!rc && e->part_written + e->stage.len >= PART_BYTES)
         rc = flush_part(e);
     return rc;
 }
@@ -204,12 +281,14 @@ static int write_json(struct s3e_job_emit *e, const struct s3e_run *run, struct 
     rc = rc || s3e_buf_puts(b, "],\"payloads\":[");
     for (size_t i = 0; !rc && i < ix->npayloads; i++) {
         const struct s3e_job_payload *p = &ix->payloads[i];
-        rc = s3e_buf_printf(b, "%s{\"id\":%llu,\"worker\":%d,\"objects\":%llu,\"bytes\":%llu,",
-                            i ? "," : "", (unsigned long long)p->id, p->worker,
-                            (unsigned long long)p->objects, (unsigned long long)p->bytes) ||
-             json_str(b, "manifest", p->file) ||
-             s3e_buf_printf(b, ",\"offset\":%llu,\"length\":%llu}", (unsigned long long)p->offset,
-                            (unsigned long long)p->length);
+        rc = s3e_buf_puts(b, i ? ",{\"id\":" : "{\"id\":") || s3e_buf_put_u64(b, p->id) ||
+             s3e_buf_puts(b, ",\"worker\":") || s3e_buf_put_u64(b, (unsigned)p->worker) ||
+             s3e_buf_puts(b, ",\"objects\":") || s3e_buf_put_u64(b, p->objects) ||
+             s3e_buf_puts(b, ",\"bytes\":") || s3e_buf_put_u64(b, p->bytes) ||
+             s3e_buf_putc(b, ',') || json_str(b, "manifest", p->file) ||
+             s3e_buf_puts(b, ",\"offset\":") || s3e_buf_put_u64(b, p->offset) ||
+             s3e_buf_puts(b, ",\"length\":") || s3e_buf_put_u64(b, p->length) ||
+             s3e_buf_putc(b, '}');
     }
     return rc || s3e_buf_puts(b, "]}\n") ? S3E_ENOMEM : S3E_OK;
 }
@@ -219,9 +298,23 @@ static int write_items(const struct s3e_job_index *ix, struct s3e_buf *b)
 {
     int rc = s3e_buf_putc(b, '[');
     for (size_t i = 0; !rc && i < ix->npayloads; i++)
-        rc = s3e_buf_printf(b, "%s{\"payload\":%llu,\"worker\":%d}", i ? "," : "",
-                            (unsigned long long)ix->payloads[i].id, ix->payloads[i].worker);
+        rc = s3e_buf_puts(b, i ? ",{\"payload\":" : "{\"payload\":") ||
+             s3e_buf_put_u64(b, ix->payloads[i].id) || s3e_buf_puts(b, ",\"worker\":") ||
+             s3e_buf_put_u64(b, (unsigned)ix->payloads[i].worker) || s3e_buf_putc(b, '}');
     return rc || s3e_buf_puts(b, "]\n") ? S3E_ENOMEM : S3E_OK;
+}
+
+static int copy_sources(struct s3e_job_index *ix, const struct s3e_plan *plan)
+{
+    ix->sources = calloc(plan->nsources ? plan->nsources : 1, sizeof *ix->sources);
+    if (!ix->sources)
+        return S3E_ENOMEM;
+    for (size_t i = 0; i < plan->nsources; i++, ix->nsources++) {
+        ix->sources[i].restore_days = plan->sources[i].restore_days;
+        snprintf(ix->sources[i].restore_tier, sizeof ix->sources[i].restore_tier, "%s",
+                 plan->sources[i].restore_tier);
+    }
+    return S3E_OK;
 }
 
 static int copy_targets(struct s3e_job_index *ix, const struct s3e_plan *plan)
@@ -269,6 +362,8 @@ int s3e_job_emit_finish(struct s3e_job_emit *e, const struct s3e_run *run, char 
     struct s3e_buf b;
     s3e_buf_init(&b, 0);
     int rc = ix->plan_path ? copy_targets(ix, &run->plan) : S3E_ENOMEM;
+    if (!rc)
+        rc = copy_sources(ix, &run->plan);
     if (!rc)
         rc = flush_part(e);
     /* job.tsv last: its presence says the job is complete. */

@@ -131,12 +131,16 @@ static size_t put_u64(char *out, unsigned long long v, char end)
     return n + 1;
 }
 
-/* Copy one field escaped to out (room for 3 bytes per input byte); returns
- * the end. The manifest writer's inner loop: no call per byte or per field. */
-static char *copy_field(char *out, const char *s)
+/* Copy one field escaped to out, stopping short of end; returns the new end,
+ * or NULL when the field does not fit. The manifest writer's inner loop: no
+ * call per byte or per field, and no strlen pass ahead of it (the strings
+ * are cold in memory; reading them twice cost more than formatting). */
+static char *copy_field(char *out, const char *end, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (; s && *s; s++) {
+        if (end - out < 4)
+            return NULL;
         unsigned char c = (unsigned char)*s;
         if (!needs_escape(c)) {
             *out++ = (char)c;
@@ -149,28 +153,25 @@ static char *copy_field(char *out, const char *s)
     return out;
 }
 
-static size_t len0(const char *s)
-{
-    return s ? strlen(s) : 0;
-}
+#define NUMBERS_ROOM (4 * 24 + 24) /* four numbers, the tabs, the flags, LF */
 
-int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id)
+/* One manifest line into [out, end); its end, or NULL when it does not fit. */
+static char *line_into(char *p, const char *end, const struct s3e_job *j, const char *version_id,
+                       int version_row)
 {
-    /* the most a line can take: every byte escaped, three numbers, tabs, flag */
-    size_t most = 3 * (len0(j->src_bucket) + len0(j->src_key) + len0(version_id) +
-                       len0(j->etag) + len0(j->dst_bucket) + len0(j->dst_key) +
-                       len0(j->storage_class)) + 3 * 24 + 16;
-    if (s3e_buf_reserve(b, most + 1))
-        return S3E_ENOMEM;
-    char *p = b->data + b->len;
-    p = copy_field(p, j->src_bucket);
+    const char *fields_end = end - NUMBERS_ROOM;
+    if (fields_end <= p || !(p = copy_field(p, fields_end, j->src_bucket)))
+        return NULL;
     *p++ = '\t';
-    p = copy_field(p, j->src_key);
+    if (!(p = copy_field(p, fields_end, j->src_key)))
+        return NULL;
     *p++ = '\t';
-    p = copy_field(p, version_id);
+    if (!(p = copy_field(p, fields_end, version_id)))
+        return NULL;
     *p++ = '\t';
     p += put_u64(p, j->size, '\t');
-    p = copy_field(p, j->etag);
+    if (!(p = copy_field(p, fields_end, j->etag)))
+        return NULL;
     *p++ = '\t';
     if (j->last_modified < 0) {
         *p++ = '-';
@@ -179,39 +180,98 @@ int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const ch
         p += put_u64(p, (unsigned long long)j->last_modified, '\t');
     }
     p += put_u64(p, j->target, '\t');
-    p = copy_field(p, j->dst_bucket);
+    if (!(p = copy_field(p, fields_end, j->dst_bucket)))
+        return NULL;
     *p++ = '\t';
-    p = copy_field(p, j->dst_key);
+    if (!(p = copy_field(p, fields_end, j->dst_key)))
+        return NULL;
     *p++ = '\t';
-    p = copy_field(p, j->storage_class);
+    if (!(p = copy_field(p, fields_end, j->storage_class)))
+        return NULL;
     *p++ = '\t';
-    *p++ = j->existing ? 'e' : '-';
+    char *flags = p;
+    if (j->existing)
+        *p++ = 'e';
+    if (j->archived)
+        *p++ = 'a';
+    if (version_row)
+        *p++ = 'v';
+    if (p == flags)
+        *p++ = '-';
+    *p++ = '\t';
+    p += put_u64(p, j->source, '\t');
+    if (!(p = copy_field(p, fields_end, j->put)))
+        return NULL;
     *p++ = '\n';
+    return p;
+}
+
+static size_t len0(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+#define LINE_ROOM 8192 /* room asked for before a line: keys are at most 1,024 bytes */
+
+int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id,
+                            int version_row)
+{
+    if (s3e_buf_reserve(b, LINE_ROOM))
+        return S3E_ENOMEM;
+    char *p = line_into(b->data + b->len, b->data + b->cap - 1, j, version_id, version_row);
+    if (!p) { /* a line longer than LINE_ROOM: room for every byte escaped */
+        size_t most = 3 * (len0(j->src_bucket) + len0(j->src_key) + len0(version_id) +
+                           len0(j->etag) + len0(j->dst_bucket) + len0(j->dst_key) +
+                           len0(j->storage_class) + len0(j->put)) + NUMBERS_ROOM + 4;
+        if (s3e_buf_reserve(b, most))
+            return S3E_ENOMEM;
+        p = line_into(b->data + b->len, b->data + b->cap - 1, j, version_id, version_row);
+        if (!p)
+            return S3E_ENOMEM;
+    }
     *p = '\0';
     b->len = (size_t)(p - b->data);
     return S3E_OK;
 }
 
-int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id)
+int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id,
+                            int *version_row)
 {
     char *f[MAX_FIELDS];
-    if (split(line, len, f, MAX_FIELDS) != 11)
+    int n = split(line, len, f, MAX_FIELDS);
+    if (n != 11 && n != 13) /* 11: format 1 (no source, no route headers) */
         return S3E_EPARSE;
-    uint64_t target;
+    uint64_t target, source = 0;
     memset(j, 0, sizeof *j);
     if (parse_u64(f[3], &j->size) || parse_i64(f[5], &j->last_modified) ||
         parse_u64(f[6], &target) || target > UINT32_MAX || !*f[0] || !*f[1] || !*f[7] ||
-        !*f[8] || (strcmp(f[10], "-") != 0 && strcmp(f[10], "e") != 0))
+        !*f[8] || (n == 13 && (parse_u64(f[11], &source) || source > UINT32_MAX)))
         return S3E_EPARSE;
+    *version_row = 0;
+    if (strcmp(f[10], "-") != 0) {
+        for (const char *c = f[10]; *c; c++) {
+            if (*c == 'e')
+                j->existing = 1;
+            else if (*c == 'a')
+                j->archived = 1;
+            else if (*c == 'v')
+                *version_row = 1;
+            else
+                return S3E_EPARSE;
+        }
+        if (!*f[10])
+            return S3E_EPARSE;
+    }
     j->src_bucket = f[0];
     j->src_key = f[1];
     *version_id = f[2];
     j->etag = f[4];
     j->target = (uint32_t)target;
+    j->source = (uint32_t)source;
     j->dst_bucket = f[7];
     j->dst_key = f[8];
     j->storage_class = *f[9] ? f[9] : NULL;
-    j->existing = f[10][0] == 'e';
+    j->put = n == 13 && *f[12] ? f[12] : NULL;
     return S3E_OK;
 }
 
@@ -251,6 +311,11 @@ int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix)
              setting(b, "multipart_cutoff", ix->multipart_cutoff) ||
              setting(b, "part_size", ix->part_size) ||
              setting(b, "part_concurrency", (unsigned)ix->part_concurrency);
+    for (size_t i = 0; !rc && i < ix->nsources; i++) {
+        const struct s3e_job_source *src = &ix->sources[i];
+        rc = s3e_buf_printf(b, "source\t%zu\t%d\t", i, src->restore_days) ||
+             put(b, src->restore_tier) || s3e_buf_putc(b, '\n');
+    }
     for (size_t i = 0; !rc && i < ix->ntargets; i++) {
         const struct s3e_job_target *t = &ix->targets[i];
         rc = s3e_buf_printf(b, "target\t%zu\t", i) || put(b, t->name) || s3e_buf_putc(b, '\t') ||
@@ -259,11 +324,12 @@ int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix)
     }
     for (size_t i = 0; !rc && i < ix->npayloads; i++) {
         const struct s3e_job_payload *p = &ix->payloads[i];
-        rc = s3e_buf_printf(b, "payload\t%llu\t%d\t%llu\t%llu\t", (unsigned long long)p->id,
-                            p->worker, (unsigned long long)p->objects,
-                            (unsigned long long)p->bytes) ||
-             put(b, p->file) || s3e_buf_printf(b, "\t%llu\t%llu\n", (unsigned long long)p->offset,
-                                               (unsigned long long)p->length);
+        rc = s3e_buf_puts(b, "payload\t") || s3e_buf_put_u64(b, p->id) || s3e_buf_putc(b, '\t') ||
+             s3e_buf_put_u64(b, (unsigned)p->worker) || s3e_buf_putc(b, '\t') ||
+             s3e_buf_put_u64(b, p->objects) || s3e_buf_putc(b, '\t') ||
+             s3e_buf_put_u64(b, p->bytes) || s3e_buf_putc(b, '\t') || put(b, p->file) ||
+             s3e_buf_putc(b, '\t') || s3e_buf_put_u64(b, p->offset) || s3e_buf_putc(b, '\t') ||
+             s3e_buf_put_u64(b, p->length) || s3e_buf_putc(b, '\n');
     }
     return rc ? S3E_ENOMEM : S3E_OK;
 }
@@ -278,6 +344,7 @@ void s3e_jobfmt_index_free(struct s3e_job_index *ix)
         free(ix->targets[i].storage_class);
     }
     free(ix->targets);
+    free(ix->sources);
     for (size_t i = 0; i < ix->npayloads; i++)
         free(ix->payloads[i].file);
     free(ix->payloads);
@@ -321,6 +388,22 @@ static int read_target(struct s3e_job_index *ix, char **f, int n)
     t->prefix = strdup(f[4]);
     t->storage_class = strdup(f[5]);
     return t->name && t->bucket && t->prefix && t->storage_class ? 0 : -1;
+}
+
+static int read_source(struct s3e_job_index *ix, char **f, int n)
+{
+    uint64_t i, days;
+    if (n != 4 || parse_u64(f[1], &i) || i != ix->nsources || parse_u64(f[2], &days) ||
+        days > 1000000 || strlen(f[3]) >= sizeof ix->sources->restore_tier)
+        return -1;
+    struct s3e_job_source *src = realloc(ix->sources, (ix->nsources + 1) * sizeof *src);
+    if (!src)
+        return -1;
+    ix->sources = src;
+    src += ix->nsources++;
+    src->restore_days = (int)days;
+    snprintf(src->restore_tier, sizeof src->restore_tier, "%s", f[3]);
+    return 0;
 }
 
 static int read_payload(struct s3e_job_index *ix, char **f, int n)
@@ -368,8 +451,9 @@ static int each_line(const char *text, size_t len, line_fn fn, void *ud, char *e
 static int index_line(void *ud, char **f, int n, unsigned long lineno)
 {
     struct s3e_job_index *ix = ud;
-    if (lineno == 1)
-        return !(n == 2 && strcmp(f[0], "s3engine-job") == 0 && strcmp(f[1], "1") == 0);
+    if (lineno == 1) /* format 1 or 2: 2 added sources and manifest fields */
+        return !(n == 2 && strcmp(f[0], "s3engine-job") == 0 &&
+                 (strcmp(f[1], "1") == 0 || strcmp(f[1], "2") == 0));
     if (strcmp(f[0], "plan") == 0 && n == 3 && strlen(f[2]) < sizeof ix->sha256) {
         free(ix->plan_path);
         ix->plan_path = strdup(f[1]);
@@ -382,6 +466,8 @@ static int index_line(void *ud, char **f, int n, unsigned long lineno)
     }
     if (strcmp(f[0], "setting") == 0)
         return read_setting(ix, f, n);
+    if (strcmp(f[0], "source") == 0)
+        return read_source(ix, f, n);
     if (strcmp(f[0], "target") == 0)
         return read_target(ix, f, n);
     if (strcmp(f[0], "payload") == 0)
@@ -404,8 +490,28 @@ int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *o
 
 /* ---- results ------------------------------------------------------------------ */
 
-static const char *const outcome_line[] = { "copied", "moved", "skipped", "failed", "archived" };
+/* Indexed by enum s3e_outcome, as far as a payload's run can end. */
+static const char *const outcome_line[] = { "copied", "moved", "skipped", "failed", "archived",
+                                            "changed", "restoring" };
 #define NOUTCOMES (sizeof outcome_line / sizeof outcome_line[0])
+_Static_assert(S3E_OUT_CHANGED == 5 && S3E_OUT_RESTORING == 6, "outcome_line follows the enum");
+
+int s3e_jobfmt_not_done(enum s3e_outcome o)
+{
+    return o == S3E_OUT_FAILED || o == S3E_OUT_ARCHIVED || o == S3E_OUT_CHANGED ||
+           o == S3E_OUT_RESTORING;
+}
+
+const char *s3e_jobfmt_result_status(const struct s3e_job_result *r)
+{
+    return r->done ? "done" : r->restoring ? "restoring" : "failed";
+}
+
+uint64_t s3e_jobfmt_result_failed(const struct s3e_job_result *r)
+{
+    return r->objects[S3E_OUT_FAILED] + r->objects[S3E_OUT_ARCHIVED] +
+           r->objects[S3E_OUT_CHANGED];
+}
 
 void s3e_jobfmt_result_init(struct s3e_job_result *r)
 {
@@ -419,10 +525,10 @@ void s3e_jobfmt_result_free(struct s3e_job_result *r)
 }
 
 int s3e_jobfmt_result_fail(struct s3e_job_result *r, const char *source, const char *target,
-                           const char *error)
+                           const char *error, int restoring)
 {
     struct s3e_buf *b = &r->failures;
-    int rc = s3e_buf_puts(b, "fail\t") || put(b, source) || s3e_buf_putc(b, '\t') ||
+    int rc = s3e_buf_puts(b, restoring ? "restore\t" : "fail\t") || put(b, source) || s3e_buf_putc(b, '\t') ||
              put(b, target) || s3e_buf_putc(b, '\t') || put(b, error) || s3e_buf_putc(b, '\n');
     if (!rc)
         r->nfailures++;
@@ -433,7 +539,7 @@ int s3e_jobfmt_result_write(struct s3e_buf *b, const struct s3e_job_result *r)
 {
     int rc = s3e_buf_printf(b, "s3engine-result\t%d\npayload\t%llu\nstatus\t%s\n",
                             S3E_JOB_FORMAT_VERSION, (unsigned long long)r->payload,
-                            r->done ? "done" : "failed");
+                            s3e_jobfmt_result_status(r));
     for (size_t i = 0; !rc && i < NOUTCOMES; i++)
         rc = s3e_buf_printf(b, "%s\t%llu\t%llu\n", outcome_line[i],
                             (unsigned long long)r->objects[i], (unsigned long long)r->bytes[i]);
@@ -448,20 +554,22 @@ static int result_line(void *ud, char **f, int n, unsigned long lineno)
 {
     struct s3e_job_result *r = ud;
     if (lineno == 1)
-        return !(n == 2 && strcmp(f[0], "s3engine-result") == 0 && strcmp(f[1], "1") == 0);
+        return !(n == 2 && strcmp(f[0], "s3engine-result") == 0 &&
+                 (strcmp(f[1], "1") == 0 || strcmp(f[1], "2") == 0));
     if (strcmp(f[0], "payload") == 0 && n == 2)
         return parse_u64(f[1], &r->payload);
     if (strcmp(f[0], "status") == 0 && n == 2) {
         r->done = strcmp(f[1], "done") == 0;
-        return !r->done && strcmp(f[1], "failed") != 0;
+        r->restoring = strcmp(f[1], "restoring") == 0;
+        return !r->done && !r->restoring && strcmp(f[1], "failed") != 0;
     }
     if (strcmp(f[0], "seconds") == 0 && n == 2) {
         char *e;
         r->seconds = strtod(f[1], &e);
         return *e != '\0';
     }
-    if (strcmp(f[0], "fail") == 0 && n == 4)
-        return s3e_jobfmt_result_fail(r, f[1], f[2], f[3]);
+    if ((strcmp(f[0], "fail") == 0 || strcmp(f[0], "restore") == 0) && n == 4)
+        return s3e_jobfmt_result_fail(r, f[1], f[2], f[3], f[0][0] == 'r');
     for (size_t i = 0; i < NOUTCOMES; i++)
         if (strcmp(f[0], outcome_line[i]) == 0 && n == 3)
             return parse_u64(f[1], &r->objects[i]) || parse_u64(f[2], &r->bytes[i]);

@@ -11,20 +11,29 @@
  *      created_at    RFC3339
  *      setting       NAME  VALUE        (workers, move, verify, multipart_cutoff,
  *                                        part_size, part_concurrency)
+ *      source        INDEX RESTORE_DAYS RESTORE_TIER  (0 and "": no restore = {...})
  *      target        INDEX NAME BUCKET PREFIX STORAGE_CLASS
  *      payload       ID WORKER OBJECTS BYTES FILE OFFSET LENGTH
  *    A payload's objects are LENGTH bytes at OFFSET of FILE (below DEST).
  *  - manifests/part-NNNNN.tsv, one object (one copy) per line:
  *      SRC_BUCKET SRC_KEY VERSION_ID SIZE ETAG LAST_MODIFIED TARGET DST_BUCKET DST_KEY
- *      STORAGE_CLASS FLAGS
- *    FLAGS is "-" or "e" (the destination looked like an earlier copy: check it).
+ *      STORAGE_CLASS FLAGS SOURCE PUT
+ *    FLAGS is "-" or letters: "e" the destination looked like an earlier copy
+ *    (check it), "a" archived (GLACIER or DEEP_ARCHIVE when listed), "v" one
+ *    version of a versions = "all" key: its rows follow each other, oldest
+ *    first, and are copied in that order. SOURCE is the plan source's index,
+ *    PUT the route's header lines (put_lines.h; empty: the source's). Format 1
+ *    lines end at FLAGS and are still read.
  *  - results/payload-NNNNNNNN.tsv, written when a payload ends:
  *      s3engine-result  1
  *      payload   ID
- *      status    done | failed
- *      OUTCOME   OBJECTS BYTES       (copied moved skipped failed archived)
+ *      status    done | failed | restoring  (restoring: nothing failed, but archived
+ *                                            objects are being restored: run again later)
+ *      OUTCOME   OBJECTS BYTES       (copied moved skipped failed archived changed
+ *                                     restoring)
  *      seconds   S
- *      fail      SOURCE TARGET ERROR (one per object not done)
+ *      fail      SOURCE TARGET ERROR (one per object failed, archived or changed)
+ *      restore   SOURCE TARGET NOTE  (one per object being restored)
  */
 #ifndef S3E_JOB_FORMAT_H
 #define S3E_JOB_FORMAT_H
@@ -35,10 +44,16 @@
 #include "s3engine/packer.h"
 #include "s3engine/report.h"
 
-#define S3E_JOB_FORMAT_VERSION 1
+#define S3E_JOB_FORMAT_VERSION 2 /* 1 is read too */
 
 struct s3e_job_target {
     char *name, *bucket, *prefix, *storage_class; /* storage_class "" = the server's */
+};
+
+/* What a runner needs of a plan source (there is no plan at run time). */
+struct s3e_job_source {
+    int  restore_days;        /* 0: archived objects are not restored */
+    char restore_tier[12];
 };
 
 struct s3e_job_payload {
@@ -59,6 +74,8 @@ struct s3e_job_index {
     int   part_concurrency;
     struct s3e_job_target *targets;
     size_t ntargets;
+    struct s3e_job_source *sources;
+    size_t nsources;
     struct s3e_job_payload *payloads;
     size_t npayloads, cap;
 };
@@ -80,16 +97,20 @@ int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *o
                            char *err, size_t errlen);
 void s3e_jobfmt_index_free(struct s3e_job_index *ix);
 
-/* One object of a manifest, as a line ending in LF. S3E_OK or S3E_ENOMEM. */
-int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id);
+/* One object of a manifest, as a line ending in LF; version_row: one version
+ * of a versions = "all" key (flag "v"). S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_object_write(struct s3e_buf *b, const struct s3e_job *j, const char *version_id,
+                            int version_row);
 /* Read one manifest line (without its LF), decoding it in place: j's strings
  * and *version_id point into line. S3E_OK or S3E_EPARSE. */
-int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id);
+int s3e_jobfmt_object_parse(char *line, size_t len, struct s3e_job *j, const char **version_id,
+                            int *version_row);
 
 /* What a payload's run did. */
 struct s3e_job_result {
     uint64_t payload;
     int      done;                       /* every object copied, moved or skipped */
+    int      restoring;                  /* not done, nothing failed: objects being restored */
     uint64_t objects[S3E_OUT_COUNT];     /* by outcome */
     uint64_t bytes[S3E_OUT_COUNT];
     double   seconds;
@@ -97,11 +118,18 @@ struct s3e_job_result {
     size_t   nfailures;
 };
 
+/* An outcome that leaves a payload not done: failed, archived, changed, restoring. */
+int  s3e_jobfmt_not_done(enum s3e_outcome o);
+/* "done", "restoring" or "failed". */
+const char *s3e_jobfmt_result_status(const struct s3e_job_result *r);
+/* Objects failed, archived (not restored) or changed. */
+uint64_t s3e_jobfmt_result_failed(const struct s3e_job_result *r);
 void s3e_jobfmt_result_init(struct s3e_job_result *r);
 void s3e_jobfmt_result_free(struct s3e_job_result *r);
-/* Add one object that was not done to r (its failure list). */
+/* Add one object that was not done to r: a failure ("fail"), or one being
+ * restored ("restore", restoring = 1). */
 int  s3e_jobfmt_result_fail(struct s3e_job_result *r, const char *source, const char *target,
-                            const char *error);
+                            const char *error, int restoring);
 int  s3e_jobfmt_result_write(struct s3e_buf *b, const struct s3e_job_result *r);
 /* S3E_OK, or S3E_EPARSE with the reason in err. */
 int  s3e_jobfmt_result_parse(const char *text, size_t len, struct s3e_job_result *out,

@@ -24,6 +24,7 @@
 #include "s3engine/escape.h"
 #include "s3engine/log.h"
 #include "s3engine/s3.h"
+#include "s3engine/versions.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct runner {
     struct s3e_client *client;     /* the store's, the HEADs', the aborts' */
     struct s3e_job_store *store;
     struct s3e_job_index ix;
+    struct s3e_source *sources;    /* what copies need of the plan's sources (ix.sources) */
     char err[2048];
 };
 
@@ -47,6 +49,7 @@ static void runner_close(struct runner *r)
 {
     s3e_job_store_free(r->store);
     s3e_jobfmt_index_free(&r->ix);
+    free(r->sources);
     s3e_client_free(r->client);
     if (r->have_cfg) {
         s3e_ratelimit_free(r->cfg.rate);
@@ -84,6 +87,15 @@ static int runner_open(struct runner *r, const struct s3e_cli *cli, const char *
     if (!rc && (rc = s3e_jobfmt_index_parse(text.data, text.len, &r->ix, why, sizeof why)))
         snprintf(r->err, sizeof r->err, "%s: %s", s3e_job_store_where(r->store, "job.tsv"), why);
     s3e_buf_free(&text);
+    if (!rc && !(r->sources = calloc(r->ix.nsources + 1, sizeof *r->sources))) {
+        snprintf(r->err, sizeof r->err, "out of memory");
+        rc = S3E_ENOMEM;
+    }
+    for (size_t i = 0; !rc && i < r->ix.nsources; i++) {
+        r->sources[i].restore_days = r->ix.sources[i].restore_days;
+        memcpy(r->sources[i].restore_tier, r->ix.sources[i].restore_tier,
+               sizeof r->sources[i].restore_tier);
+    }
     return rc ? S3E_EXIT_FATAL : 0;
 }
 
@@ -130,11 +142,12 @@ static void on_record(void *ud, const struct s3e_job *j, enum s3e_outcome o, uin
         pr->res.objects[o]++;
         pr->res.bytes[o] += bytes;
     }
-    if (o == S3E_OUT_FAILED || o == S3E_OUT_ARCHIVED || o == S3E_OUT_RESTORING) {
+    if (s3e_jobfmt_not_done(o)) {
         char src[2200], dst[2200];
         snprintf(src, sizeof src, "s3://%s/%s", j->src_bucket, j->src_key);
         snprintf(dst, sizeof dst, "s3://%s/%s", j->dst_bucket, j->dst_key);
-        s3e_jobfmt_result_fail(&pr->res, src, dst, error ? error : s3e_outcome_name(o));
+        s3e_jobfmt_result_fail(&pr->res, src, dst, error ? error : s3e_outcome_name(o),
+                               o == S3E_OUT_RESTORING);
     }
     pthread_mutex_unlock(&pr->lock);
 }
@@ -164,30 +177,104 @@ static int head_destination(struct runner *r, struct payload_run *pr, const stru
     return rc;
 }
 
-/* One manifest line into the packer, or straight to the result when it is
- * already done (second run) or cannot be copied by a runner. */
-static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packer *pk, char *line,
-                      size_t len)
+/* One object (or a key's versions) into the packer, or straight to the
+ * result when a second run finds it done. newest: the object a destination
+ * holds when it is done (the last version of a key's versions). */
+static int submit(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
+                  struct s3e_job *j, const struct s3e_job *newest)
+{
+    if (pr->seen) {
+        int rc = head_destination(r, pr, j);
+        if (rc)
+            return rc;
+        int current = s3e_tindex_is_current(pr->seen, j->dst_bucket, j->dst_key,
+                                            strlen(j->dst_key), newest->size, newest->etag,
+                                            newest->last_modified);
+        if (current == 1 && !pr->run.set.move) {
+            s3e_worker_record_all(&pr->run, j, S3E_OUT_SKIPPED, S3E_CMP_SIZE | S3E_CMP_ETAG, NULL,
+                                  s3e_now());
+            return S3E_OK;
+        }
+        j->existing = current != 0;
+    }
+    return s3e_packer_add(pk, j, NULL, 0, 0);
+}
+
+/* Rows of one key's versions (flag "v"), gathered back into one job that
+ * copies them oldest to newest, as the run that planned them would. */
+struct chain {
+    int active;
+    struct s3e_job job;          /* the first row; its strings point into the manifest text */
+    struct s3e_job newest;       /* the last row so far */
+    char newest_id[1025];
+    struct s3e_buf list;         /* versions.h lines */
+    size_t n;
+};
+
+static int chain_flush(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
+                       struct chain *c)
+{
+    if (!c->active)
+        return S3E_OK;
+    c->active = 0;
+    struct s3e_job j = c->n > 1 ? c->job : c->newest;
+    if (c->n > 1) {
+        j.versions = s3e_buf_cstr(&c->list);
+        j.size = s3e_versions_bytes(j.versions);
+        j.version_id = c->newest_id;
+        j.etag = c->newest.etag;
+        j.last_modified = c->newest.last_modified;
+    }
+    return submit(r, pr, pk, &j, &c->newest);
+}
+
+static int chain_add(struct chain *c, const struct s3e_job *j)
+{
+    struct s3e_version v = { .size = j->size, .last_modified = j->last_modified };
+    if (strlen(j->version_id ? j->version_id : "") >= sizeof v.id ||
+        strlen(j->etag ? j->etag : "") >= sizeof v.etag)
+        return S3E_EPARSE;
+    snprintf(v.id, sizeof v.id, "%s", j->version_id ? j->version_id : "");
+    snprintf(v.etag, sizeof v.etag, "%s", j->etag ? j->etag : "");
+    if (!c->active) {
+        c->active = 1;
+        c->job = *j;
+        c->n = 0;
+        s3e_buf_reset(&c->list);
+    }
+    c->job.existing |= j->existing;
+    c->newest = *j;
+    c->newest.existing = c->job.existing;
+    snprintf(c->newest_id, sizeof c->newest_id, "%s", v.id);
+    c->n++;
+    return s3e_versions_append(&c->list, &v);
+}
+
+static int same_key(const struct s3e_job *a, const struct s3e_job *b)
+{
+    return strcmp(a->src_bucket, b->src_bucket) == 0 && strcmp(a->src_key, b->src_key) == 0 &&
+           strcmp(a->dst_bucket, b->dst_bucket) == 0 && strcmp(a->dst_key, b->dst_key) == 0;
+}
+
+/* One manifest line: an object, or one version of a key's versions. */
+static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
+                      struct chain *c, char *line, size_t len)
 {
     struct s3e_job j;
     const char *version;
-    if (s3e_jobfmt_object_parse(line, len, &j, &version))
+    int version_row;
+    if (s3e_jobfmt_object_parse(line, len, &j, &version, &version_row) ||
+        j.source >= r->ix.nsources + (r->ix.nsources == 0))
         return S3E_EPARSE;
     j.version_id = *version ? version : NULL;
-    if (pr->seen) {
-        int rc = head_destination(r, pr, &j);
-        if (rc)
-            return rc;
-        int current = s3e_tindex_is_current(pr->seen, j.dst_bucket, j.dst_key,
-                                            strlen(j.dst_key), j.size, j.etag, j.last_modified);
-        if (current == 1 && !pr->run.set.move) {
-            s3e_worker_record(&pr->run, &j, S3E_OUT_SKIPPED, j.size, j.etag,
-                              S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
-            return S3E_OK;
-        }
-        j.existing = current != 0;
-    }
-    return s3e_packer_add(pk, &j, NULL, 0, 0);
+    int rc = S3E_OK;
+    if (c->active && !(version_row && same_key(&c->job, &j)))
+        rc = chain_flush(r, pr, pk, c);
+    if (rc)
+        return rc;
+    if (version_row)
+        return chain_add(c, &j);
+    return submit(r, pr, pk, &j, &j);
 }
 
 /* The payload's manifest range into one s3e_payload (pr->payload). */
@@ -207,16 +294,21 @@ static int load_objects(struct runner *r, struct payload_run *pr, const struct s
     if (!rc)
         rc = s3e_packer_new(&pk, &po, take_payload, pr);
     unsigned long lineno = 0;
+    struct chain c = { 0 };
+    s3e_buf_init(&c.list, 0);
     for (size_t pos = 0; !rc && pos < text.len;) {
         char *nl = memchr(text.data + pos, '\n', text.len - pos);
         size_t end = nl ? (size_t)(nl - text.data) : text.len;
         lineno++;
-        rc = add_object(r, pr, pk, text.data + pos, end - pos);
+        rc = add_object(r, pr, pk, &c, text.data + pos, end - pos);
         if (rc == S3E_EPARSE)
             snprintf(r->err, sizeof r->err, "%s: payload %llu, its line %lu: malformed",
                      s3e_job_store_where(r->store, p->file), (unsigned long long)p->id, lineno);
         pos = end + 1;
     }
+    if (!rc)
+        rc = chain_flush(r, pr, pk, &c);
+    s3e_buf_free(&c.list);
     if (!rc)
         rc = s3e_packer_finish(pk);
     s3e_packer_free(pk);
@@ -326,6 +418,8 @@ static int payload_setup(struct runner *r, struct payload_run *pr, uint64_t id,
     run->on_record = on_record;
     run->on_record_ud = pr;
     run->plan.path = r->ix.plan_path;
+    run->plan.sources = r->sources;
+    run->plan.nsources = r->ix.nsources;
     if (s3e_failfast_init(&run->failfast, r->cli->fail_fast_set ? r->cli->fail_fast
                                                                 : S3E_FAILFAST_DEFAULT))
         return S3E_ENOMEM;
@@ -399,17 +493,19 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p,
         status = s3e_interrupted ? S3E_EXIT_INTERRUPTED : S3E_EXIT_FATAL;
     } else {
         pr->res.seconds = s3e_now() - t0;
-        pr->res.done = !pr->res.objects[S3E_OUT_FAILED] && !pr->res.objects[S3E_OUT_ARCHIVED] &&
-                       !pr->res.objects[S3E_OUT_RESTORING];
+        int failed = pr->res.objects[S3E_OUT_FAILED] || pr->res.objects[S3E_OUT_ARCHIVED] ||
+                     pr->res.objects[S3E_OUT_CHANGED];
+        pr->res.done = !failed && !pr->res.objects[S3E_OUT_RESTORING];
+        pr->res.restoring = !failed && pr->res.objects[S3E_OUT_RESTORING];
         status = write_result(r, pr, report_path) ? S3E_EXIT_FATAL
                  : pr->res.done ? S3E_EXIT_OK : S3E_EXIT_PARTIAL;
-        s3e_info("payload %llu %s: %llu copied, %llu skipped, %llu failed",
-                 (unsigned long long)p->id, pr->res.done ? "done" : "failed",
+        s3e_info("payload %llu %s: %llu copied, %llu skipped, %llu failed, %llu restoring",
+                 (unsigned long long)p->id, s3e_jobfmt_result_status(&pr->res),
                  (unsigned long long)(pr->res.objects[S3E_OUT_COPIED] +
                                       pr->res.objects[S3E_OUT_MOVED]),
                  (unsigned long long)pr->res.objects[S3E_OUT_SKIPPED],
-                 (unsigned long long)(pr->res.objects[S3E_OUT_FAILED] +
-                                      pr->res.objects[S3E_OUT_ARCHIVED]));
+                 (unsigned long long)s3e_jobfmt_result_failed(&pr->res),
+                 (unsigned long long)pr->res.objects[S3E_OUT_RESTORING]);
         if (res_out) {
             *res_out = pr->res;
             s3e_jobfmt_result_init(&pr->res);
@@ -558,13 +654,15 @@ int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payloa
     if (status == S3E_EXIT_OK || status == S3E_EXIT_PARTIAL) {
         if (s3e_buf_printf(out, "{\"payload\":%llu,\"status\":\"%s\",\"copied\":%llu,"
                            "\"moved\":%llu,\"skipped\":%llu,\"failed\":%llu,\"archived\":%llu,"
-                           "\"bytes\":%llu}", (unsigned long long)payload,
-                           res.done ? "done" : "failed",
+                           "\"changed\":%llu,\"restoring\":%llu,\"bytes\":%llu}",
+                           (unsigned long long)payload, s3e_jobfmt_result_status(&res),
                            (unsigned long long)res.objects[S3E_OUT_COPIED],
                            (unsigned long long)res.objects[S3E_OUT_MOVED],
                            (unsigned long long)res.objects[S3E_OUT_SKIPPED],
                            (unsigned long long)res.objects[S3E_OUT_FAILED],
                            (unsigned long long)res.objects[S3E_OUT_ARCHIVED],
+                           (unsigned long long)res.objects[S3E_OUT_CHANGED],
+                           (unsigned long long)res.objects[S3E_OUT_RESTORING],
                            (unsigned long long)(res.bytes[S3E_OUT_COPIED] +
                                                 res.bytes[S3E_OUT_MOVED])))
             status = S3E_EXIT_FATAL;
@@ -597,7 +695,8 @@ static void print_failures(const struct s3e_job_result *res, size_t *shown, FILE
         if (f[3] && !s3e_jobfmt_unescape(f[1], NULL) && !s3e_jobfmt_unescape(f[2], NULL) &&
             !s3e_jobfmt_unescape(f[3], NULL)) {
             char a[2200], b[2200], c[1200];
-            fprintf(out, "  failed: %s -> %s: %s\n", s3e_escape_str(f[1], a, sizeof a),
+            fprintf(out, "  %s: %s -> %s: %s\n", f[0][0] == 'r' ? "restoring" : "failed",
+                    s3e_escape_str(f[1], a, sizeof a),
                     s3e_escape_str(f[2], b, sizeof b), s3e_escape_str(f[3], c, sizeof c));
             (*shown)++;
         }
@@ -615,8 +714,9 @@ int s3e_job_status(const struct s3e_cli *cli)
         runner_close(&r);
         return status == S3E_EXIT_USAGE ? status : S3E_EXIT_FATAL;
     }
-    size_t done = 0, failed = 0, running = 0, fresh = 0, shown = 0;
+    size_t done = 0, failed = 0, restoring = 0, running = 0, fresh = 0, shown = 0;
     uint64_t objects = 0, bytes = 0, done_objects = 0, done_bytes = 0, failed_objects = 0;
+    uint64_t restoring_objects = 0;
     for (size_t i = 0; i < r.ix.npayloads && !status; i++) {
         const struct s3e_job_payload *p = &r.ix.payloads[i];
         objects += p->objects;
@@ -627,12 +727,14 @@ int s3e_job_status(const struct s3e_cli *cli)
             status = S3E_EXIT_FATAL;
         } else if (found) {
             done += res.done;
-            failed += !res.done;
+            restoring += res.restoring;
+            failed += !res.done && !res.restoring;
             for (int o = S3E_OUT_COPIED; o <= S3E_OUT_SKIPPED; o++) {
                 done_objects += res.objects[o];
                 done_bytes += res.bytes[o];
             }
-            failed_objects += res.objects[S3E_OUT_FAILED] + res.objects[S3E_OUT_ARCHIVED];
+            failed_objects += s3e_jobfmt_result_failed(&res);
+            restoring_objects += res.objects[S3E_OUT_RESTORING];
             print_failures(&res, &shown, stdout);
         } else {
             char name[64];
@@ -651,15 +753,19 @@ int s3e_job_status(const struct s3e_cli *cli)
         s3e_error("%s", r.err);
     } else {
         char b1[32], b2[32];
-        printf("payloads: %zu done, %zu failed, %zu started and not ended, %zu not started "
-               "(of %zu)\n", done, failed, running, fresh, r.ix.npayloads);
-        printf("objects: %llu done of %llu (%s of %s), %llu failed\n",
+        printf("payloads: %zu done, %zu failed, %zu restoring, %zu started and not ended, %zu "
+               "not started (of %zu)\n", done, failed, restoring, running, fresh,
+               r.ix.npayloads);
+        printf("objects: %llu done of %llu (%s of %s), %llu failed, %llu restoring\n",
                (unsigned long long)done_objects, (unsigned long long)objects,
                s3e_format_bytes(done_bytes, b1, sizeof b1), s3e_format_bytes(bytes, b2, sizeof b2),
-               (unsigned long long)failed_objects);
-        if (failed_objects > shown && shown)
-            printf("  ... and %llu more failed objects (results/*.tsv)\n",
-                   (unsigned long long)(failed_objects - shown));
+               (unsigned long long)failed_objects, (unsigned long long)restoring_objects);
+        if (failed_objects + restoring_objects > shown && shown)
+            printf("  ... and %llu more objects not done (results/*.tsv)\n",
+                   (unsigned long long)(failed_objects + restoring_objects - shown));
+        if (restoring)
+            printf("restoring: archived objects are being restored; run again later "
+                   "(run-job DEST --failed)\n");
         status = done == r.ix.npayloads ? S3E_EXIT_OK : S3E_EXIT_PARTIAL;
     }
     runner_close(&r);

@@ -116,6 +116,92 @@ static int make_parents(const char *path)
     return 0;
 }
 
+struct s3e_job_file {
+    struct s3e_job_store *s;
+    char name[1024];
+    char path[4096], tmp[4200];  /* local */
+    int fd;
+    struct s3e_buf whole;        /* S3 */
+};
+
+static int write_all(int fd, const char *p, size_t left)
+{
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        left -= (size_t)n;
+    }
+    return 0;
+}
+
+int s3e_job_file_begin(struct s3e_job_store *s, const char *name, struct s3e_job_file **out,
+                       char *err, size_t errlen)
+{
+    struct s3e_job_file *f = calloc(1, sizeof *f);
+    if (!f)
+        return S3E_ENOMEM;
+    f->s = s;
+    f->fd = -1;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    s3e_buf_init(&f->whole, 0);
+    if (s->client && s3e_buf_reserve(&f->whole, 1u << 20)) {
+        free(f);
+        return S3E_ENOMEM;
+    }
+    if (!s->client) {
+        snprintf(f->path, sizeof f->path, "%s/%s", s->root, name);
+        snprintf(f->tmp, sizeof f->tmp, "%s.tmp.%ld", f->path, (long)getpid());
+        f->fd = make_parents(f->path) ? -1 : open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (f->fd < 0) {
+            snprintf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+            free(f);
+            return S3E_EIO;
+        }
+    }
+    *out = f;
+    return S3E_OK;
+}
+
+int s3e_job_file_write(struct s3e_job_file *f, const void *data, size_t len, char *err,
+                       size_t errlen)
+{
+    if (f->s->client)
+        return s3e_buf_append(&f->whole, data, len) ? S3E_ENOMEM : S3E_OK;
+    if (write_all(f->fd, data, len)) {
+        snprintf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+        return S3E_EIO;
+    }
+    return S3E_OK;
+}
+
+int s3e_job_file_end(struct s3e_job_file *f, int commit, char *err, size_t errlen)
+{
+    int rc = S3E_OK;
+    if (f->s->client) {
+        if (commit)
+            rc = s3e_job_store_put(f->s, f->name, f->whole.data ? f->whole.data : "",
+                                   f->whole.len, err, errlen);
+    } else {
+        int ok = !close(f->fd);
+        if (commit && ok && !rename(f->tmp, f->path)) {
+            rc = S3E_OK;
+        } else {
+            if (commit) {
+                snprintf(err, errlen, "cannot write %s: %s", f->path, strerror(errno));
+                rc = S3E_EIO;
+            }
+            unlink(f->tmp);
+        }
+    }
+    s3e_buf_free(&f->whole);
+    free(f);
+    return rc;
+}
+
 static int local_put(struct s3e_job_store *s, const char *name, const void *data, size_t len,
                      char *err, size_t errlen)
 {
@@ -123,18 +209,7 @@ static int local_put(struct s3e_job_store *s, const char *name, const void *data
     snprintf(path, sizeof path, "%s/%s", s->root, name);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = make_parents(path) ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    const char *p = data;
-    size_t left = len;
-    while (fd >= 0 && left) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        p += n;
-        left -= (size_t)n;
-    }
-    int ok = fd >= 0 && !left;
+    int ok = fd >= 0 && !write_all(fd, data, len);
     if (fd >= 0 && close(fd))
         ok = 0;
     if (ok && rename(tmp, path))

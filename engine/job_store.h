@@ -24,6 +24,17 @@ const char *s3e_job_store_where(struct s3e_job_store *s, const char *name);
  * S3E_OK, or an error with the reason in err. */
 int s3e_job_store_put(struct s3e_job_store *s, const char *name, const void *data, size_t len,
                       char *err, size_t errlen);
+/* A file written in pieces (an emit's manifest): locally appended to a file
+ * aside and renamed by _end, on S3 gathered and put by _end. commit = 0
+ * drops it. Each returns S3E_OK or an error with the reason in err; _end
+ * frees f in every case. */
+struct s3e_job_file;
+int s3e_job_file_begin(struct s3e_job_store *s, const char *name, struct s3e_job_file **out,
+                       char *err, size_t errlen);
+int s3e_job_file_write(struct s3e_job_file *f, const void *data, size_t len, char *err,
+                       size_t errlen);
+int s3e_job_file_end(struct s3e_job_file *f, int commit, char *err, size_t errlen);
+
 /* Read length bytes at offset (length 0 = to the end) into out (reset first).
  * *found = 0 when there is no such file (S3E_OK). */
 int s3e_job_store_get(struct s3e_job_store *s, const char *name, uint64_t offset,

@@ -268,8 +268,10 @@ static int prepare(struct s3e_run *run)
     if (run->cli->dry_run)
         return s3e_dryrun_new(&run->dry, run->set.workers) ? S3E_EXIT_FATAL : 0;
     if (run->cli->emit) {
-        int rc = s3e_job_emit_new(&run->emit, run->cli->emit, run->plan_client, run->set.workers,
-                                  run->errbuf, sizeof run->errbuf);
+        int rc = s3e_job_emit_carries(&run->plan, run->errbuf, sizeof run->errbuf);
+        if (!rc)
+            rc = s3e_job_emit_new(&run->emit, run->cli->emit, run->plan_client,
+                                  run->set.workers, run->errbuf, sizeof run->errbuf);
         if (rc)
             return fail(run, rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
         return 0;

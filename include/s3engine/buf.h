@@ -25,6 +25,9 @@ void s3e_buf_reset(struct s3e_buf *b);
 int s3e_buf_append(struct s3e_buf *b, const void *p, size_t n);
 int s3e_buf_puts(struct s3e_buf *b, const char *s);
 int s3e_buf_putc(struct s3e_buf *b, char c);
+/* Append v in decimal: the writers of long listings call this per field,
+ * where printf would cost more than the rest of the line. */
+int s3e_buf_put_u64(struct s3e_buf *b, unsigned long long v);
 /* printf-style append (vsnprintf underneath, never sprintf). */
 int s3e_buf_printf(struct s3e_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -55,7 +55,7 @@ expect_eq "$(awk -F'\t' '$1 == "payload" { n[$3] += $4 } END { for (w in n) prin
 
 # ---- run by payload, worker, index ----------------------------------------------
 expect_exit 1 "$S3ENGINE" job-status "$job"
-expect_contains "$(s3e job-status "$job")" "0 done, 0 failed, 0 started and not ended, $npay not started" \
+expect_contains "$(s3e job-status "$job")" "0 done, 0 failed, 0 restoring, 0 started and not ended, $npay not started" \
   "job-status before any run"
 expect_exit 2 "$S3ENGINE" run-job "$job"
 expect_exit 2 "$S3ENGINE" run-job "$job" --worker 4

@@ -95,7 +95,7 @@ expect_contains "$(cat "$work/task-1.out")" "payload $started ran before: checki
   "the requeued task ran the killed payload again, checking what was copied"
 status=$(s3e job-status "$job")
 expect_eq "$?" 0 "job-status: exit 0"
-expect_contains "$status" "$npay done, 0 failed, 0 started and not ended, 0 not started" \
+expect_contains "$status" "$npay done, 0 failed, 0 restoring, 0 started and not ended, 0 not started" \
   "job-status: every payload done"
 expect_contains "$status" "2000 done of 2000" "job-status: every object done"
 

@@ -41,16 +41,18 @@ static void test_object_round_trip(void **state)
         .target = 3, .size = 5368709121ULL, .last_modified = 1700000000,
         .src_bucket = "src", .src_key = "in/we ird\t%key\n.mp4", .dst_bucket = "dst",
         .dst_key = "out/we ird\t%key\n.mp4", .etag = "abc-12", .storage_class = "GLACIER",
-        .existing = 1,
+        .existing = 1, .archived = 1, .source = 2,
+        .put = "x-amz-metadata-directive: REPLACE\nx-amz-meta-a: 1%\n",
     };
     struct s3e_buf b;
     s3e_buf_init(&b, 0);
-    assert_int_equal(s3e_jobfmt_object_write(&b, &j, "v1"), S3E_OK);
+    assert_int_equal(s3e_jobfmt_object_write(&b, &j, "v1", 0), S3E_OK);
     assert_int_equal(b.data[b.len - 1], '\n');
     assert_null(memchr(b.data, '\n', b.len - 1));
     struct s3e_job r;
     const char *version;
-    assert_int_equal(s3e_jobfmt_object_parse(b.data, b.len - 1, &r, &version), S3E_OK);
+    int vrow;
+    assert_int_equal(s3e_jobfmt_object_parse(b.data, b.len - 1, &r, &version, &vrow), S3E_OK);
     assert_string_equal(r.src_bucket, "src");
     assert_string_equal(r.src_key, j.src_key);
     assert_string_equal(r.dst_key, j.dst_key);
@@ -62,17 +64,70 @@ static void test_object_round_trip(void **state)
     assert_int_equal(r.last_modified, 1700000000);
     assert_int_equal(r.target, 3);
     assert_int_equal(r.existing, 1);
+    assert_int_equal(r.archived, 1);
+    assert_int_equal(r.source, 2);
+    assert_int_equal(vrow, 0);
+    assert_string_equal(r.put, j.put);
 
-    /* no storage class, not existing, no version */
+    /* no storage class, not existing, not archived, no route headers; a version row */
     j.storage_class = NULL;
     j.existing = 0;
+    j.archived = 0;
+    j.put = NULL;
     s3e_buf_reset(&b);
-    assert_int_equal(s3e_jobfmt_object_write(&b, &j, ""), S3E_OK);
-    assert_int_equal(s3e_jobfmt_object_parse(b.data, b.len - 1, &r, &version), S3E_OK);
+    assert_int_equal(s3e_jobfmt_object_write(&b, &j, "", 1), S3E_OK);
+    assert_non_null(strstr(b.data, "\tv\t2\t\n")); /* flags, source, no route headers */
+    assert_int_equal(s3e_jobfmt_object_parse(b.data, b.len - 1, &r, &version, &vrow), S3E_OK);
     assert_null(r.storage_class);
+    assert_null(r.put);
     assert_int_equal(r.existing, 0);
+    assert_int_equal(r.archived, 0);
+    assert_int_equal(vrow, 1);
     assert_string_equal(version, "");
+
+    /* a format 1 line (11 fields, no source or route headers) still reads */
+    char old[] = "src\tk\tv9\t10\te\t1\t0\tdst\tk2\t\te";
+    assert_int_equal(s3e_jobfmt_object_parse(old, strlen(old), &r, &version, &vrow), S3E_OK);
+    assert_true(r.existing && !r.archived && !vrow && r.source == 0 && !r.put);
+    assert_string_equal(version, "v9");
     s3e_buf_free(&b);
+}
+
+/* Lines longer than the room asked for per line (every byte escaped, keys of
+ * 4,000 bytes), one after another in one buffer, read back whole. */
+static void test_long_lines_round_trip(void **state)
+{
+    (void)state;
+    char *key = malloc(4001), *dkey = malloc(4001);
+    assert_non_null(key);
+    assert_non_null(dkey);
+    for (int i = 0; i < 4000; i++) {
+        key[i] = (char)(i % 3 ? '\t' : 'k');
+        dkey[i] = (char)(i % 2 ? '%' : 'd');
+    }
+    key[4000] = dkey[4000] = '\0';
+    struct s3e_job j = { .size = 1, .src_bucket = "src", .src_key = key, .dst_bucket = "dst",
+                         .dst_key = dkey, .etag = "e" };
+    struct s3e_buf b;
+    s3e_buf_init(&b, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(s3e_jobfmt_object_write(&b, &j, "v", 0), S3E_OK);
+    char *line = b.data;
+    for (int i = 0; i < 3; i++) {
+        char *nl = memchr(line, '\n', b.len - (size_t)(line - b.data));
+        assert_non_null(nl);
+        struct s3e_job r;
+        const char *version;
+        int vrow;
+        assert_int_equal(s3e_jobfmt_object_parse(line, (size_t)(nl - line), &r, &version, &vrow), S3E_OK);
+        assert_string_equal(r.src_key, key);
+        assert_string_equal(r.dst_key, dkey);
+        line = nl + 1;
+    }
+    assert_ptr_equal(line, b.data + b.len);
+    s3e_buf_free(&b);
+    free(key);
+    free(dkey);
 }
 
 static void test_object_lines_that_are_refused(void **state)
@@ -86,6 +141,10 @@ static void test_object_lines_that_are_refused(void **state)
         "\tk\t\t10\te\t1\t0\tdst\tk\t\t-",              /* no bucket */
         "src\tk\t\t10\te\t1\t0\tdst\t\t\t-",            /* no destination key */
         "src\tk\t\t10\te\t1\t0\tdst\tk\t\tx",           /* unknown flag */
+        "src\tk\t\t10\te\t1\t0\tdst\tk\t\tex\t0\t",      /* unknown flag */
+        "src\tk\t\t10\te\t1\t0\tdst\tk\t\t\t0\t",        /* no flags */
+        "src\tk\t\t10\te\t1\t0\tdst\tk\t\t-\tx\t",       /* source not a number */
+        "src\tk\t\t10\te\t1\t0\tdst\tk\t\t-\t0",          /* 12 fields */
         "src\tk%zz\t\t10\te\t1\t0\tdst\tk\t\t-",        /* bad escape */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -93,7 +152,8 @@ static void test_object_lines_that_are_refused(void **state)
         snprintf(line, sizeof line, "%s", bad[i]);
         struct s3e_job j;
         const char *v;
-        assert_int_equal(s3e_jobfmt_object_parse(line, strlen(line), &j, &v), S3E_EPARSE);
+        int vrow;
+        assert_int_equal(s3e_jobfmt_object_parse(line, strlen(line), &j, &v, &vrow), S3E_EPARSE);
     }
 }
 
@@ -114,7 +174,8 @@ static void test_index_round_trip(void **state)
     ix.targets[0].storage_class = strdup("");
     for (int i = 1; i <= 3; i++) {
         struct s3e_job_payload p = { .id = (uint64_t)i, .worker = i, .objects = 10u * i,
-                                     .bytes = 1000u * i, .file = "manifests/part-00001.tsv",
+                                     .bytes = i == 3 ? UINT64_MAX : 1000u * i,
+                                     .file = "manifests/part-00001.tsv",
                                      .offset = 100u * (i - 1), .length = 100 };
         assert_int_equal(s3e_jobfmt_index_add(&ix, &p), S3E_OK);
     }
@@ -136,6 +197,8 @@ static void test_index_round_trip(void **state)
     assert_int_equal(r.npayloads, 3);
     assert_int_equal(r.payloads[2].worker, 3);
     assert_true(r.payloads[2].offset == 200 && r.payloads[2].length == 100);
+    assert_true(r.payloads[0].bytes == 1000 && r.payloads[2].bytes == UINT64_MAX);
+    assert_true(r.payloads[0].objects == 10 && r.payloads[0].offset == 0);
     assert_string_equal(r.payloads[1].file, "manifests/part-00001.tsv");
     s3e_jobfmt_index_free(&r);
     s3e_jobfmt_index_free(&ix);
@@ -146,7 +209,8 @@ static void test_index_refuses_what_it_does_not_know(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "s3engine-job\t2\nsetting\tworkers\t1\n",                 /* a newer format */
+        "s3engine-job\t3\nsetting\tworkers\t1\n",                 /* a newer format */
+        "s3engine-job\t2\nsetting\tworkers\t1\nsource\t1\t0\t\n", /* sources from 0 */
         "s3engine-job\t1\nsetting\tworkers\t1\nsetting\tspeed\t9\n",
         "s3engine-job\t1\nsetting\tworkers\t1\nbogus\tline\n",
         "s3engine-job\t1\nsetting\tworkers\t1\n"                  /* ids must follow 1, 2.. */
@@ -182,7 +246,11 @@ static void test_result_round_trip(void **state)
     res.bytes[S3E_OUT_COPIED] = 500;
     res.objects[S3E_OUT_FAILED] = 1;
     res.seconds = 1.5;
-    assert_int_equal(s3e_jobfmt_result_fail(&res, "s3://a/k\tx", "s3://b/k\tx", "AccessDenied"),
+    assert_int_equal(s3e_jobfmt_result_fail(&res, "s3://a/k\tx", "s3://b/k\tx", "AccessDenied",
+                                            0), S3E_OK);
+    res.objects[S3E_OUT_RESTORING] = 2;
+    res.objects[S3E_OUT_CHANGED] = 3;
+    assert_int_equal(s3e_jobfmt_result_fail(&res, "s3://a/g", "s3://b/g", "restore started", 1),
                      S3E_OK);
     struct s3e_buf b;
     s3e_buf_init(&b, 0);
@@ -193,10 +261,21 @@ static void test_result_round_trip(void **state)
     assert_true(r.payload == 42 && !r.done);
     assert_true(r.objects[S3E_OUT_COPIED] == 5 && r.bytes[S3E_OUT_COPIED] == 500);
     assert_true(r.objects[S3E_OUT_FAILED] == 1);
-    assert_int_equal(r.nfailures, 1);
+    assert_true(r.objects[S3E_OUT_RESTORING] == 2 && r.objects[S3E_OUT_CHANGED] == 3);
+    assert_true(s3e_jobfmt_result_failed(&r) == 4);
+    assert_string_equal(s3e_jobfmt_result_status(&r), "failed");
+    assert_int_equal(r.nfailures, 2);
+    assert_non_null(strstr(r.failures.data, "restore\ts3://a/g\ts3://b/g\trestore started\n"));
     assert_non_null(strstr(r.failures.data, "s3://a/k%09x"));
     s3e_jobfmt_result_free(&r);
     s3e_jobfmt_result_free(&res);
+    /* restoring: nothing failed, some objects being restored */
+    const char *text = "s3engine-result\t2\npayload\t7\nstatus\trestoring\nrestoring\t1\t10\n"
+                       "restore\ts3://a/g\ts3://b/g\tbeing restored\n";
+    assert_int_equal(s3e_jobfmt_result_parse(text, strlen(text), &r, err, sizeof err), S3E_OK);
+    assert_true(r.restoring && !r.done && r.objects[S3E_OUT_RESTORING] == 1);
+    assert_string_equal(s3e_jobfmt_result_status(&r), "restoring");
+    s3e_jobfmt_result_free(&r);
     const char *bad = "s3engine-result\t1\nstatus\tmaybe\n";
     assert_int_equal(s3e_jobfmt_result_parse(bad, strlen(bad), &r, err, sizeof err), S3E_EPARSE);
     s3e_jobfmt_result_free(&r);
@@ -208,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_escape_only_what_would_break_a_line),
         cmocka_unit_test(test_object_round_trip),
+        cmocka_unit_test(test_long_lines_round_trip),
         cmocka_unit_test(test_object_lines_that_are_refused),
         cmocka_unit_test(test_index_round_trip),
         cmocka_unit_test(test_index_refuses_what_it_does_not_know),
