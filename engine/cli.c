@@ -28,7 +28,7 @@ enum {
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
     OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS,
-    OPT_EMIT, OPT_PAYLOAD, OPT_WORKER, OPT_INDEX, OPT_COUNT, OPT_FAILED
+    OPT_EMIT, OPT_PAYLOAD, OPT_WORKER, OPT_INDEX, OPT_COUNT, OPT_FAILED, OPT_STREAM
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +36,7 @@ static const struct option long_opts[] = {
     { "workers", required_argument, NULL, 'w' },
     { "force", no_argument, NULL, OPT_FORCE },
     { "move", no_argument, NULL, OPT_MOVE },
+    { "stream", no_argument, NULL, OPT_STREAM },
     { "max-payload", required_argument, NULL, OPT_MAX_PAYLOAD },
     { "max-payload-objects", required_argument, NULL, OPT_MAX_OBJECTS },
     { "report", required_argument, NULL, OPT_REPORT },
@@ -140,6 +141,9 @@ void s3e_cli_usage(FILE *out)
 "                              at most 5GiB)\n"
 "      --part-size SIZE        multipart part size (default 64MiB, raised to fit 10000)\n"
 "      --part-concurrency N    parts in flight per large object (default 8)\n"
+"      --stream                copy every object by GET and PUT through this machine,\n"
+"                              even where S3 could copy it (as each target's stream = true;\n"
+"                              between endpoints a copy always streams)\n"
 "      --retries N             attempts per request, first included (default 6)\n"
 "      --max-rps N             at most N requests per second in all (default 0: no cap);\n"
 "                              requests in flight per bucket also back off on SlowDown\n"
@@ -242,6 +246,7 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
         break;
     case OPT_FORCE: cli->force = 1; break;
     case OPT_MOVE: cli->move = 1; break;
+    case OPT_STREAM: cli->stream = 1; break;
     case OPT_MAX_PAYLOAD:
         if (s3e_parse_size(arg, &cli->max_payload) || !cli->max_payload)
             return usage_error("--max-payload: expected a size such as 800MB or 10GiB, got '%s'", arg);

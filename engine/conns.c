@@ -16,6 +16,7 @@ struct binding {
     size_t conn;                     /* 0 = base, else own[conn - 1] */
     int target;                      /* where it was first named, for messages */
     size_t index;
+    unsigned sides;                  /* named by a source (bit 0), by a target (bit 1) */
 };
 
 struct s3e_conns {
@@ -126,6 +127,38 @@ static struct binding *find(const struct s3e_conns *c, const char *bucket)
     return NULL;
 }
 
+static const struct s3e_config *nth(const struct s3e_conns *c, size_t conn)
+{
+    return conn ? c->own[conn - 1] : c->base;
+}
+
+/* The binding of bucket whose fields agree with a (named by a target when
+ * `target`), or NULL. */
+static struct binding *find_same(struct s3e_conns *c, const char *bucket,
+                                 const struct s3e_access *a, int target)
+{
+    for (size_t k = 0; k < c->nb; k++) {
+        struct binding *b = &c->b[k];
+        if (strcmp(b->bucket, bucket) == 0 && same_access(b->access, a, b->target && target))
+            return b;
+    }
+    return NULL;
+}
+
+/* A bucket named alike on another endpoint by the other side (a source's
+ * `data` on one cluster, a target's `data` on another) is another bucket:
+ * 1 when every binding of the name is of the other side, elsewhere. */
+static int elsewhere(const struct s3e_conns *c, const char *bucket, int target,
+                     const struct s3e_config *cfg)
+{
+    for (size_t k = 0; k < c->nb; k++)
+        if (strcmp(c->b[k].bucket, bucket) == 0 &&
+            ((c->b[k].sides & (1u << target)) ||
+             strcmp(nth(c, c->b[k].conn)->endpoint, cfg->endpoint) == 0))
+            return 0;
+    return 1;
+}
+
 /* Add a binding; a bucket that is not the plan's string is copied (`copy`). */
 static int add(struct s3e_conns *c, const char *bucket, int copy, const struct s3e_access *a,
                size_t conn, int target, size_t i)
@@ -137,7 +170,8 @@ static int add(struct s3e_conns *c, const char *bucket, int copy, const struct s
         return S3E_ENOMEM;
     }
     c->b = grown;
-    c->b[c->nb++] = (struct binding){ owned ? owned : bucket, owned, a, conn, target, i };
+    c->b[c->nb++] = (struct binding){ owned ? owned : bucket, owned, a, conn, target, i,
+                                      1u << target };
     return S3E_OK;
 }
 
@@ -147,8 +181,19 @@ static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, cons
                 int copy, const char *field, const struct s3e_access *a, int target, size_t i,
                 size_t *conn, char *errbuf, size_t errlen)
 {
-    struct binding *b = find(c, bucket);
-    if (b && !same_access(b->access, a, b->target && target)) {
+    struct binding *b = find_same(c, bucket, a, target);
+    if (b) {
+        if (target && !b->target) /* a source's bucket written too: the target's ACL */
+            *b = (struct binding){ b->bucket, b->owned, a, b->conn, target, i, b->sides };
+        b->sides |= 1u << target;
+        *conn = b->conn;
+        return S3E_OK;
+    }
+    int rc = connection(c, ov, a, target, i, conn, errbuf, errlen);
+    if (rc)
+        return rc;
+    b = find(c, bucket);
+    if (b && !elsewhere(c, bucket, target, nth(c, *conn))) {
         char first[400], second[400];
         s3e_conns_where(c, b->target, b->index, b->owned ? "manifest" : "bucket", first,
                         sizeof first);
@@ -161,14 +206,7 @@ static int bind(struct s3e_conns *c, const struct s3e_config_overrides *ov, cons
                  (int)(first_name - 2 - first), first);
         return S3E_EPLAN;
     }
-    if (b) {
-        if (target && !b->target) /* a source's bucket written too: the target's ACL */
-            *b = (struct binding){ b->bucket, b->owned, a, b->conn, target, i };
-        *conn = b->conn;
-        return S3E_OK;
-    }
-    int rc = connection(c, ov, a, target, i, conn, errbuf, errlen);
-    return rc ? rc : add(c, bucket, copy, a, *conn, target, i);
+    return add(c, bucket, copy, a, *conn, target, i);
 }
 
 /* A manifest source that names a connection: its rows' buckets are bound as
@@ -245,11 +283,6 @@ void s3e_conns_free(struct s3e_conns *c)
     free(c->src_conn);
     free(c->dst_conn);
     free(c);
-}
-
-static const struct s3e_config *nth(const struct s3e_conns *c, size_t conn)
-{
-    return conn ? c->own[conn - 1] : c->base;
 }
 
 /* "targets.out (plan.lua:5)" */
@@ -329,4 +362,36 @@ const struct s3e_config *s3e_conns_source(const struct s3e_conns *c, size_t i)
 const struct s3e_config *s3e_conns_target(const struct s3e_conns *c, size_t i)
 {
     return nth(c, c->dst_conn[i]);
+}
+
+const struct s3e_access *s3e_conns_access_via(const struct s3e_conns *c, const char *bucket,
+                                              const struct s3e_config *conn)
+{
+    if (!c || !bucket)
+        return NULL;
+    const struct s3e_access *a = NULL;
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&c->lock; /* reading changes nothing */
+    pthread_rwlock_rdlock(lock);
+    for (size_t k = 0; k < c->nb; k++) {
+        const struct binding *b = &c->b[k];
+        if (strcmp(b->bucket, bucket) == 0 && nth(c, b->conn) == conn) {
+            a = s3e_access_given(b->access) ? b->access : NULL;
+            break;
+        }
+    }
+    pthread_rwlock_unlock(lock);
+    return a;
+}
+
+int s3e_conns_twice(const struct s3e_conns *c, const char *bucket)
+{
+    if (!c || !bucket)
+        return 0;
+    int n = 0;
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&c->lock;
+    pthread_rwlock_rdlock(lock);
+    for (size_t k = 0; k < c->nb && n < 2; k++)
+        n += strcmp(c->b[k].bucket, bucket) == 0;
+    pthread_rwlock_unlock(lock);
+    return n > 1;
 }

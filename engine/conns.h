@@ -6,7 +6,10 @@
  *
  * A request is routed by its bucket (s3_client.c): a CopyObject or
  * UploadPartCopy goes to the target bucket, so it is signed by the
- * target's identity, which must be able to read the source. A manifest
+ * target's identity, which must be able to read the source. A bucket name
+ * a source and a target give on two endpoints names two buckets: a client
+ * pinned to one side's configuration (s3e_client_pin) reaches the right
+ * one. A manifest
  * source that names a connection has no bucket of its own: each bucket its
  * rows name is bound to it as the planner reads them, and an s3:// manifest's
  * bucket before any request. Built before any request; afterwards only the
@@ -52,6 +55,14 @@ const struct s3e_config *s3e_conns_config(const struct s3e_conns *c, const char 
                                           const struct s3e_config *dflt);
 /* The bucket's cross-account options, or NULL when it has none. */
 const struct s3e_access *s3e_conns_access(const struct s3e_conns *c, const char *bucket);
+
+/* The options of bucket as bound to configuration conn (the other side's
+ * bucket of the same name may have others), or NULL when it has none. */
+const struct s3e_access *s3e_conns_access_via(const struct s3e_conns *c, const char *bucket,
+                                              const struct s3e_config *conn);
+/* 1 when bucket is named on two endpoints (a source's and a target's): a
+ * request to it must go through a pinned client. */
+int s3e_conns_twice(const struct s3e_conns *c, const char *bucket);
 
 /* The configuration of plan source i / target i. */
 const struct s3e_config *s3e_conns_source(const struct s3e_conns *c, size_t i);

@@ -85,7 +85,7 @@ static void set_op(struct s3e_s3_error *err, const char *op)
 /* A cleanup: it runs after the object's deadline, and for a short grace
  * after a signal (s3e_client_cleanup). One that fails is kept for the end of
  * the run (s->open_uploads). */
-static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, const char *id)
+int s3e_copy_abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, const char *id)
 {
     struct s3e_s3_error e;
     s3e_client_cleanup(c, 1);
@@ -93,7 +93,8 @@ static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, con
     s3e_client_cleanup(c, 0);
     if (rc == S3E_OK)
         return S3E_OK;
-    s3e_open_uploads_keep(s->open_uploads, s->dst_bucket, s->dst_key, id, &e);
+    s3e_open_uploads_keep_via(s->open_uploads, s3e_client_pinned(c), s->dst_bucket, s->dst_key,
+                              id, &e);
     return rc;
 }
 
@@ -102,8 +103,8 @@ static int abort_upload(struct s3e_client *c, const struct s3e_copy_spec *s, con
  * abort every upload of this key begun since the first attempt (less a
  * margin for clock skew), except the one we hold. Nothing else would ever
  * finish it. One ListMultipartUploads per multipart copy. */
-static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, int64_t since,
-                          const char *keep)
+void s3e_copy_abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, int64_t since,
+                            const char *keep)
 {
     struct s3e_orphans o = { .key = s->dst_key, .keep = keep, .since = since - S3E_ORPHAN_SKEW_S };
     struct s3e_s3_error e;
@@ -117,7 +118,7 @@ static void abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *s, i
     for (size_t i = 0; i < o.n; i++) {
         s3e_debug("s3://%s/%s: aborting upload %s, made by an attempt whose answer was lost",
                   s->dst_bucket, s->dst_key, o.ids[i]);
-        abort_upload(c, s, o.ids[i]);
+        s3e_copy_abort_upload(c, s, o.ids[i]);
         free(o.ids[i]);
     }
 }
@@ -173,7 +174,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
             rc = s3e_s3_create_multipart(c, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
             /* Always looked for, not only after a retry: libcurl itself resends
              * a request whose reused connection died, unseen by our counters. */
-            abort_orphans(c, s, started, rc ? NULL : m->upload_id);
+            s3e_copy_abort_orphans(c, s, started, rc ? NULL : m->upload_id);
             m->state = MP_PARTS;
             break;
         }
@@ -211,7 +212,7 @@ static int multipart_run(struct s3e_client *c, const struct s3e_copy_spec *s, st
         m->state = MP_ABORT;
         s3e_debug("multipart copy of %s/%s failed after %u/%u parts; aborting upload",
                   s->src_bucket, s->src_key, m->parts_done, m->nparts);
-        abort_upload(c, s, m->upload_id);
+        s3e_copy_abort_upload(c, s, m->upload_id);
     }
     return rc;
 }
@@ -296,12 +297,12 @@ int s3e_copy_compare_heads(const struct s3e_copy_spec *s, struct s3e_head *src,
 }
 
 /* The copy checked against a fresh HEAD of the source (s3e_copy_compare_heads). */
-static int verify_by_heads(struct s3e_client *c, const struct s3e_copy_spec *s,
+static int verify_by_heads(struct s3e_client *src_c, const struct s3e_copy_spec *s,
                            const struct s3e_head *dst, const char *planned_etag, int full,
                            struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
     struct s3e_head src;
-    int rc = s3e_s3_head_version(c, s->src_bucket, s->src_key, src_version(s), src_key(s), &src,
+    int rc = s3e_s3_head_version(src_c, s->src_bucket, s->src_key, src_version(s), src_key(s), &src,
                                  err);
     if (!rc)
         rc = s3e_copy_compare_heads(s, &src, dst, planned_etag, full, out, err);
@@ -357,9 +358,16 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
 int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
                    struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
+    return s3e_copy_check_across(c, c, spec, out, err);
+}
+
+int s3e_copy_check_across(struct s3e_client *src_c, struct s3e_client *dst_c,
+                          const struct s3e_copy_spec *spec, struct s3e_copy_result *out,
+                          struct s3e_s3_error *err)
+{
     memset(out, 0, sizeof *out);
     struct s3e_head h;
-    int rc = s3e_s3_head_ssec(c, spec->dst_bucket, spec->dst_key, dst_key(spec), &h, err);
+    int rc = s3e_s3_head_ssec(dst_c, spec->dst_bucket, spec->dst_key, dst_key(spec), &h, err);
     if (rc)
         return rc;
     const char *unencrypted = s3e_copy_encryption_problem(spec, &h);
@@ -367,7 +375,7 @@ int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
         snprintf(err->detail, sizeof err->detail, "the destination %s", unencrypted);
         rc = S3E_EVERIFY;
     } else {
-        rc = verify_by_heads(c, spec, &h, spec->src_etag, 1, out, err);
+        rc = verify_by_heads(src_c, spec, &h, spec->src_etag, 1, out, err);
     }
     if (rc == S3E_EVERIFY)
         set_op(err, "Verify");

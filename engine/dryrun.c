@@ -4,6 +4,7 @@
 #include "run.h"
 #include "dryrun.h"
 #include "collide.h"
+#include "method.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
 
@@ -28,6 +29,7 @@ struct worker_sum {
 
 struct target_sum {
     uint64_t objects, bytes;
+    uint64_t streamed, streamed_bytes; /* of them: copied through this machine */
 };
 
 struct s3e_dryrun {
@@ -62,7 +64,7 @@ void s3e_dryrun_free(struct s3e_dryrun *d)
     free(d);
 }
 
-static void count_target(struct s3e_dryrun *d, uint32_t target, uint64_t bytes)
+static void count_target(struct s3e_dryrun *d, uint32_t target, uint64_t bytes, int streams)
 {
     if (target >= d->nt) {
         size_t n = target + 1;
@@ -75,6 +77,8 @@ static void count_target(struct s3e_dryrun *d, uint32_t target, uint64_t bytes)
     }
     d->t[target].objects++;
     d->t[target].bytes += bytes;
+    d->t[target].streamed += streams != 0;
+    d->t[target].streamed_bytes += streams ? bytes : 0;
 }
 
 /* What the copy would report: copied (and moved), or skipped when collisions
@@ -106,7 +110,8 @@ void s3e_dryrun_add(struct s3e_dryrun *d, struct s3e_run *run, const struct s3e_
     if (p->bytes > d->largest_payload)
         d->largest_payload = p->bytes;
     for (size_t i = 0; i < p->njobs; i++) {
-        count_target(d, p->jobs[i].target, p->jobs[i].size);
+        count_target(d, p->jobs[i].target, p->jobs[i].size,
+                     s3e_method_streams(run, &p->jobs[i]));
         count_outcome(run, &p->jobs[i]);
     }
 }
@@ -142,16 +147,20 @@ void s3e_dryrun_print(const struct s3e_dryrun *d, const struct s3e_run *run, FIL
     if (d->w[d->workers].payloads)
         print_worker(&d->w[d->workers], "any free worker", out);
     fputs("targets:\n", out);
+    uint64_t streamed = 0, streamed_bytes = 0;
     for (size_t i = 0; i < run->plan.ntargets; i++) {
         const struct s3e_target *t = &run->plan.targets[i];
         const struct target_sum *ts = i < d->nt ? &d->t[i] : NULL;
         char name[256], bucket[256], prefix[2048];
-        fprintf(out, "  %-12s s3://%s/%s: %llu objects, %s\n",
+        uint64_t n = ts ? ts->objects : 0, ns = ts ? ts->streamed : 0;
+        fprintf(out, "  %-12s s3://%s/%s: %llu objects, %s, method %s\n",
                 s3e_escape_str(t->name, name, sizeof name),
                 s3e_escape_str(t->bucket, bucket, sizeof bucket),
-                s3e_escape_str(t->prefix, prefix, sizeof prefix),
-                (unsigned long long)(ts ? ts->objects : 0),
-                s3e_format_bytes(ts ? ts->bytes : 0, b, sizeof b));
+                s3e_escape_str(t->prefix, prefix, sizeof prefix), (unsigned long long)n,
+                s3e_format_bytes(ts ? ts->bytes : 0, b, sizeof b),
+                ns == 0 ? "copy" : ns == n ? "stream" : "copy and stream");
+        streamed += ns;
+        streamed_bytes += ts ? ts->streamed_bytes : 0;
     }
     uint64_t payloads = 0;
     for (int i = 0; i <= d->workers; i++)
@@ -166,5 +175,9 @@ void s3e_dryrun_print(const struct s3e_dryrun *d, const struct s3e_run *run, FIL
             (unsigned long long)atomic_load(&run->stats.planned_objects),
             s3e_format_bytes(atomic_load(&run->stats.planned_bytes), b, sizeof b),
             (unsigned long long)payloads, s3e_format_bytes(d->largest_payload, b2, sizeof b2));
+    uint64_t planned = atomic_load(&run->stats.planned_objects);
+    fprintf(out, "method: %llu objects by copy (server-side), %llu objects, %s by stream "
+            "(through this machine)\n", (unsigned long long)(planned > streamed ? planned - streamed : 0),
+            (unsigned long long)streamed, s3e_format_bytes(streamed_bytes, b, sizeof b));
     fputs("dry run: nothing was copied\n", out);
 }

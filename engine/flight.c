@@ -18,6 +18,8 @@
 #include "run.h"
 #include "collide.h"
 #include "worker.h"
+#include "method.h"
+#include "stream_job.h"
 #include "flight.h"
 #include "flight_multipart.h"
 #include "s3_client.h"
@@ -96,6 +98,10 @@ static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job,
                                  const struct s3e_deadline *dl, enum s3e_job_start how)
 {
     struct s3e_client *c = NULL;
+    if (s3e_method_streams(run, job)) { /* through this machine, a client per side */
+        s3e_stream_do_job(run, job, dl);
+        return;
+    }
     if (s3e_client_new(&c, &run->cfg) == S3E_OK)
         s3e_worker_do_job(run, c, job, dl, how);
     else
@@ -219,6 +225,10 @@ static void start_job(struct s3e_flight *f, struct lw *w)
                           "(collisions = \"last\" keeps that one)", w->t0);
         w->next++;
         w->state = LW_NEXT;
+        return;
+    }
+    if (s3e_method_streams(run, j)) {
+        run_on_thread(f, w, S3E_JOB_COPY);
         return;
     }
     s3e_worker_hdrs(run, j, &w->hdrs);

@@ -669,6 +669,7 @@ static int list_in_parallel(struct s3e_client *c, const char *bucket, const char
     int rc = s3e_client_new(&L.c, s3e_client_config(c));
     if (rc)
         return rc;
+    s3e_client_pin(L.c, s3e_client_pinned(c)); /* the side c lists */
     L.slots = calloc((size_t)concurrency, sizeof *L.slots);
     L.head = range_new(NULL, NULL);
     int ninit = 0;

@@ -1,6 +1,7 @@
 /* open_uploads.c - uploads a failed copy could not abort, aborted again at
  * the end of the run (see open_uploads.h). */
 #include "open_uploads.h"
+#include "s3_client.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/s3.h"
@@ -11,6 +12,7 @@
 
 struct open_upload {
     char *bucket, *key, *id;
+    const struct s3e_config *via; /* the connection it was made through, or NULL */
 };
 
 struct s3e_open_uploads {
@@ -52,6 +54,12 @@ void s3e_open_uploads_free(struct s3e_open_uploads *u)
 void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const char *key,
                           const char *upload_id)
 {
+    s3e_open_uploads_add_via(u, NULL, bucket, key, upload_id);
+}
+
+void s3e_open_uploads_add_via(struct s3e_open_uploads *u, const struct s3e_config *via,
+                              const char *bucket, const char *key, const char *upload_id)
+{
     pthread_mutex_lock(&u->lock);
     size_t i = 0;
     while (i < u->n && strcmp(u->v[i].id, upload_id) != 0)
@@ -65,7 +73,7 @@ void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const 
         }
     }
     if (i == u->n && u->n < u->cap) {
-        struct open_upload o = { strdup(bucket), strdup(key), strdup(upload_id) };
+        struct open_upload o = { strdup(bucket), strdup(key), strdup(upload_id), via };
         if (o.bucket && o.key && o.id) {
             u->v[u->n++] = o;
         } else {
@@ -91,10 +99,12 @@ int s3e_abort_upload(struct s3e_client *c, const char *bucket, const char *key,
 size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
 {
     size_t left = 0;
+    const struct s3e_config *was = s3e_client_pinned(c);
     pthread_mutex_lock(&u->lock);
     for (size_t i = 0; i < u->n; i++) {
         const struct open_upload *o = &u->v[i];
         struct s3e_s3_error e;
+        s3e_client_pin(c, o->via ? o->via : was);
         if (s3e_abort_upload(c, o->bucket, o->key, o->id, &e) == S3E_OK) {
             s3e_info("aborted multipart upload %s of s3://%s/%s at the end of the run", o->id,
                      o->bucket, o->key);
@@ -106,6 +116,7 @@ size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
                   o->bucket, o->key, s3e_s3_error_format(&e, S3E_ES3, line, sizeof line));
         left++;
     }
+    s3e_client_pin(c, was);
     drop_all(u);
     pthread_mutex_unlock(&u->lock);
     return left;
@@ -114,12 +125,19 @@ size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
 void s3e_open_uploads_keep(struct s3e_open_uploads *u, const char *bucket, const char *key,
                            const char *upload_id, const struct s3e_s3_error *err)
 {
+    s3e_open_uploads_keep_via(u, NULL, bucket, key, upload_id, err);
+}
+
+void s3e_open_uploads_keep_via(struct s3e_open_uploads *u, const struct s3e_config *via,
+                               const char *bucket, const char *key, const char *upload_id,
+                               const struct s3e_s3_error *err)
+{
     char line[512];
     s3e_s3_error_format(err, S3E_ES3, line, sizeof line);
     if (u) {
         s3e_warn("could not abort multipart upload %s of s3://%s/%s yet: %s (tried again at "
                  "the end of the run)", upload_id, bucket, key, line);
-        s3e_open_uploads_add(u, bucket, key, upload_id);
+        s3e_open_uploads_add_via(u, via, bucket, key, upload_id);
     } else {
         s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
                   "AbortMultipartUpload or a lifecycle rule)", upload_id, bucket, key, line);

@@ -18,6 +18,12 @@ void s3e_open_uploads_free(struct s3e_open_uploads *u);
 void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const char *key,
                           const char *upload_id);
 
+/* The same for an upload made through a pinned client (s3_client.h): it is
+ * aborted through that connection `via` (NULL = by its bucket). */
+struct s3e_config;
+void s3e_open_uploads_add_via(struct s3e_open_uploads *u, const struct s3e_config *via,
+                              const char *bucket, const char *key, const char *upload_id);
+
 /* Abort every upload remembered, each named in an error line if it still
  * fails. Returns how many are left open. */
 size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c);
@@ -31,6 +37,11 @@ int s3e_abort_upload(struct s3e_client *c, const char *bucket, const char *key,
  * (warned), or, without u, named in an error line for the user to remove. */
 void s3e_open_uploads_keep(struct s3e_open_uploads *u, const char *bucket, const char *key,
                            const char *upload_id, const struct s3e_s3_error *err);
+
+/* The same for an upload made through a pinned client (s3_client.h). */
+void s3e_open_uploads_keep_via(struct s3e_open_uploads *u, const struct s3e_config *via,
+                               const char *bucket, const char *key, const char *upload_id,
+                               const struct s3e_s3_error *err);
 
 /* A CreateMultipartUpload whose answer was lost may have made an upload
  * nothing would finish: the uploads of one key begun since the first attempt

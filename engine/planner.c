@@ -4,10 +4,12 @@
 #include "planner.h"
 #include "conns.h"
 #include "collide.h"
+#include "conns.h"
 #include "worker.h"
 #include "hash.h"
 #include "list_parallel.h"
 #include "plan_versions.h"
+#include "s3_client.h"
 #include "tindex.h"
 #include "s3engine/error.h"
 #include "s3engine/keycheck.h"
@@ -388,6 +390,11 @@ static int plan_manifest(struct s3e_run *run, uint32_t index, const struct s3e_s
 static int list_counted(struct s3e_run *run, int what, const char *bucket, const char *prefix,
                         int concurrency, s3e_list_fn fn, void *ud, struct s3e_s3_error *err)
 {
+    /* through the listed side's own connection: a bucket name may be on two endpoints */
+    if (run->conns)
+        s3e_client_pin(run->plan_client, what > 0 ? s3e_conns_source(run->conns, (size_t)what - 1)
+                                                  : s3e_conns_target(run->conns,
+                                                                     (size_t)(-what) - 1));
     struct s3e_stats *st = &run->stats;
     atomic_store(&st->listing.listed, 0);
     atomic_store(&st->listing.requests, 0);
@@ -397,6 +404,7 @@ static int list_counted(struct s3e_run *run, int what, const char *bucket, const
     int rc = s3e_list_parallel(run->plan_client, bucket, prefix,
                                concurrency ? concurrency : S3E_DEFAULT_LIST_CONCURRENCY, fn, ud,
                                &st->listing, err);
+    s3e_client_pin(run->plan_client, NULL);
     s3e_debug("listed s3://%s/%s: %llu objects, %llu requests, %llu ranges", bucket, prefix,
               (unsigned long long)atomic_load(&st->listing.listed),
               (unsigned long long)atomic_load(&st->listing.requests),

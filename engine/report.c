@@ -87,7 +87,7 @@ int s3e_report_open(struct s3e_report **out, const char *path, char *errbuf, siz
     r->last_flush = s3e_now();
     pthread_mutex_init(&r->lock, NULL);
     s3e_buf_init(&r->row, 0);
-    static const char header[] = "source,target,bytes,status,error,etag,seconds,verified,version\n";
+    static const char header[] = "source,target,bytes,status,error,etag,seconds,verified,version,method\n";
     if (!r->jsonl && fputs(header, r->f) == EOF)
         r->write_errno = errno ? errno : -1;
     r->buffered = r->jsonl ? 0 : sizeof header - 1;
@@ -190,6 +190,7 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
                                      row->verified ? row->verified : "");
         if (!rc) rc = row->version ? json_field(b, ',', "version", NULL, row->version, 0)
                                    : s3e_buf_puts(b, ",\"version\":null");
+        if (!rc) rc = s3e_buf_printf(b, ",\"method\":\"%s\"", row->method ? row->method : "");
         if (!rc) rc = s3e_buf_puts(b, "}\n");
         return rc;
     }
@@ -204,7 +205,7 @@ static int format_row(struct s3e_report *r, const struct s3e_report_row *row)
     if (!rc) rc = s3e_buf_printf(b, ",%.3f,%s,", row->seconds,
                                  row->verified ? row->verified : "");
     if (!rc) rc = csv_field(b, NULL, row->version);
-    if (!rc) rc = s3e_buf_putc(b, '\n');
+    if (!rc) rc = s3e_buf_printf(b, ",%s\n", row->method ? row->method : "");
     return rc;
 }
 

@@ -8,6 +8,8 @@
 #include "dryrun.h"
 #include "job_emit.h"
 #include "conns.h"
+#include "method.h"
+#include "stream_job.h"
 #include "luadirs.h"
 #include "open_uploads.h"
 #include "s3_client.h"
@@ -123,6 +125,8 @@ static int start_workers(struct s3e_run *run)
 {
     int rc = s3e_open_uploads_new(&run->open_uploads);
     if (!rc)
+        rc = s3e_stream_prepare(run);
+    if (!rc)
         rc = s3e_sched_new(&run->sched, run->set.workers, 0);
     if (!rc)
         rc = s3e_flight_start(run);
@@ -146,7 +150,9 @@ static void run_free(struct s3e_run *run)
     s3e_job_emit_free(run->emit);
     s3e_tindex_free(run->tindex);
     s3e_script_free(run->script);
+    s3e_stream_finish(run);
     s3e_conns_free(run->conns);
+    free(run->streams);
     s3e_plan_free(&run->plan);
     s3e_client_free(run->plan_client);
     if (run->have_cfg) {
@@ -165,15 +171,16 @@ static int fail(struct s3e_run *run, int status)
 /* One bucket's region, found once before any listing or copy (a HeadBucket;
  * region.h). A failure is not the run's: the bucket keeps the configured
  * region, and a request the server redirects still finds the right one. */
-static void find_region(struct s3e_run *run, const char *bucket)
+static void find_region(struct s3e_run *run, const char *bucket, const struct s3e_config *cfg)
 {
     char region[64], why[512];
     struct s3e_s3_error err;
     s3e_s3_error_clear(&err);
-    const struct s3e_config *cfg = s3e_conns_config(run->conns, bucket, &run->cfg);
     if (s3e_regions_get(cfg->regions, bucket, region))
         return; /* found already: a bucket named twice */
+    s3e_client_pin(run->plan_client, cfg); /* a name may be a bucket on two endpoints */
     int rc = s3e_s3_bucket_region(run->plan_client, bucket, region, &err);
+    s3e_client_pin(run->plan_client, NULL);
     if (rc)
         s3e_debug("region of bucket %s not found (%s): using %s", bucket,
                   s3e_s3_error_format(&err, rc, why, sizeof why), region);
@@ -187,9 +194,9 @@ static void find_regions(struct s3e_run *run)
 {
     for (size_t i = 0; i < run->plan.nsources && !s3e_interrupted; i++)
         if (run->plan.sources[i].bucket)
-            find_region(run, run->plan.sources[i].bucket);
+            find_region(run, run->plan.sources[i].bucket, s3e_conns_source(run->conns, i));
     for (size_t i = 0; i < run->plan.ntargets && !s3e_interrupted; i++)
-        find_region(run, run->plan.targets[i].bucket);
+        find_region(run, run->plan.targets[i].bucket, s3e_conns_target(run->conns, i));
 }
 
 /* Each bucket through the connection its source or target names (conns.h).
@@ -201,22 +208,9 @@ static int connect_buckets(struct s3e_run *run)
     if (rc)
         return fail(run, rc == S3E_EPLAN || rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
     run->cfg.conns = run->conns;
-    /* A server-side copy reads the source where the target is (a manifest
-     * source's rows are read where the run's connection is, or its own). */
-    for (size_t i = 0; i < run->plan.nsources; i++)
-        for (size_t j = 0; j < run->plan.ntargets && (run->plan.sources[i].bucket ||
-                           s3e_access_given(&run->plan.sources[i].access)); j++) {
-            const char *a = s3e_conns_source(run->conns, i)->endpoint;
-            const char *b = s3e_conns_target(run->conns, j)->endpoint;
-            if (strcmp(a, b) == 0)
-                continue;
-            char where[400];
-            s3e_conns_where(run->conns, 1, j, "endpoint", where, sizeof where);
-            snprintf(run->errbuf, sizeof run->errbuf, "%s (%s) and sources[%zu] (%s) are on "
-                     "different endpoints: a copy between endpoints (streamed through this "
-                     "machine) is not supported yet", where, b, i + 1, a);
-            return fail(run, S3E_EXIT_USAGE);
-        }
+    rc = s3e_method_plan(run);
+    if (rc)
+        return fail(run, rc == S3E_EPLAN ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);
     return 0;
 }
 
@@ -248,6 +242,8 @@ static int prepare(struct s3e_run *run)
     int status = run->have_cfg ? connect_buckets(run) : 0;
     if (status)
         return status;
+    if (!run->have_cfg && s3e_method_plan(run)) /* a dry run without credentials */
+        return fail(run, S3E_EXIT_USAGE);
     if (run->plan_client)
         find_regions(run);
     if (run->cli->report &&
@@ -303,6 +299,7 @@ static int execute(struct s3e_run *run)
         s3e_flight_join(run);
         s3e_sched_free(run->sched);
         run->sched = NULL;
+        s3e_stream_finish(run);
     }
     if (run->open_uploads && run->plan_client) { /* what a failed copy could not abort */
         s3e_client_cleanup(run->plan_client, 1); /* after a signal too, within its grace */

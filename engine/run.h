@@ -18,6 +18,7 @@
 
 struct s3e_client;
 struct s3e_conns;
+struct s3e_budget;
 struct s3e_script;
 struct s3e_tindex;
 struct s3e_sched;
@@ -52,6 +53,9 @@ struct s3e_run {
                                         connection (conns.h); in cfg.conns too */
     struct s3e_script *script;
     struct s3e_plan plan;
+    struct s3e_budget *stream_budget; /* memory of streamed parts (stream_job.h), or NULL */
+    uint8_t *streams;                /* per source i and target j, [i * ntargets + j]: 1 =
+                                        streamed (method.h); NULL = all server-side */
     struct s3e_tindex *tindex;       /* NULL with --force */
     struct s3e_packer *packer;
     struct s3e_sched *sched;         /* NULL in --dry-run */

@@ -3,6 +3,7 @@
  * retries with exponential backoff and full jitter, all under the run's rate
  * limit. */
 #include "s3_client.h"
+#include "conns.h"
 #include "s3_client_int.h"
 #include "s3engine/cred.h"
 #include "s3engine/error.h"
@@ -76,6 +77,15 @@ void s3e_client_free(struct s3e_client *c)
 }
 
 const struct s3e_config *s3e_client_config(const struct s3e_client *c) { return c->cfg; }
+
+void s3e_client_pin(struct s3e_client *c, const struct s3e_config *conn) { c->pin = conn; }
+
+const struct s3e_config *s3e_client_pinned(const struct s3e_client *c) { return c->pin; }
+
+const struct s3e_config *s3e_client_route(const struct s3e_client *c, const char *bucket)
+{
+    return c->pin ? c->pin : s3e_conns_config(c->cfg->conns, bucket, c->cfg);
+}
 
 long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)
 {

@@ -18,6 +18,15 @@ void s3e_client_set_deadline(struct s3e_client *c, const struct s3e_deadline *dl
  * object's deadline. on = 0: back to ordinary requests. */
 void s3e_client_cleanup(struct s3e_client *c, int on);
 
+/* Send every request of c through `conn` (one of conns.h's configurations),
+ * whatever its bucket: a bucket named alike on two endpoints (a streamed
+ * copy's source and target) is reached on the side the caller means. NULL =
+ * by the request's bucket (s3e_conns_config), the default. */
+void s3e_client_pin(struct s3e_client *c, const struct s3e_config *conn);
+const struct s3e_config *s3e_client_pinned(const struct s3e_client *c);
+/* The configuration a request to `bucket` goes through on c. */
+const struct s3e_config *s3e_client_route(const struct s3e_client *c, const char *bucket);
+
 /* Send with retries. resp must be initialised with s3e_resp_init and is
  * reset per attempt. Returns S3E_OK or a failure with *err filled. */
 int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_resp *resp,

@@ -22,6 +22,8 @@ struct loop {
 
 struct s3e_client {
     const struct s3e_config *cfg;
+    const struct s3e_config *pin; /* every request through this connection, or NULL:
+                                     by its bucket (s3e_client_pin) */
     struct s3e_sigv4_cache sig;
     struct s3e_creds creds;   /* this thread's copy of the provider's credentials */
     unsigned long cred_gen;

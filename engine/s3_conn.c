@@ -249,11 +249,13 @@ static int writes_object(const struct s3e_req *r)
 
 /* The cross-account headers of the buckets a request touches (conns.h);
  * returns how many were put in hs. */
-static size_t access_headers(const struct s3e_config *cfg, const struct s3e_req *r,
+static size_t access_headers(const struct s3e_client *c, const struct s3e_req *r,
                              struct s3e_header *hs)
 {
-    const struct s3e_access *dst = s3e_conns_access(cfg->conns, r->bucket);
-    const struct s3e_access *src = r->src_bucket ? s3e_conns_access(cfg->conns, r->src_bucket)
+    const struct s3e_conns *conns = c->cfg->conns;
+    const struct s3e_access *dst = c->pin ? s3e_conns_access_via(conns, r->bucket, c->pin)
+                                          : s3e_conns_access(conns, r->bucket);
+    const struct s3e_access *src = r->src_bucket ? s3e_conns_access(conns, r->src_bucket)
                                                  : NULL;
     size_t n = 0;
     if (dst && dst->acl && writes_object(r))
@@ -290,7 +292,7 @@ static int sign_headers(struct s3e_client *c, const struct s3e_config *cfg, stru
         hs[n++] = (struct s3e_header){ "x-amz-security-token", creds->session_token };
     memcpy(hs + n, r->headers, r->nheaders * sizeof hs[0]);
     n += r->nheaders;
-    n += access_headers(c->cfg, r, hs + n);
+    n += access_headers(c, r, hs + n);
     struct s3e_sigv4_input in = { r->method, k->path.data, s3e_buf_cstr(&k->query), hs, n, hash };
     rc = s3e_sigv4_authorization(&c->sig, creds, k->region, "s3", amz_date, &in, &k->auth);
     curl_slist_free_all(k->slist);
@@ -400,7 +402,8 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
                      const struct s3e_deadline *dl)
 {
     /* the bucket's own connection when its source or target names one */
-    const struct s3e_config *cfg = s3e_conns_config(c->cfg->conns, r->bucket, c->cfg);
+    const struct s3e_config *cfg = c->pin ? c->pin /* s3e_client_pin */
+                                          : s3e_conns_config(c->cfg->conns, r->bucket, c->cfg);
     CURL *e = k->easy;
     int rc = attempt_limits(c, k, r, dl, err);
     if (rc)

@@ -24,7 +24,7 @@
  * about 3.3 MB: more than this is not a listing page. */
 #define LIST_MAX_BODY (16u << 20)
 
-static void req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
+void s3e_s3_req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
                      const char *key)
 {
     memset(r, 0, sizeof *r);
@@ -118,7 +118,7 @@ void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const c
         q[nq++] = (struct s3e_query_param){ "start-after", start_after };
     if (delimiter)
         q[nq++] = (struct s3e_query_param){ "delimiter", delimiter };
-    req_init(r, "ListObjectsV2", "GET", bucket, NULL);
+    s3e_s3_req_init(r, "ListObjectsV2", "GET", bucket, NULL);
     r->query = q;
     r->nquery = nq;
     r->max_body = LIST_MAX_BODY;
@@ -204,8 +204,7 @@ static int collect_meta(const struct s3e_resp *resp, struct s3e_head *h)
     return S3E_OK;
 }
 
-/* ETag header value without its quotes, at most 79 bytes. */
-static void etag_unquote(const char *v, char out[80])
+void s3e_s3_etag_unquote(const char *v, char out[80])
 {
     size_t n = strlen(v);
     if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
@@ -235,7 +234,7 @@ static int fill_head(const struct s3e_resp *resp, struct s3e_head *h)
         return S3E_EPARSE;
     h->size = strtoull(v, NULL, 10);
     s3e_resp_header(resp, "etag", v, sizeof v);
-    etag_unquote(v, h->etag);
+    s3e_s3_etag_unquote(v, h->etag);
     if (s3e_resp_header(resp, "last-modified", v, sizeof v))
         h->last_modified = s3e_parse_time(v);
     if (!s3e_resp_header(resp, "x-amz-storage-class", h->storage_class, sizeof h->storage_class))
@@ -313,10 +312,9 @@ int s3e_s3_head_version(struct s3e_client *c, const char *bucket, const char *ke
 int s3e_s3_bucket_region(struct s3e_client *c, const char *bucket, char region_out[64],
                          struct s3e_s3_error *err)
 {
-    const struct s3e_config *cfg = s3e_conns_config(s3e_client_config(c)->conns, bucket,
-                                                    s3e_client_config(c));
+    const struct s3e_config *cfg = s3e_client_route(c, bucket);
     struct s3e_req r;
-    req_init(&r, "HeadBucket", "HEAD", bucket, NULL);
+    s3e_s3_req_init(&r, "HeadBucket", "HEAD", bucket, NULL);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     int rc = s3e_client_send(c, &r, &resp, err);
@@ -353,7 +351,7 @@ void s3e_head_free(struct s3e_head *h)
 
 /* Content headers, user metadata, tags and storage class of the destination.
  * Names of metadata headers are built in `names` (kept alive by the caller). */
-static int put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s3e_buf *names,
+int s3e_s3_put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s3e_buf *names,
                        size_t *offsets)
 {
     int rc = S3E_OK;
@@ -389,7 +387,7 @@ int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *s
                         const char *src_key, const char *src_version, const char *dst_bucket,
                         const char *dst_key)
 {
-    req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
+    s3e_s3_req_init(r, "CopyObject", "PUT", dst_bucket, dst_key);
     r->src_bucket = src_bucket;
     r->expect_body_error = 1;
     r->copy_bytes = S3E_MAX_COPY_OBJECT; /* the caller knows better */
@@ -402,12 +400,12 @@ int s3e_s3_copy_request(struct s3e_req *r, struct s3e_buf *source, const char *s
 
 void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key)
 {
-    req_init(r, "DeleteObject", "DELETE", bucket, key);
+    s3e_s3_req_init(r, "DeleteObject", "DELETE", bucket, key);
 }
 
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key)
 {
-    req_init(r, "HeadObject", "HEAD", bucket, key);
+    s3e_s3_req_init(r, "HeadObject", "HEAD", bucket, key);
 }
 
 int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
@@ -432,7 +430,7 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
     if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24)
         rc = S3E_ELIMIT;
     if (!rc)
-        rc = put_headers(&r, opts, &names, offsets);
+        rc = s3e_s3_put_headers(&r, opts, &names, offsets);
     char quoted[84];
     if (!rc && opts)
         rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_COPY, quoted);
@@ -461,12 +459,12 @@ int s3e_s3_create_request(struct s3e_req *r, struct s3e_query_param *q, struct s
                           const struct s3e_put_opts *opts)
 {
     *q = (struct s3e_query_param){ "uploads", NULL };
-    req_init(r, "CreateMultipartUpload", "POST", bucket, key);
+    s3e_s3_req_init(r, "CreateMultipartUpload", "POST", bucket, key);
     r->query = q;
     r->nquery = 1;
     int rc = (opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
     if (!rc)
-        rc = put_headers(r, opts, names, offsets);
+        rc = s3e_s3_put_headers(r, opts, names, offsets);
     if (!rc && opts)
         rc = s3e_copy_hdrs_add(r, opts->hdrs, S3E_CR_CREATE, quoted);
     return rc;
@@ -505,7 +503,7 @@ int s3e_s3_part_copy_request(struct s3e_req *r, struct s3e_query_param q[2], cha
              (unsigned long long)part->last);
     q[0] = (struct s3e_query_param){ "partNumber", number };
     q[1] = (struct s3e_query_param){ "uploadId", upload_id };
-    req_init(r, "UploadPartCopy", "PUT", bucket, key);
+    s3e_s3_req_init(r, "UploadPartCopy", "PUT", bucket, key);
     r->src_bucket = src_bucket;
     r->query = q;
     r->nquery = 2;
@@ -584,7 +582,7 @@ int s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct
                             const struct s3e_copy_hdrs *hdrs)
 {
     *q = (struct s3e_query_param){ "uploadId", upload_id };
-    req_init(r, "CompleteMultipartUpload", "POST", bucket, key);
+    s3e_s3_req_init(r, "CompleteMultipartUpload", "POST", bucket, key);
     r->query = q;
     r->nquery = 1;
     r->expect_body_error = 1;
@@ -628,7 +626,7 @@ void s3e_s3_abort_request(struct s3e_req *r, struct s3e_query_param *q, const ch
                           const char *key, const char *upload_id)
 {
     *q = (struct s3e_query_param){ "uploadId", upload_id };
-    req_init(r, "AbortMultipartUpload", "DELETE", bucket, key);
+    s3e_s3_req_init(r, "AbortMultipartUpload", "DELETE", bucket, key);
     r->query = q;
     r->nquery = 1;
 }
@@ -654,7 +652,7 @@ void s3e_s3_get_tagging_request(struct s3e_req *r, struct s3e_query_param q[2],
 {
     q[0] = (struct s3e_query_param){ "tagging", NULL };
     q[1] = (struct s3e_query_param){ "versionId", version };
-    req_init(r, "GetObjectTagging", "GET", bucket, key);
+    s3e_s3_req_init(r, "GetObjectTagging", "GET", bucket, key);
     r->query = q;
     r->nquery = version && *version ? 2 : 1;
 }
@@ -685,7 +683,7 @@ int s3e_s3_put_tagging_request(struct s3e_req *r, struct s3e_query_param *q,
     if (!rc && !EVP_Digest(body->data, body->len, md, &mdlen, EVP_md5(), NULL))
         rc = S3E_ENOMEM;
     *q = (struct s3e_query_param){ "tagging", NULL };
-    req_init(r, "PutObjectTagging", "PUT", bucket, key);
+    s3e_s3_req_init(r, "PutObjectTagging", "PUT", bucket, key);
     r->query = q;
     r->nquery = 1;
     r->body = body->data;
@@ -725,7 +723,7 @@ int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
                       char out_etag[80], struct s3e_s3_error *err)
 {
     struct s3e_req r;
-    req_init(&r, "PutObject", "PUT", bucket, key);
+    s3e_s3_req_init(&r, "PutObject", "PUT", bucket, key);
     r.body = body;
     r.body_len = len;
     if (content_type)
@@ -736,7 +734,7 @@ int s3e_s3_put_object(struct s3e_client *c, const char *bucket, const char *key,
     if (!rc && out_etag) {
         char v[96];
         s3e_resp_header(&resp, "etag", v, sizeof v);
-        etag_unquote(v, out_etag);
+        s3e_s3_etag_unquote(v, out_etag);
     }
     s3e_resp_free(&resp);
     return rc;
@@ -747,7 +745,7 @@ int s3e_s3_get_object(struct s3e_client *c, const char *bucket, const char *key,
                       struct s3e_s3_error *err)
 {
     struct s3e_req r;
-    req_init(&r, "GetObject", "GET", bucket, key);
+    s3e_s3_req_init(&r, "GetObject", "GET", bucket, key);
     r.max_body = max_body;
     char range[64];
     if (offset || length) {
@@ -775,7 +773,7 @@ int s3e_s3_get_object(struct s3e_client *c, const char *bucket, const char *key,
 int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3_error *err)
 {
     struct s3e_req r;
-    req_init(&r, "CreateBucket", "PUT", bucket, NULL);
+    s3e_s3_req_init(&r, "CreateBucket", "PUT", bucket, NULL);
     int rc = simple(c, &r, err);
     if (rc == S3E_ES3 && err && strcmp(err->code, "BucketAlreadyOwnedByYou") == 0)
         rc = S3E_OK;
@@ -828,7 +826,7 @@ void s3e_s3_list_uploads_request(struct s3e_req *r, struct s3e_query_param q[4],
         q[nq++] = (struct s3e_query_param){ "key-marker", key_marker };
     if (id_marker)
         q[nq++] = (struct s3e_query_param){ "upload-id-marker", id_marker };
-    req_init(r, "ListMultipartUploads", "GET", bucket, NULL);
+    s3e_s3_req_init(r, "ListMultipartUploads", "GET", bucket, NULL);
     r->query = q;
     r->nquery = nq;
     r->max_body = LIST_MAX_BODY;

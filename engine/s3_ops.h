@@ -23,6 +23,18 @@ void s3e_s3_list_request(struct s3e_req *r, struct s3e_query_param q[6], const c
 /* 1 when bucket lists its keys in no particular order (an S3 Express
  * directory bucket, "...--x-s3"); every other bucket lists in byte order. */
 int s3e_s3_keys_unordered(const char *bucket);
+/* The destination's content headers, user metadata, tags and storage class
+ * of o on r (CreateMultipartUpload, a streamed PutObject); the metadata
+ * headers' names are built in `names` at `offsets` (S3E_MAX_REQ_HEADERS of
+ * them), which must live as long as r. S3E_OK or S3E_ELIMIT / S3E_ENOMEM. */
+struct s3e_put_opts;
+int  s3e_s3_put_headers(struct s3e_req *r, const struct s3e_put_opts *o, struct s3e_buf *names,
+                        size_t *offsets);
+/* A request with nothing set but these (no query, headers or body). */
+void s3e_s3_req_init(struct s3e_req *r, const char *op, const char *method, const char *bucket,
+                     const char *key);
+/* An ETag header's value without its quotes, at most 79 bytes. */
+void s3e_s3_etag_unquote(const char *v, char out[80]);
 void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key);
 
@@ -47,7 +59,7 @@ int  s3e_s3_head_result(int rc, const struct s3e_resp *resp, struct s3e_head *ou
 void s3e_s3_get_tagging_request(struct s3e_req *r, struct s3e_query_param q[2],
                                 const char *bucket, const char *key, const char *version);
 /* CreateMultipartUpload with opts' content headers, metadata, tags, storage
- * class and the destination's encryption (names/offsets: as put_headers). */
+ * class and the destination's encryption (names/offsets: as s3e_s3_put_headers). */
 int  s3e_s3_create_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *names,
                            size_t *offsets, char *quoted, const char *bucket, const char *key,
                            const struct s3e_put_opts *opts);

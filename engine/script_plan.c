@@ -363,6 +363,20 @@ static int read_access(struct reader *r, struct s3e_access *a, int target)
     return rc;
 }
 
+/* A target's `stream`: copy through this machine even where S3 could copy. */
+static int read_stream(struct reader *r, int *out)
+{
+    int rc = S3E_OK;
+    push_path(r, "stream");
+    int t = lua_getfield(r->L, -1, "stream");
+    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+        rc = complain(r, "expected true or false, got %s", luaL_typename(r->L, -1));
+    *out = lua_toboolean(r->L, -1);
+    pop_path(r);
+    lua_pop(r->L, 1);
+    return rc;
+}
+
 /* ---- sources ---------------------------------------------------------------------- */
 
 /* list_concurrency of the source or target table at the top of the stack. */
@@ -591,12 +605,12 @@ static int read_target(struct reader *r, struct s3e_target *t)
                                          "checksum_algorithm", "sse_c_key_file",
                                          "sse_c_key_env", "list_concurrency", "profile",
                                          "region", "endpoint", "addressing", "acl",
-                                         "expected_owner", "requester_pays", NULL };
+                                         "expected_owner", "requester_pays", "stream", NULL };
     if ((rc = only_known_fields(r, known, "a target has bucket, prefix, storage_class, sse, "
                                           "kms_key_id, bucket_key_enabled, checksum_algorithm, "
                                           "sse_c_key_file, sse_c_key_env, list_concurrency, "
                                           "profile, region, endpoint, addressing, acl, "
-                                          "expected_owner, requester_pays")))
+                                          "expected_owner, requester_pays, stream")))
         return rc;
     char **fields[] = { &t->bucket, &t->prefix, &t->storage_class };
     const char *names[] = { "bucket", "prefix", "storage_class" };
@@ -614,7 +628,7 @@ static int read_target(struct reader *r, struct s3e_target *t)
             return rc;
     }
     if ((rc = read_target_crypt(r, t)) || (rc = read_list_concurrency(r, &t->list_concurrency)) ||
-        (rc = read_access(r, &t->access, 1)))
+        (rc = read_access(r, &t->access, 1)) || (rc = read_stream(r, &t->stream)))
         return rc;
     if (!t->prefix && !(t->prefix = strdup("")))
         return S3E_ENOMEM;

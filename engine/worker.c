@@ -3,6 +3,7 @@
  * does not fit one request on the event loop (flight.c). Plain C, no Lua. */
 #include "run.h"
 #include "worker.h"
+#include "method.h"
 #include "restore.h"
 #include "s3_client.h"
 #include "s3engine/copy.h"
@@ -151,6 +152,7 @@ static void count(struct s3e_run *run, const struct s3e_job *j, enum s3e_outcome
                      outcome == S3E_OUT_RESTORING ? error : NULL,
             .seconds = s3e_now() - t0, .verified = s3e_verified_name(compared),
             .version = j->version_id,
+            .method = *j->dst_bucket ? s3e_method_name(run, j) : NULL,
         };
         s3e_report_write(run->report, &row);
     }

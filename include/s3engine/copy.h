@@ -89,6 +89,23 @@ int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
  * failure. */
 int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
                    struct s3e_copy_result *out, struct s3e_s3_error *err);
+/* The same with the source reached by src_c and the destination by dst_c
+ * (a streamed copy's two connections). */
+int s3e_copy_check_across(struct s3e_client *src_c, struct s3e_client *dst_c,
+                          const struct s3e_copy_spec *spec, struct s3e_copy_result *out,
+                          struct s3e_s3_error *err);
+
+/* Shared with the streamed copy (stream_copy.c), which writes its
+ * destination with uploads of its own: */
+/* Abort upload id of spec's destination, as a cleanup; one whose abort
+ * fails is left in spec->open_uploads for the end of the run. */
+int s3e_copy_abort_upload(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                          const char *id);
+/* Abort the uploads of spec's destination key begun since `since` (epoch
+ * seconds, less a margin for clock skew) other than `keep`: what a
+ * CreateMultipartUpload whose answer was lost left. */
+void s3e_copy_abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *spec,
+                            int64_t since, const char *keep);
 
 /* The pieces of the verification above, for copies driven by the event loop
  * (engine/flight_multipart.c) that send the HEADs themselves. */

@@ -55,6 +55,8 @@ struct s3e_target {
     struct s3e_ssec *ssec;    /* encrypt copies with this customer key (SSE-C), or NULL */
     int list_concurrency; /* listing it for skip-existing; 0 = the default */
     struct s3e_access access;
+    int stream;           /* 1: copy by GET and PUT through this machine even where a
+                             server-side copy could (`stream = true`) */
 };
 
 /* What to do when two sources are routed to one destination key. */

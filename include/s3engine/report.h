@@ -31,6 +31,8 @@ struct s3e_report_row {
     double seconds;       /* time spent on this object */
     const char *verified; /* what the copy was compared by ("size+etag"...), NULL/"" none */
     const char *version;  /* the source versionId copied, NULL = the current object */
+    const char *method;   /* "copy" (server-side) or "stream" (through this machine);
+                             NULL/"" = none (not routed) */
 };
 
 enum s3e_report_format { S3E_REPORT_CSV, S3E_REPORT_JSONL };

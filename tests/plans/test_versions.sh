@@ -50,7 +50,7 @@ expect_eq "$(s3check md5 "s3://$dst/m1/v/big.bin")" "$(md5v "$src" v/big.bin "$b
   "m1/v/big.bin (multipart) holds version 1's 12 MiB"
 expect_eq "$(s3check ls "s3://$dst/m1/v/big.bin" | cut -f2)" $((12 << 20)) "of 12 MiB"
 expect_contains "$(cat "$dir/r1.csv")" ",$a1" "the report names the version copied"
-expect_eq "$(head -1 "$dir/r1.csv")" "source,target,bytes,status,error,etag,seconds,verified,version" \
+expect_eq "$(head -1 "$dir/r1.csv")" "source,target,bytes,status,error,etag,seconds,verified,version,method" \
   "the report's last column is version"
 
 # 2. A header row: the VersionId column is used, whatever its place.

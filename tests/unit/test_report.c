@@ -54,8 +54,9 @@ static void test_csv_quotes_what_needs_it(void **state)
     close(fd);
     write_rows(path);
     const char *text = slurp(path);
-    assert_non_null(strstr(text, "source,target,bytes,status,error,etag,seconds,verified,version\n"));
-    assert_non_null(strstr(text, ",e1,0.250,size+etag,\n"));
+    assert_non_null(strstr(text, "source,target,bytes,status,error,etag,seconds,verified,version,"
+                                 "method\n"));
+    assert_non_null(strstr(text, ",e1,0.250,size+etag,,\n"));
     assert_non_null(strstr(text, "\"s3://src/a,b \"\"q\"\".txt\",\"s3://dst/x/a,b \"\"q\"\".txt\",42,copied,"));
     assert_non_null(strstr(text, "\"s3://src/line\nbreak\\tab\t\",s3://dst/k,7,failed,"
                                  "\"NoSuchKey: gone, \"\"really\"\"\""));
@@ -74,7 +75,7 @@ static void test_jsonl_escapes(void **state)
     assert_non_null(strstr(text, "{\"source\":\"s3://src/a,b \\\"q\\\".txt\",\"target\":"
                                  "\"s3://dst/x/a,b \\\"q\\\".txt\",\"bytes\":42,\"status\":\"copied\","
                                  "\"error\":null,\"etag\":\"e1\",\"seconds\":0.250,"
-                                 "\"verified\":\"size+etag\",\"version\":null}"));
+                                 "\"verified\":\"size+etag\",\"version\":null,\"method\":\"\"}"));
     assert_non_null(strstr(text, "\"source\":\"s3://src/line\\nbreak\\\\tab\\u0009\""));
     assert_non_null(strstr(text, "\"status\":\"failed\",\"error\":\"NoSuchKey: gone, \\\"really\\\"\""));
     /* one line per object */
@@ -216,18 +217,19 @@ static void test_csv_hostile_keys_cannot_forge_rows(void **state)
     temp_path(path, 4);
     write_hostile(path);
     const char *s = slurp(path);
-    char fields[9][256];
+    char fields[10][256];
     int n;
     s = csv_record(s, fields, &n);
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
     assert_string_equal(fields[0], "source");
     assert_string_equal(fields[6], "seconds");
     assert_string_equal(fields[7], "verified");
     assert_string_equal(fields[8], "version");
+    assert_string_equal(fields[9], "method");
     for (size_t i = 0; i < NHOSTILE; i++) {
         char src[300], dst[300];
         assert_non_null(s = csv_record(s, fields, &n));
-        assert_int_equal(n, 9);
+        assert_int_equal(n, 10);
         snprintf(src, sizeof src, "s3://src/%s", hostile[i].src_key);
         snprintf(dst, sizeof dst, "s3://dst/%s", hostile[i].dst_key);
         assert_string_equal(fields[0], src);
@@ -239,17 +241,19 @@ static void test_csv_hostile_keys_cannot_forge_rows(void **state)
     unlink(path);
 }
 
-/* The source version copied is the last column (CSV) and "version" (JSON
- * lines): empty or null for the current object. */
+/* The source version copied is the column before the last (CSV) and
+ * "version" (JSON lines): empty or null for the current object; the method
+ * (copy or stream) is the last. */
 static void test_version_column(void **state)
 {
     (void)state;
     struct s3e_report_row rows[2] = {
         { .src_bucket = "src", .src_key = "k", .dst_bucket = "dst", .dst_key = "k", .bytes = 3,
           .outcome = S3E_OUT_COPIED, .etag = "e", .seconds = 0.5, .verified = "etag",
-          .version = "3HL4kqtJlcp.XroDTDmJ" },
+          .version = "3HL4kqtJlcp.XroDTDmJ", .method = "copy" },
         { .src_bucket = "src", .src_key = "k2", .dst_bucket = "dst", .dst_key = "k2", .bytes = 3,
-          .outcome = S3E_OUT_COPIED, .etag = "e", .seconds = 0.5, .verified = "etag" },
+          .outcome = S3E_OUT_COPIED, .etag = "e", .seconds = 0.5, .verified = "etag",
+          .method = "stream" },
     };
     char csv[] = "/tmp/s3e-report-XXXXXX.csv", jsonl[] = "/tmp/s3e-report-XXXXXX.jsonl";
     temp_path(csv, 4);
@@ -264,12 +268,14 @@ static void test_version_column(void **state)
         assert_int_equal(s3e_report_close(r, err, sizeof err), S3E_OK);
     }
     const char *text = slurp(csv);
-    assert_non_null(strstr(text, "seconds,verified,version\n"));
-    assert_non_null(strstr(text, ",0.500,etag,3HL4kqtJlcp.XroDTDmJ\n"));
-    assert_non_null(strstr(text, "k2,3,copied,,e,0.500,etag,\n"));
+    assert_non_null(strstr(text, "seconds,verified,version,method\n"));
+    assert_non_null(strstr(text, ",0.500,etag,3HL4kqtJlcp.XroDTDmJ,copy\n"));
+    assert_non_null(strstr(text, "k2,3,copied,,e,0.500,etag,,stream\n"));
     text = slurp(jsonl);
-    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":\"3HL4kqtJlcp.XroDTDmJ\"}\n"));
-    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":null}\n"));
+    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":"
+                                 "\"3HL4kqtJlcp.XroDTDmJ\",\"method\":\"copy\"}\n"));
+    assert_non_null(strstr(text, "\"seconds\":0.500,\"verified\":\"etag\",\"version\":null,"
+                                 "\"method\":\"stream\"}\n"));
     unlink(csv);
     unlink(jsonl);
 }

@@ -1,0 +1,89 @@
+/* budget.c - bytes of memory shared by threads (budget.h). */
+#include "budget.h"
+#include "s3engine/error.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define WAIT_SLICE_MS 200 /* how often a waiting thread looks at the stop flag */
+
+struct s3e_budget {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    uint64_t total, used, peak;
+};
+
+int s3e_budget_new(struct s3e_budget **out, uint64_t total)
+{
+    struct s3e_budget *b = calloc(1, sizeof *b);
+    if (!b)
+        return S3E_ENOMEM;
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->freed, NULL);
+    b->total = total ? total : 1;
+    *out = b;
+    return S3E_OK;
+}
+
+void s3e_budget_free(struct s3e_budget *b)
+{
+    if (!b)
+        return;
+    pthread_cond_destroy(&b->freed);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+int s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
+                    uint64_t *taken)
+{
+    *taken = 0;
+    if (n > b->total)
+        n = b->total;
+    int rc = S3E_OK;
+    pthread_mutex_lock(&b->lock);
+    while (b->used + n > b->total) {
+        if (cancel && atomic_load(cancel)) {
+            rc = S3E_ECANCELED;
+            break;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += WAIT_SLICE_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&b->freed, &b->lock, &until);
+    }
+    if (!rc) {
+        b->used += n;
+        if (b->used > b->peak)
+            b->peak = b->used;
+        *taken = n;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return rc;
+}
+
+void s3e_budget_give(struct s3e_budget *b, uint64_t n)
+{
+    pthread_mutex_lock(&b->lock);
+    b->used -= n <= b->used ? n : b->used;
+    pthread_cond_broadcast(&b->freed);
+    pthread_mutex_unlock(&b->lock);
+}
+
+uint64_t s3e_budget_total(const struct s3e_budget *b)
+{
+    return b->total;
+}
+
+uint64_t s3e_budget_peak(struct s3e_budget *b)
+{
+    pthread_mutex_lock(&b->lock);
+    uint64_t p = b->peak;
+    pthread_mutex_unlock(&b->lock);
+    return p;
+}

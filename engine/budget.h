@@ -1,0 +1,28 @@
+/* budget.h - bytes of memory shared by threads: a streamed copy takes room
+ * for the parts it reads before it reads them and gives it back once they
+ * are uploaded, so the run's streamed bytes in memory stay under a total
+ * (README, "Streamed copies"). Thread-safe. Internal. */
+#ifndef S3E_BUDGET_H
+#define S3E_BUDGET_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+struct s3e_budget;
+
+/* A budget of `total` bytes (> 0). S3E_OK or S3E_ENOMEM. */
+int  s3e_budget_new(struct s3e_budget **out, uint64_t total);
+void s3e_budget_free(struct s3e_budget *b); /* NULL is fine */
+
+/* Wait until n bytes are free and take them; more than the total is cut
+ * to the total (it waits until nothing else is taken). *taken gets what to
+ * give back. S3E_OK, or S3E_ECANCELED when *cancel (may be NULL) was set
+ * while waiting (nothing taken). */
+int  s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
+                     uint64_t *taken);
+void s3e_budget_give(struct s3e_budget *b, uint64_t n);
+/* The total, and the most that was taken at once so far. */
+uint64_t s3e_budget_total(const struct s3e_budget *b);
+uint64_t s3e_budget_peak(struct s3e_budget *b);
+
+#endif
