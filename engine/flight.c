@@ -380,6 +380,13 @@ static void checked(struct s3e_flight *f, struct lw *w)
         fail_job(f, w, S3E_EVERIFY, msg);
         return;
     }
+    if (j->existing) { /* an earlier run's copy: size and ETag, MD5s or not, as listed */
+        char sse[32] = "", v[64];
+        s3e_resp_header(&w->a.resp, "x-amz-server-side-encryption", sse, sizeof sse);
+        int ssec = s3e_resp_header(&w->a.resp, "x-amz-server-side-encryption-customer-algorithm",
+                                   v, sizeof v);
+        w->compared = S3E_CMP_SIZE | (s3e_etag_is_md5(etag, sse, ssec) ? S3E_CMP_ETAG : 0);
+    }
     s3e_s3_delete_request(&w->req, j->src_bucket, j->src_key);
     int rc = s3e_client_start(f->client, &w->a, &w->req);
     if (rc)

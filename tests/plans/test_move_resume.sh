@@ -41,6 +41,10 @@ expect_eq "$rc" 0 "the move run exits 0"
 expect_eq "$(summary_value "$out" moved)" 13 "13 sources moved"
 expect_eq "$(s3check count "s3://$src/in/")" 0 "no source left"
 expect_eq "$(awk -F, 'NR > 1 && $4 == "moved"' "$plan.csv" | wc -l)" 13 "13 'moved' rows"
+# the report says what was compared for every move, an earlier run's copy too
+expect_eq "$(report_col "$plan.csv" verified | grep -c '^$')" 0 "every moved row names what was verified"
+expect_eq "$(report_col "$plan.csv" verified | grep -c '^size+etag$')" 11 \
+  "the 11 earlier copies kept are verified by size and MD5 ETag"
 expect_eq "$(s3check md5 "s3://$dst/out/${victim#in/}")" "$vmd5" "the replaced destination was copied again"
 expect_contains "$(s3check head "s3://$dst/out/big/clip.mp4")" '"a": "1"' \
   "the multipart destination whose metadata differed was copied again"
