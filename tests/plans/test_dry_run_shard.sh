@@ -7,7 +7,8 @@
 
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
-check "load 90 objects" s3check load "$src" d 90 >/dev/null
+# 1-16 KiB each: four of them stay under max_bytes, so max_objects is the limit that binds
+check "load 90 objects" s3check load "$src" d 90 --size-range 1KiB-16KiB >/dev/null
 plan=$(mktemp --suffix=.lua)
 on_exit rm -f "$plan"
 cat >"$plan" <<LUA
@@ -35,6 +36,7 @@ expect_eq "$(awk '$2 > 4 * $1' <<<"$workers")" "" "no worker has fewer than obje
 sizes=$(awk '$1 == "payload" && $2 ~ /^[0-9]+:$/ && $4 == "objects," { print $3 }' <<<"$out")
 expect_ne "$sizes" "" "payload lines are shown"
 expect_eq "$(awk '$1 > 4' <<<"$sizes")" "" "no payload above 4 objects"
+expect_ne "$(awk '$1 == 4' <<<"$sizes")" "" "payloads are filled up to max_objects (4)"
 
 total=0
 for i in 0 1 2; do
