@@ -531,11 +531,8 @@ static void part_done(struct s3e_mp *m, struct part_slot *s, int rc)
     s->busy = 0;
     m->in_flight--;
     m->budget->in_flight--;
-    if (!rc && s3e_xml_parse_copy_result(s->a.resp.body.data, s->a.resp.body.len, p->etag))
-        rc = S3E_EPARSE;
-    if (!rc) /* named again on CompleteMultipartUpload */
-        s3e_xml_parse_checksum(s->a.resp.body.data, s->a.resp.body.len, p->checksum_name,
-                               p->checksum);
+    if (!rc)
+        rc = s3e_s3_part_copy_result(&s->a.resp, p);
     p->rc = rc;
     m->parts_done += rc == S3E_OK;
     if (rc && !m->part_rc)

@@ -515,6 +515,15 @@ int s3e_s3_part_copy_request(struct s3e_req *r, struct s3e_query_param q[2], cha
     return rc ? rc : s3e_copy_hdrs_add(r, hdrs, S3E_CR_PART, quoted);
 }
 
+int s3e_s3_part_copy_result(const struct s3e_resp *resp, struct s3e_part_copy *part)
+{
+    if (s3e_xml_parse_copy_result(resp->body.data, resp->body.len, part->etag))
+        return S3E_EPARSE;
+    /* for CompleteMultipartUpload */
+    s3e_xml_parse_checksum(resp->body.data, resp->body.len, part->checksum_name, part->checksum);
+    return S3E_OK;
+}
+
 int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
                                  const char *upload_id, const char *src_bucket,
                                  const char *src_key, struct s3e_part_copy *parts, size_t n,
@@ -546,14 +555,10 @@ int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const
     for (size_t i = 0; i < n && resps && rcs; i++) {
         parts[i].rc = rcs[i];
         parts[i].error = errs[i];
-        if (rcs[i] == S3E_OK && s3e_xml_parse_copy_result(resps[i].body.data, resps[i].body.len,
-                                                          parts[i].etag)) {
+        if (rcs[i] == S3E_OK && s3e_s3_part_copy_result(&resps[i], &parts[i])) {
             parts[i].rc = S3E_EPARSE;
             rc = rc ? rc : S3E_EPARSE;
         }
-        if (parts[i].rc == S3E_OK) /* for CompleteMultipartUpload */
-            s3e_xml_parse_checksum(resps[i].body.data, resps[i].body.len,
-                                   parts[i].checksum_name, parts[i].checksum);
         if (parts[i].rc && parts[i].rc != S3E_ECANCELED && !reported && err) {
             *err = errs[i];
             reported = 1;

@@ -69,6 +69,9 @@ int  s3e_s3_part_copy_request(struct s3e_req *r, struct s3e_query_param q[2], ch
                               const char *bucket, const char *key, const char *upload_id,
                               const char *src_bucket, const struct s3e_part_copy *part,
                               const struct s3e_copy_hdrs *hdrs);
+/* A part's answer: its ETag and checksum (for the complete) into *part.
+ * S3E_OK or S3E_EPARSE. */
+int  s3e_s3_part_copy_result(const struct s3e_resp *resp, struct s3e_part_copy *part);
 /* CompleteMultipartUpload of n parts, its XML body written into body. */
 int  s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *body,
                              char *quoted, const char *bucket, const char *key,
