@@ -439,6 +439,18 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
 
 /* Move a worker on: collect a finished thread, start its next job or take
  * its next payload. Returns 1 while the worker has something going. */
+/* The run's stop_at passed (a Lambda invocation ends soon): the payload's
+ * objects not started are reported failed, so that its result names them and
+ * a rerun copies them; nothing is dropped unreported. */
+static void not_started(struct s3e_flight *f, struct lw *w)
+{
+    double now = s3e_now();
+    for (size_t i = w->next; i < w->p->njobs; i++)
+        s3e_worker_record_all(f->run, &w->p->jobs[i], S3E_OUT_FAILED, 0,
+                              "not started: the time given ran out (run it again)", now);
+    w->next = w->p->njobs;
+}
+
 static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
 {
     if (w->state == LW_MULTIPART) {
@@ -461,6 +473,8 @@ static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
             start_job(f, w);
             continue;
         }
+        if (w->p && stopping && !s3e_interrupted && s3e_run_past_stop_at(f->run))
+            not_started(f, w);
         if (w->p) {
             s3e_payload_free(w->p);
             w->p = NULL;

@@ -404,7 +404,7 @@ static int mark_started(struct runner *r, uint64_t id, int *again)
 }
 
 static int payload_setup(struct runner *r, struct payload_run *pr, uint64_t id,
-                         const char *report_path)
+                         const char *report_path, double stop_at)
 {
     memset(pr, 0, sizeof *pr);
     pthread_mutex_init(&pr->lock, NULL);
@@ -418,6 +418,7 @@ static int payload_setup(struct runner *r, struct payload_run *pr, uint64_t id,
     run->on_record = on_record;
     run->on_record_ud = pr;
     run->plan.path = r->ix.plan_path;
+    run->stop_at = stop_at;
     run->plan.sources = r->sources;
     run->plan.nsources = r->ix.nsources;
     if (s3e_failfast_init(&run->failfast, r->cli->fail_fast_set ? r->cli->fail_fast
@@ -440,7 +441,7 @@ static void payload_teardown(struct payload_run *pr)
 
 /* Run payload p (unless its result says it is done). Returns an exit status;
  * *res_out, when not NULL, gets a copy of its counts. */
-static int run_payload(struct runner *r, const struct s3e_job_payload *p,
+static int run_payload(struct runner *r, const struct s3e_job_payload *p, double stop_at,
                        struct s3e_job_result *res_out, size_t *already)
 {
     struct s3e_job_result old;
@@ -473,7 +474,7 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p,
     if (!pr)
         return S3E_EXIT_FATAL;
     double t0 = s3e_now();
-    rc = payload_setup(r, pr, p->id, report_path);
+    rc = payload_setup(r, pr, p->id, report_path, stop_at);
     if (!rc && (found || again) && (rc = s3e_tindex_new(&pr->seen)) == S3E_OK)
         s3e_info("payload %llu ran before: checking its destinations first",
                  (unsigned long long)p->id);
@@ -619,7 +620,7 @@ int s3e_job_run(const struct s3e_cli *cli)
         }
         if (cli->job_failed && !was_failed)
             continue;
-        int st = run_payload(&r, p, NULL, &already);
+        int st = run_payload(&r, p, 0, NULL, &already);
         ran++;
         if (st == S3E_EXIT_PARTIAL)
             failed++;
@@ -638,7 +639,7 @@ int s3e_job_run(const struct s3e_cli *cli)
 }
 
 int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payload,
-                    struct s3e_buf *out, char *err, size_t errlen)
+                    double stop_at, struct s3e_buf *out, char *err, size_t errlen)
 {
     struct runner r;
     int status = runner_open(&r, cli, dest);
@@ -650,7 +651,7 @@ int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payloa
     struct s3e_job_result res;
     s3e_jobfmt_result_init(&res);
     if (!status)
-        status = run_payload(&r, &r.ix.payloads[payload - 1], &res, NULL);
+        status = run_payload(&r, &r.ix.payloads[payload - 1], stop_at, &res, NULL);
     if (status == S3E_EXIT_OK || status == S3E_EXIT_PARTIAL) {
         if (s3e_buf_printf(out, "{\"payload\":%llu,\"status\":\"%s\",\"copied\":%llu,"
                            "\"moved\":%llu,\"skipped\":%llu,\"failed\":%llu,\"archived\":%llu,"

@@ -11,7 +11,9 @@
  * An event is {"job": "s3://bucket/prefix/", "payload": N}; "job" may be left
  * out when S3ENGINE_JOB names it. A payload with failed objects is a
  * response ("status": "failed"), not an error: retrying cannot help it, and
- * job-status and run-job --failed see it. */
+ * job-status and run-job --failed see it. Lambda-Runtime-Deadline-Ms bounds
+ * the payload: no object is started past the deadline less a reserve, and
+ * those left are reported failed, not started, in a response sent in time. */
 #include "lambda.h"
 #include "cred_int.h"
 #include "job_run.h"
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define MAX_EVENT (6u << 20) /* Lambda's own limit for a synchronous event */
 
@@ -34,7 +37,32 @@ struct call {
     struct s3e_buf body;
     char request_id[128];
     char trace_id[512];
+    char deadline_ms[32];    /* Lambda-Runtime-Deadline-Ms: epoch milliseconds */
 };
+
+#define DEFAULT_RESERVE_S 30.0 /* stop starting objects this long before the deadline */
+
+/* When to stop starting objects: the invocation's deadline less the time the
+ * copies in flight and the result need (S3ENGINE_LAMBDA_RESERVE_SECONDS, by
+ * default 30 s, but never more than a fifth of the time given); an s3e_now()
+ * value, 0 without a deadline. */
+static double stop_at_of(const struct call *c)
+{
+    char *end;
+    double deadline = c->deadline_ms[0] ? strtod(c->deadline_ms, &end) / 1000.0 : 0;
+    if (deadline <= 0 || *end)
+        return 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double left = deadline - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+    const char *env = getenv("S3ENGINE_LAMBDA_RESERVE_SECONDS");
+    double reserve = env && *env ? strtod(env, NULL) : DEFAULT_RESERVE_S;
+    if (!(reserve >= 0))
+        reserve = DEFAULT_RESERVE_S;
+    if (reserve > left / 5)
+        reserve = left / 5;
+    return s3e_now() + (left > reserve ? left - reserve : 0.001);
+}
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
@@ -65,6 +93,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
     header_value(data, size * n, "Lambda-Runtime-Aws-Request-Id", c->request_id,
                  sizeof c->request_id);
     header_value(data, size * n, "Lambda-Runtime-Trace-Id", c->trace_id, sizeof c->trace_id);
+    header_value(data, size * n, "Lambda-Runtime-Deadline-Ms", c->deadline_ms,
+                 sizeof c->deadline_ms);
     return size * n;
 }
 
@@ -157,7 +187,8 @@ static int invoke(CURL *e, const char *base, const struct s3e_cli *cli, struct c
     s3e_buf_init(&out, 0);
     uint64_t payload = 0;
     int status = read_event(&c->body, &job, &payload, err, sizeof err) ? S3E_EXIT_USAGE
-                 : s3e_job_run_one(cli, s3e_buf_cstr(&job), payload, &out, err, sizeof err);
+                 : s3e_job_run_one(cli, s3e_buf_cstr(&job), payload, stop_at_of(c), &out, err,
+                                   sizeof err);
     struct call r = { 0 };
     s3e_buf_init(&r.body, 1 << 20);
     long st;

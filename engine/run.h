@@ -70,6 +70,9 @@ struct s3e_run {
     void *on_record_ud;
     struct s3e_collide *collide;     /* destinations routed to so far (collisions) */
     struct s3e_failfast failfast;    /* stops a run whose first copies all fail alike */
+    double stop_at;                  /* s3e_now() after which no object is started and the
+                                        rest are reported failed, not started (a Lambda
+                                        invocation's deadline); 0 = none */
     int naming;                      /* planner: reading the sources again to name collisions */
     struct s3e_stats stats;
     struct s3e_stats *per_target;    /* one per plan target (--json), NULL before the plan */

@@ -37,7 +37,12 @@ void s3e_run_signals(void)
     sigaction(SIGPIPE, &ignore, NULL);
 }
 
+int s3e_run_past_stop_at(const struct s3e_run *run)
+{
+    return run->stop_at > 0 && s3e_now() >= run->stop_at;
+}
+
 int s3e_run_stopping(const struct s3e_run *run)
 {
-    return s3e_interrupted || s3e_failfast_tripped(&run->failfast);
+    return s3e_interrupted || s3e_failfast_tripped(&run->failfast) || s3e_run_past_stop_at(run);
 }

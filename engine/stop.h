@@ -16,7 +16,10 @@ extern atomic_int s3e_interrupted;
  * SIGPIPE ignored. Call once, from the main thread. */
 void s3e_run_signals(void);
 
-/* 1 once the run must stop starting objects: a signal, or fail fast. Any thread. */
+/* 1 once the run must stop starting objects: a signal, fail fast, or its
+ * stop_at passed. Any thread. */
 int s3e_run_stopping(const struct s3e_run *run);
+/* 1 once run->stop_at has passed: objects not started are reported, not dropped. */
+int s3e_run_past_stop_at(const struct s3e_run *run);
 
 #endif

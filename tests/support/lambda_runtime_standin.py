@@ -93,7 +93,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(500, {"errorMessage": "no more events (stand-in)",
                                     "errorType": "ContainerError"})
         deadline = int(time.time() * 1000) + st.timeout_ms
-        st.write(kind="next", request_id=rid, status=200, event=event)
+        st.write(kind="next", request_id=rid, status=200, event=event, deadline_ms=deadline)
         self.reply(200, event.encode(), {
             "Lambda-Runtime-Aws-Request-Id": rid,
             "Lambda-Runtime-Deadline-Ms": str(deadline),
