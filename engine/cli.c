@@ -28,7 +28,7 @@ enum {
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
     OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS,
-    OPT_EMIT, OPT_PAYLOAD, OPT_WORKER, OPT_INDEX, OPT_COUNT, OPT_FAILED, OPT_STREAM
+    OPT_EMIT, OPT_PAYLOAD, OPT_WORKER, OPT_INDEX, OPT_COUNT, OPT_FAILED, OPT_STREAM, OPT_STREAM_MEMORY
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +37,7 @@ static const struct option long_opts[] = {
     { "force", no_argument, NULL, OPT_FORCE },
     { "move", no_argument, NULL, OPT_MOVE },
     { "stream", no_argument, NULL, OPT_STREAM },
+    { "stream-memory", required_argument, NULL, OPT_STREAM_MEMORY },
     { "max-payload", required_argument, NULL, OPT_MAX_PAYLOAD },
     { "max-payload-objects", required_argument, NULL, OPT_MAX_OBJECTS },
     { "report", required_argument, NULL, OPT_REPORT },
@@ -144,6 +145,8 @@ void s3e_cli_usage(FILE *out)
 "      --stream                copy every object by GET and PUT through this machine,\n"
 "                              even where S3 could copy it (as each target's stream = true;\n"
 "                              between endpoints a copy always streams)\n"
+"      --stream-memory SIZE    most bytes of parts all streamed copies hold at once\n"
+"                              (default 1GiB; at least one part)\n"
 "      --retries N             attempts per request, first included (default 6)\n"
 "      --max-rps N             at most N requests per second in all (default 0: no cap);\n"
 "                              requests in flight per bucket also back off on SlowDown\n"
@@ -247,6 +250,10 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
     case OPT_FORCE: cli->force = 1; break;
     case OPT_MOVE: cli->move = 1; break;
     case OPT_STREAM: cli->stream = 1; break;
+    case OPT_STREAM_MEMORY:
+        if (s3e_parse_size(arg, &cli->stream_memory) || cli->stream_memory < S3E_MIN_PART_SIZE)
+            return usage_error("--stream-memory: expected a size of 5MiB or more, got '%s'", arg);
+        break;
     case OPT_MAX_PAYLOAD:
         if (s3e_parse_size(arg, &cli->max_payload) || !cli->max_payload)
             return usage_error("--max-payload: expected a size such as 800MB or 10GiB, got '%s'", arg);

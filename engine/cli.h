@@ -31,6 +31,7 @@ struct s3e_cli {
     int force;                 /* copy even when the target is current */
     int move;                  /* delete sources after a verified copy */
     int stream;                /* --stream: every copy by GET and PUT (stream_copy.c) */
+    uint64_t stream_memory;    /* --stream-memory: streamed parts in memory, 0 = default */
     int verbose;               /* -v: info, -vv: debug */
     int quiet;
     int progress;              /* -1 auto (terminal), 0 off, 1 on */

@@ -208,6 +208,10 @@ static int stream_multipart(struct stream *m, struct s3e_copy_result *out,
         rc = s3e_s3_create_multipart(m->dst, s->dst_bucket, s->dst_key, &o, &m->upload_id, err);
         s3e_copy_abort_orphans(m->dst, s, started, rc ? NULL : m->upload_id);
     }
+    /* no more parts at once than the run's budget holds (one at least) */
+    uint64_t room = m->budget ? s3e_budget_total(m->budget) / m->part_size : batch;
+    if (!rc && room < batch)
+        batch = room ? (uint32_t)room : 1;
     for (uint32_t i = 0; i < m->nparts && !rc; i += batch)
         rc = stream_batch(m, i, m->nparts - i < batch ? m->nparts - i : batch, bodies, md5, err);
     if (!rc)

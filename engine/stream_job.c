@@ -14,11 +14,13 @@
 #include <string.h>
 
 /* Streamed parts in memory at once for the whole run, unless one object's
- * batch (part size x part concurrency) is more. */
+ * batch (part size x part concurrency) is more (--stream-memory: exactly). */
 #define STREAM_MEMORY (1ULL << 30)
 
 uint64_t s3e_stream_memory(const struct s3e_run *run)
 {
+    if (run->cli->stream_memory)
+        return run->cli->stream_memory; /* batches are cut to fit it */
     uint64_t part = run->set.part_size ? run->set.part_size : S3E_DEFAULT_PART_SIZE;
     uint64_t conc = run->set.part_concurrency ? (uint64_t)run->set.part_concurrency
                                               : S3E_DEFAULT_PART_CONCURRENCY;
