@@ -123,7 +123,11 @@ return { sources = { { bucket = "$src", prefix = "in/" } },
 LUA
 out=$(run --dry-run "$dir/one.lua" 2>&1)
 expect_contains "$out" "method copy" "dry run on one endpoint: copy"
-check "--stream on one endpoint" run --stream --report "$dir/r4.csv" "$dir/one.lua"
+check "--stream on one endpoint" run --stream --stream-memory 10MiB -vv --report "$dir/r4.csv" \
+  "$dir/one.lua" 2>"$dir/r4.err"
+held=$(sed -n 's/.*streamed copies held at most \([0-9]*\) bytes.*/\1/p' "$dir/r4.err")
+expect_eq "$([ -n "$held" ] && [ "$held" -gt 0 ] && [ "$held" -le 10485760 ] && echo within)" \
+  within "--stream-memory 10MiB: at most 10 MiB of parts held at once (held $held)"
 expect_eq "$(report_col "$dir/r4.csv" method | sort -u)" "stream" "report: method stream"
 check "streamed on one endpoint: the same objects" \
   "$S3CHECK_PYTHON" "$PLAN_LIB_DIR/cross_same.py" "${a_side[@]}" "s3://$src/in/" \
