@@ -214,6 +214,34 @@ static int connect_buckets(struct s3e_run *run)
     return 0;
 }
 
+/* run-job reaches every bucket through the runner's own connection (a job
+ * keeps no profile, endpoint or cross-account option): a plan that names them
+ * is not emitted, rather than copied as someone else or without its ACL. */
+static int emit_refuses_access(struct s3e_run *run)
+{
+    size_t ns = run->plan.nsources, nt = run->plan.ntargets;
+    for (size_t i = 0; i < ns + nt && run->conns; i++) {
+        int target = i >= ns;
+        size_t k = target ? i - ns : i;
+        const struct s3e_access *a = target ? &run->plan.targets[k].access
+                                            : &run->plan.sources[k].access;
+        if (!s3e_access_given(a))
+            continue;
+        const char *field = a->profile ? "profile" : a->region ? "region"
+                          : a->endpoint ? "endpoint" : a->addressing ? "addressing"
+                          : a->acl ? "acl" : a->expected_owner ? "expected_owner"
+                          : "requester_pays";
+        char where[400];
+        s3e_conns_where(run->conns, target, k, field, where, sizeof where);
+        snprintf(run->errbuf, sizeof run->errbuf, "%s: --emit: a job cannot keep its %s yet "
+                 "(run-job reaches every bucket through the runner's own connection, without "
+                 "profile, region, endpoint, addressing, acl, expected_owner or "
+                 "requester_pays): run the plan itself", where, field);
+        return fail(run, S3E_EXIT_USAGE);
+    }
+    return 0;
+}
+
 /* Everything up to the point where copying can start. 0 or an exit status. */
 static int prepare(struct s3e_run *run)
 {
@@ -240,6 +268,8 @@ static int prepare(struct s3e_run *run)
         return fail(run, S3E_EXIT_FATAL);
     }
     int status = run->have_cfg ? connect_buckets(run) : 0;
+    if (!status && run->cli->emit)
+        status = emit_refuses_access(run);
     if (status)
         return status;
     if (!run->have_cfg && s3e_method_plan(run)) /* a dry run without credentials */
