@@ -214,6 +214,19 @@ static void check_etag_docs(const uint8_t *data, size_t size, xmlDocPtr oracle)
     expect_etag(oracle_etag(oracle, "CompleteMultipartUploadResult", want), rc, etag, want,
                 "complete");
 
+    /* a part's checksum: named and base64, or nothing; never from a refused document */
+    char cname[16], cvalue[96];
+    memset(cname, 'x', sizeof cname);
+    memset(cvalue, 'x', sizeof cvalue);
+    s3e_xml_parse_checksum(body, size, cname, cvalue);
+    FUZZ_CHECK(memchr(cname, '\0', sizeof cname) && memchr(cvalue, '\0', sizeof cvalue),
+               "checksum not terminated");
+    FUZZ_CHECK(!cname[0] == !cvalue[0], "checksum name '%s' with value '%s'", cname, cvalue);
+    FUZZ_CHECK(strspn(cvalue, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+                   strlen(cvalue), "checksum '%s' is not base64", cvalue);
+    if (refused_doc)
+        FUZZ_CHECK(!cname[0], "a checksum read from a document with a DTD or markup");
+
     char *upload_id = NULL;
     if (s3e_xml_parse_initiate(body, size, &upload_id) == S3E_OK) {
         FUZZ_CHECK(!refused_doc, "an initiate result with a DTD or markup accepted");
