@@ -6,6 +6,9 @@ list: N objects on radosgw behind the fault proxy adding --latency seconds to ev
       page (list_concurrency = 1) and in parallel (list_concurrency = C), and rclone's
       listing of the same prefix (`rclone lsf -R`, and with `--fast-list`), in one run,
       alternating. Each run must list all N objects.
+standin: the same listings against tests/support/list_standin.py, a bucket that only
+      lists (ListObjectsV2 as AWS documents it, pages made once, --latency per request,
+      almost no CPU): what the client does when the server is not the limit.
 plan: a manifest of R rows planned with --dry-run --force, no server: without hooks,
       and with a Lua route; CPU microseconds per object and peak RSS.
 
@@ -64,6 +67,34 @@ def load(s3, prefix, n):
 def count_lines(path, pred=lambda l: True):
     with open(path, "rb") as f:
         return sum(1 for l in f if pred(l))
+
+
+class Standin:
+    """tests/support/list_standin.py serving opts.objects keys; cpu() is its CPU."""
+
+    def __init__(self, tmp, opts):
+        ready = os.path.join(tmp, "standin.ready")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(ROOT, "tests/support/list_standin.py"),
+             "--bucket", BUCKET, "--objects", str(opts.objects), "--prefix", opts.prefix,
+             "--delay", str(opts.latency), "--ready-file", ready],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "standin.err"), "wb"),
+            stdin=subprocess.DEVNULL)
+        for _ in range(600):
+            if os.path.exists(ready) or self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        with open(ready) as f:
+            self.endpoint = f"http://127.0.0.1:{f.read().strip()}"
+        self.env = {"AWS_ACCESS_KEY_ID": "standin", "AWS_SECRET_ACCESS_KEY": "standin",
+                    "AWS_DEFAULT_REGION": "us-east-1", "RGW_ENDPOINT": self.endpoint}
+
+    def cpu(self):
+        return bench.proc_cpu(self.proc.pid)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def list_runs(srv, opts, tmp, env, rclone_conf):
@@ -167,13 +198,33 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def report(opts, cmdline, list_names, lres, plan_names, pres):
+def list_table(opts, list_names, lres):
+    L = ["| tool | ok runs | wall s | objects/s | vs sequential | client CPU s | "
+         "peak RSS MB | server CPU s | requests, ranges |",
+         "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    seq = med([m["wall"] for m in lres if m["tool"] == list_names[0] and m["ok"]])
+    for name in list_names:
+        ms = [m for m in lres if m["tool"] == name]
+        ok = [m for m in ms if m["ok"]]
+        w = med([m["wall"] for m in ok])
+        det = next((m.get("detail", "") for m in ok if m.get("detail")), "")
+        det = det.split(": ", 1)[1] if ": " in det else ""
+        if " 0 requests" in det:  # the page-by-page listing does not count its pages
+            det = "page by page"
+        L.append(f"| {name} | {len(ok)}/{len(ms)} | {w:.2f} | {opts.objects / w:,.0f} | "
+                 f"{seq / w:.2f}x | {med([m['cpu'] for m in ok]):.2f} | "
+                 f"{med([m['maxrss_mb'] for m in ok]):.1f} | "
+                 f"{med([m['server_cpu'] for m in ok]):.2f} | {det} |")
+    return L + [""]
+
+
+def report(opts, cmdline, list_names, lres, plan_names, pres, sres=()):
     L = [BEGIN, "", "## Listing and planning at scale (issue #14)", "",
          f"- Command: `{cmdline}` (`make bench` runs it after bench.py)",
          f"- Date: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC",
          f"- Machine: {bench.machine()}",
          f"- Load average (1 min) at start / end: {opts.load_start} / {bench.loadavg()}", ""]
-    if list_names:
+    if list_names and lres:
         L += [f"### Listing {opts.objects:,} objects through a proxy adding "
               f"{opts.latency * 1000:.0f} ms per request (medians of {opts.runs})", "",
               f"Keys `{opts.prefix}NN/NNNN/file-NNNNNNNN.bin` (1,000 per folder) on radosgw, behind "
@@ -183,24 +234,14 @@ def report(opts, cmdline, list_names, lres, plan_names, pres):
               f"{opts.concurrency} (listing, planning and packing; nothing copied). rclone: "
               "`lsf -R --files-only` (folder by folder, `--checkers` requests at once) and "
               "with `--fast-list` (one listing of the whole prefix, page by page). A run counts "
-              "only when it lists every object.", "",
-              "| tool | ok runs | wall s | objects/s | vs sequential | client CPU s | "
-              "peak RSS MB | server CPU s | requests, ranges |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
-        seq = med([m["wall"] for m in lres if m["tool"] == list_names[0] and m["ok"]])
-        for name in list_names:
-            ms = [m for m in lres if m["tool"] == name]
-            ok = [m for m in ms if m["ok"]]
-            w = med([m["wall"] for m in ok])
-            det = next((m.get("detail", "") for m in ok if m.get("detail")), "")
-            det = det.split(": ", 1)[1] if ": " in det else ""
-            if " 0 requests" in det:  # the page-by-page listing does not count its pages
-                det = "page by page"
-            L.append(f"| {name} | {len(ok)}/{len(ms)} | {w:.2f} | {opts.objects / w:,.0f} | "
-                     f"{seq / w:.2f}x | {med([m['cpu'] for m in ok]):.2f} | "
-                     f"{med([m['maxrss_mb'] for m in ok]):.1f} | "
-                     f"{med([m['server_cpu'] for m in ok]):.2f} | {det} |")
-        L.append("")
+              "only when it lists every object.", ""] + list_table(opts, list_names, lres)
+    if sres:
+        L += [f"### Listing {opts.objects:,} objects from the listing stand-in, "
+              f"{opts.latency * 1000:.0f} ms per request (medians of {opts.runs})", "",
+              "The same keys and tools against tests/support/list_standin.py (ListObjectsV2 as "
+              "AWS documents it, up to 1,000 common prefixes per page, pages made once, "
+              f"{opts.latency * 1000:.0f} ms per request, threads): the server's CPU is not "
+              "the limit. Server CPU is the stand-in's.", ""] + list_table(opts, list_names, sres)
     if plan_names:
         L += [f"### Planning a {opts.plan_rows:,}-row manifest (`--dry-run --force`, no server, "
               f"medians of {opts.plan_runs})", "",
@@ -231,7 +272,8 @@ def write_section(path, text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", default="list,plan", help="list, plan (default: both)")
+    ap.add_argument("--cases", default="list,standin,plan",
+                    help="list, standin, plan (default: all)")
     ap.add_argument("--objects", type=int, default=200_000, help="objects listed (200,000)")
     ap.add_argument("--latency", type=float, default=0.05, help="seconds added per request")
     ap.add_argument("--concurrency", "-c", type=int, default=16, help="list_concurrency (16)")
@@ -257,7 +299,8 @@ def main():
     bench.build_helper(tmp)
     srv = bench.Server(tmp)
     proxy = None
-    list_names, lres, plan_names, pres = [], [], [], []
+    list_names, lres, plan_names, pres, sres = [], [], [], [], []
+    standin = None
     try:
         if "plan" in opts.cases:  # first, while no server competes for the CPUs
             plan_names, pres = plan_runs(tmp, opts)
@@ -287,13 +330,24 @@ def main():
             files = bench.write_tool_configs(srv, tmp, bench_opts, proxy.endpoint, "-list")
             env = bench.tool_env(srv, files)
             list_names, lres = list_runs(srv, opts, tmp, env, files["rclone_conf"])
-        text = report(opts, cmdline, list_names, lres, plan_names, pres)
+        if "standin" in opts.cases:
+            standin = Standin(tmp, opts)
+            bench_opts = argparse.Namespace(concurrency=opts.concurrency, cases=[])
+            files = bench.write_tool_configs(standin, tmp, bench_opts, standin.endpoint,
+                                             "-standin")
+            with open(files["rclone_conf"], "a") as f:
+                f.write("list_version = 2\n")  # the stand-in answers ListObjectsV2 only
+            list_names, sres = list_runs(standin, opts, tmp, bench.tool_env(standin, files),
+                                         files["rclone_conf"])
+        text = report(opts, cmdline, list_names, lres, plan_names, pres, sres)
         print(text)
         if opts.out:
             write_section(os.path.join(ROOT, opts.out) if not os.path.isabs(opts.out)
                           else opts.out, text)
-        return 0 if all(m["ok"] for m in lres + pres) else 1
+        return 0 if all(m["ok"] for m in lres + pres + sres) else 1
     finally:
+        if standin:
+            standin.stop()
         if proxy:
             proxy.stop()
         srv.stop()
