@@ -32,6 +32,8 @@ static const char *unsupported(const struct s3e_run *run, size_t i, size_t j, in
     if (run->plan.targets[j].checksum_algorithm)
         return "checksum_algorithm";
     *on_target = 0;
+    if (run->cli->emit) /* run-job copies server-side only */
+        return "--emit";
     if (s->versions)
         return "versions";
     if (s->restore_days)
@@ -56,7 +58,9 @@ int s3e_method_plan(struct s3e_run *run)
             if (!field)
                 continue;
             char where[400];
-            if (run->conns)
+            if (strcmp(field, "--emit") == 0)
+                snprintf(where, sizeof where, "%s", run->plan.path);
+            else if (run->conns)
                 s3e_conns_where(run->conns, on_target, on_target ? j : i, field, where,
                                 sizeof where);
             else

@@ -11,7 +11,8 @@
  * asks (`stream = true`, --stream), when the two are on different
  * endpoints (the target's connection cannot read the source), or when a
  * bucket of the pair is named on two endpoints. S3E_OK; S3E_EPLAN with the
- * plan's file:line in run->errbuf for what a streamed copy cannot do yet;
+ * plan's file:line in run->errbuf for what a streamed copy cannot do yet
+ * (a target's checksum_algorithm, a source's versions or restore, --emit);
  * S3E_ENOMEM. */
 int  s3e_method_plan(struct s3e_run *run);
 /* 1 when j is streamed. */

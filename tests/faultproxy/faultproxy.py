@@ -69,9 +69,9 @@ KINDS = {
                "expand it reads the folder's key instead)",
     "big-header": "forward, add a response header of --big-header-bytes bytes",
     "precondition": "answer 412 PreconditionFailed, as AWS does to a copy whose "
-                    "x-amz-copy-source-if-match is not the source's ETag (the source "
-                    "changed); not forwarded (CopyObject, UploadPartCopy that carry the "
-                    "header)",
+                    "x-amz-copy-source-if-match (or a GetObject whose If-Match) is not the "
+                    "source's ETag (the source changed); not forwarded (CopyObject, "
+                    "UploadPartCopy, GetObject that carry the header)",
     "kms-etag": "forward, then give every MD5 ETag of the answer (ETag header, <ETag> of "
                 "listings and copy results) another 32 hex digits, as AWS does for objects "
                 "encrypted with SSE-KMS, and say aws:kms in HEAD and GET answers (pick the "
@@ -391,8 +391,9 @@ LISTING_KINDS = ("repeat-token", "rewind-token", "negative-size", "doctype")
 
 def eligible(kind, r):
     if kind == "precondition":
-        return (r.op in ("CopyObject", "UploadPartCopy") and
-                r.header("x-amz-copy-source-if-match") is not None)
+        return ((r.op in ("CopyObject", "UploadPartCopy") and
+                 r.header("x-amz-copy-source-if-match") is not None) or
+                (r.op == "GetObject" and r.header("if-match") is not None))
     if kind == "archived":
         return r.op in ("CopyObject", "UploadPartCopy")
     if kind == "error-in-200":

@@ -147,5 +147,20 @@ expect_eq "$(s3check count "s3://$src/fail/")" 1 "its source was not deleted, th
 check "the failed source is still there" s3check head "s3://$src/fail/big" >/dev/null
 expect_eq "$(onb s3check uploads "s3://$src/failed/")" 0 "no upload left open on B"
 expect_ne "$(fault_count 'DELETE')" 0 "the upload was aborted"
+
+# ---- the source changes during the copy: 412 to If-Match (as AWS answers a GET) -----
+check "objects that will change" s3check put "s3://$src/chg/big" 12MiB >/dev/null
+check "" s3check put "s3://$src/chg/small" 1000 >/dev/null
+ep=$(fault_proxy_start --only GET --rate precondition=1) || { fail "fault proxy"; finish; }
+plan changing chg/ changed/
+run --endpoint "$ep" --report "$dir/r6.csv" "$dir/changing.lua" 2>"$dir/r6.err"
+expect_eq "$(report_col "$dir/r6.csv" status | sort -u)" "changed" \
+  "a source whose GETs get 412 is reported changed"
+expect_ne "$(fault_count 'fault=precondition')" 0 "the GETs carried If-Match"
+expect_eq "$(onb s3check count "s3://$src/changed/")" 0 "nothing written for a changed source"
+expect_eq "$(onb s3check uploads "s3://$src/changed/")" 0 "its upload aborted"
 fault_proxy_stop
+
+# ---- a job cannot stream yet ---------------------------------------------------------
+expect_exit 2 run --emit "$dir/job" "$dir/across.lua"
 finish
