@@ -11,11 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,45 +21,20 @@
 #include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"
+#include "local_http.h"
 
 #define GIB (1ULL << 30)
 
-static int listen_fd = -1;
 static int port;
 static atomic_int cancel_flag;
 
-/* Accept every connection, read what comes, never answer. */
-static void *serve_silently(void *ud)
-{
-    (void)ud;
-    for (;;) {
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0)
-            return NULL;
-        char buf[4096];
-        while (read(fd, buf, sizeof buf) > 0)
-            ;
-        close(fd);
-    }
-}
-
+/* Every connection read until the client closes it, never answered; enough
+ * readers for the parallel requests. */
 static int setup(void **state)
 {
     (void)state;
-    listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof a;
-    if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) ||
-        listen(listen_fd, 64) || getsockname(listen_fd, (struct sockaddr *)&a, &len))
-        return -1;
-    port = ntohs(a.sin_port);
-    for (int i = 0; i < 8; i++) { /* enough readers for the parallel requests */
-        pthread_t t;
-        if (pthread_create(&t, NULL, serve_silently, NULL))
-            return -1;
-        pthread_detach(t);
-    }
-    return 0;
+    port = local_http_start(NULL, NULL, 8);
+    return port < 0 ? -1 : 0;
 }
 
 struct client {

@@ -10,69 +10,35 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"
+#include "local_http.h"
 
-static int listen_fd = -1;
 static int port;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char last_head[8192]; /* the request line and headers of the last request */
 static int nrequests;
 
-/* Answer every request with an empty 204 and close the connection. */
-static void *serve(void *ud)
+/* Record the request, answer with an empty 204 (the connection is closed). */
+static void record(int fd, const char *head, void *ud)
 {
     (void)ud;
-    for (;;) {
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0)
-            return NULL;
-        char buf[8192];
-        size_t n = 0;
-        while (n < sizeof buf - 1) {
-            ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
-            if (r <= 0)
-                break;
-            n += (size_t)r;
-            buf[n] = '\0';
-            if (strstr(buf, "\r\n\r\n"))
-                break;
-        }
-        buf[n] = '\0';
-        pthread_mutex_lock(&lock);
-        snprintf(last_head, sizeof last_head, "%s", buf);
-        nrequests++;
-        pthread_mutex_unlock(&lock);
-        static const char answer[] = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n"
-                                     "Connection: close\r\n\r\n";
-        if (write(fd, answer, sizeof answer - 1) < 0)
-            perror("write");
-        close(fd);
-    }
+    pthread_mutex_lock(&lock);
+    snprintf(last_head, sizeof last_head, "%s", head);
+    nrequests++;
+    pthread_mutex_unlock(&lock);
+    local_http_write(fd, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n");
 }
 
 static int setup(void **state)
 {
     (void)state;
-    listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof a;
-    if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&a, sizeof a) ||
-        listen(listen_fd, 16) || getsockname(listen_fd, (struct sockaddr *)&a, &len))
-        return -1;
-    port = ntohs(a.sin_port);
-    pthread_t t;
-    if (pthread_create(&t, NULL, serve, NULL))
-        return -1;
-    pthread_detach(t);
-    return 0;
+    port = local_http_start(record, NULL, 1);
+    return port < 0 ? -1 : 0;
 }
 
 struct client {
