@@ -47,3 +47,16 @@ long s3e_retry_backoff_ms(int retry, long base_ms, long cap_ms, unsigned *seed)
     /* Full jitter: uniform in [0, ceiling], so retries of many workers spread out. */
     return (long)((double)rand_r(seed) / ((double)RAND_MAX + 1.0) * (double)(ceiling + 1));
 }
+
+long s3e_retry_after(struct s3e_retry *st, int retryable, const char *s3_code,
+                     int region_named, int max_attempts, int stop, unsigned *seed)
+{
+    st->moved |= region_named != 0;
+    if (!retryable || stop || st->attempts >= max_attempts + st->moved)
+        return -1;
+    if (region_named) /* sent to the wrong region: nothing to wait for */
+        return 0;
+    long base = s3_code && strcmp(s3_code, "SlowDown") == 0 ? S3E_RETRY_SLOWDOWN_BASE_MS
+                                                            : S3E_RETRY_BASE_MS;
+    return s3e_retry_backoff_ms(st->attempts, base, S3E_RETRY_CAP_MS, seed);
+}

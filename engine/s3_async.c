@@ -118,7 +118,7 @@ static int launch(struct s3e_client *c, struct s3e_areq *a)
         s3e_ratelimit_done(&a->slot, S3E_RATE_OTHER, now);
         return rc;
     }
-    a->attempts++;
+    a->tries.attempts++;
     c->loop->active++;
     return S3E_OK;
 }
@@ -129,8 +129,7 @@ int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_
     if (rc)
         return rc;
     a->req = r;
-    a->attempts = 0;
-    a->moved = 0;
+    a->tries = (struct s3e_retry){ 0, 0 };
     s3e_s3_error_clear(&a->err);
     return launch(c, a);
 }
@@ -164,20 +163,17 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         curl_multi_remove_handle(c->multi, m->easy_handle);
         c->loop->active--;
         int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
-        a->err.attempts = a->attempts;
+        a->err.attempts = a->tries.attempts;
         s3e_ratelimit_done(&a->slot, s3e_ratelimit_outcome(rc, a->err.http_status, a->err.code),
                            s3e_now_ms());
-        a->moved |= rc != S3E_OK && a->err.region[0];
-        if (rc != S3E_OK && a->err.retryable && a->attempts < c->cfg->max_attempts + a->moved &&
-            (!s3e_client_canceled(c) || a->cleanup)) {
-            s3e_req_log_failure(a->req, &a->err, a->attempts, 0);
-            long at = s3e_now_ms() + s3e_client_backoff(c, &a->err, a->attempts);
+        long wait = rc == S3E_OK ? -1 : s3e_client_retry(c, a->req, &a->err, &a->tries,
+                                                          s3e_client_canceled(c) && !a->cleanup);
+        if (wait >= 0) {
+            long at = s3e_now_ms() + wait;
             if (a->deadline.at_ms && a->deadline.at_ms < at && !a->cleanup)
                 at = a->deadline.at_ms; /* where launch says the deadline passed */
             if (schedule_retry(c->loop, a, at) == 0)
                 continue;
-        } else if (rc != S3E_OK) {
-            s3e_req_log_failure(a->req, &a->err, a->attempts, 1);
         }
         done(ud, a, rc);
     }

@@ -5,6 +5,7 @@
 
 #include "s3_client.h"
 #include "ratelimit.h"
+#include "s3engine/retry.h"
 
 /* A client used this way drives its own curl multi handle with epoll
  * (curl_multi_socket_action): one thread, hundreds of requests in flight,
@@ -15,9 +16,7 @@ struct s3e_areq {
     struct s3e_resp resp;       /* the final response */
     struct s3e_s3_error err;    /* filled on failure */
     const struct s3e_req *req;  /* kept alive by the caller until done */
-    int attempts;
-    int moved;                  /* 1 once an answer named the bucket's region: one attempt
-                                   more (s3e_client_send), internal */
+    struct s3e_retry tries;     /* attempts so far (retry.h), internal */
     long not_before;            /* retry time (monotonic ms), internal */
     struct s3e_deadline deadline; /* the object's, set by the caller; zeroed = none */
     int cleanup;                /* set by the caller: a cleanup (AbortMultipartUpload, the

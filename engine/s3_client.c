@@ -87,12 +87,13 @@ const struct s3e_config *s3e_client_route(const struct s3e_client *c, const char
     return c->pin ? c->pin : s3e_conns_config(c->cfg->conns, bucket, c->cfg);
 }
 
-long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt)
+long s3e_client_retry(struct s3e_client *c, const struct s3e_req *r,
+                      const struct s3e_s3_error *err, struct s3e_retry *st, int stop)
 {
-    if (err->region[0]) /* sent to the wrong region: nothing to wait for */
-        return 0;
-    long base = strcmp(err->code, "SlowDown") == 0 ? SLOWDOWN_BASE_MS : BACKOFF_BASE_MS;
-    return s3e_retry_backoff_ms(attempt, base, BACKOFF_CAP_MS, &c->seed);
+    long wait = s3e_retry_after(st, err->retryable, err->code, err->region[0] != 0,
+                                c->cfg->max_attempts, stop, &c->seed);
+    s3e_req_log_failure(r, err, st->attempts, wait < 0);
+    return wait;
 }
 
 void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt, int final)
@@ -119,10 +120,9 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
     if (!err)
         err = &local;
     int rc = S3E_OK;
-    /* The first answer naming the bucket's region (region.h) adds an attempt:
-     * going there is not a failure, and --retries 1 must still get there. */
-    int moved = 0;
-    for (int attempt = 1; attempt <= c->cfg->max_attempts + moved; attempt++) {
+    struct s3e_retry tries = { 0, 0 };
+    for (;;) {
+        int attempt = ++tries.attempts;
         struct s3e_rate_ticket slot = { 0 };
         rate_wait(c, r, &slot);
         rc = s3e_conn_prepare(c, &c->main, r, resp, err, &c->deadline);
@@ -137,13 +137,11 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
                            s3e_now_ms());
         if (rc == S3E_OK)
             return S3E_OK;
-        if (err->region[0] && !moved)
-            moved = 1;
-        int final = !err->retryable || attempt == c->cfg->max_attempts + moved;
-        s3e_req_log_failure(r, err, attempt, final);
-        if (final)
+        /* stopping: the next attempt is refused (S3E_ECANCELED) */
+        long wait = s3e_client_retry(c, r, err, &tries, 0);
+        if (wait < 0)
             break;
-        s3e_client_nap(c, s3e_client_backoff(c, err, attempt), c->cleanup ? NULL : &c->deadline);
+        s3e_client_nap(c, wait, c->cleanup ? NULL : &c->deadline);
     }
     return rc;
 }
@@ -174,8 +172,7 @@ enum pending_state { PENDING_WAITING = 0, PENDING_IN_FLIGHT, PENDING_DONE };
 
 /* Progress of one request inside send_many. */
 struct pending {
-    int attempts;
-    int moved; /* as in s3e_client_send */
+    struct s3e_retry tries;
     long not_before;
     enum pending_state state; /* zeroed by calloc: waiting */
     struct s3e_rate_ticket slot;
@@ -228,7 +225,7 @@ static void start_ready(struct s3e_client *c, struct many *m, size_t nconn)
             curl_multi_add_handle(c->multi, c->pool[k].easy);
             c->pool[k].req = (long)i;
             m->st[i].state = PENDING_IN_FLIGHT;
-            m->st[i].attempts++;
+            m->st[i].tries.attempts++;
             break;
         }
     }
@@ -249,22 +246,17 @@ static void reap_many(struct s3e_client *c, struct many *m)
         size_t i = (size_t)k->req;
         k->req = -1;
         int r = s3e_conn_finish(k, &m->reqs[i], cc, &m->errs[i]);
-        m->errs[i].attempts = m->st[i].attempts;
+        m->errs[i].attempts = m->st[i].tries.attempts;
         s3e_ratelimit_done(&m->st[i].slot,
                            s3e_ratelimit_outcome(r, m->errs[i].http_status, m->errs[i].code),
                            s3e_now_ms());
-        m->st[i].moved |= r != S3E_OK && m->errs[i].region[0];
-        if (r != S3E_OK && m->errs[i].retryable &&
-            m->st[i].attempts < c->cfg->max_attempts + m->st[i].moved &&
-            !m->stop) {
-            s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 0);
+        long wait = r == S3E_OK ? -1 : s3e_client_retry(c, &m->reqs[i], &m->errs[i],
+                                                         &m->st[i].tries, m->stop);
+        if (wait >= 0) {
             m->st[i].state = PENDING_WAITING;
-            m->st[i].not_before = s3e_now_ms() + s3e_client_backoff(c, &m->errs[i],
-                                                                    m->st[i].attempts);
+            m->st[i].not_before = s3e_now_ms() + wait;
             continue;
         }
-        if (r != S3E_OK)
-            s3e_req_log_failure(&m->reqs[i], &m->errs[i], m->st[i].attempts, 1);
         settle(m, i, r);
     }
 }

@@ -6,10 +6,8 @@
 #include <curl/curl.h>
 #include "s3_client.h"
 #include "s3_async.h"
+#include "s3engine/retry.h"
 
-#define BACKOFF_BASE_MS 100
-#define SLOWDOWN_BASE_MS 1000
-#define BACKOFF_CAP_MS 20000
 
 /* The event loop of a client used with s3e_client_start/run. */
 struct loop {
@@ -44,7 +42,10 @@ int  s3e_client_canceled(const struct s3e_client *c);
 /* Wait ms for a retry, less when the run stops or dl (NULL = none) comes first. */
 void s3e_client_nap(const struct s3e_client *c, long ms, const struct s3e_deadline *dl);
 /* Milliseconds to wait before retry number `attempt`. */
-long s3e_client_backoff(struct s3e_client *c, const struct s3e_s3_error *err, int attempt);
+/* After a failed attempt of r: s3e_retry_after's decision (retry.h) on err,
+ * the failure logged as retried or final. -1: final, else ms to wait. */
+long s3e_client_retry(struct s3e_client *c, const struct s3e_req *r,
+                      const struct s3e_s3_error *err, struct s3e_retry *st, int stop);
 void s3e_req_log_failure(const struct s3e_req *r, const struct s3e_s3_error *err, int attempt,
                          int final);
 

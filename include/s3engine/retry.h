@@ -23,4 +23,27 @@ int s3e_retry_is_expired_credentials(const char *s3_code);
  * SlowDown callers pass a larger base. *seed is a per-thread PRNG state. */
 long s3e_retry_backoff_ms(int retry, long base_ms, long cap_ms, unsigned *seed);
 
+/* The backoff of s3e_retry_after: from 100 ms (1 s after SlowDown) up to 20 s. */
+#define S3E_RETRY_BASE_MS 100
+#define S3E_RETRY_SLOWDOWN_BASE_MS 1000
+#define S3E_RETRY_CAP_MS 20000
+
+/* One request's tries: zeroed before the first, attempts counted by the
+ * sender as each attempt starts. */
+struct s3e_retry {
+    int attempts;
+    int moved;  /* 1 once an answer named the bucket's region: going there is not a
+                   failure, so it adds one attempt (--retries 1 still gets there) */
+};
+
+/* The one retry decision, after attempt st->attempts failed: -1 when that
+ * was the last (not retryable, max_attempts used up, or `stop`: the sender
+ * gives up, e.g. the run is stopping), else the milliseconds to wait before
+ * the next: none after an answer that named the bucket's region, else
+ * s3e_retry_backoff_ms (full jitter) from S3E_RETRY_BASE_MS, or
+ * S3E_RETRY_SLOWDOWN_BASE_MS after SlowDown, up to S3E_RETRY_CAP_MS. Used by
+ * every sender: s3e_client_send, s3e_client_send_many and the event loop. */
+long s3e_retry_after(struct s3e_retry *st, int retryable, const char *s3_code,
+                     int region_named, int max_attempts, int stop, unsigned *seed);
+
 #endif

@@ -145,6 +145,42 @@ static void test_backoff_edges(void **state)
                          s3e_retry_backoff_ms(3, 100, 10000, &s2));
 }
 
+/* The one decision every sender asks after a failed attempt. */
+static void test_retry_after(void **state)
+{
+    (void)state;
+    unsigned seed = 3;
+    struct s3e_retry st = { 0, 0 };
+    st.attempts = 1;
+    assert_int_equal(s3e_retry_after(&st, 0, "AccessDenied", 0, 6, 0, &seed), -1);
+    assert_int_equal(s3e_retry_after(&st, 1, "InternalError", 0, 6, 1, &seed), -1); /* stop */
+    long w = s3e_retry_after(&st, 1, "InternalError", 0, 6, 0, &seed);
+    assert_true(w >= 0 && w <= S3E_RETRY_BASE_MS);
+    /* attempts used up: the 6th failure of 6 is final */
+    st.attempts = 5;
+    assert_true(s3e_retry_after(&st, 1, "InternalError", 0, 6, 0, &seed) >= 0);
+    st.attempts = 6;
+    assert_int_equal(s3e_retry_after(&st, 1, "InternalError", 0, 6, 0, &seed), -1);
+    /* an answer naming the bucket's region: at once, and one attempt more, once */
+    struct s3e_retry r = { 1, 0 };
+    assert_int_equal(s3e_retry_after(&r, 1, "PermanentRedirect", 1, 1, 0, &seed), 0);
+    assert_int_equal(r.moved, 1);
+    r.attempts = 2;
+    assert_int_equal(s3e_retry_after(&r, 1, "InternalError", 0, 1, 0, &seed), -1);
+    /* SlowDown waits from a larger base */
+    long most = 0;
+    for (int k = 0; k < 2000; k++) {
+        struct s3e_retry t = { 1, 0 };
+        long ms = s3e_retry_after(&t, 1, "SlowDown", 0, 6, 0, &seed);
+        assert_true(ms >= 0 && ms <= S3E_RETRY_SLOWDOWN_BASE_MS);
+        most = ms > most ? ms : most;
+    }
+    assert_true(most > S3E_RETRY_BASE_MS);
+    /* never beyond the cap */
+    struct s3e_retry late = { 40, 0 };
+    assert_true(s3e_retry_after(&late, 1, "SlowDown", 0, 100, 0, &seed) <= S3E_RETRY_CAP_MS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_backoff_cap_and_jitter),
         cmocka_unit_test(test_backoff_grows_exponentially),
         cmocka_unit_test(test_backoff_edges),
+        cmocka_unit_test(test_retry_after),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
