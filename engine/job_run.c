@@ -10,6 +10,7 @@
  * twice at once, copies an object at most once more and loses nothing. */
 #include "job_run.h"
 #include "job_format.h"
+#include "job_heads.h"
 #include "job_store.h"
 #include "open_uploads.h"
 #include "ratelimit.h"
@@ -159,45 +160,80 @@ static int take_payload(void *ud, struct s3e_payload *p)
     return S3E_OK;
 }
 
-/* A second run of the payload: what is at the destination already? */
-static int head_destination(struct runner *r, struct payload_run *pr, const struct s3e_job *j)
+/* A payload's objects as read from its manifest, before any goes to the
+ * packer: a rerun HEADs all their destinations at once first. */
+struct newest {                  /* what a destination holds when the object is done */
+    uint64_t size;
+    const char *etag;
+    int64_t last_modified;
+};
+
+struct pending {
+    struct s3e_job *jobs;        /* strings in the manifest text, or owned (below) */
+    struct newest *newest;
+    char **owned;                /* per job: a key's versions list and id, or NULL */
+    size_t n, cap;
+};
+
+static void pending_free(struct pending *p)
 {
-    struct s3e_head h;
-    struct s3e_s3_error e;
-    s3e_s3_error_clear(&e);
-    int rc = s3e_s3_head(r->client, j->dst_bucket, j->dst_key, &h, &e);
-    if (rc == S3E_ES3 && e.http_status == 404)
-        return S3E_OK;
-    if (rc)
-        return s3e_s3_errbuf(r->err, sizeof r->err, rc, &e, "HEAD s3://%s/%s", j->dst_bucket,
-                             j->dst_key);
-    rc = s3e_tindex_add(pr->seen, j->dst_bucket, j->dst_key, strlen(j->dst_key), h.size, h.etag,
-                        h.last_modified);
-    s3e_head_free(&h);
-    return rc;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->owned[i]) {
+            free(p->owned[i]);
+            free((char *)p->jobs[i].version_id);
+        }
+    free(p->jobs);
+    free(p->newest);
+    free(p->owned);
 }
 
-/* One object (or a key's versions) into the packer, or straight to the
- * result when a second run finds it done. newest: the object a destination
- * holds when it is done (the last version of a key's versions). */
-static int submit(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
-                  struct s3e_job *j, const struct s3e_job *newest)
+/* Keep j (newest: the last version of a key's versions, or j itself). */
+static int submit(struct pending *p, const struct s3e_job *j, const struct s3e_job *newest,
+                  int owned)
 {
-    if (pr->seen) {
-        int rc = head_destination(r, pr, j);
-        if (rc)
-            return rc;
-        int current = s3e_tindex_is_current(pr->seen, j->dst_bucket, j->dst_key,
-                                            strlen(j->dst_key), newest->size, newest->etag,
-                                            newest->last_modified);
-        if (current == 1 && !pr->run.set.move) {
-            s3e_worker_record_all(&pr->run, j, S3E_OUT_SKIPPED, S3E_CMP_SIZE | S3E_CMP_ETAG, NULL,
-                                  s3e_now());
-            return S3E_OK;
-        }
-        j->existing = current != 0;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        struct s3e_job *jobs = realloc(p->jobs, cap * sizeof *jobs);
+        struct newest *nw = jobs ? realloc(p->newest, cap * sizeof *nw) : NULL;
+        char **ow = nw ? realloc(p->owned, cap * sizeof *ow) : NULL;
+        if (jobs)
+            p->jobs = jobs;
+        if (nw)
+            p->newest = nw;
+        if (!ow)
+            return S3E_ENOMEM;
+        p->owned = ow;
+        p->cap = cap;
     }
-    return s3e_packer_add(pk, j, NULL, 0, 0);
+    p->jobs[p->n] = *j;
+    p->newest[p->n] = (struct newest){ newest->size, newest->etag, newest->last_modified };
+    p->owned[p->n] = owned ? (char *)j->versions : NULL;
+    p->n++;
+    return S3E_OK;
+}
+
+/* Each kept object to the packer, or straight to the result when a rerun
+ * found it at its destination already. */
+static int pack_pending(struct payload_run *pr, struct s3e_packer *pk, struct pending *p)
+{
+    int rc = S3E_OK;
+    for (size_t i = 0; !rc && i < p->n; i++) {
+        struct s3e_job *j = &p->jobs[i];
+        if (pr->seen) {
+            const struct newest *nw = &p->newest[i];
+            int current = s3e_tindex_is_current(pr->seen, j->dst_bucket, j->dst_key,
+                                                strlen(j->dst_key), nw->size, nw->etag,
+                                                nw->last_modified);
+            if (current == 1 && !pr->run.set.move) {
+                s3e_worker_record_all(&pr->run, j, S3E_OUT_SKIPPED, S3E_CMP_SIZE | S3E_CMP_ETAG,
+                                      NULL, s3e_now());
+                continue;
+            }
+            j->existing = current != 0;
+        }
+        rc = s3e_packer_add(pk, j, NULL, 0, 0);
+    }
+    return rc;
 }
 
 /* Rows of one key's versions (flag "v"), gathered back into one job that
@@ -211,21 +247,30 @@ struct chain {
     size_t n;
 };
 
-static int chain_flush(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
-                       struct chain *c)
+static int chain_flush(struct pending *p, struct chain *c)
 {
     if (!c->active)
         return S3E_OK;
     c->active = 0;
-    struct s3e_job j = c->n > 1 ? c->job : c->newest;
-    if (c->n > 1) {
-        j.versions = s3e_buf_cstr(&c->list);
-        j.size = s3e_versions_bytes(j.versions);
-        j.version_id = c->newest_id;
-        j.etag = c->newest.etag;
-        j.last_modified = c->newest.last_modified;
+    if (c->n == 1)
+        return submit(p, &c->newest, &c->newest, 0);
+    struct s3e_job j = c->job;
+    j.versions = strdup(s3e_buf_cstr(&c->list));
+    j.version_id = strdup(c->newest_id);
+    if (!j.versions || !j.version_id) {
+        free((char *)j.versions);
+        free((char *)j.version_id);
+        return S3E_ENOMEM;
     }
-    return submit(r, pr, pk, &j, &c->newest);
+    j.size = s3e_versions_bytes(j.versions);
+    j.etag = c->newest.etag;
+    j.last_modified = c->newest.last_modified;
+    int rc = submit(p, &j, &c->newest, 1);
+    if (rc) {
+        free((char *)j.versions);
+        free((char *)j.version_id);
+    }
+    return rc;
 }
 
 static int chain_add(struct chain *c, const struct s3e_job *j)
@@ -257,8 +302,8 @@ static int same_key(const struct s3e_job *a, const struct s3e_job *b)
 }
 
 /* One manifest line: an object, or one version of a key's versions. */
-static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packer *pk,
-                      struct chain *c, char *line, size_t len)
+static int add_object(struct runner *r, struct pending *p, struct chain *c, char *line,
+                      size_t len)
 {
     struct s3e_job j;
     const char *version;
@@ -269,12 +314,20 @@ static int add_object(struct runner *r, struct payload_run *pr, struct s3e_packe
     j.version_id = *version ? version : NULL;
     int rc = S3E_OK;
     if (c->active && !(version_row && same_key(&c->job, &j)))
-        rc = chain_flush(r, pr, pk, c);
+        rc = chain_flush(p, c);
     if (rc)
         return rc;
     if (version_row)
         return chain_add(c, &j);
-    return submit(r, pr, pk, &j, &j);
+    return submit(p, &j, &j, 0);
+}
+
+/* HEADs in flight on a rerun: the job's workers (a runner has one payload at a
+ * time, so it may ask as much of the server as the plan's workers would). */
+static int heads_in_flight(const struct runner *r)
+{
+    int n = r->ix.workers;
+    return n < 8 ? 8 : n > 64 ? 64 : n;
 }
 
 /* The payload's manifest range into one s3e_payload (pr->payload). */
@@ -295,20 +348,27 @@ static int load_objects(struct runner *r, struct payload_run *pr, const struct s
         rc = s3e_packer_new(&pk, &po, take_payload, pr);
     unsigned long lineno = 0;
     struct chain c = { 0 };
+    struct pending kept = { 0 };
     s3e_buf_init(&c.list, 0);
     for (size_t pos = 0; !rc && pos < text.len;) {
         char *nl = memchr(text.data + pos, '\n', text.len - pos);
         size_t end = nl ? (size_t)(nl - text.data) : text.len;
         lineno++;
-        rc = add_object(r, pr, pk, &c, text.data + pos, end - pos);
+        rc = add_object(r, &kept, &c, text.data + pos, end - pos);
         if (rc == S3E_EPARSE)
             snprintf(r->err, sizeof r->err, "%s: payload %llu, its line %lu: malformed",
                      s3e_job_store_where(r->store, p->file), (unsigned long long)p->id, lineno);
         pos = end + 1;
     }
     if (!rc)
-        rc = chain_flush(r, pr, pk, &c);
+        rc = chain_flush(&kept, &c);
     s3e_buf_free(&c.list);
+    if (!rc && pr->seen)
+        rc = s3e_job_heads(r->client, kept.jobs, kept.n, heads_in_flight(r), pr->seen, r->err,
+                           sizeof r->err);
+    if (!rc)
+        rc = pack_pending(pr, pk, &kept);
+    pending_free(&kept);
     if (!rc)
         rc = s3e_packer_finish(pk);
     s3e_packer_free(pk);

@@ -158,6 +158,11 @@ static int ensure_pool(struct s3e_client *c, size_t n)
     struct conn *p = realloc(c->pool, n * sizeof *p);
     if (!p)
         return S3E_ENOMEM;
+    /* The connections may have moved: their handles still point at the old places
+     * (header, body and progress callbacks' data, the error buffer), set once
+     * per handle; have them set again before the next request. */
+    for (size_t i = 0; i < c->npool; i++)
+        p[i].configured = 0;
     c->pool = p;
     for (; c->npool < n; c->npool++) {
         s3e_conn_init(&c->pool[c->npool]);
