@@ -42,6 +42,8 @@ struct range {
     size_t waiting;          /* pages listed, not yet handed on */
     int pages, in_flight, done;
     struct s3e_buf pos;      /* the last key listed ("" = none yet) */
+    char *folder;            /* the range is exactly this folder's keys: listed with it as
+                              * the prefix, so the last page says where the range ends */
 };
 
 /* A folder whose subfolders after `after` are asked for (delimiter "/"):
@@ -182,6 +184,7 @@ static void range_free(struct range *r)
     s3e_list_guard_free(&r->g);
     free(r->lo);
     free(r->hi);
+    free(r->folder);
     free(r);
 }
 
@@ -329,26 +332,104 @@ static int discover_along(struct lister *L, const char *l, size_t l_len)
     return S3E_OK;
 }
 
+/* What a folder's subfolders answer gave: the subfolders after `after`, each
+ * a cut, and the folder's own keys (Contents), which tell whether the range
+ * between two cuts holds one subfolder's keys and nothing else. */
 struct found {
     struct lister *L;
     const char *after;
     const char *last;
     size_t last_len;
+    struct s3e_buf cuts;   /* the cuts made, each with its NUL, in order */
+    size_t ncuts;
+    struct s3e_buf keys;   /* the folder's own keys, each with its NUL */
 };
+
+/* The cut for subfolder p ("a/b/"): just below it ("a/b." and U+10FFFF),
+ * so that the range after the cut starts with p's own keys, p included,
+ * and a range between two such cuts can be listed with p as its prefix.
+ * No key lies between the cut and p but ones that start with the cut
+ * itself, and such a key is one of the folder's own (it has no '/' past the
+ * folder), which the answer names. */
+static int cut_below(const char *p, size_t len, struct s3e_buf *out)
+{
+    static const char top[] = "\xf4\x8f\xbf\xbf";
+    s3e_buf_reset(out);
+    if (len == 0 || p[len - 1] != '/')
+        return s3e_buf_append(out, p, len);
+    int rc = s3e_buf_append(out, p, len - 1);
+    if (!rc)
+        rc = s3e_buf_putc(out, '/' - 1);
+    return rc ? rc : s3e_buf_append(out, top, sizeof top - 1);
+}
 
 static int on_subfolder(void *ud, const char *p, size_t len)
 {
     struct found *f = ud;
     f->last = p;
     f->last_len = len;
-    if (bytes_cmp(p, len, f->after, strlen(f->after)) <= 0)
+    if (bytes_cmp(p, len, f->after, strlen(f->after)) <= 0 || memchr(p, '\0', len))
         return S3E_OK;
-    return cut_at(f->L, p, len);
+    struct s3e_buf c;
+    s3e_buf_init(&c, 0);
+    int rc = cut_below(p, len, &c);
+    if (!rc)
+        rc = cut_at(f->L, c.data, c.len);
+    if (!rc)
+        rc = s3e_buf_append(&f->cuts, c.data, c.len + 1);
+    s3e_buf_free(&c);
+    f->ncuts++;
+    return rc;
+}
+
+static int on_own_key(void *ud, const struct s3e_listed *o)
+{
+    struct found *f = ud;
+    int rc = s3e_buf_append(&f->keys, o->key, o->key_len);
+    return rc ? rc : s3e_buf_putc(&f->keys, '\0');
+}
+
+/* Does any of the folder's own keys lie in (lo, hi]? */
+static int own_key_between(const struct found *f, const char *lo, const char *hi)
+{
+    for (size_t i = 0; i < f->keys.len; i += strlen(f->keys.data + i) + 1) {
+        const char *k = f->keys.data + i;
+        if (strcmp(k, lo) > 0 && strcmp(k, hi) <= 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Each range not yet started that runs from one subfolder's cut to the
+ * next's, with none of the folder's own keys between, is that subfolder. */
+static int mark_folders(struct found *f)
+{
+    const char *c = f->cuts.data;
+    for (size_t i = 0; i + 1 < f->ncuts; i++) {
+        const char *next = c + strlen(c) + 1;
+        if (!own_key_between(f, c, next)) {
+            for (struct range *r = f->L->head; r; r = r->next) {
+                if (!r->lo || !r->hi || strcmp(r->lo, c) || strcmp(r->hi, next))
+                    continue;
+                if (r->pages || r->in_flight || r->done || r->folder)
+                    break;
+                size_t len = strlen(c);  /* the subfolder: the cut's "a/b." as "a/b/" */
+                if (!(r->folder = strndup(c, len - 4)))
+                    return S3E_ENOMEM;
+                r->folder[len - 5] = '/';
+                break;
+            }
+        }
+        c = next;
+    }
+    return S3E_OK;
 }
 
 static int take_subfolders(struct lister *L, struct disc *d, const struct s3e_resp *resp)
 {
-    struct found f = { L, d->after, NULL, 0 };
+    struct found f = { L, d->after, NULL, 0, { 0 }, 0, { 0 } };
+    s3e_buf_init(&f.cuts, 0);
+    s3e_buf_init(&f.keys, 0);
     int truncated = 0;
     int rc = s3e_xml_parse_list_prefixes(resp->body.data, resp->body.len, 1, on_subfolder, &f,
                                          &truncated);
@@ -359,6 +440,18 @@ static int take_subfolders(struct lister *L, struct disc *d, const struct s3e_re
         free(k->upto);
         k->upto = truncated && f.last ? strndup(f.last, f.last_len) : NULL;
     }
+    if (!rc && f.ncuts > 1) {
+        struct s3e_buf next;
+        s3e_buf_init(&next, 4096);
+        int t2 = 0;
+        /* without the folder's own keys nothing is marked */
+        if (s3e_xml_parse_list_page(resp->body.data, resp->body.len, 1, on_own_key, &f, &t2,
+                                    &next, NULL, 0) == S3E_OK)
+            rc = mark_folders(&f);
+        s3e_buf_free(&next);
+    }
+    s3e_buf_free(&f.cuts);
+    s3e_buf_free(&f.keys);
     return rc == S3E_EPARSE ? S3E_OK : rc; /* a guess that did not work: no cuts */
 }
 
@@ -584,8 +677,8 @@ static int fill_slots(struct lister *L)
                 atomic_fetch_add(&L->progress->requests, 1);
             continue;
         }
-        s3e_s3_list_request(&s->req, s->q, L->bucket, L->prefix, r->lo,
-                            r->token.len ? r->token.data : NULL, NULL);
+        s3e_s3_list_request(&s->req, s->q, L->bucket, r->folder ? r->folder : L->prefix,
+                            r->folder ? NULL : r->lo, r->token.len ? r->token.data : NULL, NULL);
         s->a.ud = s;
         int rc = s3e_client_start(L->c, &s->a, &s->req);
         if (rc)
