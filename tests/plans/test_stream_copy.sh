@@ -99,6 +99,37 @@ expect_eq "$(onb s3check uploads "s3://$src/")" 0 "no upload left on B"
 
 check "a rerun" run --report "$dir/r2.csv" "$dir/across.lua"
 expect_eq "$(report_col "$dir/r2.csv" status | sort -u)" "skipped" "a rerun copies nothing"
+expect_eq "$(report_col "$dir/r2.csv" method | sort -u)" "stream" "report: skipped rows' method"
+
+# ---- a route's metadata and tags instead of the source's (PutObject and multipart) --
+cat >"$dir/route.lua" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/" } },
+  targets = { out = { bucket = "$src", prefix = "routed/", endpoint = "$b_ep", profile = "b" } },
+  route = function(o)
+    return { target = "out", metadata = { team = "media" }, tags = { class = "hot" },
+             content_type = "video/x-test", cache_control = "max-age=60" }
+  end,
+}
+LUA
+check "streamed with a route's metadata and tags" run "$dir/route.lua"
+out=$(onb "$S3CHECK_PYTHON" - "$src" <<'PY' 2>&1
+import boto3, os, sys
+from botocore.config import Config
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+                  config=Config(s3={"addressing_style": "path"}))
+b, bad, n = sys.argv[1], [], 0
+for o in s3.list_objects_v2(Bucket=b, Prefix="routed/").get("Contents", []):
+    n += 1
+    h = s3.head_object(Bucket=b, Key=o["Key"])
+    tags = {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=b, Key=o["Key"])["TagSet"]}
+    got = (h["Metadata"], tags, h.get("ContentType"), h.get("CacheControl"))
+    if got != ({"team": "media"}, {"class": "hot"}, "video/x-test", "max-age=60"):
+        bad.append("%s: %r" % (o["Key"], got))
+print("\n".join(bad) if bad else "checked %d" % n)
+PY
+)
+expect_eq "$out" "checked 18" "the route's metadata, tags and content headers on B (single and multipart)"
 
 # ---- move: only verified sources are deleted -------------------------------------
 for k in a b; do
