@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh - `make bench`: s3engine vs rclone vs the AWS CLI on a throwaway radosgw,
 # plus a serverless planning benchmark (bench.py), then listing 200,000 objects behind
-# 50 ms of latency and planning 10,000,000 manifest rows (bench_scale.py). Results go
-# to BENCH.md.
+# 50 ms of latency and planning 10,000,000 manifest rows (bench_scale.py), then 16
+# multipart copies of 256 MiB at once against rclone: threads, peak RSS, wall
+# (bench_multipart.py; --quick: 16 MiB each, one run). Results go to BENCH.md.
 #
 # Usage: scripts/bench.sh [--no-install] [bench.py options]
 #   --no-install   do not run scripts/install-deps.sh bench first
@@ -31,4 +32,5 @@ done
 rc=0
 /usr/bin/python3 scripts/bench.py "${args[@]}" || rc=$?
 /usr/bin/python3 scripts/bench_scale.py "${scale[@]}" || rc=$?
+/usr/bin/python3 scripts/bench_multipart.py "${scale[@]}" || rc=$?
 exit $rc
