@@ -3,7 +3,8 @@
 # plus a serverless planning benchmark (bench.py), then listing 200,000 objects behind
 # 50 ms of latency and planning 10,000,000 manifest rows (bench_scale.py), then 16
 # multipart copies of 256 MiB at once against rclone: threads, peak RSS, wall
-# (bench_multipart.py; --quick: 16 MiB each, one run). Results go to BENCH.md.
+# (bench_multipart.py; --quick: 16 MiB each, one run), then one process against a Slurm
+# array of 4 tasks (bench_slurm.sh). Results go to BENCH.md.
 #
 # Usage: scripts/bench.sh [--no-install] [bench.py options]
 #   --no-install   do not run scripts/install-deps.sh bench first
@@ -33,4 +34,6 @@ rc=0
 /usr/bin/python3 scripts/bench.py "${args[@]}" || rc=$?
 /usr/bin/python3 scripts/bench_scale.py "${scale[@]}" || rc=$?
 /usr/bin/python3 scripts/bench_multipart.py "${scale[@]}" || rc=$?
+# One process against a Slurm array of 4 tasks running the emitted job (issue #13).
+scripts/bench_slurm.sh "${scale[@]}" >/dev/null || rc=$?
 exit $rc
