@@ -1,5 +1,6 @@
 /* stream_copy.c - one object copied through this machine (stream_copy.h). */
 #include "stream_copy.h"
+#include "checksum.h"
 #include "put_lines.h"
 #include "s3_client.h"
 #include "stream_ops.h"
@@ -56,6 +57,17 @@ static int body_md5(const struct s3e_buf *b, char out[32])
         return S3E_ENOMEM;
     EVP_EncodeBlock((unsigned char *)out, d, (int)n);
     return S3E_OK;
+}
+
+/* The target's checksum of one body into p (sent with it, then named on
+ * CompleteMultipartUpload); nothing when the target asks for none. */
+static int body_checksum(const struct stream *m, const struct s3e_buf *b, struct s3e_part_copy *p)
+{
+    const char *alg = m->hdrs.checksum_algorithm;
+    if (!alg)
+        return S3E_OK;
+    snprintf(p->checksum_name, sizeof p->checksum_name, "%s", alg);
+    return s3e_checksum_b64(alg, b->data, b->len, p->checksum);
 }
 
 static int note_bytes(struct stream *m, const struct s3e_buf *b)
@@ -148,10 +160,12 @@ static int stream_single(struct stream *m, struct s3e_copy_result *out, struct s
         rc = check_md5(m, out, err); /* before anything is written */
     if (!rc)
         rc = body_md5(&body, md5);
+    if (!rc)
+        rc = body_checksum(m, &body, &part);
     struct s3e_put_opts o = put_opts(m);
     if (!rc)
-        rc = s3e_stream_put_object(m->dst, s->dst_bucket, s->dst_key, &o, &body, md5, out->etag,
-                                   err);
+        rc = s3e_stream_put_object(m->dst, s->dst_bucket, s->dst_key, &o, &body, md5, &part,
+                                   out->etag, err);
     s3e_buf_free(&body);
     give(m, taken);
     return rc;
@@ -176,6 +190,8 @@ static int stream_batch(struct stream *m, uint32_t first, uint32_t n, struct s3e
         rc = note_bytes(m, &bodies[i]);
         if (!rc)
             rc = body_md5(&bodies[i], md5[i]);
+        if (!rc)
+            rc = body_checksum(m, &bodies[i], &p[i]);
     }
     if (!rc)
         rc = s3e_stream_upload_parts(m->dst, s->dst_bucket, s->dst_key, m->upload_id, &m->hdrs,
@@ -268,6 +284,13 @@ static int check_copy(struct stream *m, struct s3e_copy_result *out, struct s3e_
     if (!what && !m->upload_id && s3e_etag_is_md5(h.etag, h.sse, h.ssec) &&
         strcmp(h.etag, m->md5_hex) != 0)
         what = "ETag";
+    struct s3e_side a = { m->head.size, NULL, NULL, 0, m->head.checksum_name, m->head.checksum };
+    struct s3e_side b = { h.size, NULL, NULL, 0, h.checksum_name, h.checksum };
+    if (!what && s3e_checksums_comparable(&a, &b)) { /* S3's whole-object checksums */
+        out->compared |= S3E_CMP_CHECKSUM;
+        if (strcmp(m->head.checksum, h.checksum) != 0)
+            what = "checksum";
+    }
     if (what) {
         char why[256];
         snprintf(why, sizeof why, "the copy's %s differs from the source's", what);

@@ -1,6 +1,7 @@
 /* stream_ops.c - GetObject ranges, UploadPart and PutObject with bodies: the
  * requests of a streamed copy (stream_ops.h). */
 #include "stream_ops.h"
+#include "checksum.h"
 #include "copy_hdrs.h"
 #include "s3_client.h"
 #include "s3_ops.h"
@@ -139,6 +140,16 @@ int s3e_stream_get_ranges(struct s3e_client *c, const char *bucket, const char *
     return rc;
 }
 
+/* x-amz-checksum-<alg> with the body's checksum, when p has one: S3 checks
+ * the bytes it received against it. name: room for the header's name. */
+static int checksum_header(struct s3e_req *r, const struct s3e_part_copy *p, char name[32])
+{
+    if (!p || !p->checksum[0])
+        return S3E_OK;
+    s3e_checksum_header_name(p->checksum_name, name);
+    return s3e_req_header(r, name, p->checksum);
+}
+
 int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char *key,
                             const char *upload_id, const struct s3e_copy_hdrs *h,
                             struct s3e_part_copy *parts, const struct s3e_buf *bodies,
@@ -147,6 +158,14 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
 {
     struct batch b;
     int rc = batch_new(&b, n);
+    struct s3e_copy_hdrs part_hdrs;
+    if (h) {
+        part_hdrs = *h;
+        part_hdrs.checksum_algorithm = NULL;
+    }
+    char (*names)[32] = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        rc = rc ? rc : S3E_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
         struct s3e_req *r = &b.reqs[i];
         parts[i].rc = S3E_OK;
@@ -160,8 +179,10 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
         r->body_len = bodies[i].len;
         r->copy_bytes = bodies[i].len;
         rc = s3e_req_header(r, "Content-MD5", md5_b64[i]);
+        if (!rc) /* the destination's customer key; the checksum is the part's own */
+            rc = s3e_copy_hdrs_add(r, h ? &part_hdrs : NULL, S3E_CR_COMPLETE, b.text[i][1]);
         if (!rc)
-            rc = s3e_copy_hdrs_add(r, h, S3E_CR_COMPLETE, b.text[i][1]);
+            rc = checksum_header(r, &parts[i], names[i]);
     }
     if (!rc)
         rc = s3e_client_send_many(c, b.reqs, n, max_in_flight, 1, b.resps, b.errs, b.rcs);
@@ -174,12 +195,14 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
     if (b.rcs)
         rc = results(&b, parts, n, rc, "UploadPart", err);
     batch_free(&b, n);
+    free(names);
     return rc;
 }
 
 int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *key,
                           const struct s3e_put_opts *o, const struct s3e_buf *body,
-                          const char *md5_b64, char out_etag[80], struct s3e_s3_error *err)
+                          const char *md5_b64, const struct s3e_part_copy *sum,
+                          char out_etag[80], struct s3e_s3_error *err)
 {
     struct s3e_buf names;
     s3e_buf_init(&names, 0);
@@ -193,10 +216,18 @@ int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *
     int rc = (o && o->head && o->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
     if (!rc)
         rc = s3e_s3_put_headers(&r, o, &names, offsets);
+    struct s3e_copy_hdrs h; /* a PutObject names its checksum by value, not by algorithm */
+    if (o && o->hdrs) {
+        h = *o->hdrs;
+        h.checksum_algorithm = NULL;
+    }
     if (!rc && o)
-        rc = s3e_copy_hdrs_add(&r, o->hdrs, S3E_CR_CREATE, quoted);
+        rc = s3e_copy_hdrs_add(&r, o->hdrs ? &h : NULL, S3E_CR_CREATE, quoted);
     if (!rc)
         rc = s3e_req_header(&r, "Content-MD5", md5_b64);
+    char name[32];
+    if (!rc)
+        rc = checksum_header(&r, sum, name);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)

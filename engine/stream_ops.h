@@ -35,6 +35,7 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
  * encryption. out_etag receives the new object's ETag, no quotes. */
 int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *key,
                           const struct s3e_put_opts *o, const struct s3e_buf *body,
-                          const char *md5_b64, char out_etag[80], struct s3e_s3_error *err);
+                          const char *md5_b64, const struct s3e_part_copy *sum,
+                          char out_etag[80], struct s3e_s3_error *err);
 
 #endif

@@ -120,4 +120,36 @@ expect_eq "$(summary_value "$out" copied)" 2 "and copies the 2"
 check "the copies are the sources" s3check same-tree "s3://$src/in/" "s3://$dst/d/"
 run d d3.csv
 expect_eq "$(report_col "$dir/d3.csv" status | sort -u)" "skipped" "a rerun copies nothing"
+
+# ---- 5. streamed copies: s3engine computes each body's checksum and sends it ----------
+fault_proxy_set --checksums # the sources' checksums: CRC64NVME again
+# (PutObject and UploadPart with x-amz-checksum-<alg>: the proxy refuses a value that is
+# not the body's with 400 BadDigest, as S3 does; CompleteMultipartUpload names them)
+for alg in CRC32C CRC64NVME SHA256; do
+  p=s-$(tr 'A-Z' 'a-z' <<<"$alg")
+  plan "$alg" "$p"
+  rc=0
+  out=$(s3e "$dir/$p.lua" --endpoint "$ep" --stream --multipart-cutoff 5MiB --part-size 5MiB \
+        --report "$dir/$p.csv" 2>&1) || rc=$?
+  expect_eq "$rc" 0 "streamed, $alg: exit 0"
+  expect_eq "$(summary_value "$out" copied)" 7 "streamed, $alg: 7 objects copied"
+  check "streamed, $alg: the copies are the sources" s3check same-tree "s3://$src/in/" "s3://$dst/$p/"
+  expect_contains "$(checksum "s3://$dst/$p/$small")" "$alg FULL_OBJECT " \
+    "streamed, $alg: a PutObject's copy has the checksum s3engine computed"
+  expect_contains "$(checksum "s3://$dst/$p/big.bin")" "$alg " \
+    "streamed, $alg: so has the multipart copy"
+done
+expect_eq "$(grep -c 'op=PutObject fault=aws status=200' "$FAULT_PROXY_LOG")" 18 \
+  "every streamed PutObject sent its checksum and S3 found it right (no BadDigest)"
+expect_eq "$(grep -c 'op=UploadPart fault=aws status=200' "$FAULT_PROXY_LOG")" 6 \
+  "every streamed UploadPart too"
+expect_eq "$(grep -c 'status=400' "$FAULT_PROXY_LOG")" 0 "nothing was refused"
+expect_eq "$(checksum "s3://$dst/s-crc64nvme/big.bin")" "$(checksum "s3://$dst/a/big.bin")" \
+  "streamed, CRC64NVME: the multipart copy's whole-object checksum is the server-side copy's"
+expect_eq "$(verified s-crc64nvme.csv big.bin)" "size+etag+checksum" \
+  "streamed, CRC64NVME: verified by the MD5 of the bytes read and the source's checksum"
+rc=0
+s3e "$dir/s-crc32c.lua" --endpoint "$ep" --stream --multipart-cutoff 5MiB --part-size 5MiB \
+  --report "$dir/s2.csv" >/dev/null 2>&1 || rc=$?
+expect_eq "$rc:$(report_col "$dir/s2.csv" status | sort -u)" "0:skipped" "streamed: a rerun copies nothing"
 finish
