@@ -163,9 +163,11 @@ static int plan_object(struct s3e_run *run, const struct s3e_object *o)
     run->cur = o;
     run->cur_routes = 0;
     int selected = 0;
-    int rc = s3e_script_route(run->script, o, on_route, run, &selected);
+    char hook_err[sizeof run->errbuf];
+    int rc = s3e_script_route(run->script, o, on_route, run, &selected, hook_err,
+                              sizeof hook_err);
     if (rc == S3E_EPLAN && !run->errbuf[0])
-        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_script_error(run->script));
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", hook_err);
     if (rc == S3E_OK && run->cur_routes == 0)
         atomic_fetch_add(&run->stats.unselected_objects, 1);
     return rc;
@@ -215,9 +217,10 @@ static int plan_missing(struct s3e_run *run, const struct s3e_object *o, const c
         return S3E_OK;
     struct failed_row fr = { run, o, error };
     int selected = 0;
-    int rc = s3e_script_route(run->script, o, on_failed_route, &fr, &selected);
+    char why[sizeof run->errbuf];
+    int rc = s3e_script_route(run->script, o, on_failed_route, &fr, &selected, why, sizeof why);
     if (rc == S3E_EPLAN && !run->errbuf[0])
-        snprintf(run->errbuf, sizeof run->errbuf, "%s", s3e_script_error(run->script));
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", why);
     return rc;
 }
 

@@ -154,11 +154,6 @@ void s3e_script_free(struct s3e_script *s)
     free(s);
 }
 
-const char *s3e_script_error(const struct s3e_script *s)
-{
-    return s ? s->err : "";
-}
-
 /* ---- per object ------------------------------------------------------------------ */
 
 /* Push the object table hooks see (README "The object"). */
@@ -565,8 +560,8 @@ static int step(lua_State *L)
     return 0;
 }
 
-int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
-                     void *ud, int *out_selected)
+static int route_hooks(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
+                       void *ud, int *out_selected)
 {
     size_t rel_off = rel_offset(s, obj);
     *out_selected = 0;
@@ -585,6 +580,16 @@ int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_rou
     lua_settop(L, top);
     *out_selected = st.selected;
     return rc ? rc : st.rc;
+}
+
+int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
+                     void *ud, int *out_selected, char *errbuf, size_t errlen)
+{
+    s->err[0] = '\0'; /* set again only by a failure of the plan's own */
+    int rc = route_hooks(s, obj, cb, ud, out_selected);
+    if (errlen)
+        snprintf(errbuf, errlen, "%s", rc ? s->err : "");
+    return rc;
 }
 
 /* ---- `s3engine lua FILE` ----------------------------------------------------------- */

@@ -42,12 +42,12 @@ typedef int (*s3e_route_cb)(void *ud, const struct s3e_route *r);
 
 /* Run select, route and the payload policy for one object; call cb per
  * destination (none when the object is skipped). *out_selected tells whether
- * select kept it. Returns S3E_OK, the callback's non-zero value, or
- * S3E_EPLAN with s3e_script_error() describing the failing hook
- * ("plan.lua:30: route: attempt to index a nil value (key 'x')") - a hook
- * that raises, returns a wrong type or names an unknown target. */
+ * select kept it. Returns S3E_OK, the callback's non-zero value (errbuf ""),
+ * or S3E_EPLAN with errbuf describing the failing hook ("plan.lua:30: route:
+ * attempt to index a nil value (key 'x')") - a hook that raises, returns a
+ * wrong type or names an unknown target. */
 int s3e_script_route(struct s3e_script *s, const struct s3e_object *obj, s3e_route_cb cb,
-                     void *ud, int *out_selected);
+                     void *ud, int *out_selected, char *errbuf, size_t errlen);
 
 /* "plan.lua:LINE" where the route hook starts, for route errors the caller
  * finds (a destination key S3 cannot hold). Returns what snprintf returns. */
@@ -58,8 +58,5 @@ int s3e_script_route_where(struct s3e_script *s, char *out, size_t len);
  * Returns S3E_OK or S3E_EPLAN/S3E_EIO with errbuf filled. */
 int s3e_script_run_file(const char *path, const struct s3e_script_opts *opts, char *errbuf,
                         size_t errlen);
-
-/* Message of the last failure (never NULL, "" when none). */
-const char *s3e_script_error(const struct s3e_script *s);
 
 #endif

@@ -70,8 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct s3e_object obj = { 0, plan.nsources && plan.sources[0].bucket ? plan.sources[0].bucket : "b",
                                   "photos/2024/a.jpg", 17, 12345, "etag", 1700000000, "STANDARD", NULL, NULL };
         int selected = 0;
-        rc = s3e_script_route(s, &obj, on_route, &plan, &selected);
-        FUZZ_CHECK(rc == S3E_OK || *s3e_script_error(s), "route failed (%d) without a message", rc);
+        char why[1024];
+        rc = s3e_script_route(s, &obj, on_route, &plan, &selected, why, sizeof why);
+        FUZZ_CHECK(rc == S3E_OK || *why, "route failed (%d) without a message", rc);
         s3e_script_free(s);
         s3e_plan_free(&plan);
     }

@@ -24,6 +24,7 @@ static struct s3e_script_opts opts(void)
 }
 
 static char errbuf[2048];
+static char why[2048]; /* what s3e_script_route says of a failing hook */
 
 static int load(const char *code, struct s3e_script **s, struct s3e_plan *p)
 {
@@ -139,10 +140,43 @@ static struct routes route_one(struct s3e_script *s, const char *key, uint64_t s
     struct s3e_object o = { .source = 0, .bucket = "src", .key = key, .key_len = strlen(key),
                             .size = size, .etag = "e", .last_modified = 1700000000,
                             .storage_class = "STANDARD" };
-    int rc = s3e_script_route(s, &o, collect, &rs, selected);
+    int rc = s3e_script_route(s, &o, collect, &rs, selected, why, sizeof why);
     if (rc)
-        fail_msg("route failed: %s", s3e_script_error(s));
+        fail_msg("route failed: %s", why);
     return rs;
+}
+
+static int refuse_route(void *ud, const struct s3e_route *r)
+{
+    (void)ud, (void)r;
+    return S3E_EPLAN;
+}
+
+/* The hook's failure reaches the caller's buffer; a failure of the caller's
+ * own callback, or a success after a failure, leaves it empty (not stale). */
+static void test_route_error_in_callers_buffer(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("return { sources = {'s3://src/'},\n" GOOD_TARGETS
+                          " route = function(o)\n"
+                          "   if o.ext == 'x' then error('no x') end\n"
+                          "   return 'a' end }", &s, &p), S3E_OK);
+    struct routes rs;
+    memset(&rs, 0, sizeof rs);
+    int sel;
+    struct s3e_object o = { .bucket = "src", .key = "f.x", .key_len = 3, .etag = "" };
+    char small[16];
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, small, sizeof small), S3E_EPLAN);
+    assert_string_equal(small, "plan.lua:4: rou");
+    o.key = "f.y";
+    assert_int_equal(s3e_script_route(s, &o, refuse_route, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    assert_string_equal(why, "");
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_OK);
+    assert_string_equal(why, "");
+    s3e_script_free(s);
+    s3e_plan_free(&p);
 }
 
 static void test_route_forms(void **state)
@@ -196,18 +230,18 @@ static void test_route_errors_name_the_line(void **state)
     struct routes rs;
     int sel;
     struct s3e_object o = { .bucket = "src", .key = "f.x", .key_len = 3, .etag = "" };
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    assert_non_null(strstr(s3e_script_error(s), "plan.lua:4: route: unknown target 'nope'"));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    assert_non_null(strstr(why, "plan.lua:4: route: unknown target 'nope'"));
     o.key = "f.y";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    assert_non_null(strstr(s3e_script_error(s), "got number"));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    assert_non_null(strstr(why, "got number"));
     o.key = "f.z";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    assert_non_null(strstr(s3e_script_error(s), "plan.lua:6:"));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    assert_non_null(strstr(why, "plan.lua:6:"));
     o.key = "f.w";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "instruction budget"))
-        fail_msg("%s", s3e_script_error(s));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "instruction budget"))
+        fail_msg("%s", why);
     s3e_script_free(s);
     s3e_plan_free(&p);
 }
@@ -244,36 +278,36 @@ static void test_storage_classes_and_route_fields_are_checked(void **state)
     struct routes rs;
     int sel;
     struct s3e_object o = { .bucket = "src", .key = "f.x", .key_len = 3, .etag = "" };
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "plan.lua:6: route: unknown field 'storage_clas' in a route "
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "plan.lua:6: route: unknown field 'storage_clas' in a route "
                                      "table (did you mean 'storage_class'?)"))
-        fail_msg("%s", s3e_script_error(s));
+        fail_msg("%s", why);
     o.key = "f.y";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "plan.lua:7: route: storage_class: 'GLACEIR' is not an S3 "
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "plan.lua:7: route: storage_class: 'GLACEIR' is not an S3 "
                                      "storage class (did you mean 'GLACIER'?)"))
-        fail_msg("%s", s3e_script_error(s));
+        fail_msg("%s", why);
     o.key = "f.z";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "plan.lua:8: route: unknown field 'metdata' in a route "
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "plan.lua:8: route: unknown field 'metdata' in a route "
                                      "table (did you mean 'metadata'?)"))
-        fail_msg("%s", s3e_script_error(s));
+        fail_msg("%s", why);
     o.key = "f.n";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "route: tags: expected string = string, got string = number"))
-        fail_msg("%s", s3e_script_error(s));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "route: tags: expected string = string, got string = number"))
+        fail_msg("%s", why);
     o.key = "f.v";
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_EPLAN);
-    if (!strstr(s3e_script_error(s), "plan.lua:12: route: expires: "))
-        fail_msg("%s", s3e_script_error(s));
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    if (!strstr(why, "plan.lua:12: route: expires: "))
+        fail_msg("%s", why);
     o.key = "f.m";
-    assert_int_equal(s3e_script_route(s, &o, put_of, &rs, &sel), S3E_OK);
+    assert_int_equal(s3e_script_route(s, &o, put_of, &rs, &sel, why, sizeof why), S3E_OK);
     assert_string_equal(rs.line[0], "x-amz-metadata-directive: REPLACE\nContent-Type: text/plain\n"
                                     "x-amz-meta-who: x y\nx-amz-tagging-directive: REPLACE\n"
                                     "x-amz-tagging: a%20b=c%26d\n");
     o.key = "f.w";
     rs.n = 0;
-    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel), S3E_OK);
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_OK);
     assert_int_equal(rs.n, 1);
     s3e_script_free(s);
     s3e_plan_free(&p);
@@ -327,8 +361,8 @@ static const char *route_message(struct s3e_script *s, const char *key)
     memset(&rs, 0, sizeof rs);
     int sel;
     struct s3e_object o = { .bucket = "src", .key = key, .key_len = strlen(key), .etag = "" };
-    int rc = s3e_script_route(s, &o, collect, &rs, &sel);
-    return rc == S3E_OK ? "OK" : rc == S3E_EPLAN ? s3e_script_error(s) : "other error";
+    int rc = s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why);
+    return rc == S3E_OK ? "OK" : rc == S3E_EPLAN ? why : "other error";
 }
 
 static void expect_route_error(const char *code, const char *key, const char *needle)
@@ -738,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_broken_plans_name_file_line_field),
         cmocka_unit_test(test_plan_fields_read),
         cmocka_unit_test(test_route_forms),
+        cmocka_unit_test(test_route_error_in_callers_buffer),
         cmocka_unit_test(test_route_errors_name_the_line),
         cmocka_unit_test(test_storage_classes_and_route_fields_are_checked),
         cmocka_unit_test(test_single_target_needs_no_route_and_payload_policy),
