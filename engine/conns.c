@@ -62,10 +62,12 @@ static int same_access(const struct s3e_access *a, const struct s3e_access *b, i
 void s3e_conns_where(const struct s3e_conns *c, int target, size_t i, const char *field,
                      char *out, size_t len)
 {
+    char item[24];
+    snprintf(item, sizeof item, "[%zu]", i + 1);
     const char *path[3] = { target ? "targets" : "sources",
-                            target ? c->plan->targets[i].name : field, field };
+                            target ? c->plan->targets[i].name : item, field };
     char at[300];
-    s3e_script_field_where(c->script, path, target ? 3 : 2, at, sizeof at);
+    s3e_script_field_where(c->script, path, 3, at, sizeof at);
     if (target)
         snprintf(out, len, "%s: targets.%s", at, c->plan->targets[i].name);
     else

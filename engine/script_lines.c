@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int is_ident(char c)
@@ -41,12 +42,59 @@ static long find_word(const char *text, size_t len, size_t from, const char *wor
     return -1;
 }
 
+/* Offset where item `n` (1-based) of the table constructor written after the
+ * name at `from` ("sources = {") begins, counted at its top level; -1 when absent.
+ * Quoted strings and "--" comments are skipped; long strings are not. */
+static long find_item(const char *text, size_t len, size_t from, long n)
+{
+    int depth = 0, expect = 0;
+    long item = 0;
+    while (from < len && is_ident(text[from])) /* the field's name: "sources" */
+        from++;
+    for (size_t i = from; i < len; i++) {
+        char ch = text[i];
+        if (depth == 0 && ch != '{' && ch != '=' && !isspace((unsigned char)ch))
+            return -1; /* not a table written here (a string, a variable) */
+        if (ch == '-' && i + 1 < len && text[i + 1] == '-') {
+            while (i + 1 < len && text[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if (depth == 1 && expect && !isspace((unsigned char)ch) && ch != ',' && ch != ';' &&
+            ch != '}') {
+            if (++item == n)
+                return (long)i;
+            expect = 0;
+        }
+        if (ch == '"' || ch == '\'') {
+            for (i++; i < len && text[i] != ch; i++)
+                i += text[i] == '\\';
+        } else if (ch == '{' || ch == '(' || ch == '[') {
+            expect = ++depth == 1;
+        } else if (ch == '}' || ch == ')' || ch == ']') {
+            if (--depth <= 0)
+                return -1;
+        } else if (depth == 1 && (ch == ',' || ch == ';')) {
+            expect = 1;
+        }
+    }
+    return -1;
+}
+
+/* path elements are names, or "[N]" for item N of a list */
 int s3e_script_field_line(const struct s3e_script *s, const char *const *path, size_t n)
 {
     if (!s->text)
         return 0;
     long at = 0, found = -1;
     for (size_t i = 0; i < n; i++) {
+        if (path[i][0] == '[') {
+            long hit = find_item(s->text, s->text_len, (size_t)at, strtol(path[i] + 1, NULL, 10));
+            if (hit < 0)
+                break;
+            found = at = hit;
+            continue;
+        }
         long hit = find_word(s->text, s->text_len, (size_t)at, path[i]);
         if (hit < 0) {
             /* A quoted name may be written as a bare key ({images = ...}) and vice versa. */

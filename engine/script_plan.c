@@ -36,7 +36,8 @@ static void field_path(const struct reader *r, char *field, size_t size)
     size_t off = 0, n = r->depth < 4 ? r->depth : 4;
     field[0] = '\0';
     for (size_t i = 0; i < n && off < size; i++)
-        off += (size_t)snprintf(field + off, size - off, "%s%s", i ? "." : "",
+        off += (size_t)snprintf(field + off, size - off, "%s%s",
+                                i && r->path[i][0] != '[' ? "." : "",
                                 r->path[i][0] == '"' ? "" : r->path[i]);
 }
 
@@ -548,9 +549,13 @@ static int read_sources(struct reader *r, struct s3e_plan *p)
         if (single) {
             rc = read_source(r, &p->sources[0]);
         } else {
+            char item[24]; /* "sources[2].profile" in messages, at its line */
+            snprintf(item, sizeof item, "[%zu]", i + 1);
+            push_path(r, item);
             lua_rawgeti(L, -1, (lua_Integer)i + 1);
             rc = read_source(r, &p->sources[i]);
             lua_pop(L, 1);
+            pop_path(r);
         }
         if (rc)
             return rc;

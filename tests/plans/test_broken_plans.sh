@@ -124,7 +124,7 @@ return {
 }
 LUA
 
-broken unknown_profile 2 "sources.profile: 'no-such-profile' is not a profile" <<LUA
+broken unknown_profile 2 "sources[1].profile: 'no-such-profile' is not a profile" <<LUA
 return {
   sources = { { bucket = "$src", prefix = "in/", profile = "no-such-profile" } },
   targets = { out = { bucket = "$dst" } },
@@ -139,9 +139,18 @@ return {
 }
 LUA
 
-broken addressing 2 "sources.addressing: 'dns' is not an addressing style" <<LUA
+broken addressing 2 "sources[1].addressing: 'dns' is not an addressing style" <<LUA
 return {
   sources = { { bucket = "$src", prefix = "in/", addressing = "dns" } },
+  targets = { out = { bucket = "$dst" } },
+}
+LUA
+
+# the second source's field: its own line, not the first source's same field
+broken second_source 3 "sources[2].addressing: 'dns' is not an addressing style" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/", addressing = "path" }, { prefix = "{,}",
+                bucket = "$src", addressing = "dns" } },
   targets = { out = { bucket = "$dst" } },
 }
 LUA

@@ -105,6 +105,6 @@ return { sources = { { bucket = "$src", prefix = "in/",
 LUA
 out=$(s3e --dry-run "$tmp/bad.lua" 2>&1)
 expect_eq $? 2 "list_concurrency = 0 is a plan error"
-expect_contains "$out" "bad.lua:2: sources.list_concurrency: expected a whole number" \
+expect_contains "$out" "bad.lua:2: sources[1].list_concurrency: expected a whole number" \
   "named with file:line"
 finish

@@ -101,7 +101,7 @@ return { sources = { { manifest = "rows.csv",
 LUA
 err=$(run -n "$dir/nope.lua" 2>&1)
 expect_eq $? 2 "a manifest source with an unknown profile exits 2"
-expect_contains "$err" "nope.lua:2: sources.profile: 'nope' is not a profile" "and says where"
+expect_contains "$err" "nope.lua:2: sources[1].profile: 'nope' is not a profile" "and says where"
 printf '%s,%s\n' "$src" "$(head -n 1 "$dir/ls.tsv" | cut -f1)" "$dst" m/x >"$dir/mixed.csv"
 cat >"$dir/mixed.lua" <<LUA
 return { sources = { { manifest = "mixed.csv", profile = "acct-a" } },

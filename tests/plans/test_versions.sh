@@ -121,7 +121,7 @@ return { target = "s3://$dst/m6/",
 LUA
 (cd "$dir" && s3e bad.lua >/dev/null 2>"$dir/err")
 expect_eq $? 2 "versions = \"newest\" is a plan error"
-expect_contains "$(cat "$dir/err")" "bad.lua:2: sources.versions:" "it names the line and field"
+expect_contains "$(cat "$dir/err")" "bad.lua:2: sources[1].versions:" "it names the line and field"
 expect_contains "$(cat "$dir/err")" "expected \"latest\" or \"all\"" "and what is expected"
 cat >"$dir/move.lua" <<LUA
 return { sources = { { bucket = "$src", prefix = "v/", versions = "latest" } },

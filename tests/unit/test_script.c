@@ -72,7 +72,7 @@ static void test_broken_plans_name_file_line_field(void **state)
     expect_broken("return {\n sourcez = {'s3://src/'} }", "plan.lua:2: sourcez: unknown plan field",
                   "did you mean 'sources'?");
     expect_broken("return {\n sources = {{ bukcet = 'src' }},\n target = 's3://dst/' }",
-                  "plan.lua:2: sources: unknown field 'bukcet'", "did you mean 'bucket'?");
+                  "plan.lua:2: sources[1]: unknown field 'bukcet'", "did you mean 'bucket'?");
     expect_broken("local x = undefined_thing\nreturn {}", "plan.lua:1:", "undefined global");
 }
 
