@@ -23,13 +23,11 @@ static int pair_streams(const struct s3e_run *run, size_t i, size_t j)
            (s->bucket && s3e_conns_twice(run->conns, s->bucket));
 }
 
-/* What a streamed copy of source i to target j cannot do yet: NULL, or the
- * field that asks for it (and which side has it). */
-static const char *unsupported(const struct s3e_run *run, size_t i, size_t j, int *on_target)
+/* What a streamed copy from source i cannot do yet: NULL, or the source's
+ * field (or option) that asks for it. */
+static const char *unsupported(const struct s3e_run *run, size_t i)
 {
     const struct s3e_source *s = &run->plan.sources[i];
-    (void)j;
-    *on_target = 0;
     if (run->cli->emit) /* run-job copies server-side only */
         return "--emit";
     if (s->versions)
@@ -51,16 +49,14 @@ int s3e_method_plan(struct s3e_run *run)
             if (!pair_streams(run, i, j))
                 continue;
             run->streams[i * nt + j] = 1;
-            int on_target;
-            const char *field = unsupported(run, i, j, &on_target);
+            const char *field = unsupported(run, i);
             if (!field)
                 continue;
             char where[400];
             if (strcmp(field, "--emit") == 0)
                 snprintf(where, sizeof where, "%s", run->plan.path);
             else if (run->conns)
-                s3e_conns_where(run->conns, on_target, on_target ? j : i, field, where,
-                                sizeof where);
+                s3e_conns_where(run->conns, 0, i, field, where, sizeof where);
             else
                 snprintf(where, sizeof where, "%s", run->plan.path);
             snprintf(run->errbuf, sizeof run->errbuf, "%s: %s is not supported yet with a "

@@ -4,7 +4,6 @@
 #include "planner.h"
 #include "conns.h"
 #include "collide.h"
-#include "conns.h"
 #include "worker.h"
 #include "hash.h"
 #include "list_parallel.h"
