@@ -7,11 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A source with a customer key to a target without that key: radosgw 16
+ * answers CopyObject 501 and reads UploadPartCopy's source with the part's
+ * own key, so only the source's own key copies server-side. */
+static int keys_differ(const struct s3e_source *s, const struct s3e_target *t)
+{
+    return s->ssec && (!t->ssec || strcmp(s->ssec->key_b64, t->ssec->key_b64) != 0);
+}
+
 static int pair_streams(const struct s3e_run *run, size_t i, size_t j)
 {
     const struct s3e_source *s = &run->plan.sources[i];
     const struct s3e_target *t = &run->plan.targets[j];
-    if (run->cli->stream || t->stream)
+    if (run->cli->stream || t->stream || keys_differ(s, t))
         return 1;
     /* a manifest source that names no connection: its rows' buckets as bound */
     if (!run->conns || (!s->bucket && !s3e_access_given(&s->access)))
@@ -61,7 +69,7 @@ int s3e_method_plan(struct s3e_run *run)
                 snprintf(where, sizeof where, "%s", run->plan.path);
             snprintf(run->errbuf, sizeof run->errbuf, "%s: %s is not supported yet with a "
                      "streamed copy (targets.%s from sources[%zu]: another endpoint, stream = "
-                     "true or --stream)", where, field, run->plan.targets[j].name, i + 1);
+                     "true, --stream, or an sse_c key the target does not share)", where, field, run->plan.targets[j].name, i + 1);
             return S3E_EPLAN;
         }
     return S3E_OK;

@@ -9,8 +9,9 @@
 
 /* Decide every pair's method into run->streams: streamed when the target
  * asks (`stream = true`, --stream), when the two are on different
- * endpoints (the target's connection cannot read the source), or when a
- * bucket of the pair is named on two endpoints. S3E_OK; S3E_EPLAN with the
+ * endpoints (the target's connection cannot read the source), when a
+ * bucket of the pair is named on two endpoints, or when the source has a
+ * customer key (SSE-C) the target does not share. S3E_OK; S3E_EPLAN with the
  * plan's file:line in run->errbuf for what a streamed copy cannot do yet
  * (a target's checksum_algorithm, a source's versions or restore, --emit);
  * S3E_ENOMEM. */

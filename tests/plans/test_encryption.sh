@@ -2,9 +2,9 @@
 # Issue #12, item 2: encryption per target and source. A target with a customer
 # key (SSE-C, from a file) or SSE-KMS (radosgw's testing KMS, set up by
 # scripts/run-tests.sh) gets encrypted copies, small and multipart alike; a
-# source encrypted with a customer key (from a variable) is read with it (a HEAD;
-# radosgw 16 copies such a source only to a target with the same key, see
-# README). Each
+# source encrypted with a customer key (from a variable) is copied server-side
+# to a target with the same key and streamed to any other target (radosgw 16
+# cannot copy it server-side otherwise, see README). Each
 # copy is checked byte for byte with boto3 and the key; a rerun copies nothing;
 # the key is in no log line and no report; a bad key stops the plan (exit 2).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -104,46 +104,65 @@ import hashlib
 for k, n in (("small.bin", 4000), ("big.bin", 11 << 20)):
     body = hashlib.sha256(k.encode()).digest() * (n // 32)
     s3.put_object(Bucket=sys.argv[1], Key="enc/" + k, Body=body, SSECustomerAlgorithm="AES256",
-                  SSECustomerKey=k_src)
+                  SSECustomerKey=k_src, ContentType="text/x-" + k[:-4],
+                  Metadata={"origin": "enc-" + k})
 print("put")' "$src" 2>&1)
 expect_eq "$out" "put" "two sources encrypted with a customer key"
-cat >"$dir/from.lua" <<LUA
+# radosgw 16 cannot copy from an SSE-C source server-side (CopyObject: 501
+# NotImplemented; UploadPartCopy reads it with the part's own key): to a plain
+# target, or one with another key, the pair is streamed (GET with the source's
+# key, PUT or upload with the target's encryption). Before: every copy failed.
+out=$(py '
+s3.put_object_tagging(Bucket=sys.argv[1], Key="enc/small.bin",
+                      Tagging={"TagSet": [{"Key": "team", "Value": "blue"}]})
+print("tagged")' "$src" 2>&1)
+expect_eq "$out" "tagged" "the small encrypted source has a tag"
+
+# ssec_case NAME PREFIX TARGET_KEY_FIELD TARGET_KEY METHOD DESC: copy enc/ to PREFIX
+# (the target's key field, and the py name of its key: None for none), check the
+# method, the bytes, the encryption, metadata and tags, and that a rerun copies nothing
+ssec_case() {
+  local name=$1 prefix=$2 field=$3 key=$4 method=$5 desc=$6 rc=0 out
+  cat >"$dir/$name.lua" <<LUA
 return { sources = { { bucket = "$src", prefix = "enc/", sse_c_key_env = "S3E_TEST_SOURCE_KEY" } },
-         targets = { out = { bucket = "$dst", prefix = "p/" } },
+         targets = { out = { bucket = "$dst", prefix = "$prefix", $field } },
          multipart_cutoff = "8MiB", part_size = "5MiB" }
 LUA
-# radosgw 16 cannot copy from an SSE-C source (CopyObject: 501 NotImplemented;
-# UploadPartCopy ignores x-amz-copy-source-server-side-encryption-customer-*): the
-# HEAD with the key works, the copies fail cleanly, nothing is left behind.
-rc=0
-s3e -v "$dir/from.lua" --report "$dir/p.csv" >"$dir/p.out" 2>&1 || rc=$?
-expect_eq "$rc" 1 "SSE-C source on radosgw 16: the copies fail (exit 1)"
-expect_eq "$(grep -c ',failed,' "$dir/p.csv")" 2 "both are reported failed, with the server's reason"
-expect_contains "$(cat "$dir/p.out")" "UploadPartCopy" "the multipart copy got past the HEAD with the key"
-expect_eq "$(s3check count "s3://$dst/p/")" 0 "nothing is left at the destination"
-expect_eq "$(s3check uploads "$dst")" 0 "no upload is left"
+  s3e -v "$dir/$name.lua" --report "$dir/$name.csv" >"$dir/$name.out" 2>&1 || rc=$?
+  expect_eq "$rc:$(grep -c ',copied,' "$dir/$name.csv")" "0:2" "$desc: both copied (exit 0)"
+  expect_eq "$(report_col "$dir/$name.csv" method | sort -u | tr '\n' ' ')" "$method " \
+    "$desc: the report's method column says $method"
+  out=$(py '
+key = '"$key"'
+for k in ("small.bin", "big.bin"):
+    if get(sys.argv[1], "enc/" + k, k_src) != get(sys.argv[2], sys.argv[3] + k, key):
+        print(k, "differs")
+    kw = dict(SSECustomerAlgorithm="AES256", SSECustomerKey=key) if key else {}
+    h = s3.head_object(Bucket=sys.argv[2], Key=sys.argv[3] + k, **kw)
+    if bool(h.get("SSECustomerAlgorithm")) != bool(key):
+        print(k, "encrypted with a customer key:", h.get("SSECustomerAlgorithm"))
+    hs = s3.head_object(Bucket=sys.argv[1], Key="enc/" + k, SSECustomerAlgorithm="AES256",
+                        SSECustomerKey=k_src)
+    if (hs["ContentType"], hs.get("Metadata")) != (h["ContentType"], h.get("Metadata")):
+        print(k, "metadata differs", hs.get("Metadata"), h.get("Metadata"))
+tags = s3.get_object_tagging(Bucket=sys.argv[2], Key=sys.argv[3] + "small.bin")["TagSet"]
+if tags != [{"Key": "team", "Value": "blue"}]:
+    print("tags", tags)
+print("checked")' "$src" "$dst" "$prefix" 2>&1)
+  expect_eq "$out" "checked" "$desc: byte for byte the sources, metadata and tags carried"
+  rc=0
+  s3e "$dir/$name.lua" --report "$dir/$name-2.csv" >>"$dir/$name.out" 2>&1 || rc=$?
+  expect_eq "$rc:$(grep -c ',skipped,' "$dir/$name-2.csv")" "0:2" "$desc: a rerun copies nothing"
+  expect_eq "$(s3check uploads "$dst")" 0 "$desc: no upload is left"
+}
+ssec_case plain p/ "" None stream "SSE-C source to a plain target"
+ssec_case other o/ 'sse_c_key_file = "target.key"' k_dst stream "SSE-C source to another key"
 
 # radosgw 16's UploadPartCopy reads the source with the part's customer key, so
 # to a target with the source's key a multipart copy works; a small object's
 # CopyObject answered 501 is copied that way too (before: reported failed)
-cat >"$dir/same.lua" <<LUA
-return { sources = { { bucket = "$src", prefix = "enc/", sse_c_key_env = "S3E_TEST_SOURCE_KEY" } },
-         targets = { out = { bucket = "$dst", prefix = "q/", sse_c_key_env = "S3E_TEST_SOURCE_KEY" } },
-         multipart_cutoff = "8MiB", part_size = "5MiB" }
-LUA
-rc=0
-s3e -v "$dir/same.lua" --report "$dir/q.csv" >"$dir/q.out" 2>&1 || rc=$?
-expect_eq "$rc" 0 "SSE-C source to a target with its key: exit 0"
-expect_eq "$(grep -c ',copied,' "$dir/q.csv")" 2 "both copied, the small one as a multipart upload"
-out=$(py '
-for k in ("small.bin", "big.bin"):
-    if get(sys.argv[1], "enc/" + k, k_src) != get(sys.argv[2], "q/" + k, k_src):
-        print(k, "differs")
-print("checked")' "$src" "$dst" 2>&1)
-expect_eq "$out" "checked" "the copies are byte for byte the sources (read with the key)"
-rc=0
-s3e "$dir/same.lua" --report "$dir/q2.csv" >>"$dir/q.out" 2>&1 || rc=$?
-expect_eq "$rc:$(grep -c ',skipped,' "$dir/q2.csv")" "0:2" "a rerun copies nothing"
+ssec_case same q/ 'sse_c_key_env = "S3E_TEST_SOURCE_KEY"' k_src copy \
+  "SSE-C source to a target with its key"
 
 # ---- the keys are never shown -----------------------------------------------------
 tkey=$(base64 <"$dir/target.key")
