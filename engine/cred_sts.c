@@ -33,10 +33,11 @@ static const char *text(xmlNodePtr parent, const char *name)
                ? (const char *)n->children->content : NULL;
 }
 
-/* <ErrorResponse><Error><Code/><Message/></Error></ErrorResponse> */
+/* AWS: <ErrorResponse><Error><Code/><Message/></Error></ErrorResponse>;
+ * radosgw: <Error><Code/><Message/></Error>, as its S3 errors. */
 static void sts_error(xmlNodePtr root, char *errbuf, size_t errlen)
 {
-    xmlNodePtr e = child(root, "Error");
+    xmlNodePtr e = root && strcmp((const char *)root->name, "Error") == 0 ? root : child(root, "Error");
     const char *code = text(e, "Code"), *msg = text(e, "Message");
     snprintf(errbuf, errlen, "STS: %s%s%s", code ? code : "an answer without credentials",
              msg ? ": " : "", msg ? msg : "");

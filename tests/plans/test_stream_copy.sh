@@ -13,6 +13,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/rich_objects.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
+. "$PLAN_LIB_DIR/lib_cluster.sh"
 
 bk=s3etestclusterb00000001
 bs=s3etestclusterbsecret0000000000000000001
@@ -21,18 +22,7 @@ on_exit rm -rf "$dir"
 if [ -n "${S3E_TEST_RGW2_ENV:-}" ]; then
   cp "$S3E_TEST_RGW2_ENV" "$dir/b.env"
 else
-  ports=$("$S3CHECK_PYTHON" -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')
-  read -r rport mport <<<"$ports"
-  rgw2=$(mktemp -d "${TMPDIR:-/tmp}/s3e-stream-rgw2.XXXXXX")
-  on_exit "$PLAN_ROOT/scripts/rgw-stop.sh" "$rgw2" --wipe
-  if ! RGW_PORT=$rport MON_PORT=$mport RGW_ACCESS_KEY=$bk RGW_SECRET_KEY=$bs \
-       "$PLAN_ROOT/scripts/rgw-start.sh" "$rgw2" >"$dir/b.env" 2>"$dir/b.log"; then
-    fail "second radosgw did not start: $(tail -n 5 "$dir/b.log")"
-    finish
-  fi
+  cluster_start "$dir/b.env" RGW_ACCESS_KEY=$bk RGW_SECRET_KEY=$bs || finish
 fi
 b_ep=$(sed -n 's/^RGW_ENDPOINT=//p' "$dir/b.env")
 bk=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$dir/b.env")

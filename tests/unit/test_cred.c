@@ -167,6 +167,11 @@ static void test_sts_xml(void **state)
     assert_int_equal(cred_sts_parse(J(denied), &c, err, sizeof err), S3E_ECREDS);
     assert_non_null(strstr(err, "AccessDenied"));
     assert_non_null(strstr(err, "not authorized"));
+    /* radosgw answers STS errors as S3 does: <Error> at the root, an empty Message */
+    const char *rgw = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchEntity</Code>"
+                      "<Message></Message><RequestId>tx0</RequestId></Error>";
+    assert_int_equal(cred_sts_parse(J(rgw), &c, err, sizeof err), S3E_ECREDS);
+    assert_string_equal(err, "STS: NoSuchEntity");
     assert_int_equal(cred_sts_parse(J("<html>gateway</html"), &c, err, sizeof err), S3E_ECREDS);
 }
 
