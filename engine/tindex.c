@@ -118,3 +118,9 @@ int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const 
      * with HEADs of both (verify_rules.h), which show the encryption. */
     return src_mtime > 0 && e->mtime >= src_mtime ? 2 : 0;
 }
+
+int s3e_tindex_has(const struct s3e_tindex *t, const char *bucket, const char *key,
+                   size_t key_len)
+{
+    return find_slot(t->slots, t->cap, key_hash(bucket, key, key_len))->key_hash != 0;
+}

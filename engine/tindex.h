@@ -3,7 +3,7 @@
  * Before planning, each distinct target bucket/prefix is listed once into
  * this index: 32 bytes per existing object (hashes, not strings), so ten
  * million existing objects cost ~320 MB at most and lookups are O(1).
- * Built and read on the planner thread only. */
+ * Built on the planner thread before planning; read-only from then on. */
 #ifndef S3E_TINDEX_H
 #define S3E_TINDEX_H
 
@@ -28,5 +28,10 @@ int s3e_tindex_add(struct s3e_tindex *t, const char *bucket, const char *key, si
  * same in a listing). 0 otherwise. */
 int s3e_tindex_is_current(const struct s3e_tindex *t, const char *bucket, const char *key,
                           size_t key_len, uint64_t size, const char *etag, int64_t src_mtime);
+
+/* 1 when bucket/key exists at the target, whatever its size and ETag.
+ * Read-only: safe on any thread once the targets are indexed. */
+int s3e_tindex_has(const struct s3e_tindex *t, const char *bucket, const char *key,
+                   size_t key_len);
 
 #endif

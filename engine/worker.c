@@ -13,6 +13,8 @@
 #include "s3engine/s3.h"
 #include "s3engine/verify_rules.h"
 #include "s3engine/versions.h"
+#include "tindex.h"
+#include "version_resume.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -287,8 +289,8 @@ static int check_existing(struct s3e_run *run, struct s3e_client *c, const struc
     return s3e_copy_check(c, &spec, out, err);
 }
 
-static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                   enum s3e_job_start how);
+static int do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                  enum s3e_job_start how);
 
 /* One job of a key's versions, for the version v. */
 static void version_job(const struct s3e_job *j, const struct s3e_version *v,
@@ -318,11 +320,45 @@ void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3
     }
 }
 
+/* How many of j's versions (oldest first) an earlier run put at a target
+ * that already holds the key: those are skipped, each recorded. 0 without a
+ * listing of the targets (--force) or when the target cannot be listed
+ * (then every version is copied, as before). */
+static size_t already_there(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
+{
+    size_t done = 0;
+    struct s3e_s3_error err;
+    s3e_s3_error_clear(&err);
+    if (!run->tindex ||
+        !s3e_tindex_has(run->tindex, j->dst_bucket, j->dst_key, strlen(j->dst_key)))
+        return 0;
+    if (s3e_versions_at_target(c, j->dst_bucket, j->dst_key, j->versions, &done, &err)) {
+        s3e_warn("s3://%s/%s: its versions at the target could not be listed (%s); "
+                 "copying every version", j->dst_bucket, j->dst_key,
+                 err.code[0] ? err.code : err.detail);
+        return 0;
+    }
+    struct s3e_version v;
+    struct s3e_job one;
+    size_t i = 0;
+    for (const char *p = j->versions; i < done && s3e_versions_next(&p, &v); i++) {
+        version_job(j, &v, &one);
+        s3e_worker_record(run, &one, S3E_OUT_SKIPPED, v.size, v.etag,
+                          S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
+    }
+    if (done)
+        s3e_info("s3://%s/%s: the oldest %zu of %zu versions are there already",
+                 j->dst_bucket, j->dst_key, done, s3e_versions_count(j->versions));
+    return done;
+}
+
 /* versions = "all": a key's versions one after another, oldest first, so
  * the newest is the destination's current object at the end; each has its
  * own report row. A destination that may be an earlier run's copy of the
  * newest (its ETag cannot tell) is checked first: when it is, all were
- * copied. */
+ * copied. Otherwise the versions the target holds already, in order, are
+ * not copied again (version_resume.h). A version that is not copied stops
+ * the key: a newer one copied after it would change the order. */
 static void do_versions(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j)
 {
     struct s3e_version v;
@@ -337,17 +373,22 @@ static void do_versions(struct s3e_run *run, struct s3e_client *c, const struct 
             s3e_worker_record_all(run, j, S3E_OUT_SKIPPED, res.compared, NULL, s3e_now());
             return;
         }
-        s3e_info("s3://%s/%s: not the newest version's copy; copying every version",
-                 j->dst_bucket, j->dst_key);
     }
-    for (const char *p = j->versions; s3e_versions_next(&p, &v);) {
+    size_t skip = already_there(run, c, j), i = 0;
+    const char *stopped = NULL;
+    for (const char *p = j->versions; s3e_versions_next(&p, &v); i++) {
+        if (i < skip)
+            continue;
         version_job(j, &v, &one);
-        if (s3e_run_stopping(run)) {
-            s3e_worker_record(run, &one, S3E_OUT_FAILED, v.size, NULL, 0, "interrupted",
-                              s3e_now());
+        if (!stopped && s3e_run_stopping(run))
+            stopped = "interrupted";
+        if (stopped) {
+            s3e_worker_record(run, &one, S3E_OUT_FAILED, v.size, NULL, 0, stopped, s3e_now());
             continue;
         }
-        do_one(run, c, &one, S3E_JOB_COPY);
+        if (!do_one(run, c, &one, S3E_JOB_COPY))
+            stopped = "not copied: an older version of the key was not copied (the versions "
+                      "keep their order)";
     }
 }
 
@@ -361,8 +402,9 @@ void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s
         do_one(run, c, j, how);
 }
 
-static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                   enum s3e_job_start how)
+/* 1 when j ends at the target (copied, skipped, moved), else 0. */
+static int do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
+                  enum s3e_job_start how)
 {
     double t0 = s3e_now();
     struct s3e_copy_result res;
@@ -397,7 +439,7 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
         int restored = 0;
         rc = restore(run, c, j, t0, &restored, &err);
         if (rc == S3E_OK && !restored)
-            return;
+            return 0;
         if (rc == S3E_OK) /* restored between the copy and now: copy it */
             rc = copy_with_retry(run, c, j, &res, &err);
     }
@@ -408,8 +450,9 @@ static void do_one(struct s3e_run *run, struct s3e_client *c, const struct s3e_j
     }
     if (rc != S3E_OK) {
         s3e_worker_fail(run, j, rc, &err, msg, t0);
-        return;
+        return 0;
     }
     uint64_t bytes = res.bytes == UINT64_MAX ? 0 : res.bytes;
     s3e_worker_record(run, j, outcome, bytes, res.etag, res.compared, NULL, t0);
+    return 1;
 }

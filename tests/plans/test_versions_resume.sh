@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# versions = "all" run again after it stopped part way: each source version
+# reaches the target exactly once, in order. The target's versions of a key
+# are matched to the source's by size and ETag, oldest first (version ids
+# are the target's own; nothing is written on the copies). Three ways to
+# stop: kill -9 while the third version's copy hangs (fault proxy: silent); a
+# third version that cannot be copied (fault proxy: InvalidObjectState),
+# which must not let the fourth and fifth be copied before it; and new
+# versions at the source after a complete run. Before: every rerun copied the
+# key's versions again from the oldest, so the target held them twice.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PLAN_LIB_DIR/lib_faults.sh"
+. "$PLAN_LIB_DIR/copycheck.sh"
+
+src=$(fresh_bucket src) || finish
+dst=$(fresh_bucket dst) || finish
+check "versioning on the source" s3check versioning "$src" >/dev/null
+check "versioning on the target" s3check versioning "$dst" >/dev/null
+dir=$(mktemp -d)
+on_exit rm -rf "$dir"
+
+# five versions; the third has the second's size, the fifth the first's
+sizes=(1000 2000 2000 3000 1000)
+for i in 1 2 3 4 5; do
+  check "v/k.txt version $i" s3check put "s3://$src/v/k.txt" "${sizes[$((i - 1))]}" --seed "k$i" >/dev/null
+done
+
+# the md5 of each version of s3://B/KEY, oldest first, one per line (read with boto3)
+md5s() {
+  "$S3CHECK_PYTHON" - "$1" "$2" <<'PY'
+import boto3, hashlib, os, sys
+from botocore.config import Config
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+                  config=Config(s3={"addressing_style": "path"}))
+b, k = sys.argv[1], sys.argv[2]
+vs = s3.list_object_versions(Bucket=b, Prefix=k).get("Versions", [])
+for v in reversed([v for v in vs if v["Key"] == k]):
+    body = s3.get_object(Bucket=b, Key=k, VersionId=v["VersionId"])["Body"].read()
+    print(hashlib.md5(body).hexdigest())
+PY
+}
+# the target, prefix PFX: version by version the source's first N versions
+same_history() {
+  local pfx=$1 n=$2 msg=$3 want
+  want=$(md5s "$src" v/k.txt)
+  expect_eq "$(md5s "$dst" "${pfx}k.txt" | tr '\n' ' ')" "$(head -n "$n" <<<"$want" | tr '\n' ' ')" "$msg"
+}
+
+plan() {
+  cat >"$dir/$1.lua" <<LUA
+return { sources = { { bucket = "$src", prefix = "v/", versions = "all" } },
+         target = "s3://$dst/$1/", workers = 1 }
+LUA
+}
+
+# ---- 1. killed while the third version's copy hangs --------------------------------
+plan kill
+ep=$(fault_proxy_start --only copy --after 2 --rate silent=1) || { fail "fault proxy"; finish; }
+s3e "$dir/kill.lua" --endpoint "$ep" -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+  [ "$(fault_count fault=silent)" -ge 1 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+fault_proxy_stop # the held copy never reaches the server
+expect_eq "$(fault_count fault=silent)" 1 "killed while the third version's copy hung"
+same_history kill/ 2 "the target holds versions 1 and 2"
+rc=0
+out=$(s3e "$dir/kill.lua" --report "$dir/kill.csv" 2>"$dir/kill.err") || rc=$?
+expect_eq "$rc" 0 "the rerun exits 0"
+expect_eq "$(summary_value "$out" copied):$(summary_value "$out" skipped)" "3:2" \
+  "the rerun copies versions 3 to 5 and skips 1 and 2"
+same_history kill/ 5 "the target holds each source version once, in order"
+out=$(s3e "$dir/kill.lua" 2>>"$dir/kill.err")
+expect_eq "$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:5" \
+  "a further rerun copies nothing"
+expect_eq "$(md5s "$dst" kill/k.txt | wc -l)" 5 "still five versions"
+
+# ---- 2. the third version cannot be copied -----------------------------------------
+plan fail
+ep=$(fault_proxy_start --only copy --after 2 --max-faults 1 --rate archived=1) || { fail "fault proxy"; finish; }
+rc=0
+s3e "$dir/fail.lua" --endpoint "$ep" --report "$dir/fail.csv" -q >/dev/null 2>&1 || rc=$?
+fault_proxy_stop
+expect_eq "$rc" 1 "a version not copied: exit 1"
+expect_eq "$(report_col "$dir/fail.csv" status | tr '\n' ' ')" "copied copied archived failed failed " \
+  "versions 4 and 5 are not copied after 3"
+expect_contains "$(cat "$dir/fail.csv")" "an older version of the key was not copied" "and say why"
+same_history fail/ 2 "the target holds versions 1 and 2 only"
+rc=0
+out=$(s3e "$dir/fail.lua" 2>"$dir/fail.err") || rc=$?
+expect_eq "$rc:$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:3:2" \
+  "the rerun copies versions 3 to 5"
+same_history fail/ 5 "each source version once, in order"
+
+# ---- 3. new versions at the source after a complete run ----------------------------
+check "v/k.txt version 6" s3check put "s3://$src/v/k.txt" 1500 --seed k6 >/dev/null
+rc=0
+out=$(s3e "$dir/fail.lua" 2>>"$dir/fail.err") || rc=$?
+expect_eq "$rc:$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:1:5" \
+  "only the new version is copied"
+same_history fail/ 6 "the target has the source's six versions, in order"
+finish

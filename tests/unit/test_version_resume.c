@@ -1,0 +1,64 @@
+/* test_version_resume.c - which of a key's versions the target holds
+ * already: the source's oldest versions that are the target's newest, in
+ * order, by size and ETag; nothing taken as copied on a guess. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../engine/version_resume.h"
+
+#define N(a) (sizeof(a) / sizeof(a)[0])
+
+/* source: five versions; the third has the second's size, the fifth is the
+ * first again (same bytes) */
+static const struct s3e_vsig src[] = {
+    { 1000, "aa" }, { 2000, "bb" }, { 2000, "cc" }, { 3000, "dd" }, { 1000, "aa" },
+};
+
+static void test_interrupted(void **state)
+{
+    (void)state;
+    const struct s3e_vsig two[] = { { 1000, "aa" }, { 2000, "bb" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), two, N(two)), 2);
+    /* an earlier history of the target's own comes before */
+    const struct s3e_vsig mine[] = { { 7, "zz" }, { 1000, "aa" }, { 2000, "bb" }, { 2000, "cc" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), mine, N(mine)), 3);
+    assert_int_equal(s3e_vsig_copied(src, N(src), src, N(src)), 5);
+    assert_int_equal(s3e_vsig_copied(src, N(src), NULL, 0), 0);
+}
+
+static void test_no_guess(void **state)
+{
+    (void)state;
+    /* same size, another ETag (a multipart copy, SSE-KMS): not there */
+    const struct s3e_vsig other[] = { { 1000, "aa-2" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), other, N(other)), 0);
+    /* versions 1 and 3 without 2: the newest there does not follow in order: none */
+    const struct s3e_vsig gap[] = { { 1000, "aa" }, { 2000, "cc" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), gap, N(gap)), 0);
+    const struct s3e_vsig empty[] = { { 1000, "" } };
+    const struct s3e_vsig e1[] = { { 1000, "" } };
+    assert_int_equal(s3e_vsig_copied(e1, 1, empty, 1), 0);
+}
+
+static void test_unversioned_target(void **state)
+{
+    (void)state;
+    /* one version at the target: the newest source version it is */
+    const struct s3e_vsig fourth[] = { { 3000, "dd" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), fourth, 1), 4);
+    const struct s3e_vsig first[] = { { 1000, "aa" } };
+    assert_int_equal(s3e_vsig_copied(src, N(src), first, 1), 5); /* the fifth is the first */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_no_guess),
+        cmocka_unit_test(test_unversioned_target),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
