@@ -101,6 +101,22 @@ expect_eq "$(grep -F "\"bucket\": \"$src\"" "$log" | grep -cvF '"x-amz-request-p
           "every request to the source said x-amz-request-payer: requester"
 expect_ne "$(grep -F '"method": "PUT"' "$log" | grep -cF '"x-amz-request-payer": "requester"')" 0 \
           "and so did the copies reading it"
+# streamed: radosgw checks requester pays on the GETs that read the source
+: >"$log"
+sed -e 's/prefix = "paid\/",/prefix = "paid-stream\/", stream = true, acl = "public-read",/' \
+  "$plan" >"$dir/stream.lua"
+out=$(AWS_ENDPOINT_URL=$RELAY_URL run "$dir/stream.lua" --report "$dir/stream.csv" 2>&1)
+expect_eq $? 0 "a streamed copy from the requester-pays source exits 0" || printf '%s\n' "$out" >&2
+expect_eq "$(report_col "$dir/stream.csv" method | sort -u)" stream "every object streamed"
+check "every object streamed byte for byte with metadata and tags (B checks)" \
+  as_b s3check same-tree "s3://$dst/out/" "s3://$dst/paid-stream/"
+gets=$(grep -F "\"bucket\": \"$src\"" "$log" | grep -F '"method": "GET"' | grep -vF 'list-type')
+expect_ne "$gets" "" "the source was read by GETs"
+expect_eq "$(grep -cvF '"x-amz-request-payer": "requester"' <<<"$gets")" 0 \
+          "every GET said x-amz-request-payer: requester"
+expect_contains "$(acl "$dst" "paid-stream/${small#out/}")" \
+                "http://acs.amazonaws.com/groups/global/AllUsers READ" \
+                "a streamed PutObject carries the target's canned ACL"
 
 # expected_owner: sent as x-amz-expected-bucket-owner to each bucket and as
 # x-amz-source-expected-bucket-owner with each copy (radosgw does not check it).
