@@ -9,7 +9,7 @@ _s3engine()
     }
     local opts="--dry-run --workers --max-payload --max-payload-objects --hold --shard --emit --arg
         --seed-input --unsafe-lua --lua-memory --lua-read --force --move --stream --stream-memory --multipart-cutoff --part-size
-        --part-concurrency --retries --request-timeout --copy-timeout --object-timeout --no-verify
+        --part-concurrency --parts-in-flight --retries --request-timeout --copy-timeout --object-timeout --no-verify
         --fail-fast --max-rps --endpoint --region --profile --path-style
         --virtual-hosted --no-verify-ssl --report --json --progress --no-progress --timestamps
         --no-timestamps --log-format --verbose --quiet
@@ -28,7 +28,7 @@ _s3engine()
             COMPREPLY=($(compgen -W "1h 1d 7d" -- "$cur")); return ;;
         --lua-read|--emit)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--stream-memory|--part-concurrency|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--max-rps|--endpoint|--region|--payload|--worker|--index|--count)
+        --lua-memory|--workers|-w|--max-payload|--max-payload-objects|--hold|--shard|--arg|--multipart-cutoff|--part-size|--stream-memory|--part-concurrency|--parts-in-flight|--retries|--request-timeout|--copy-timeout|--object-timeout|--fail-fast|--max-rps|--endpoint|--region|--payload|--worker|--index|--count)
             return ;;
     esac
     local i sub=

@@ -24,7 +24,8 @@
 enum {
     OPT_FORCE = 256, OPT_MOVE, OPT_MAX_PAYLOAD, OPT_MAX_OBJECTS, OPT_REPORT, OPT_ENDPOINT,
     OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE, OPT_VIRTUAL, OPT_NO_VERIFY_SSL, OPT_CUTOFF,
-    OPT_PART_SIZE, OPT_PART_CONC, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST, OPT_UNSAFE, OPT_ARG, OPT_SEED,
+    OPT_PART_SIZE, OPT_PART_CONC, OPT_PARTS_IN_FLIGHT, OPT_SHARD, OPT_HOLD, OPT_FAIL_FAST,
+    OPT_UNSAFE, OPT_ARG, OPT_SEED,
     OPT_NO_PROGRESS, OPT_PROGRESS, OPT_VERSION, OPT_NO_VERIFY, OPT_RETRIES, OPT_ABORT,
     OPT_OLDER_THAN, OPT_TIMESTAMPS, OPT_NO_TIMESTAMPS, OPT_LOG_FORMAT, OPT_JSON, OPT_LUA_MEMORY,
     OPT_LUA_READ, OPT_REQUEST_TIMEOUT, OPT_COPY_TIMEOUT, OPT_OBJECT_TIMEOUT, OPT_MAX_RPS,
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
     { "multipart-cutoff", required_argument, NULL, OPT_CUTOFF },
     { "part-size", required_argument, NULL, OPT_PART_SIZE },
     { "part-concurrency", required_argument, NULL, OPT_PART_CONC },
+    { "parts-in-flight", required_argument, NULL, OPT_PARTS_IN_FLIGHT },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "hold", required_argument, NULL, OPT_HOLD },
     { "fail-fast", required_argument, NULL, OPT_FAIL_FAST },
@@ -142,6 +144,10 @@ void s3e_cli_usage(FILE *out)
 "                              at most 5GiB)\n"
 "      --part-size SIZE        multipart part size (default 64MiB, raised to fit 10000)\n"
 "      --part-concurrency N    parts in flight per large object (default 8)\n"
+"      --parts-in-flight N     most UploadPartCopy in flight in all, every object's\n"
+"                              together (default 32, or workers x part concurrency\n"
+"                              when fewer); fewer while the server answers slowly,\n"
+"                              with 503 SlowDown, 5xx or not in time\n"
 "      --stream                copy every object by GET and PUT through this machine,\n"
 "                              even where S3 could copy it (as each target's stream = true;\n"
 "                              between endpoints a copy always streams)\n"
@@ -284,6 +290,12 @@ static int apply_option(struct s3e_cli *cli, int c, const char *arg)
             return usage_error("--part-concurrency: expected a number from 1 to "
                                STR(S3E_MAX_PART_CONCURRENCY) ", got '%s'", arg);
         cli->part_concurrency = (int)v;
+        break;
+    case OPT_PARTS_IN_FLIGHT:
+        if (parse_count(arg, 1, S3E_MAX_PARTS_IN_FLIGHT, &v))
+            return usage_error("--parts-in-flight: expected a number from 1 to "
+                               STR(S3E_MAX_PARTS_IN_FLIGHT) ", got '%s'", arg);
+        cli->parts_in_flight = (int)v;
         break;
     case OPT_MAX_RPS:
         if (parse_count(arg, 0, MAX_RPS, &v))

@@ -49,6 +49,7 @@ struct s3e_cli {
     uint64_t multipart_cutoff;
     uint64_t part_size;
     int part_concurrency;
+    int parts_in_flight;   /* 0 = not given (flow.h's default) */
     long max_rps;              /* --max-rps: requests per second in all, 0 = no cap */
     size_t hold_limit;
     int fail_fast;             /* --fail-fast N (with fail_fast_set) */

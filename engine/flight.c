@@ -82,13 +82,20 @@ struct s3e_flight {
     struct s3e_client *client;
     struct lw *w;
     int n;
-    struct s3e_mp_budget parts; /* UploadPartCopy in flight, all workers together */
+    struct s3e_flow parts;      /* UploadPartCopy in flight, all workers together */
     pthread_t tid;
 };
 
 static const struct s3e_job *job_of(const struct lw *w)
 {
     return &w->p->jobs[w->next];
+}
+
+/* Send w's request; while part copies are in flight, it may wait behind one. */
+static int send_lw(struct s3e_flight *f, struct lw *w)
+{
+    w->req.wait_bytes = f->parts.part_bytes;
+    return s3e_client_start(f->client, &w->a, &w->req);
 }
 
 /* ---- jobs on threads of their own ----------------------------------------------- */
@@ -199,7 +206,7 @@ static void start_head(struct s3e_flight *f, struct lw *w, enum lw_state next)
     s3e_s3_head_request(&w->req, j->dst_bucket, j->dst_key);
     int rc = s3e_ssec_headers(&w->req, w->hdrs.dst_ssec);
     if (!rc)
-        rc = s3e_client_start(f->client, &w->a, &w->req);
+        rc = send_lw(f, w);
     if (rc)
         fail_job(f, w, rc, next == LW_CHECK ? "copied, but the destination could not be "
                                               "checked, so the source was not deleted: " : "");
@@ -264,7 +271,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         rc = s3e_copy_hdrs_add(&w->req, &w->hdrs, S3E_CR_COPY, w->quoted);
 
     if (!rc)
-        rc = s3e_client_start(f->client, &w->a, &w->req);
+        rc = send_lw(f, w);
     if (rc) {
         fail_job(f, w, rc, "");
         return;
@@ -388,7 +395,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
         w->compared = S3E_CMP_SIZE | (s3e_etag_is_md5(etag, sse, ssec) ? S3E_CMP_ETAG : 0);
     }
     s3e_s3_delete_request(&w->req, j->src_bucket, j->src_key);
-    int rc = s3e_client_start(f->client, &w->a, &w->req);
+    int rc = send_lw(f, w);
     if (rc)
         fail_job(f, w, rc, "copied, but the source was not deleted: ");
     else
@@ -543,7 +550,7 @@ int s3e_flight_start(struct s3e_run *run)
         return S3E_ENOMEM;
     f->run = run;
     f->n = run->set.workers;
-    f->parts.max = S3E_MP_MAX_PARTS_IN_FLIGHT;
+    s3e_flow_init(&f->parts, run->set.parts_in_flight);
     f->w = calloc((size_t)f->n, sizeof *f->w);
     int rc = f->w ? s3e_client_new(&f->client, &run->cfg) : S3E_ENOMEM;
     for (int i = 0; i < f->n && !rc; i++) {

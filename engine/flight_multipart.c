@@ -49,7 +49,7 @@ struct part_slot {
 struct s3e_mp {
     struct s3e_run *run;
     struct s3e_client *c;
-    struct s3e_mp_budget *budget;
+    struct s3e_flow *flow;      /* the loop's window of part copies */
     const struct s3e_job *j;
     void *owner;
     struct s3e_copy_hdrs hdrs;  /* the job's; if_match: the ETag every part must match */
@@ -120,6 +120,7 @@ static void send_req(struct s3e_mp *m, enum mp_state s, int rc)
         step(m, rc);
         return;
     }
+    m->req.wait_bytes = m->flow->part_bytes; /* queued behind the parts in flight */
     rc = s3e_client_start(m->c, &m->a, &m->req);
     if (rc)
         step(m, rc);
@@ -530,7 +531,7 @@ static void part_done(struct s3e_mp *m, struct part_slot *s, int rc)
     struct s3e_part_copy *p = &m->parts[s->part];
     s->busy = 0;
     m->in_flight--;
-    m->budget->in_flight--;
+    s3e_flow_release(m->flow);
     if (!rc)
         rc = s3e_s3_part_copy_result(&s->a.resp, p);
     p->rc = rc;
@@ -576,15 +577,16 @@ static void pump(struct s3e_mp *m)
         m->have_part_err = 1;
     }
     for (int i = 0; i < m->nslots && !m->part_rc && m->next < m->nparts &&
-                    m->budget->in_flight < m->budget->max; i++) {
+                    s3e_flow_room(m->flow); i++) {
         struct part_slot *s = &m->slots[i];
         if (s->busy)
             continue;
         s->busy = 1;
         s->part = m->next++;
         m->in_flight++;
-        m->budget->in_flight++;
+        s3e_flow_take(m->flow, m->parts[s->part].last - m->parts[s->part].first + 1);
         s->a.ud = m->owner;
+        s->a.flow = m->flow;
         s->a.deadline = m->dl;
         s->a.cleanup = 0;
         rc = s3e_s3_part_copy_request(&s->req, s->q, s->number, s->range, m->quoted,
@@ -603,7 +605,7 @@ static void pump(struct s3e_mp *m)
 /* ---- the interface ---------------------------------------------------------------- */
 
 int s3e_mp_start(struct s3e_mp **out, struct s3e_run *run, struct s3e_client *c,
-                 struct s3e_mp_budget *budget, const struct s3e_job *j,
+                 struct s3e_flow *flow, const struct s3e_job *j,
                  const struct s3e_deadline *dl, void *owner)
 {
     struct s3e_mp *m = calloc(1, sizeof *m);
@@ -611,7 +613,7 @@ int s3e_mp_start(struct s3e_mp **out, struct s3e_run *run, struct s3e_client *c,
         return S3E_ENOMEM;
     m->run = run;
     m->c = c;
-    m->budget = budget;
+    m->flow = flow;
     m->j = j;
     m->owner = owner;
     m->dl = *dl;
@@ -647,7 +649,7 @@ int s3e_mp_poll(struct s3e_mp *m)
         return 0;
     pump(m);
     return m->state == MP_PARTS && m->next < m->nparts && !m->part_rc &&
-           m->budget->in_flight >= m->budget->max;
+           !s3e_flow_room(m->flow);
 }
 
 int s3e_mp_finished(const struct s3e_mp *m)

@@ -13,29 +13,23 @@
 #define S3E_FLIGHT_MULTIPART_H
 
 #include "run.h"
+#include "flow.h"
 #include "s3_async.h"
 #include "s3engine/copy.h"
-
-/* UploadPartCopy requests in flight on the loop, every object's together. */
-#define S3E_MP_MAX_PARTS_IN_FLIGHT 256
-
-/* The loop's count of parts in flight, shared by its multipart copies. */
-struct s3e_mp_budget {
-    int in_flight;
-    int max;
-};
 
 struct s3e_mp;
 
 /* Start copying j as a multipart upload on c's loop, its requests bound by
  * dl; every request's a->ud is `owner` (to find the copy in the loop's done
- * callback). S3E_OK or S3E_ENOMEM; check s3e_mp_finished after. */
+ * callback). Its parts start while `flow`, the loop's window of part copies
+ * shared by every multipart copy, has room, and tell it how each attempt
+ * went. S3E_OK or S3E_ENOMEM; check s3e_mp_finished after. */
 int  s3e_mp_start(struct s3e_mp **out, struct s3e_run *run, struct s3e_client *c,
-                  struct s3e_mp_budget *budget, const struct s3e_job *j,
+                  struct s3e_flow *flow, const struct s3e_job *j,
                   const struct s3e_deadline *dl, void *owner);
 /* One of its requests finished (the loop's done callback). */
 void s3e_mp_on_done(struct s3e_mp *m, struct s3e_areq *a, int rc);
-/* Start parts that waited for room under the budget. 1 while it waits so. */
+/* Start parts that waited for room in the flow's window. 1 while it waits so. */
 int  s3e_mp_poll(struct s3e_mp *m);
 /* 1 once nothing of it is in flight and its outcome is known. */
 int  s3e_mp_finished(const struct s3e_mp *m);

@@ -17,6 +17,7 @@
 #include "run.h"
 #include "worker.h"
 #include "flight.h"
+#include "flow.h"
 #include "s3_client.h"
 #include "sched.h"
 #include "tindex.h"
@@ -385,6 +386,8 @@ static void settings_of(const struct runner *r, struct s3e_settings *s)
     s->part_size = ix->part_size;
     s->part_concurrency = r->cli->part_concurrency ? r->cli->part_concurrency
                                                    : ix->part_concurrency;
+    s->parts_in_flight = s3e_flow_ceiling(r->cli->parts_in_flight, s->workers,
+                                          s->part_concurrency);
     s->move = ix->move;
     s->verify = ix->verify;
     s->object_timeout_ms = r->cli->object_timeout_ms ? r->cli->object_timeout_ms

@@ -4,6 +4,7 @@
 #include "planner.h"
 #include "collide.h"
 #include "flight.h"
+#include "flow.h"
 #include "summary_json.h"
 #include "dryrun.h"
 #include "job_emit.h"
@@ -48,6 +49,7 @@ static void merge_settings(struct s3e_run *run)
         s->multipart_cutoff = S3E_MAX_COPY_OBJECT;
     s->part_size = cli->part_size ? cli->part_size : p->part_size;
     s->part_concurrency = cli->part_concurrency ? cli->part_concurrency : S3E_DEFAULT_PART_CONCURRENCY;
+    s->parts_in_flight = s3e_flow_ceiling(cli->parts_in_flight, s->workers, s->part_concurrency);
     s->move = cli->move || p->move;
     s->verify = !cli->no_verify;
     s->force = cli->force;

@@ -36,6 +36,7 @@ struct s3e_settings {
     uint64_t multipart_cutoff;
     uint64_t part_size;
     int part_concurrency;
+    int parts_in_flight;     /* most UploadPartCopy on the loop at once (flow.h's ceiling) */
     int move;
     int verify;
     int force;

@@ -3,8 +3,10 @@
  * the same retries and rate limit as s3e_client_send. */
 #include "s3_client.h"
 #include "s3_async.h"
+#include "flow.h"
 #include "s3_client_int.h"
 #include "s3engine/error.h"
+#include "s3engine/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,7 @@ static int launch(struct s3e_client *c, struct s3e_areq *a)
         return rc;
     }
     a->tries.attempts++;
+    a->sent_ms = now;
     c->loop->active++;
     return S3E_OK;
 }
@@ -132,6 +135,23 @@ int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_
     a->tries = (struct s3e_retry){ 0, 0 };
     s3e_s3_error_clear(&a->err);
     return launch(c, a);
+}
+
+/* Tell a's window how the server answered this attempt; say so when it shrank. */
+static void tell_flow(struct s3e_areq *a, int rc)
+{
+    const struct s3e_s3_error *e = &a->err;
+    const struct conn *k = a->conn;
+    long now = s3e_now_ms(), status = e->http_status;
+    int busy = e->retryable && !e->region[0] &&
+               (status == 0 || status >= 500 || status == 429 || !strcmp(e->code, "SlowDown"));
+    enum s3e_flow_signal sig = s3e_flow_classify(rc, busy, now - a->sent_ms, k->lim.total_ms);
+    int was = s3e_flow_limit(a->flow);
+    if (s3e_flow_answer(a->flow, sig, a->sent_ms, now) && s3e_flow_limit(a->flow) < was)
+        s3e_info("server busy (%s %s after %ld ms): at most %d part copies in flight now, "
+                 "down from %d", a->req->op,
+                 rc == S3E_OK ? "slow" : e->code[0] ? e->code : e->detail, now - a->sent_ms,
+                 s3e_flow_limit(a->flow), was);
 }
 
 static int schedule_retry(struct loop *l, struct s3e_areq *a, long at)
@@ -164,6 +184,8 @@ static void reap(struct s3e_client *c, void (*done)(void *, struct s3e_areq *, i
         c->loop->active--;
         int rc = s3e_conn_finish(a->conn, a->req, cc, &a->err);
         a->err.attempts = a->tries.attempts;
+        if (a->flow)
+            tell_flow(a, rc);
         s3e_ratelimit_done(&a->slot, s3e_ratelimit_outcome(rc, a->err.http_status, a->err.code),
                            s3e_now_ms());
         long wait = rc == S3E_OK ? -1 : s3e_client_retry(c, a->req, &a->err, &a->tries,

@@ -24,6 +24,9 @@ struct s3e_areq {
                                    not bound by the deadline, given a grace after a signal */
     struct s3e_rate_ticket slot; /* its place under the rate limit while sent, internal */
     void *ud;                   /* the caller's */
+    struct s3e_flow *flow;      /* set by the caller, or NULL: each attempt's answer is
+                                   told to this window (flow.h) */
+    long sent_ms;               /* when the attempt in flight was sent, internal */
 };
 
 int  s3e_areq_init(struct s3e_areq *a);

@@ -372,7 +372,7 @@ static int attempt_limits(struct s3e_client *c, struct conn *k, const struct s3e
             return refuse_attempt(r, S3E_ETRANSPORT, why, err);
         }
     }
-    s3e_request_limits(c->cfg, r->copy_bytes, left, &k->lim);
+    s3e_request_limits(c->cfg, r->copy_bytes + r->wait_bytes, left, &k->lim);
     k->received = k->moved_seen = 0;
     k->quiet_since = now;
     k->stalled = k->canceled = 0;

@@ -34,6 +34,10 @@ struct s3e_req {
     size_t max_body;                      /* response body limit (0 = 1 MiB) */
     uint64_t copy_bytes;                  /* a server-side copy: the bytes it copies (its
                                              time limit grows with them); 0 = not a copy */
+    uint64_t wait_bytes;                  /* bytes of a server-side copy the server may finish
+                                             before it answers this request (one part in flight
+                                             on the same loop): its time limit grows with them
+                                             too, so it does not run out while queued (flow.h) */
 };
 
 struct s3e_resp {

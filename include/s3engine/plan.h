@@ -72,6 +72,8 @@ enum s3e_collisions {
 #define S3E_DEFAULT_WORKERS          16
 #define S3E_MAX_PART_CONCURRENCY     256
 #define S3E_DEFAULT_PART_CONCURRENCY 8  /* UploadPartCopy requests in flight per object */
+#define S3E_MAX_PARTS_IN_FLIGHT      4096
+#define S3E_DEFAULT_PARTS_IN_FLIGHT  32 /* UploadPartCopy in flight in all (--parts-in-flight) */
 #define S3E_MAX_LIST_CONCURRENCY     256
 #define S3E_DEFAULT_LIST_CONCURRENCY 16 /* ListObjectsV2 requests in flight per prefix */
 

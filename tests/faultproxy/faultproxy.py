@@ -105,7 +105,10 @@ choosing faults:
   (error-in-200 only to copies and completes, listing kinds only to ListObjectsV2,
   cut-body not to HEAD, DELETE and plain PUT). --rate KIND=P (repeatable) adds a kind
   with its own probability. --throttle-rps R answers SlowDown to requests beyond R per
-  second (token bucket, burst --throttle-burst), before any other rule.
+  second (token bucket, burst --throttle-burst), before any other rule. --server-slots N
+  serves N requests at a time, faulted or not, the rest waiting in arrival order (a
+  server's op threads: with --rate delay=1 --only UploadPartCopy, small requests queue
+  behind slow part copies); a client that gives up does not free its slot.
 
 filters (--only, comma-separated, a request matching any item passes):
   HEAD GET PUT POST DELETE      the HTTP method
@@ -197,6 +200,10 @@ def fault_args(p):
                    help="the <Size> written by negative-size (default -5)")
     g.add_argument("--throttle-rps", type=float, default=0.0, metavar="R",
                    help="SlowDown beyond R requests per second (0: off)")
+    g.add_argument("--server-slots", type=int, default=0, metavar="N",
+                   help="serve at most N requests at once, the others waiting in "
+                        "arrival order, as a server with N op threads does (the delay "
+                        "fault's wait holds a slot); 0: no limit")
     g.add_argument("--throttle-burst", type=float, default=0.0, metavar="B",
                    help="token bucket size (default R)")
     g.add_argument("--archive", default="", metavar="REGEX",
@@ -259,6 +266,7 @@ class Faults:
         self.negative_size = a.negative_size
         self.throttle_rps = a.throttle_rps
         self.throttle_burst = a.throttle_burst or a.throttle_rps
+        self.server_slots = max(a.server_slots, 0)
         self.archive = re.compile(a.archive) if a.archive else None
         self.archive_class = a.archive_class
         self.restore_seconds = a.restore_seconds
@@ -607,6 +615,7 @@ class Proxy:
         self.archive = Archive()  # restores asked for: kept across new settings
         self.sums = Checksums(Upstream(upstream_host, upstream_port))  # likewise
         self.aws = (self.sums, SseS3(log))  # AWS behaviour radosgw lacks, in this order
+        self.slots = None  # --server-slots: (N, its semaphore)
 
     def set_faults(self, cfg):
         self.cfg = cfg
@@ -615,6 +624,16 @@ class Proxy:
         self.faults_done = 0
         self.tokens = cfg.throttle_burst
         self.tokens_at = time.monotonic()
+
+    def slot_gate(self):
+        """The semaphore of --server-slots (None: no limit); a new one when N changes
+        (requests waiting on the old one keep it)."""
+        n = self.cfg.server_slots
+        if n <= 0:
+            return None
+        if not self.slots or self.slots[0] != n:
+            self.slots = (n, asyncio.Semaphore(n))
+        return self.slots[1]
 
     # -- choosing a fault
     def throttled(self):
@@ -695,8 +714,13 @@ class Proxy:
                 res = {"status": "-", "up": "no", "keep": True}
                 if kind == "silent":  # logged now: it ends only when the client gives up
                     self.log_line(cid, n, r, kind, res, t0)
+                gate = self.slot_gate()
                 try:
-                    up = await self.serve(r, kind, n, creader, cwriter, up, res)
+                    if gate:  # a bounded server: wait for one of its slots
+                        async with gate:
+                            up = await self.serve(r, kind, n, creader, cwriter, up, res)
+                    else:
+                        up = await self.serve(r, kind, n, creader, cwriter, up, res)
                 finally:
                     self.stats["forwarded"] += res["up"] == "yes"
                     if kind != "silent":
