@@ -10,7 +10,8 @@
 #   RGW_PORT / MON_PORT first ports tried for radosgw / the Ceph monitor (17480 / 17300);
 #                       the first free ones from there are used
 #   S3E_TEST_TIMEOUT    seconds per test before it is killed (default 900)
-#   S3E_TEST_FILTER     only run tests whose name contains this string
+#   S3E_TEST_FILTER     only run tests whose name contains this string (several strings
+#                       separated by commas: tests whose name contains any of them)
 #   S3E_FUZZ_RUNS       inputs each fuzz target tries after replaying its corpus, from a
 #                       fixed seed so that the suite gives the same answer every time
 #                       (default 30000, about 10 s for the slowest; `make fuzz` explores)
@@ -51,6 +52,13 @@ esac
 LOGS=build/test-logs
 TMO=${S3E_TEST_TIMEOUT:-900}
 FILTER=${S3E_TEST_FILTER:-}
+wanted() { # NAME: does NAME contain one of FILTER's comma-separated strings (or no filter)?
+  local f fs
+  [ -n "$FILTER" ] || return 0
+  IFS=, read -ra fs <<<"$FILTER"
+  for f in "${fs[@]}"; do case $1 in *"$f"*) return 0 ;; esac; done
+  return 1
+}
 rm -rf "$LOGS"
 mkdir -p "$LOGS"/{unit,integration,plans}
 
@@ -86,7 +94,7 @@ record_fail() { # NAME LOG [WHY [notail]]: count a failure, show the end of its 
 run_test() {
   local name=$1 log=$2 rc=0
   shift 2
-  case $name in *"$FILTER"*) ;; *) return 0 ;; esac
+  wanted "$name" || return 0
   # in the background + wait, so that Ctrl-C / TERM reach us at once (see on_signal)
   timeout --kill-after=10 "$TMO" "$@" </dev/null >"$log" 2>&1 &
   CUR_PID=$!
@@ -160,7 +168,7 @@ fi
 # failure here is a regression, not luck (new bugs are found by `make fuzz`) ----
 fuzz_names=()
 for f in tests/fuzz/fuzz_*.c; do
-  n=$(basename "$f" .c); case $n in *"$FILTER"*) fuzz_names+=("$n") ;; esac
+  n=$(basename "$f" .c); wanted "$n" && fuzz_names+=("$n")
 done
 if [ ${#fuzz_names[@]} -gt 0 ]; then
   step "fuzz targets (corpus + ${S3E_FUZZ_RUNS:-30000} inputs each, seed 1)"
