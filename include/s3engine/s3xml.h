@@ -29,7 +29,34 @@ int s3e_classify_response(long http_status, int curl_code, const char *curl_msg,
                           const char *body, size_t len, const char *request_id,
                           int expect_body_error, struct s3e_s3_error *err);
 
-/* One ListObjectsV2 page. Keys are URL-decoded when url_encoded. Calls fn per
+/* The texts of one listed entry, NUL-terminated ("" for an absent field). */
+enum s3e_listed_kind { S3E_LISTED_OBJECT, S3E_LISTED_VERSION, S3E_LISTED_DELETE_MARKER };
+struct s3e_list_texts {
+    enum s3e_listed_kind kind;
+    const char *key, *size, *etag, *last_modified, *storage_class, *version_id, *is_latest;
+};
+/* Read one entry from its texts and call fn (or S3E_EPARSE with why, as
+ * below). Both page readers (libxml2's tree here, the scanner in
+ * list_xml.c) end in this, so they cannot disagree on what a field means. */
+int s3e_xml_list_entry(const struct s3e_list_texts *t, int url_encoded, struct s3e_buf *key,
+                       s3e_list_fn fn, void *ud, char *why, size_t why_len);
+
+/* The three listing readers below with libxml2's tree: list_xml.c's scanner
+ * hands them every page it does not read itself (markup other than plain
+ * elements and text, another encoding, anything malformed), so their verdict
+ * and error text stay the reference. */
+int s3e_xml_tree_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                           void *ud, int *out_truncated, struct s3e_buf *out_next_token,
+                           char *why, size_t why_len);
+int s3e_xml_tree_versions_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
+                               void *ud, int *out_truncated, struct s3e_buf *out_next_key,
+                               struct s3e_buf *out_next_version, char *why, size_t why_len);
+typedef int (*s3e_prefix_fn)(void *ud, const char *prefix, size_t len);
+int s3e_xml_tree_list_prefixes(const char *body, size_t len, int url_encoded, s3e_prefix_fn fn,
+                               void *ud, int *out_truncated);
+
+/* One ListObjectsV2 page (list_xml.c: a scanner, libxml2 for what it
+ * does not read). Keys are URL-decoded when url_encoded. Calls fn per
  * <Contents>; a non-zero return stops and is returned. *out_truncated and
  * out_next_token (NextContinuationToken, "" if none) describe what follows.
  * An entry whose Size, ETag or LastModified does not read stops the page with
@@ -42,7 +69,6 @@ int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_l
 /* The <CommonPrefixes> of a ListObjectsV2 page asked with a delimiter: fn per
  * prefix (decoded when url_encoded), in the page's order; a non-zero return
  * stops and is returned. S3E_EPARSE for a page that is not a listing. */
-typedef int (*s3e_prefix_fn)(void *ud, const char *prefix, size_t len);
 int s3e_xml_parse_list_prefixes(const char *body, size_t len, int url_encoded,
                                 s3e_prefix_fn fn, void *ud, int *out_truncated);
 /* One ListObjectVersions page (<ListVersionsResult>): fn per <Version> and
