@@ -4,14 +4,16 @@
 # cannot have it: its STS engine refuses the stand-ins' made-up session tokens that
 # other tests send with real keys). Roles made with radosgw-admin:
 #   S3ECopy    trusts user sts-assumer, may do s3:* on the two buckets;
-#   S3EDenied  trusts sts-assumer, may read everything but not PutObject to the target.
+#   S3EDenied  trusts sts-assumer, may read everything but not PutObject to the target;
+#   S3EUntrusted trusts another user.
 # Checked: whoami names the assume-role source and a temporary key; radosgw's log shows
 # RoleSessionName, DurationSeconds and ExternalId as the profile sets them; the AWS CLI
 # (the oracle) assumes the same role with the profile's settings for the same lifetime;
 # a server-side copy and a streamed multipart copy through the role are byte-exact (the
 # bucket owner checks with boto3, through the canned ACL bucket-owner-full-control, and
 # the role's own credentials from the AWS CLI check too); a role whose policy denies the
-# target stops the run with one AccessDenied message; chained roles; STS refusals named.
+# target stops the run with one AccessDenied message; chained roles; credential_source =
+# Environment; STS refusals named (untrusted, unknown role, too long a duration).
 # Debian's AWS CLI 2.9 does not read AWS_ENDPOINT_URL(_STS), so it cannot resolve the
 # profile itself here: it is given the profile's settings (`aws configure get`) instead.
 #
@@ -66,6 +68,10 @@ role() { # NAME POLICY
 }
 role S3ECopy "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
   \"Resource\":[\"arn:aws:s3:::$src\",\"arn:aws:s3:::$src/*\",\"arn:aws:s3:::$dst\",\"arn:aws:s3:::$dst/*\"]}]}"
+# trusts another user only
+admin role get --role-name=S3EUntrusted >/dev/null 2>&1 ||
+  check "role S3EUntrusted" admin role create --role-name=S3EUntrusted \
+    --assume-role-policy-doc="${trust/sts-assumer/someone-else}" >/dev/null
 role S3EDenied "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
   \"Resource\":[\"arn:aws:s3:::*\"]},{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],
   \"Resource\":[\"arn:aws:s3:::$dst/*\"]}]}"
@@ -95,6 +101,14 @@ source_profile = copier
 
 [profile no-role]
 role_arn = arn:aws:iam:::role/NoSuchRole
+source_profile = assumer
+
+[profile from-env]
+role_arn = arn:aws:iam:::role/S3ECopy
+credential_source = Environment
+
+[profile untrusted]
+role_arn = arn:aws:iam:::role/S3EUntrusted
 source_profile = assumer
 
 [profile too-long]
@@ -211,6 +225,15 @@ expect_eq $? 0 "chained roles: whoami exits 0" || printf '%s\n' "$out" >&2
 expect_eq "$(field source <<<"$out")" "profile:chained assume-role" "the chained profile is the source"
 expect_eq "$(tail -n +"$lines0" "$RGWLOG" | grep -cF 'Content of POST: Action=AssumeRole')" 2 \
           "two AssumeRole requests"
+out=$(as_profile env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" \
+      "$S3ENGINE" whoami --profile from-env 2>&1)
+expect_eq $? 0 "credential_source = Environment: the environment's keys sign AssumeRole" ||
+  printf '%s\n' "$out" >&2
+expect_eq "$(field source <<<"$out")" "profile:from-env assume-role" "from-env is the source"
+expect_ne "$(field 'access key id' <<<"$out")" "$ak" "a temporary key"
+out=$(as_profile "$S3ENGINE" whoami --profile untrusted 2>&1)
+expect_eq $? 3 "a role that does not trust the source: exit 3"
+expect_contains "$out" "profile:untrusted assume-role: STS: AccessDenied (HTTP 403" "AccessDenied"
 out=$(as_profile "$S3ENGINE" whoami --profile no-role 2>&1)
 expect_eq $? 3 "a role radosgw does not know: exit 3"
 expect_contains "$out" "profile:no-role assume-role: STS: NoSuchEntity (HTTP 404" "naming STS's error code"
