@@ -22,16 +22,20 @@ enum s3e_restore_state s3e_restore_state_of(const char *v)
 }
 
 /* POST ?restore with the documented RestoreRequest body. 202: started;
- * 200: a restored copy is there already; 409 RestoreAlreadyInProgress. */
+ * 200: a restored copy is there already; 409 RestoreAlreadyInProgress.
+ * days 0: no Days (an Intelligent-Tiering archive tier, where AWS refuses
+ * them: the object goes back to Frequent Access, without expiry). */
 static int send_restore(struct s3e_client *c, const char *bucket, const char *key,
                         const char *version, int days, const char *tier, long *status,
                         struct s3e_s3_error *err)
 {
-    char body[320];
+    char body[320], d[32] = "";
+    if (days > 0)
+        snprintf(d, sizeof d, "<Days>%d</Days>", days);
     snprintf(body, sizeof body,
-             "<RestoreRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Days>%d</Days>"
+             "<RestoreRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">%s"
              "<GlacierJobParameters><Tier>%s</Tier></GlacierJobParameters></RestoreRequest>",
-             days, tier);
+             d, tier);
     struct s3e_query_param q[2] = { { "restore", NULL }, { "versionId", version } };
     struct s3e_req r = { .op = "RestoreObject", .method = "POST", .bucket = bucket, .key = key,
                          .query = q, .nquery = version && *version ? 2 : 1, .body = body,
@@ -57,6 +61,8 @@ int s3e_restore_ask(struct s3e_client *c, const char *bucket, const char *key,
     if (rc)
         return rc;
     enum s3e_restore_state st = s3e_restore_state_of(h.restore);
+    char tiering[24]; /* an Intelligent-Tiering archive tier: no Days */
+    snprintf(tiering, sizeof tiering, "%s", h.archive_status);
     s3e_head_free(&h);
     if (st == S3E_RESTORE_DONE) {
         *done = 1; /* restored: a copy can read it, no restore to ask for */
@@ -67,7 +73,7 @@ int s3e_restore_ask(struct s3e_client *c, const char *bucket, const char *key,
         return S3E_OK;
     }
     long status = 0;
-    rc = send_restore(c, bucket, key, version, days, tier, &status, err);
+    rc = send_restore(c, bucket, key, version, tiering[0] ? 0 : days, tier, &status, err);
     if (rc == S3E_ES3 && strcmp(err->code, "RestoreAlreadyInProgress") == 0) {
         snprintf(msg, len, "archived, being restored (run again once it is done)");
         return S3E_OK;
@@ -78,7 +84,11 @@ int s3e_restore_ask(struct s3e_client *c, const char *bucket, const char *key,
         *done = 1; /* a restored copy is there (it came between the copy and now) */
         return S3E_OK;
     }
-    snprintf(msg, len, "archived, restore started (%d days, %s tier): run again once it is "
-             "done", days, tier);
+    if (tiering[0])
+        snprintf(msg, len, "archived (Intelligent-Tiering %s), restore to Frequent Access "
+                 "started (%s tier): run again once it is done", tiering, tier);
+    else
+        snprintf(msg, len, "archived, restore started (%d days, %s tier): run again once it "
+                 "is done", days, tier);
     return S3E_OK;
 }

@@ -16,7 +16,8 @@ enum s3e_restore_state s3e_restore_state_of(const char *x_amz_restore);
 
 /* An archived object (a copy got InvalidObjectState): HEAD it; when a
  * restore is under way say so, else send RestoreObject for days at tier
- * (version NULL or "" = the current one). S3E_OK with a sentence for the
+ * (version NULL or "" = the current one; without Days when the HEAD shows
+ * x-amz-archive-status, an Intelligent-Tiering archive tier). S3E_OK with a sentence for the
  * report in msg ("restore started ...", "being restored ..."), or the
  * failure with *err. A restore already done (x-amz-restore says so, or
  * RestoreObject answers 200: the copy may be tried) gives S3E_OK with

@@ -240,6 +240,7 @@ static int fill_head(const struct s3e_resp *resp, struct s3e_head *h)
     if (!s3e_resp_header(resp, "x-amz-storage-class", h->storage_class, sizeof h->storage_class))
         snprintf(h->storage_class, sizeof h->storage_class, "STANDARD");
     s3e_resp_header(resp, "x-amz-restore", h->restore, sizeof h->restore);
+    s3e_resp_header(resp, "x-amz-archive-status", h->archive_status, sizeof h->archive_status);
     if (s3e_resp_header(resp, "x-amz-tagging-count", v, sizeof v))
         h->tag_count = (int)strtol(v, NULL, 10);
     h->content_type = header_dup(resp, "content-type");

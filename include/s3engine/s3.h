@@ -97,6 +97,8 @@ struct s3e_head {
     char     checksum_name[12];  /* "crc32", "crc32c", "crc64nvme", "sha1", "sha256", or "" */
     char     checksum[96];       /* its x-amz-checksum-* value (asked with checksum mode) */
     char     restore[128];       /* x-amz-restore of an archived object, "" when absent */
+    char     archive_status[24]; /* x-amz-archive-status: ARCHIVE_ACCESS or
+                                    DEEP_ARCHIVE_ACCESS (Intelligent-Tiering), or "" */
 };
 
 /* HeadBucket, once per bucket: the bucket's region (x-amz-bucket-region, or

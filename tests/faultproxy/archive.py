@@ -16,6 +16,15 @@ objects whose "bucket/key" matches REGEX as stored in --archive-class
       once a restore was asked for, x-amz-restore: ongoing-request="true"
       while it runs, ongoing-request="false", expiry-date="..." after.
 
+With --archive-status ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS (and --archive-class
+INTELLIGENT_TIERING) the objects are in an archive tier of Intelligent-Tiering:
+HeadObject also says x-amz-archive-status until the restore has finished;
+RestoreObject must not carry Days (AWS: these tiers have no restore expiry, a
+request with Days fails; the code it answers is not documented, here 400
+InvalidArgument) and takes Tier Standard or Bulk (Expedited is not offered
+for them); a restore moves the object back to the Frequent Access tier, so
+x-amz-restore then has no expiry-date.
+
 A restore finishes --restore-seconds after it was asked for (default 0: at
 once). The restores asked for are kept while the proxy runs, across new
 fault settings (POST /config), so a test can ask for a restore with
@@ -81,7 +90,10 @@ class Archive:
         st = self.state(name, cfg)
         if st == "ongoing":
             return 409, "Conflict", "RestoreAlreadyInProgress", days, tier
-        if days <= 0 or tier not in ("Standard", "Bulk", "Expedited"):
+        if cfg.archive_status:
+            if days or tier not in ("Standard", "Bulk"):
+                return 400, "Bad Request", "InvalidArgument", days, tier
+        elif days <= 0 or tier not in ("Standard", "Bulk", "Expedited"):
             return 400, "Bad Request", "MalformedXML", days, tier
         old = self.restores.get(name)
         self.restores[name] = (old[0] if old else time.monotonic(),
@@ -115,8 +127,12 @@ class Archive:
         name = object_name(r.path)
         out = [b"x-amz-storage-class: " + cfg.archive_class.encode()]
         st = self.state(name, cfg)
+        if cfg.archive_status and st != "done":
+            out.append(b"x-amz-archive-status: " + cfg.archive_status.encode())
         if st == "ongoing":
             out.append(b'x-amz-restore: ongoing-request="true"')
+        elif st == "done" and cfg.archive_status:  # back in Frequent Access: no expiry
+            out.append(b'x-amz-restore: ongoing-request="false"')
         elif st == "done":
             _, wall, days, _ = self.restores[name]
             expiry = email.utils.formatdate(wall + days * 86400, usegmt=True)

@@ -141,6 +141,10 @@ archived objects (--archive REGEX: radosgw has no archive tier):
   logged as a line "RestoreObject /bucket/key days=N tier=T status=S"; HeadObject gets
   x-amz-storage-class and x-amz-restore (ongoing-request="true", then "false" with an
   expiry-date); ListObjectsV2 shows their <StorageClass>. Then copies are relayed. Restores asked for outlive new settings.
+  With --archive-status (ARCHIVE_ACCESS, DEEP_ARCHIVE_ACCESS; --archive-class
+  INTELLIGENT_TIERING) they are in an archive tier of Intelligent-Tiering: HeadObject adds
+  x-amz-archive-status until restored, RestoreObject with Days (or Tier Expedited) gets 400
+  InvalidArgument, and a finished restore has no expiry-date.
 
 additional checksums (--checksums: radosgw 16 keeps none): the proxy keeps a checksum per
   object, computed from the server's bytes (signed GETs with AWS_ACCESS_KEY_ID and
@@ -211,6 +215,10 @@ def fault_args(p):
                         "AWS does (see archived objects below)")
     g.add_argument("--archive-class", default="GLACIER", metavar="CLASS",
                    help="their storage class (default GLACIER)")
+    g.add_argument("--archive-status", default="", metavar="STATUS",
+                   choices=("", "ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"),
+                   help="with --archive-class INTELLIGENT_TIERING: the archive tier, "
+                        "ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS (see archived objects below)")
     g.add_argument("--restore-seconds", type=float, default=0.0, metavar="S",
                    help="a restore of an archived object finishes S seconds after "
                         "RestoreObject (default 0)")
@@ -269,6 +277,7 @@ class Faults:
         self.server_slots = max(a.server_slots, 0)
         self.archive = re.compile(a.archive) if a.archive else None
         self.archive_class = a.archive_class
+        self.archive_status = a.archive_status
         self.restore_seconds = a.restore_seconds
         self.checksums = a.checksums
         self.checksum_default = a.checksum_default.upper()
@@ -1008,7 +1017,11 @@ class Proxy:
             if code:
                 cwriter.write(error_response(r, status, reason, code,
                                              "Object restore is already in progress"
-                                             if status == 409 else "Malformed restore request",
+                                             if status == 409 else
+                                             "Days is not allowed for an object in an "
+                                             "Intelligent-Tiering archive tier"
+                                             if code == "InvalidArgument" else
+                                             "Malformed restore request",
                                              n))
             else:
                 cwriter.write(build_head("HTTP/1.1 %d %s" % (status, reason), [
