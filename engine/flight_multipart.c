@@ -7,6 +7,7 @@
 #include "open_uploads.h"
 #include "put_lines.h"
 #include "s3_ops.h"
+#include "uploads_list.h"
 #include "worker.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -72,6 +73,8 @@ struct s3e_mp {
     int64_t create_started;     /* epoch seconds */
     int create_rc;
     struct s3e_orphans orphans;
+    struct s3e_uploads_list uploads; /* the listing that finds them, page by page */
+    int listing;                /* uploads is initialised */
     size_t orphan_next;
     int abort_tries;
     int complete;               /* the copy exists: a failure now deletes it */
@@ -317,29 +320,39 @@ static void after_create(struct s3e_mp *m, int rc)
     m->orphans = (struct s3e_orphans){ .key = m->spec.dst_key, .keep = m->upload_id,
                                        .since = m->create_started - S3E_ORPHAN_SKEW_S };
     m->orphan_next = 0;
-    s3e_s3_list_uploads_request(&m->req, m->q, m->spec.dst_bucket, m->spec.dst_key, NULL, NULL);
+    s3e_uploads_list_init(&m->uploads, m->spec.dst_bucket, m->spec.dst_key, s3e_orphans_collect,
+                          &m->orphans);
+    m->listing = 1;
+    s3e_uploads_list_request(&m->uploads, &m->req);
     send_req(m, MP_ORPHANS, S3E_OK);
 }
 
+static void end_listing(struct s3e_mp *m)
+{
+    if (m->listing)
+        s3e_uploads_list_free(&m->uploads);
+    m->listing = 0;
+}
+
+/* A page of the key's uploads: the next page (a key may have many uploads
+ * begun in these minutes, by other clients too), then the aborts. */
 static void after_orphans(struct s3e_mp *m, int rc)
 {
-    int truncated = 0;
-    char why[256] = "";
-    if (!rc) {
-        struct s3e_buf nk, ni;
-        s3e_buf_init(&nk, 4096);
-        s3e_buf_init(&ni, 4096);
-        rc = s3e_xml_parse_uploads(m->a.resp.body.data, m->a.resp.body.len, s3e_orphans_collect,
-                                   &m->orphans, &truncated, &nk, &ni, why, sizeof why);
-        s3e_buf_free(&nk);
-        s3e_buf_free(&ni);
+    int more = 0;
+    if (!rc)
+        rc = s3e_uploads_list_page(&m->uploads, &m->a.resp, &more, &m->a.err);
+    if (!rc && more && m->orphans.n < S3E_ORPHANS_MAX) {
+        s3e_uploads_list_request(&m->uploads, &m->req);
+        send_req(m, MP_ORPHANS, S3E_OK);
+        return;
     }
-    /* A key with more than a page of uploads begun in these minutes is not a
-     * lost answer's doing: the first page is looked at. */
     if (rc)
         s3e_warn("s3://%s/%s: could not look for an upload a lost answer may have left: %s "
                  "(s3engine uploads --abort finds it)", m->spec.dst_bucket, m->spec.dst_key,
-                 m->a.err.code[0] ? m->a.err.code : why);
+                 m->a.err.code[0] ? m->a.err.code : m->a.err.detail);
+    s3e_debug("s3://%s/%s: %u page(s) of uploads read, %zu made by a lost answer",
+              m->spec.dst_bucket, m->spec.dst_key, m->uploads.pages, m->orphans.n);
+    end_listing(m);
     next_orphan(m);
 }
 
@@ -676,6 +689,7 @@ void s3e_mp_free(struct s3e_mp *m)
         s3e_head_free(&m->dst);
     for (size_t i = 0; i < m->orphans.n; i++)
         free(m->orphans.ids[i]);
+    end_listing(m);
     free(m->upload_id);
     free_parts(m);
     s3e_areq_free(&m->a);

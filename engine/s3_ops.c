@@ -4,6 +4,7 @@
 #include "put_lines.h"
 #include "s3_client.h"
 #include "s3_ops.h"
+#include "uploads_list.h"
 #include "conns.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
@@ -786,98 +787,22 @@ int s3e_s3_create_bucket(struct s3e_client *c, const char *bucket, struct s3e_s3
     return rc;
 }
 
-/* Uploads pass the guard (keys in order, one key may repeat) before fn. */
-struct guarded_uploads {
-    struct s3e_list_guard g;
-    int refused;
-    s3e_upload_fn fn;
-    void *ud;
-};
-
-static int guarded_upload(void *ud, const struct s3e_upload *u)
-{
-    struct guarded_uploads *x = ud;
-    int rc = s3e_list_guard_key(&x->g, u->key, strlen(u->key));
-    if (rc) {
-        x->refused = rc == S3E_EPARSE;
-        return rc;
-    }
-    return x->fn(x->ud, u);
-}
-
-/* The markers of the next page, as one token ("key\0upload-id") for the guard. */
-static int uploads_next(struct guarded_uploads *x, const struct s3e_buf *nk,
-                        const struct s3e_buf *ni, struct s3e_s3_error *err)
-{
-    if (!nk->len) { /* we would ask for the first page again, for ever */
-        list_refused(err, "ListMultipartUploads", "truncated listing without a NextKeyMarker");
-        return S3E_EPARSE;
-    }
-    int rc = s3e_list_guard_markers(&x->g, nk, ni);
-    if (rc == S3E_EPARSE)
-        list_refused(err, "ListMultipartUploads", "the server sent the same key and upload "
-                                                  "id markers a second time (the listing would loop)");
-    return rc;
-}
-
-void s3e_s3_list_uploads_request(struct s3e_req *r, struct s3e_query_param q[4],
-                                 const char *bucket, const char *prefix, const char *key_marker,
-                                 const char *id_marker)
-{
-    size_t nq = 0;
-    q[nq++] = (struct s3e_query_param){ "uploads", NULL };
-    if (prefix && *prefix)
-        q[nq++] = (struct s3e_query_param){ "prefix", prefix };
-    if (key_marker)
-        q[nq++] = (struct s3e_query_param){ "key-marker", key_marker };
-    if (id_marker)
-        q[nq++] = (struct s3e_query_param){ "upload-id-marker", id_marker };
-    s3e_s3_req_init(r, "ListMultipartUploads", "GET", bucket, NULL);
-    r->query = q;
-    r->nquery = nq;
-    r->max_body = LIST_MAX_BODY;
-}
-
 int s3e_s3_list_multipart_uploads(struct s3e_client *c, const char *bucket, const char *prefix,
                                   s3e_upload_fn fn, void *ud, struct s3e_s3_error *err)
 {
-    struct s3e_buf key_marker, id_marker;
-    s3e_buf_init(&key_marker, 4096);
-    s3e_buf_init(&id_marker, 4096);
+    struct s3e_uploads_list l;
+    s3e_uploads_list_init(&l, bucket, prefix, fn, ud);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
-    struct guarded_uploads x = { .fn = fn, .ud = ud };
-    s3e_list_guard_init(&x.g, 1);
-    int truncated = 1, rc = S3E_OK;
-    while (!rc && truncated) {
-        struct s3e_query_param q[4];
+    int more = 1, rc = S3E_OK;
+    while (!rc && more) {
         struct s3e_req r;
-        s3e_s3_list_uploads_request(&r, q, bucket, prefix, key_marker.len ? key_marker.data : NULL,
-                                    id_marker.len ? id_marker.data : NULL);
+        s3e_uploads_list_request(&l, &r);
         rc = s3e_client_send(c, &r, &resp, err);
-        struct s3e_buf nk, ni;
-        s3e_buf_init(&nk, 4096);
-        s3e_buf_init(&ni, 4096);
-        char why[256] = "";
         if (!rc)
-            rc = s3e_xml_parse_uploads(resp.body.data, resp.body.len, guarded_upload, &x,
-                                       &truncated, &nk, &ni, why, sizeof why);
-        if (rc == S3E_EPARSE && (x.refused || why[0]))
-            list_refused(err, "ListMultipartUploads", x.refused ? x.g.why : why);
-        if (!rc && truncated)
-            rc = uploads_next(&x, &nk, &ni, err);
-        s3e_buf_reset(&key_marker);
-        s3e_buf_reset(&id_marker);
-        if (!rc)
-            rc = s3e_buf_append(&key_marker, s3e_buf_cstr(&nk), nk.len);
-        if (!rc)
-            rc = s3e_buf_append(&id_marker, s3e_buf_cstr(&ni), ni.len);
-        s3e_buf_free(&nk);
-        s3e_buf_free(&ni);
+            rc = s3e_uploads_list_page(&l, &resp, &more, err);
     }
-    s3e_list_guard_free(&x.g);
-    s3e_buf_free(&key_marker);
-    s3e_buf_free(&id_marker);
+    s3e_uploads_list_free(&l);
     s3e_resp_free(&resp);
     return rc;
 }

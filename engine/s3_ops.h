@@ -85,9 +85,5 @@ void s3e_s3_abort_request(struct s3e_req *r, struct s3e_query_param *q, const ch
                           const char *key, const char *upload_id);
 /* An abort's rc as the caller sees it: an upload already gone is aborted. */
 int  s3e_s3_abort_result(int rc, const struct s3e_s3_error *err);
-/* One ListMultipartUploads page of prefix (markers NULL: the first page). */
-void s3e_s3_list_uploads_request(struct s3e_req *r, struct s3e_query_param q[4],
-                                 const char *bucket, const char *prefix, const char *key_marker,
-                                 const char *id_marker);
 
 #endif

@@ -149,11 +149,9 @@ def main():
                    AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_CONFIG_FILE=os.devnull,
                    S3E_ADDRESSING="path")
         exe = os.path.join(bench.ROOT, "build/release/s3engine")
-        # s3engine as it comes (8 parts in flight per object), and with one part in
-        # flight per object: as many requests in flight as rclone's (--transfers N,
-        # parts one after another)
-        tools = {"s3engine": (exe, []), "s3engine --part-concurrency 1": (exe, [
-            "--part-concurrency", "1"])}
+        # s3engine as it comes: 8 parts in flight per object, the loop's window of
+        # part copies (README, "Parts in flight") deciding how many in all
+        tools = {"s3engine": (exe, [])}
         if o.before:
             tools["s3engine before"] = (o.before, [])
         tools["rclone"] = ("rclone", [])
@@ -173,7 +171,7 @@ def main():
                                 f'target = "s3://{DST}/{fresh}" }}\n')
                     argv = [exe, plan, "-q", "--workers", n, "--multipart-cutoff",
                             str(part), "--part-size", str(part)] + extra
-                out = os.path.join(tmp, f"{run}-{len(results[tool])}.out")
+                out = os.path.join(tmp, f"run{run}-tool{ti}.out")
                 with ThreadPeak() as tp:
                     m = bench.run_measured(argv, env, out, out + ".err", timeout=1800)
                 copied = bench.list_prefix(s3, DST, fresh)[0]

@@ -109,6 +109,7 @@ choosing faults:
   serves N requests at a time, faulted or not, the rest waiting in arrival order (a
   server's op threads: with --rate delay=1 --only UploadPartCopy, small requests queue
   behind slow part copies); a client that gives up does not free its slot.
+  --uploads-page N answers ListMultipartUploads in pages of N uploads (AWS's are 1000).
 
 filters (--only, comma-separated, a request matching any item passes):
   HEAD GET PUT POST DELETE      the HTTP method
@@ -204,6 +205,10 @@ def fault_args(p):
                    help="the <Size> written by negative-size (default -5)")
     g.add_argument("--throttle-rps", type=float, default=0.0, metavar="R",
                    help="SlowDown beyond R requests per second (0: off)")
+    g.add_argument("--uploads-page", type=int, default=0, metavar="N",
+                   help="ListMultipartUploads answers hold at most N uploads, truncated "
+                        "with the next page's markers as AWS pages them (radosgw answers "
+                        "the next page's request itself); 0: as the server answers")
     g.add_argument("--server-slots", type=int, default=0, metavar="N",
                    help="serve at most N requests at once, the others waiting in "
                         "arrival order, as a server with N op threads does (the delay "
@@ -275,6 +280,7 @@ class Faults:
         self.throttle_rps = a.throttle_rps
         self.throttle_burst = a.throttle_burst or a.throttle_rps
         self.server_slots = max(a.server_slots, 0)
+        self.uploads_page = max(a.uploads_page, 0)
         self.archive = re.compile(a.archive) if a.archive else None
         self.archive_class = a.archive_class
         self.archive_status = a.archive_status
@@ -601,6 +607,25 @@ def rewrite_listing(kind, body, cfg, request_token, next_token=REPEAT_TOKEN):
     return text.encode("utf-8", "surrogateescape")
 
 
+def page_uploads(body, n):
+    """A ListMultipartUploadsResult cut to its first n uploads, truncated with the
+    markers of the next page (the last upload kept), as AWS pages with max-uploads."""
+    text = body.decode("utf-8", "surrogateescape")
+    ups = list(re.finditer(r"<Upload>.*?</Upload>", text, re.S))
+    if len(ups) <= n:
+        return body
+    last = ups[n - 1].group(0)
+    marks = {"NextKeyMarker": re.search(r"<Key>(.*?)</Key>", last, re.S).group(1),
+             "NextUploadIdMarker": re.search(r"<UploadId>(.*?)</UploadId>", last, re.S).group(1)}
+    text = text[:ups[n].start()] + text[ups[-1].end():]
+    text = re.sub(r"<IsTruncated>\w+</IsTruncated>", "", text)
+    marks["IsTruncated"] = "true"
+    for name, value in marks.items():
+        text = re.sub(r"<%s>[^<]*</%s>|<%s\s*/>" % (name, name, name), "", text)
+        text = text.replace("<Upload>", "<%s>%s</%s><Upload>" % (name, value, name), 1)
+    return text.encode("utf-8", "surrogateescape")
+
+
 # ---------------------------------------------------------------------------
 # the proxy
 
@@ -715,6 +740,8 @@ class Proxy:
                 n = self.req_seq
                 t0 = time.monotonic()
                 kind = self.choose(r) or self.archive.decide(r, self.cfg) or \
+                    ("uploads-page" if self.cfg.uploads_page and
+                     r.op == "ListMultipartUploads" else None) or \
                     ("aws" if any(a.wants(r, self.cfg) for a in self.aws) else None)
                 self.stats["requests"] += 1
                 self.stats["ops"][r.op] = self.stats["ops"].get(r.op, 0) + 1
@@ -988,6 +1015,12 @@ class Proxy:
             body = dechunk(raw) if chunked else raw
             self.rewind_pages[self.listing_id(r)] = (resp, body)
             cwriter.write(self.rewound(r, resp, body))
+            await cwriter.drain()
+        elif kind == "uploads-page":
+            body = dechunk(raw) if chunked else raw
+            if resp.status == 200:
+                body = page_uploads(body, c.uploads_page)
+            cwriter.write(rebuild(resp, body))
             await cwriter.drain()
         elif kind in LISTING_KINDS:
             body = dechunk(raw) if chunked else raw
