@@ -139,10 +139,14 @@ for alg in CRC32C CRC64NVME SHA256; do
   expect_contains "$(checksum "s3://$dst/$p/big.bin")" "$alg " \
     "streamed, $alg: so has the multipart copy"
 done
-expect_eq "$(grep -c 'op=PutObject fault=aws status=200' "$FAULT_PROXY_LOG")" 18 \
+# Counted once per object and part: on a loaded machine (the sanitizer builds) a part that
+# radosgw answers after the client's silence limit is sent again, and both answers are 200.
+accepted() { # OP: the distinct requests (path and query) of OP that S3 answered 200
+  grep " op=$1 fault=aws status=200 " "$FAULT_PROXY_LOG" | awk '{print $5}' | sort -u | wc -l
+}
+expect_eq "$(accepted PutObject)" 18 \
   "every streamed PutObject sent its checksum and S3 found it right (no BadDigest)"
-expect_eq "$(grep -c 'op=UploadPart fault=aws status=200' "$FAULT_PROXY_LOG")" 6 \
-  "every streamed UploadPart too"
+expect_eq "$(accepted UploadPart)" 6 "every streamed UploadPart too"
 expect_eq "$(grep -c 'status=400' "$FAULT_PROXY_LOG")" 0 "nothing was refused"
 expect_eq "$(checksum "s3://$dst/s-crc64nvme/big.bin")" "$(checksum "s3://$dst/a/big.bin")" \
   "streamed, CRC64NVME: the multipart copy's whole-object checksum is the server-side copy's"
