@@ -4,7 +4,11 @@
 # does (every MD5 ETag replaced by other hex digits, aws:kms in HEADs). Copies
 # must verify (by size and content headers, not by ETag: before, every good
 # copy failed verification and was deleted), and a rerun must copy nothing
-# (before, every rerun copied everything again).
+# (before, every rerun copied everything again). Then a target that is really
+# SSE-KMS (radosgw's testing KMS, set up by scripts/run-tests.sh), small and
+# multipart copies: copied on radosgw, then run again through the proxy, whose
+# ETags for it are AWS's kind: the rerun copies nothing and leaves the copies
+# encrypted with the key.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
 
@@ -33,4 +37,42 @@ expect_eq "$rc" 0 "the rerun exits 0"
 expect_eq "$(report_col "$dir/b.csv" status | sort -u)" "skipped" "the rerun copies nothing"
 expect_eq "$(grep -c 'op=CopyObject' <(tail -n +$((n + 1)) "$FAULT_PROXY_LOG"))" 0 \
   "no CopyObject in the rerun"
+
+# ---- a real SSE-KMS target --------------------------------------------------------
+check "a 7 MiB object" s3check put "s3://$src/in/big.bin" 7MiB >/dev/null
+cat >"$dir/kms.lua" <<LUA
+return { sources = { { bucket = "$src", prefix = "in/" } },
+         targets = { out = { bucket = "$dst", prefix = "kms/", sse = "aws:kms",
+                             kms_key_id = "testkey-1" } },
+         multipart_cutoff = "5MiB", part_size = "5MiB" }
+LUA
+# encrypted KEYS: how many of the copies under kms/ radosgw holds with testkey-1
+encrypted() {
+  "$S3CHECK_PYTHON" - "$dst" "$PLAN_LIB_DIR" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import s3check
+s3 = s3check.client()
+n = 0
+for o in s3.list_objects_v2(Bucket=sys.argv[1], Prefix="kms/").get("Contents", []):
+    h = s3.head_object(Bucket=sys.argv[1], Key=o["Key"])
+    n += h.get("ServerSideEncryption") == "aws:kms" and h.get("SSEKMSKeyId") == "testkey-1"
+print(n)
+PY
+}
+rc=0
+s3e "$dir/kms.lua" --report "$dir/k1.csv" >"$dir/k1.out" 2>&1 || rc=$?
+expect_eq "$rc:$(grep -c ',copied,' "$dir/k1.csv")" "0:21" "SSE-KMS target: 21 copied (exit 0)"
+expect_eq "$(encrypted)" 21 "every copy is encrypted with testkey-1"
+check "the SSE-KMS copies are the sources" s3check same-tree "s3://$src/in/" "s3://$dst/kms/"
+n=$(wc -l <"$FAULT_PROXY_LOG")
+rc=0
+s3e "$dir/kms.lua" --endpoint "$ep" --report "$dir/k2.csv" >"$dir/k2.out" 2>&1 || rc=$?
+expect_eq "$rc" 0 "SSE-KMS target with AWS's ETags: the rerun exits 0"
+expect_eq "$(report_col "$dir/k2.csv" status | sort | uniq -c | tr -s ' ')" " 21 skipped" \
+  "SSE-KMS target with AWS's ETags: the rerun copies nothing"
+expect_eq "$(tail -n +$((n + 1)) "$FAULT_PROXY_LOG" | grep -c 'op=CopyObject\|op=UploadPartCopy\|op=DeleteObject')" 0 \
+  "no copy or delete in the rerun"
+expect_ne "$(grep -c 'kms-etag' <(tail -n +$((n + 1)) "$FAULT_PROXY_LOG"))" 0 "its answers had SSE-KMS ETags"
+expect_eq "$(encrypted)" 21 "the copies are still encrypted with testkey-1"
 finish

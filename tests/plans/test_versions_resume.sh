@@ -6,7 +6,8 @@
 # stop: kill -9 while the third version's copy hangs (fault proxy: silent); a
 # third version that cannot be copied (fault proxy: InvalidObjectState),
 # which must not let the fourth and fifth be copied before it; and new
-# versions at the source after a complete run. Before: every rerun copied the
+# versions at the source after a complete run; then a rerun where the
+# target's ETags are not MD5s (SSE-KMS, fault proxy). Before: every rerun copied the
 # key's versions again from the oldest, so the target held them twice.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
@@ -27,11 +28,11 @@ done
 
 # the md5 of each version of s3://B/KEY, oldest first, one per line (read with boto3)
 md5s() {
-  "$S3CHECK_PYTHON" - "$1" "$2" <<'PY'
-import boto3, hashlib, os, sys
-from botocore.config import Config
-s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
-                  config=Config(s3={"addressing_style": "path"}))
+  "$S3CHECK_PYTHON" - "$1" "$2" "$PLAN_LIB_DIR" <<'PY'
+import hashlib, sys
+sys.path.insert(0, sys.argv[3])
+import s3check
+s3 = s3check.client()
 b, k = sys.argv[1], sys.argv[2]
 vs = s3.list_object_versions(Bucket=b, Prefix=k).get("Versions", [])
 for v in reversed([v for v in vs if v["Key"] == k]):
@@ -103,4 +104,16 @@ out=$(s3e "$dir/fail.lua" 2>>"$dir/fail.err") || rc=$?
 expect_eq "$rc:$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:1:5" \
   "only the new version is copied"
 same_history fail/ 6 "the target has the source's six versions, in order"
+
+# ---- 4. a complete run again where the target's ETags are not MD5s -------------------
+# (AWS's SSE-KMS ETags, given by the fault proxy for the target bucket): the
+# newest version's copy is checked with HEADs, and nothing is copied
+ep=$(fault_proxy_start --rate kms-etag=1 --path "^/$dst") || { fail "fault proxy"; finish; }
+rc=0
+out=$(s3e "$dir/fail.lua" --endpoint "$ep" 2>>"$dir/fail.err") || rc=$?
+fault_proxy_stop
+expect_eq "$rc:$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:0:6" \
+  "with SSE-KMS ETags at the target a rerun copies nothing"
+expect_ne "$(fault_count fault=kms-etag)" 0 "the target's answers had SSE-KMS ETags"
+same_history fail/ 6 "still the six versions, once each"
 finish
