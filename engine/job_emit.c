@@ -8,6 +8,7 @@
  * items.json is the list Step Functions' Distributed Map iterates over. */
 #include "job_emit.h"
 #include "job_format.h"
+#include "job_sides.h"
 #include "job_store.h"
 #include "run.h"
 #include "summary_json.h"
@@ -47,31 +48,6 @@ struct s3e_job_emit {
 static void name_part(struct s3e_job_emit *e)
 {
     snprintf(e->part_name, sizeof e->part_name, "manifests/part-%05u.tsv", e->nparts + 1);
-}
-
-int s3e_job_emit_carries(const struct s3e_plan *plan, char *err, size_t errlen)
-{
-    for (size_t i = 0; i < plan->ntargets; i++) {
-        const struct s3e_target *t = &plan->targets[i];
-        const char *field = t->sse ? "sse" : t->kms_key_id ? "kms_key_id"
-                            : t->bucket_key_enabled ? "bucket_key_enabled"
-                            : t->checksum_algorithm ? "checksum_algorithm"
-                            : t->ssec ? "sse_c_key_file/sse_c_key_env" : NULL;
-        if (field) {
-            snprintf(err, errlen, "%s: target '%s' sets %s, which an emitted job does not carry "
-                     "yet (its copies would be made without it): run the plan instead",
-                     plan->path ? plan->path : "plan", t->name, field);
-            return S3E_EINVAL;
-        }
-    }
-    for (size_t i = 0; i < plan->nsources; i++)
-        if (plan->sources[i].ssec) {
-            snprintf(err, errlen, "%s: source %zu has a customer key (SSE-C), which an emitted "
-                     "job does not carry yet: run the plan instead",
-                     plan->path ? plan->path : "plan", i + 1);
-            return S3E_EINVAL;
-        }
-    return S3E_OK;
 }
 
 int s3e_job_emit_new(struct s3e_job_emit **out, const char *dest, struct s3e_client *client,
@@ -359,11 +335,14 @@ int s3e_job_emit_finish(struct s3e_job_emit *e, const struct s3e_run *run, char 
     ix->multipart_cutoff = s->multipart_cutoff;
     ix->part_size = s->part_size;
     ix->part_concurrency = s->part_concurrency;
+    ix->check_destinations = !run->plan_client && !s->force; /* no credentials to list them */
     struct s3e_buf b;
     s3e_buf_init(&b, 0);
     int rc = ix->plan_path ? copy_targets(ix, &run->plan) : S3E_ENOMEM;
     if (!rc)
         rc = copy_sources(ix, &run->plan);
+    if (!rc)
+        rc = s3e_job_sides_emit(ix, &run->plan, run->cli->stream, e->err, sizeof e->err);
     if (!rc)
         rc = flush_part(e);
     /* job.tsv last: its presence says the job is complete. */

@@ -11,13 +11,6 @@ struct s3e_client;
 struct s3e_run;
 struct s3e_job_emit;
 
-struct s3e_plan;
-
-/* S3E_OK when a job can carry everything the plan asks of its copies; else
- * S3E_EINVAL with the first setting it cannot (encryption and checksums of a
- * target, a source's customer key) in err: a runner would copy without it. */
-int  s3e_job_emit_carries(const struct s3e_plan *plan, char *err, size_t errlen);
-
 /* An emitter for `workers` workers writing to dest (a folder or s3://b/p/;
  * client for S3, not owned). Refuses a dest that already holds a job.
  * S3E_OK, or an error with the reason in err. */

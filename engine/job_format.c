@@ -310,7 +310,8 @@ int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix)
              setting(b, "move", (unsigned)ix->move) || setting(b, "verify", (unsigned)ix->verify) ||
              setting(b, "multipart_cutoff", ix->multipart_cutoff) ||
              setting(b, "part_size", ix->part_size) ||
-             setting(b, "part_concurrency", (unsigned)ix->part_concurrency);
+             setting(b, "part_concurrency", (unsigned)ix->part_concurrency) ||
+             setting(b, "check_destinations", (unsigned)ix->check_destinations);
     for (size_t i = 0; !rc && i < ix->nsources; i++) {
         const struct s3e_job_source *src = &ix->sources[i];
         rc = s3e_buf_printf(b, "source\t%zu\t%d\t", i, src->restore_days) ||
@@ -321,6 +322,12 @@ int s3e_jobfmt_index_write(struct s3e_buf *b, const struct s3e_job_index *ix)
         rc = s3e_buf_printf(b, "target\t%zu\t", i) || put(b, t->name) || s3e_buf_putc(b, '\t') ||
              put(b, t->bucket) || s3e_buf_putc(b, '\t') || put(b, t->prefix) ||
              s3e_buf_putc(b, '\t') || put(b, t->storage_class) || s3e_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; !rc && i < ix->nopts; i++) {
+        const struct s3e_job_opt *o = &ix->opts[i];
+        rc = s3e_buf_printf(b, "option\t%s\t%zu\t", o->target ? "target" : "source", o->index) ||
+             put(b, o->name) || s3e_buf_putc(b, '\t') || put(b, o->value) ||
+             s3e_buf_putc(b, '\n');
     }
     for (size_t i = 0; !rc && i < ix->npayloads; i++) {
         const struct s3e_job_payload *p = &ix->payloads[i];
@@ -345,6 +352,11 @@ void s3e_jobfmt_index_free(struct s3e_job_index *ix)
     }
     free(ix->targets);
     free(ix->sources);
+    for (size_t i = 0; i < ix->nopts; i++) {
+        free(ix->opts[i].name);
+        free(ix->opts[i].value);
+    }
+    free(ix->opts);
     for (size_t i = 0; i < ix->npayloads; i++)
         free(ix->payloads[i].file);
     free(ix->payloads);
@@ -368,6 +380,8 @@ static int read_setting(struct s3e_job_index *ix, char **f, int n)
         ix->part_size = v;
     else if (strcmp(f[1], "part_concurrency") == 0 && v >= 1 && v <= 1024)
         ix->part_concurrency = (int)v;
+    else if (strcmp(f[1], "check_destinations") == 0 && v <= 1)
+        ix->check_destinations = (int)v;
     else
         return -1;
     return 0;
@@ -404,6 +418,36 @@ static int read_source(struct s3e_job_index *ix, char **f, int n)
     src->restore_days = (int)days;
     snprintf(src->restore_tier, sizeof src->restore_tier, "%s", f[3]);
     return 0;
+}
+
+int s3e_jobfmt_opt_add(struct s3e_job_index *ix, int target, size_t index, const char *name,
+                       const char *value)
+{
+    struct s3e_job_opt *o = realloc(ix->opts, (ix->nopts + 1) * sizeof *o);
+    if (!o)
+        return S3E_ENOMEM;
+    ix->opts = o;
+    o += ix->nopts;
+    *o = (struct s3e_job_opt){ target, index, strdup(name), strdup(value) };
+    if (!o->name || !o->value) {
+        free(o->name);
+        free(o->value);
+        return S3E_ENOMEM;
+    }
+    ix->nopts++;
+    return S3E_OK;
+}
+
+/* The source or target it names was given on a line before (job_sides.c
+ * checks the name and value). */
+static int read_option(struct s3e_job_index *ix, char **f, int n)
+{
+    uint64_t i;
+    int target = n == 5 && strcmp(f[1], "target") == 0;
+    if (n != 5 || (!target && strcmp(f[1], "source") != 0) || parse_u64(f[2], &i) ||
+        i >= (target ? ix->ntargets : ix->nsources) || !*f[3])
+        return -1;
+    return s3e_jobfmt_opt_add(ix, target, (size_t)i, f[3], f[4]) ? -1 : 0;
 }
 
 static int read_payload(struct s3e_job_index *ix, char **f, int n)
@@ -451,9 +495,9 @@ static int each_line(const char *text, size_t len, line_fn fn, void *ud, char *e
 static int index_line(void *ud, char **f, int n, unsigned long lineno)
 {
     struct s3e_job_index *ix = ud;
-    if (lineno == 1) /* format 1 or 2: 2 added sources and manifest fields */
-        return !(n == 2 && strcmp(f[0], "s3engine-job") == 0 &&
-                 (strcmp(f[1], "1") == 0 || strcmp(f[1], "2") == 0));
+    if (lineno == 1) /* 2 added sources and manifest fields, 3 options (checked before) */
+        return !(n == 2 && strcmp(f[0], "s3engine-job") == 0 && f[1][0] >= '1' &&
+                 f[1][0] <= '0' + S3E_JOB_FORMAT_VERSION && !f[1][1]);
     if (strcmp(f[0], "plan") == 0 && n == 3 && strlen(f[2]) < sizeof ix->sha256) {
         free(ix->plan_path);
         ix->plan_path = strdup(f[1]);
@@ -470,9 +514,31 @@ static int index_line(void *ud, char **f, int n, unsigned long lineno)
         return read_source(ix, f, n);
     if (strcmp(f[0], "target") == 0)
         return read_target(ix, f, n);
+    if (strcmp(f[0], "option") == 0)
+        return read_option(ix, f, n);
     if (strcmp(f[0], "payload") == 0)
         return read_payload(ix, f, n);
     return -1;
+}
+
+/* The format of a job.tsv from its first line: 1 to S3E_JOB_FORMAT_VERSION,
+ * 0 when not a job index, -1 when newer than this program reads. */
+static int index_version(const char *text, size_t len, long *v)
+{
+    static const char head[] = "s3engine-job\t";
+    size_t hl = sizeof head - 1;
+    *v = 0;
+    if (len <= hl || memcmp(text, head, hl) != 0)
+        return 0;
+    char num[12] = "";
+    size_t k = 0;
+    for (size_t i = hl; i < len && text[i] != '\n' && k < sizeof num - 1; i++)
+        num[k++] = text[i];
+    char *e;
+    *v = strtol(num, &e, 10);
+    if (!k || *e || *v < 1)
+        return 0;
+    return *v > S3E_JOB_FORMAT_VERSION ? -1 : (int)*v;
 }
 
 int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *out,
@@ -480,6 +546,13 @@ int s3e_jobfmt_index_parse(const char *text, size_t len, struct s3e_job_index *o
 {
     memset(out, 0, sizeof *out);
     out->verify = 1;
+    long v;
+    if (index_version(text, len, &v) < 0) {
+        snprintf(err, errlen, "job format %ld: this s3engine reads formats 1 to %d (the job was "
+                 "emitted by a newer s3engine: run it with that one, or emit it again)", v,
+                 S3E_JOB_FORMAT_VERSION);
+        return S3E_EPARSE;
+    }
     int rc = each_line(text, len, index_line, out, err, errlen);
     if (!rc && !out->workers) {
         snprintf(err, errlen, "not a job index (no s3engine-job header or no workers)");
@@ -555,7 +628,7 @@ static int result_line(void *ud, char **f, int n, unsigned long lineno)
     struct s3e_job_result *r = ud;
     if (lineno == 1)
         return !(n == 2 && strcmp(f[0], "s3engine-result") == 0 &&
-                 (strcmp(f[1], "1") == 0 || strcmp(f[1], "2") == 0));
+                 (strcmp(f[1], "1") == 0 || strcmp(f[1], "2") == 0 || strcmp(f[1], "3") == 0));
     if (strcmp(f[0], "payload") == 0 && n == 2)
         return parse_u64(f[1], &r->payload);
     if (strcmp(f[0], "status") == 0 && n == 2) {

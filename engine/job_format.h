@@ -6,13 +6,16 @@
  * %XX: keys stay byte-exact and one line is always one record.
  *
  *  - job.tsv, the index a runner reads first:
- *      s3engine-job  1
+ *      s3engine-job  3                  (1 and 2 are read too; a newer one is refused)
  *      plan          PATH  SHA256
  *      created_at    RFC3339
  *      setting       NAME  VALUE        (workers, move, verify, multipart_cutoff,
- *                                        part_size, part_concurrency)
+ *                                        part_size, part_concurrency, check_destinations)
  *      source        INDEX RESTORE_DAYS RESTORE_TIER  (0 and "": no restore = {...})
  *      target        INDEX NAME BUCKET PREFIX STORAGE_CLASS
+ *      option        source|target INDEX NAME VALUE  (format 3: a source's or target's
+ *                                        connection, encryption, checksum, stream;
+ *                                        job_sides.h; only those set are written)
  *      payload       ID WORKER OBJECTS BYTES FILE OFFSET LENGTH
  *    A payload's objects are LENGTH bytes at OFFSET of FILE (below DEST).
  *  - manifests/part-NNNNN.tsv, one object (one copy) per line:
@@ -44,7 +47,7 @@
 #include "s3engine/packer.h"
 #include "s3engine/report.h"
 
-#define S3E_JOB_FORMAT_VERSION 2 /* 1 is read too */
+#define S3E_JOB_FORMAT_VERSION 3 /* 1 and 2 are read too */
 
 struct s3e_job_target {
     char *name, *bucket, *prefix, *storage_class; /* storage_class "" = the server's */
@@ -54,6 +57,13 @@ struct s3e_job_target {
 struct s3e_job_source {
     int  restore_days;        /* 0: archived objects are not restored */
     char restore_tier[12];
+};
+
+/* One `option` line: a field of plan source or target `index`. */
+struct s3e_job_opt {
+    int    target;            /* 0 a source, 1 a target */
+    size_t index;
+    char  *name, *value;
 };
 
 struct s3e_job_payload {
@@ -72,13 +82,21 @@ struct s3e_job_index {
     int   move, verify;
     uint64_t multipart_cutoff, part_size;
     int   part_concurrency;
+    int   check_destinations;  /* emitted without looking at the targets: a runner HEADs
+                                  each destination first, as on a second run */
     struct s3e_job_target *targets;
     size_t ntargets;
     struct s3e_job_source *sources;
     size_t nsources;
+    struct s3e_job_opt *opts;
+    size_t nopts;
     struct s3e_job_payload *payloads;
     size_t npayloads, cap;
 };
+
+/* Append an option (name and value copied). S3E_OK or S3E_ENOMEM. */
+int s3e_jobfmt_opt_add(struct s3e_job_index *ix, int target, size_t index, const char *name,
+                       const char *value);
 
 /* Append one field, escaped. S3E_OK or S3E_ENOMEM. */
 int s3e_jobfmt_field(struct s3e_buf *b, const char *s, size_t len);

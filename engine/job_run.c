@@ -11,6 +11,10 @@
 #include "job_run.h"
 #include "job_format.h"
 #include "job_heads.h"
+#include "job_sides.h"
+#include "conns.h"
+#include "method.h"
+#include "stream_job.h"
 #include "job_store.h"
 #include "open_uploads.h"
 #include "ratelimit.h"
@@ -43,7 +47,8 @@ struct runner {
     struct s3e_client *client;     /* the store's, the HEADs', the aborts' */
     struct s3e_job_store *store;
     struct s3e_job_index ix;
-    struct s3e_source *sources;    /* what copies need of the plan's sources (ix.sources) */
+    struct s3e_plan plan;          /* what copies need of the plan's sources and targets */
+    struct s3e_conns *conns;       /* each bucket through its side's connection */
     char err[2048];
 };
 
@@ -51,16 +56,19 @@ static void runner_close(struct runner *r)
 {
     s3e_job_store_free(r->store);
     s3e_jobfmt_index_free(&r->ix);
-    free(r->sources);
     s3e_client_free(r->client);
+    s3e_conns_free(r->conns);
+    s3e_plan_free(&r->plan);
     if (r->have_cfg) {
         s3e_ratelimit_free(r->cfg.rate);
         s3e_config_free(&r->cfg);
     }
 }
 
-/* Configuration, client, store and job.tsv. 0 or an exit status (err says why). */
-static int runner_open(struct runner *r, const struct s3e_cli *cli, const char *dest)
+/* Configuration, client, store and job.tsv; to copy, also the plan's sources
+ * and targets (SSE-C keys loaded) and their connections. 0 or an exit status
+ * (err says why). */
+static int runner_open(struct runner *r, const struct s3e_cli *cli, const char *dest, int copies)
 {
     memset(r, 0, sizeof *r);
     r->cli = cli;
@@ -79,7 +87,7 @@ static int runner_open(struct runner *r, const struct s3e_cli *cli, const char *
     struct s3e_buf text;
     s3e_buf_init(&text, 0);
     int found = 0;
-    char why[512];
+    char why[1024];
     rc = s3e_job_store_get(r->store, "job.tsv", 0, 0, &text, &found, r->err, sizeof r->err);
     if (!rc && !found) {
         snprintf(r->err, sizeof r->err, "%s: no job there (job.tsv is missing; emit one with "
@@ -89,15 +97,11 @@ static int runner_open(struct runner *r, const struct s3e_cli *cli, const char *
     if (!rc && (rc = s3e_jobfmt_index_parse(text.data, text.len, &r->ix, why, sizeof why)))
         snprintf(r->err, sizeof r->err, "%s: %s", s3e_job_store_where(r->store, "job.tsv"), why);
     s3e_buf_free(&text);
-    if (!rc && !(r->sources = calloc(r->ix.nsources + 1, sizeof *r->sources))) {
-        snprintf(r->err, sizeof r->err, "out of memory");
-        rc = S3E_ENOMEM;
-    }
-    for (size_t i = 0; !rc && i < r->ix.nsources; i++) {
-        r->sources[i].restore_days = r->ix.sources[i].restore_days;
-        memcpy(r->sources[i].restore_tier, r->ix.sources[i].restore_tier,
-               sizeof r->sources[i].restore_tier);
-    }
+    if (!rc && copies && (rc = s3e_job_sides_plan(&r->ix, &r->plan, why, sizeof why)))
+        snprintf(r->err, sizeof r->err, "%s: %s", s3e_job_store_where(r->store, "job.tsv"), why);
+    if (!rc && copies && (rc = s3e_conns_new(&r->conns, &r->cfg, &cli->ov, &r->plan, NULL, r->err,
+                                   sizeof r->err)) == S3E_OK)
+        r->cfg.conns = r->conns;
     return rc ? S3E_EXIT_FATAL : 0;
 }
 
@@ -143,6 +147,13 @@ static void on_record(void *ud, const struct s3e_job *j, enum s3e_outcome o, uin
     if (o < S3E_OUT_COUNT) {
         pr->res.objects[o]++;
         pr->res.bytes[o] += bytes;
+    }
+    char cut[1200];
+    if (o == S3E_OUT_FAILED && pr->run.cut_at > 0 && s3e_now() >= pr->run.cut_at &&
+        !(error && strstr(error, "the time given ran out"))) { /* (not started: said so) */
+        snprintf(cut, sizeof cut, "stopped in flight: the time given ran out (run it again): %s",
+                 error ? error : "failed");
+        error = cut;
     }
     if (s3e_jobfmt_not_done(o)) {
         char src[2200], dst[2200];
@@ -310,10 +321,14 @@ static int add_object(struct runner *r, struct pending *p, struct chain *c, char
     const char *version;
     int version_row;
     if (s3e_jobfmt_object_parse(line, len, &j, &version, &version_row) ||
-        j.source >= r->ix.nsources + (r->ix.nsources == 0))
+        j.source >= r->ix.nsources + (r->ix.nsources == 0) || j.target >= r->plan.ntargets + (r->plan.ntargets == 0))
         return S3E_EPARSE;
     j.version_id = *version ? version : NULL;
     int rc = S3E_OK;
+    /* a manifest source's connection reaches the buckets its rows name, as when planned */
+    if (j.source < r->plan.nsources && !r->plan.sources[j.source].bucket &&
+        (rc = s3e_conns_bind_row(r->conns, j.source, j.src_bucket, r->err, sizeof r->err)))
+        return rc;
     if (c->active && !(version_row && same_key(&c->job, &j)))
         rc = chain_flush(p, c);
     if (rc)
@@ -329,6 +344,27 @@ static int heads_in_flight(const struct runner *r)
 {
     int n = r->ix.workers;
     return n < 8 ? 8 : n > 64 ? 64 : n;
+}
+
+/* What each destination holds, asked through its target's own connection (a
+ * bucket name may be on two endpoints). */
+static int heads_by_target(struct runner *r, const struct pending *kept, struct s3e_tindex *seen)
+{
+    struct s3e_job *some = malloc((kept->n + 1) * sizeof *some);
+    int rc = some ? S3E_OK : S3E_ENOMEM;
+    for (size_t t = 0; !rc && t < r->plan.ntargets + (r->plan.ntargets == 0); t++) {
+        size_t n = 0;
+        for (size_t i = 0; i < kept->n; i++)
+            if (kept->jobs[i].target == t)
+                some[n++] = kept->jobs[i];
+        if (!n)
+            continue;
+        s3e_client_pin(r->client, t < r->plan.ntargets ? s3e_conns_target(r->conns, t) : NULL);
+        rc = s3e_job_heads(r->client, some, n, heads_in_flight(r), seen, r->err, sizeof r->err);
+        s3e_client_pin(r->client, NULL);
+    }
+    free(some);
+    return rc;
 }
 
 /* The payload's manifest range into one s3e_payload (pr->payload). */
@@ -365,8 +401,7 @@ static int load_objects(struct runner *r, struct payload_run *pr, const struct s
         rc = chain_flush(&kept, &c);
     s3e_buf_free(&c.list);
     if (!rc && pr->seen)
-        rc = s3e_job_heads(r->client, kept.jobs, kept.n, heads_in_flight(r), pr->seen, r->err,
-                           sizeof r->err);
+        rc = heads_by_target(r, &kept, pr->seen);
     if (!rc)
         rc = pack_pending(pr, pk, &kept);
     pending_free(&kept);
@@ -399,6 +434,8 @@ static int copy_payload(struct runner *r, struct payload_run *pr)
 {
     struct s3e_run *run = &pr->run;
     int rc = s3e_open_uploads_new(&run->open_uploads);
+    if (!rc)
+        rc = s3e_stream_prepare(run);
     if (!rc)
         rc = s3e_sched_new(&run->sched, 1, 0);
     if (!rc)
@@ -467,7 +504,7 @@ static int mark_started(struct runner *r, uint64_t id, int *again)
 }
 
 static int payload_setup(struct runner *r, struct payload_run *pr, uint64_t id,
-                         const char *report_path, double stop_at)
+                         const char *report_path, double stop_at, double cut_at)
 {
     memset(pr, 0, sizeof *pr);
     pthread_mutex_init(&pr->lock, NULL);
@@ -480,14 +517,19 @@ static int payload_setup(struct runner *r, struct payload_run *pr, uint64_t id,
     s3e_stats_init(&run->stats);
     run->on_record = on_record;
     run->on_record_ud = pr;
-    run->plan.path = r->ix.plan_path;
+    run->plan = r->plan;              /* shared, read-only; freed by the runner */
+    run->conns = r->conns;
     run->stop_at = stop_at;
-    run->plan.sources = r->sources;
-    run->plan.nsources = r->ix.nsources;
+    run->cut_at = cut_at;
     if (s3e_failfast_init(&run->failfast, r->cli->fail_fast_set ? r->cli->fail_fast
                                                                 : S3E_FAILFAST_DEFAULT))
         return S3E_ENOMEM;
-    return s3e_report_open(&run->report, report_path, r->err, sizeof r->err);
+    int rc = s3e_report_open(&run->report, report_path, r->err, sizeof r->err);
+    if (!rc && s3e_method_plan(run)) { /* streamed or server-side, as a run of the plan */
+        snprintf(r->err, sizeof r->err, "%s", run->errbuf[0] ? run->errbuf : "out of memory");
+        rc = S3E_EINVAL;
+    }
+    return rc;
 }
 
 static void payload_teardown(struct payload_run *pr)
@@ -495,6 +537,8 @@ static void payload_teardown(struct payload_run *pr)
     char ignored[8];
     s3e_report_close(pr->run.report, ignored, sizeof ignored);
     s3e_open_uploads_free(pr->run.open_uploads);
+    s3e_stream_finish(&pr->run);
+    free(pr->run.streams);
     s3e_failfast_destroy(&pr->run.failfast);
     s3e_payload_free(pr->payload);
     s3e_tindex_free(pr->seen);
@@ -505,7 +549,7 @@ static void payload_teardown(struct payload_run *pr)
 /* Run payload p (unless its result says it is done). Returns an exit status;
  * *res_out, when not NULL, gets a copy of its counts. */
 static int run_payload(struct runner *r, const struct s3e_job_payload *p, double stop_at,
-                       struct s3e_job_result *res_out, size_t *already)
+                       double cut_at, struct s3e_job_result *res_out, size_t *already)
 {
     struct s3e_job_result old;
     int found = 0, again = 0;
@@ -537,10 +581,11 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p, double
     if (!pr)
         return S3E_EXIT_FATAL;
     double t0 = s3e_now();
-    rc = payload_setup(r, pr, p->id, report_path, stop_at);
-    if (!rc && (found || again) && (rc = s3e_tindex_new(&pr->seen)) == S3E_OK)
-        s3e_info("payload %llu ran before: checking its destinations first",
-                 (unsigned long long)p->id);
+    rc = payload_setup(r, pr, p->id, report_path, stop_at, cut_at);
+    if (!rc && (found || again || r->ix.check_destinations) &&
+        (rc = s3e_tindex_new(&pr->seen)) == S3E_OK)
+        s3e_info("payload %llu %s: checking its destinations first", (unsigned long long)p->id,
+                 found || again ? "ran before" : "was emitted without listing the targets");
     s3e_info("payload %llu: %llu objects, worker %d", (unsigned long long)p->id,
              (unsigned long long)p->objects, p->worker);
     if (!rc)
@@ -662,7 +707,7 @@ int s3e_job_run(const struct s3e_cli *cli)
 {
     struct runner r;
     s3e_run_signals();
-    int status = runner_open(&r, cli, cli->rest[0]);
+    int status = runner_open(&r, cli, cli->rest[0], 1);
     const char *from = "--index";
     long index = -1;
     int count = 0;
@@ -683,7 +728,7 @@ int s3e_job_run(const struct s3e_cli *cli)
         }
         if (cli->job_failed && !was_failed)
             continue;
-        int st = run_payload(&r, p, 0, NULL, &already);
+        int st = run_payload(&r, p, 0, 0, NULL, &already);
         ran++;
         if (st == S3E_EXIT_PARTIAL)
             failed++;
@@ -702,10 +747,11 @@ int s3e_job_run(const struct s3e_cli *cli)
 }
 
 int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payload,
-                    double stop_at, struct s3e_buf *out, char *err, size_t errlen)
+                    double stop_at, double cut_at, struct s3e_buf *out, char *err,
+                    size_t errlen)
 {
     struct runner r;
-    int status = runner_open(&r, cli, dest);
+    int status = runner_open(&r, cli, dest, 1);
     if (!status && (payload < 1 || payload > r.ix.npayloads)) {
         snprintf(r.err, sizeof r.err, "payload %llu: the job has %zu payloads",
                  (unsigned long long)payload, r.ix.npayloads);
@@ -714,7 +760,7 @@ int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payloa
     struct s3e_job_result res;
     s3e_jobfmt_result_init(&res);
     if (!status)
-        status = run_payload(&r, &r.ix.payloads[payload - 1], stop_at, &res, NULL);
+        status = run_payload(&r, &r.ix.payloads[payload - 1], stop_at, cut_at, &res, NULL);
     if (status == S3E_EXIT_OK || status == S3E_EXIT_PARTIAL) {
         if (s3e_buf_printf(out, "{\"payload\":%llu,\"status\":\"%s\",\"copied\":%llu,"
                            "\"moved\":%llu,\"skipped\":%llu,\"failed\":%llu,\"archived\":%llu,"
@@ -772,7 +818,7 @@ static void print_failures(const struct s3e_job_result *res, size_t *shown, FILE
 int s3e_job_status(const struct s3e_cli *cli)
 {
     struct runner r;
-    int status = runner_open(&r, cli, cli->rest[0]);
+    int status = runner_open(&r, cli, cli->rest[0], 0);
     if (status) {
         s3e_error("%s", r.err);
         runner_close(&r);

@@ -19,9 +19,11 @@ int s3e_job_status(const struct s3e_cli *cli);
 /* One payload of the job at dest (the Lambda runtime): its outcome as a JSON
  * object appended to out ({"payload","status","copied",...}). stop_at: the
  * s3e_now() after which no object is started (the rest are reported failed,
- * not started), 0 = none. Returns an enum s3e_exit value; on 2 or 3 the
- * reason is in err. */
+ * not started); cut_at: when copies still in flight are cut (requests ended,
+ * uploads aborted, reported failed); 0 = none. Returns an enum s3e_exit
+ * value; on 2 or 3 the reason is in err. */
 int s3e_job_run_one(const struct s3e_cli *cli, const char *dest, uint64_t payload,
-                    double stop_at, struct s3e_buf *out, char *err, size_t errlen);
+                    double stop_at, double cut_at, struct s3e_buf *out, char *err,
+                    size_t errlen);
 
 #endif

@@ -42,16 +42,19 @@ struct call {
 
 #define DEFAULT_RESERVE_S 30.0 /* stop starting objects this long before the deadline */
 
-/* When to stop starting objects: the invocation's deadline less the time the
- * copies in flight and the result need (S3ENGINE_LAMBDA_RESERVE_SECONDS, by
- * default 30 s, but never more than a fifth of the time given); an s3e_now()
- * value, 0 without a deadline. */
-static double stop_at_of(const struct call *c)
+/* When to stop starting objects (*stop_at) and when to cut the copies still in
+ * flight (*cut_at), as s3e_now() values (0 without a deadline): the
+ * invocation's deadline less a reserve (S3ENGINE_LAMBDA_RESERVE_SECONDS, by
+ * default 30 s, never more than a fifth of the time given); the copies in
+ * flight go on for two thirds of it, the last third is for aborting their
+ * uploads, writing the result and posting the response. */
+static void times_of(const struct call *c, double *stop_at, double *cut_at)
 {
     char *end;
     double deadline = c->deadline_ms[0] ? strtod(c->deadline_ms, &end) / 1000.0 : 0;
+    *stop_at = *cut_at = 0;
     if (deadline <= 0 || *end)
-        return 0;
+        return;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double left = deadline - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
@@ -61,7 +64,9 @@ static double stop_at_of(const struct call *c)
         reserve = DEFAULT_RESERVE_S;
     if (reserve > left / 5)
         reserve = left / 5;
-    return s3e_now() + (left > reserve ? left - reserve : 0.001);
+    double now = s3e_now();
+    *stop_at = now + (left > reserve ? left - reserve : 0.001);
+    *cut_at = now + (left > reserve / 3 ? left - reserve / 3 : 0.001);
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
@@ -186,9 +191,11 @@ static int invoke(CURL *e, const char *base, const struct s3e_cli *cli, struct c
     s3e_buf_init(&job, 4096);
     s3e_buf_init(&out, 0);
     uint64_t payload = 0;
+    double stop_at, cut_at;
+    times_of(c, &stop_at, &cut_at);
     int status = read_event(&c->body, &job, &payload, err, sizeof err) ? S3E_EXIT_USAGE
-                 : s3e_job_run_one(cli, s3e_buf_cstr(&job), payload, stop_at_of(c), &out, err,
-                                   sizeof err);
+                 : s3e_job_run_one(cli, s3e_buf_cstr(&job), payload, stop_at, cut_at, &out,
+                                   err, sizeof err);
     struct call r = { 0 };
     s3e_buf_init(&r.body, 1 << 20);
     long st;

@@ -36,8 +36,6 @@ static int pair_streams(const struct s3e_run *run, size_t i, size_t j)
 static const char *unsupported(const struct s3e_run *run, size_t i)
 {
     const struct s3e_source *s = &run->plan.sources[i];
-    if (run->cli->emit) /* run-job copies server-side only */
-        return "--emit";
     if (s->versions)
         return "versions";
     if (s->restore_days)
@@ -61,9 +59,7 @@ int s3e_method_plan(struct s3e_run *run)
             if (!field)
                 continue;
             char where[400];
-            if (strcmp(field, "--emit") == 0)
-                snprintf(where, sizeof where, "%s", run->plan.path);
-            else if (run->conns)
+            if (run->conns)
                 s3e_conns_where(run->conns, 0, i, field, where, sizeof where);
             else
                 snprintf(where, sizeof where, "%s", run->plan.path);

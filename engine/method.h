@@ -13,7 +13,7 @@
  * bucket of the pair is named on two endpoints, or when the source has a
  * customer key (SSE-C) the target does not share. S3E_OK; S3E_EPLAN with the
  * plan's file:line in run->errbuf for what a streamed copy cannot do yet
- * (a target's checksum_algorithm, a source's versions or restore, --emit);
+ * (a source's versions or restore);
  * S3E_ENOMEM. */
 int  s3e_method_plan(struct s3e_run *run);
 /* 1 when j is streamed. */

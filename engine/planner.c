@@ -261,6 +261,12 @@ static int plan_row(struct s3e_run *run, uint32_t index, const struct s3e_manife
     };
     if (row->has_size)
         return plan_object(run, &o);
+    if (!run->plan_client && run->emit) { /* a job needs every size: packing and copies */
+        snprintf(run->errbuf, sizeof run->errbuf, "%s:%lu: --emit needs S3 to HEAD s3://%s/%s "
+                 "(the row gives no size): no S3 credentials were found",
+                 s3e_manifest_path(m), row->line, row->bucket, row->key);
+        return S3E_ECREDS;
+    }
     if (!run->plan_client) {   /* a dry run without credentials */
         static int warned;
         if (!warned++)

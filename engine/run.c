@@ -8,6 +8,7 @@
 #include "summary_json.h"
 #include "dryrun.h"
 #include "job_emit.h"
+#include "job_store.h"
 #include "conns.h"
 #include "method.h"
 #include "stream_job.h"
@@ -91,15 +92,56 @@ static int load_plan(struct s3e_run *run)
                            &run->plan, run->errbuf, sizeof run->errbuf);
 }
 
-static int plan_needs_s3(const struct s3e_run *run)
+static int fail(struct s3e_run *run, int status);
+
+/* What of the plan needs a request (so credentials), or NULL when nothing
+ * does: a dry run or an emit of local manifests to a local folder reads
+ * files only. `what` gets the first such thing, for the error. */
+static const char *request_needed(const struct s3e_run *run, char *what, size_t len)
 {
-    if (!run->cli->dry_run)
-        return 1;
-    for (size_t i = 0; i < run->plan.nsources; i++)
-        if (!run->plan.sources[i].manifest)
-            return 1;
+    const struct s3e_cli *cli = run->cli;
+    if (!cli->dry_run && !cli->emit)
+        return "copy";
+    if (cli->emit && s3e_job_store_is_s3(cli->emit)) {
+        snprintf(what, len, "write the job to %s", cli->emit);
+        return what;
+    }
+    for (size_t i = 0; i < run->plan.nsources; i++) {
+        const struct s3e_source *s = &run->plan.sources[i];
+        if (!s->manifest) {
+            snprintf(what, len, "list source %zu (s3://%s/%s)", i + 1, s->bucket, s->prefix);
+            return what;
+        }
+        if (strncmp(s->manifest, "s3://", 5) == 0) {
+            snprintf(what, len, "read source %zu's manifest %s", i + 1, s->manifest);
+            return what;
+        }
+    }
+    return NULL;
+}
+
+/* 0 when the run can go on without S3 credentials, else an exit status.
+ * Without them nothing sees what the targets hold: a dry run says so, an
+ * emitted job has its runners check each destination first (run-job HEADs
+ * them before copying, as a payload run a second time does). */
+static int without_s3(struct s3e_run *run, const char *cfg_err)
+{
+    char what[1200];
+    const char *need = request_needed(run, what, sizeof what);
+    if (need && strcmp(need, "copy") != 0) {
+        snprintf(run->errbuf, sizeof run->errbuf, "%s needs S3 to %s: %s",
+                 run->cli->emit ? "--emit" : "the dry run", need, cfg_err);
+        return fail(run, S3E_EXIT_FATAL);
+    }
+    if (need) {
+        snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
+        return fail(run, S3E_EXIT_FATAL);
+    }
     if (!run->set.force)
-        s3e_warn("no S3 credentials: the dry run cannot see what is already at the targets");
+        s3e_warn(run->cli->emit ? "no S3 credentials: the targets are not listed; the job's "
+                                  "runners check each destination before copying"
+                                : "no S3 credentials: the dry run cannot see what is already "
+                                  "at the targets");
     return 0;
 }
 
@@ -216,34 +258,6 @@ static int connect_buckets(struct s3e_run *run)
     return 0;
 }
 
-/* run-job reaches every bucket through the runner's own connection (a job
- * keeps no profile, endpoint or cross-account option): a plan that names them
- * is not emitted, rather than copied as someone else or without its ACL. */
-static int emit_refuses_access(struct s3e_run *run)
-{
-    size_t ns = run->plan.nsources, nt = run->plan.ntargets;
-    for (size_t i = 0; i < ns + nt && run->conns; i++) {
-        int target = i >= ns;
-        size_t k = target ? i - ns : i;
-        const struct s3e_access *a = target ? &run->plan.targets[k].access
-                                            : &run->plan.sources[k].access;
-        if (!s3e_access_given(a))
-            continue;
-        const char *field = a->profile ? "profile" : a->region ? "region"
-                          : a->endpoint ? "endpoint" : a->addressing ? "addressing"
-                          : a->acl ? "acl" : a->expected_owner ? "expected_owner"
-                          : "requester_pays";
-        char where[400];
-        s3e_conns_where(run->conns, target, k, field, where, sizeof where);
-        snprintf(run->errbuf, sizeof run->errbuf, "%s: --emit: a job cannot keep its %s yet "
-                 "(run-job reaches every bucket through the runner's own connection, without "
-                 "profile, region, endpoint, addressing, acl, expected_owner or "
-                 "requester_pays): run the plan itself", where, field);
-        return fail(run, S3E_EXIT_USAGE);
-    }
-    return 0;
-}
-
 /* Everything up to the point where copying can start. 0 or an exit status. */
 static int prepare(struct s3e_run *run)
 {
@@ -265,16 +279,12 @@ static int prepare(struct s3e_run *run)
     if (!run->per_target)
         return S3E_EXIT_FATAL;
     merge_settings(run);
-    if (!run->have_cfg && plan_needs_s3(run)) {
-        snprintf(run->errbuf, sizeof run->errbuf, "%s", cfg_err);
-        return fail(run, S3E_EXIT_FATAL);
-    }
-    int status = run->have_cfg ? connect_buckets(run) : 0;
-    if (!status && run->cli->emit)
-        status = emit_refuses_access(run);
+    int status = run->have_cfg ? 0 : without_s3(run, cfg_err);
+    if (!status && run->have_cfg)
+        status = connect_buckets(run);
     if (status)
         return status;
-    if (!run->have_cfg && s3e_method_plan(run)) /* a dry run without credentials */
+    if (!run->have_cfg && s3e_method_plan(run)) /* a dry run or emit without credentials */
         return fail(run, S3E_EXIT_USAGE);
     if (run->plan_client)
         find_regions(run);
@@ -296,9 +306,7 @@ static int prepare(struct s3e_run *run)
     if (run->cli->dry_run)
         return s3e_dryrun_new(&run->dry, run->set.workers) ? S3E_EXIT_FATAL : 0;
     if (run->cli->emit) {
-        int rc = s3e_job_emit_carries(&run->plan, run->errbuf, sizeof run->errbuf);
-        if (!rc)
-            rc = s3e_job_emit_new(&run->emit, run->cli->emit, run->plan_client,
+        int rc = s3e_job_emit_new(&run->emit, run->cli->emit, run->plan_client,
                                   run->set.workers, run->errbuf, sizeof run->errbuf);
         if (rc)
             return fail(run, rc == S3E_EINVAL ? S3E_EXIT_USAGE : S3E_EXIT_FATAL);

@@ -74,6 +74,10 @@ struct s3e_run {
     double stop_at;                  /* s3e_now() after which no object is started and the
                                         rest are reported failed, not started (a Lambda
                                         invocation's deadline); 0 = none */
+    double cut_at;                   /* s3e_now() at which copies in flight are cut: their
+                                        requests end, their uploads are aborted, they are
+                                        reported failed (a Lambda invocation's deadline
+                                        less time to report); 0 = none */
     int naming;                      /* planner: reading the sources again to name collisions */
     struct s3e_stats stats;
     struct s3e_stats *per_target;    /* one per plan target (--json), NULL before the plan */

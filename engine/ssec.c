@@ -86,6 +86,8 @@ int s3e_ssec_load(struct s3e_ssec *out, const char *file, const char *env, char 
     if (!rc) {
         EVP_EncodeBlock((unsigned char *)out->key_b64, key, KEY_BYTES);
         EVP_EncodeBlock((unsigned char *)out->md5_b64, md, (int)mdlen);
+        snprintf(out->file, sizeof out->file, "%s", file ? file : "");
+        snprintf(out->env, sizeof out->env, "%s", file ? "" : env);
     }
     OPENSSL_cleanse(text, sizeof text);
     OPENSSL_cleanse(key, sizeof key);

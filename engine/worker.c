@@ -123,6 +123,13 @@ void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_de
         ms = 1e12;
     out->at_ms = s3e_now_ms() + (long)ms;
     out->seconds = (long)(ms / 1000);
+    if (run->cut_at > 0) { /* no request of it goes past the cut (s3e_now: the same clock) */
+        long cut_ms = (long)(run->cut_at * 1000);
+        if (cut_ms < out->at_ms) {
+            out->seconds = (long)((cut_ms - s3e_now_ms()) / 1000);
+            out->at_ms = cut_ms;
+        }
+    }
 }
 
 /* "s3://src/key -> s3://dst/key: why" (no destination: refused before it was routed). */

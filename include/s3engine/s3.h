@@ -60,6 +60,8 @@ struct s3e_kv {
 struct s3e_ssec {
     char key_b64[48];
     char md5_b64[32];
+    char file[4096];  /* where the key was read: its file, or "" ... */
+    char env[256];    /* ... its variable: what an emitted job names, never the key */
 };
 
 /* What the requests of one copy carry beyond the object's own headers;

@@ -22,19 +22,6 @@ return { sources = { "s3://$src/in/" }, target = "s3://$dst/out/", workers = 3,
          payload = { max_objects = 8 } }
 LUA
 
-# ---- a plan whose targets or sources name their own connection is not emitted:
-# run-job would copy with the runner's identity and without the target's ACL ------
-cat >"$work/acl.lua" <<LUA
-return { sources = { "s3://$src/in/" },
-         targets = { out = { bucket = "$dst", prefix = "owned/",
-                             acl = "bucket-owner-full-control" } } }
-LUA
-err=$(s3e "$work/acl.lua" --emit "$work/acl-job" 2>&1)
-expect_eq "$?" 2 "emit of a plan whose target names an acl exits 2"
-expect_contains "$err" "acl.lua:3: targets.out: --emit: a job cannot keep its acl yet" \
-                "naming the field and its line"
-[ -e "$work/acl-job/job.tsv" ] && fail "and writes no job"
-
 # ---- emit ---------------------------------------------------------------------
 dry=$(s3e "$plan" --dry-run)
 job=$work/job

@@ -88,14 +88,4 @@ PY
 )
 expect_eq "$out" "checked" "metadata, content type and tags from the route, single and multipart"
 
-# ---- what a job cannot carry yet is refused, not dropped: a target's encryption ----------
-cat >"$dir/sse.lua" <<LUA
-return { sources = { { bucket = "$src", prefix = "v/" } },
-         targets = { enc = { bucket = "$dst", prefix = "enc/", sse = "AES256" } } }
-LUA
-rc=0
-out=$(s3e "$dir/sse.lua" --emit "$dir/sse" 2>&1) || rc=$?
-expect_eq "$rc" 2 "emit of a plan with an encrypted target: exit 2"
-expect_contains "$out" "target 'enc' sets sse" "it names the target and the field"
-[ -e "$dir/sse/job.tsv" ] && fail "no job is written"
 finish

@@ -28,7 +28,8 @@ static const char *header(const struct s3e_req *r, const char *name)
 static void test_which_request_gets_what(void **state)
 {
     (void)state;
-    struct s3e_ssec src = { "c3JjLWtleQ==", "c3JjLW1kNQ==" }, dst = { "ZHN0LWtleQ==", "ZHN0LW1kNQ==" };
+    struct s3e_ssec src = { .key_b64 = "c3JjLWtleQ==", .md5_b64 = "c3JjLW1kNQ==" },
+                    dst = { .key_b64 = "ZHN0LWtleQ==", .md5_b64 = "ZHN0LW1kNQ==" };
     struct s3e_copy_hdrs h = { .if_match = "abc", .sse = "aws:kms", .kms_key_id = "k1",
                                .bucket_key_enabled = -1, .src_ssec = &src, .dst_ssec = &dst,
                                .checksum_algorithm = "CRC32" };

@@ -162,7 +162,7 @@ static void test_index_round_trip(void **state)
     (void)state;
     struct s3e_job_index ix = { .workers = 4, .move = 1, .verify = 1,
                                 .multipart_cutoff = 1 << 28, .part_size = 1 << 26,
-                                .part_concurrency = 8 };
+                                .part_concurrency = 8, .check_destinations = 1 };
     ix.plan_path = strdup("plans/a\tb.lua");
     snprintf(ix.sha256, sizeof ix.sha256, "%064d", 7);
     snprintf(ix.created_at, sizeof ix.created_at, "2026-01-02T03:04:05Z");
@@ -172,6 +172,10 @@ static void test_index_round_trip(void **state)
     ix.targets[0].bucket = strdup("dst");
     ix.targets[0].prefix = strdup("mp4/");
     ix.targets[0].storage_class = strdup("");
+    ix.sources = calloc(1, sizeof *ix.sources);
+    ix.nsources = 1;
+    assert_int_equal(s3e_jobfmt_opt_add(&ix, 0, 0, "endpoint", "http://b:1"), S3E_OK);
+    assert_int_equal(s3e_jobfmt_opt_add(&ix, 1, 0, "sse_c_key_file", "/k/a\tb"), S3E_OK);
     for (int i = 1; i <= 3; i++) {
         struct s3e_job_payload p = { .id = (uint64_t)i, .worker = i, .objects = 10u * i,
                                      .bytes = i == 3 ? UINT64_MAX : 1000u * i,
@@ -194,6 +198,12 @@ static void test_index_round_trip(void **state)
     assert_int_equal(r.part_concurrency, 8);
     assert_int_equal(r.ntargets, 1);
     assert_string_equal(r.targets[0].prefix, "mp4/");
+    assert_int_equal(r.check_destinations, 1);
+    assert_int_equal(r.nopts, 2);
+    assert_true(!r.opts[0].target && r.opts[0].index == 0 && r.opts[1].target);
+    assert_string_equal(r.opts[0].name, "endpoint");
+    assert_string_equal(r.opts[0].value, "http://b:1");
+    assert_string_equal(r.opts[1].value, "/k/a\tb");
     assert_int_equal(r.npayloads, 3);
     assert_int_equal(r.payloads[2].worker, 3);
     assert_true(r.payloads[2].offset == 200 && r.payloads[2].length == 100);
@@ -209,7 +219,14 @@ static void test_index_refuses_what_it_does_not_know(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "s3engine-job\t3\nsetting\tworkers\t1\n",                 /* a newer format */
+        "s3engine-job\t4\nsetting\tworkers\t1\n",                 /* a newer format */
+        "s3engine-job\t0\nsetting\tworkers\t1\n",
+        "s3engine-job\t3\nsetting\tworkers\t1\n"                  /* no such target */
+        "option\ttarget\t0\tsse\tAES256\n",
+        "s3engine-job\t3\nsetting\tworkers\t1\ntarget\t0\tt\tb\t\t\n"
+        "option\tsides\t0\tsse\tAES256\n",
+        "s3engine-job\t3\nsetting\tworkers\t1\ntarget\t0\tt\tb\t\t\n"
+        "option\ttarget\t0\tsse\n",
         "s3engine-job\t2\nsetting\tworkers\t1\nsource\t1\t0\t\n", /* sources from 0 */
         "s3engine-job\t1\nsetting\tworkers\t1\nsetting\tspeed\t9\n",
         "s3engine-job\t1\nsetting\tworkers\t1\nbogus\tline\n",
@@ -233,6 +250,10 @@ static void test_index_refuses_what_it_does_not_know(void **state)
     const char *t = "s3engine-job\t1\nsetting\tworkers\t1\nbogus\n";
     s3e_jobfmt_index_parse(t, strlen(t), &r, err, sizeof err);
     assert_non_null(strstr(err, "line 3"));
+    s3e_jobfmt_index_free(&r);
+    t = "s3engine-job\t4\nsetting\tworkers\t1\n"; /* a newer format says so */
+    s3e_jobfmt_index_parse(t, strlen(t), &r, err, sizeof err);
+    assert_non_null(strstr(err, "job format 4: this s3engine reads formats 1 to 3"));
     s3e_jobfmt_index_free(&r);
 }
 
