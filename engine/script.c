@@ -90,7 +90,8 @@ static int script_new(struct s3e_script **out, const char *plan_path,
     struct s3e_script *s = calloc(1, sizeof *s);
     if (!s)
         return S3E_ENOMEM;
-    s->ref_select = s->ref_route = s->ref_payload = LUA_NOREF;
+    s->ref_select = s->ref_route = s->ref_payload = s->ref_obj = LUA_NOREF;
+    s->obj_reuse = -1;
     s->budget = o->instruction_budget > 0 ? o->instruction_budget : DEFAULT_BUDGET;
     s->client = o->client;
     s3e_buf_init(&s->key, 0);
@@ -156,16 +157,111 @@ void s3e_script_free(struct s3e_script *s)
 
 /* ---- per object ------------------------------------------------------------------ */
 
+/* Every hook the plan has is marked s3engine.pure (it only reads obj's
+ * fields while it runs): then obj can be a view of the object. */
+static int hooks_pure(struct s3e_script *s)
+{
+    const int refs[] = { s->ref_select, s->ref_route, s->ref_payload };
+    int pure = 1;
+    for (size_t i = 0; i < 3 && pure; i++) {
+        if (refs[i] == LUA_NOREF)
+            continue;
+        lua_rawgeti(s->L, LUA_REGISTRYINDEX, refs[i]);
+        pure = s3e_script_is_pure(s->L, -1);
+        lua_pop(s->L, 1);
+    }
+    return pure;
+}
+
+/* obj.<name> of the object being routed; nil for other names, and for every
+ * name once the call is over (a view kept past its call reads nothing). */
+static int view_index(lua_State *L)
+{
+    struct s3e_script *s = s3e_script_of(L);
+    const struct s3e_object *o = s->cur;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+    if (!o)
+        return 0;
+    if (strcmp(k, "ext") == 0) {
+        char ext[S3E_EXT_MAX];
+        lua_pushlstring(L, ext, s3e_key_extension(o->key, o->key_len, ext));
+    } else if (strcmp(k, "rel") == 0) {
+        lua_pushlstring(L, o->key + s->cur_rel_off, o->key_len - s->cur_rel_off);
+    } else if (strcmp(k, "key") == 0) {
+        lua_pushlstring(L, o->key, o->key_len);
+    } else if (strcmp(k, "name") == 0) {
+        size_t blen;
+        const char *base = s3e_key_basename(o->key, o->key_len, &blen);
+        lua_pushlstring(L, base, blen);
+    } else if (strcmp(k, "size") == 0) {
+        lua_pushinteger(L, (lua_Integer)o->size);
+    } else if (strcmp(k, "bucket") == 0) {
+        lua_pushstring(L, o->bucket);
+    } else if (strcmp(k, "etag") == 0) {
+        lua_pushstring(L, o->etag ? o->etag : "");
+    } else if (strcmp(k, "last_modified") == 0) {
+        lua_pushinteger(L, (lua_Integer)o->last_modified);
+    } else if (strcmp(k, "storage_class") == 0) {
+        lua_pushstring(L, o->storage_class ? o->storage_class : "");
+    } else if (strcmp(k, "source") == 0) {
+        lua_pushinteger(L, (lua_Integer)o->source + 1);
+    } else if (strcmp(k, "version_id") == 0 && o->version_id) {
+        lua_pushstring(L, o->version_id);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int view_newindex(lua_State *L)
+{
+    return luaL_error(L, "obj is read-only in a hook marked s3engine.pure");
+}
+
+/* Push the view pure hooks get: one empty table for every object whose
+ * fields are read from s->cur on demand. A fresh table per object with its
+ * eleven fields and strings was most of a routed object's CPU. */
+static void push_view(struct s3e_script *s, const struct s3e_object *o, size_t rel_off)
+{
+    lua_State *L = s->L;
+    s->cur = o;
+    s->cur_rel_off = rel_off;
+    if (s->ref_obj != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_obj);
+        return;
+    }
+    lua_newtable(L);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, view_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, view_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    s->ref_obj = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 /* Push the object table hooks see (README "The object"). */
 static void push_object(struct s3e_script *s, const struct s3e_object *o, size_t rel_off)
 {
     lua_State *L = s->L;
+    if (s->obj_reuse < 0)
+        s->obj_reuse = hooks_pure(s);
+    if (s->obj_reuse) {
+        push_view(s, o, rel_off);
+        return;
+    }
     lua_createtable(L, 0, 10);
     lua_pushstring(L, o->bucket);
     lua_setfield(L, -2, "bucket");
     lua_pushlstring(L, o->key, o->key_len);
-    lua_setfield(L, -2, "key");
-    lua_pushlstring(L, o->key + rel_off, o->key_len - rel_off);
+    if (rel_off == 0) { /* rel is the same string: not hashed and looked up again */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, "key");
+    } else {
+        lua_setfield(L, -2, "key");
+        lua_pushlstring(L, o->key + rel_off, o->key_len - rel_off);
+    }
     lua_setfield(L, -2, "rel");
     lua_pushinteger(L, (lua_Integer)o->size);
     lua_setfield(L, -2, "size");
@@ -577,6 +673,7 @@ static int route_hooks(struct s3e_script *s, const struct s3e_object *obj, s3e_r
     lua_pushlightuserdata(L, &st);
     s->what = "";
     int rc = s3e_script_pcall(s, 1, 0);
+    s->cur = NULL; /* the view reads nothing past its call */
     lua_settop(L, top);
     *out_selected = st.selected;
     return rc ? rc : st.rc;

@@ -20,6 +20,10 @@ struct s3e_script {
     const struct s3e_plan *plan;
     struct s3e_client *client;
     int ref_select, ref_route, ref_payload; /* LUA_NOREF when absent */
+    int obj_reuse;              /* -1 not yet known; 1: every hook is s3engine.pure */
+    int ref_obj;                /* the view of the object pure hooks get, or LUA_NOREF */
+    const struct s3e_object *cur; /* the object the view shows, NULL between calls */
+    size_t cur_rel_off;
     long budget, used;          /* instructions per hook call */
     int in_hook;                /* the budget applies only inside hooks and the chunk */
     int over;                   /* budget or memory exceeded: raise on every instruction */
@@ -115,5 +119,8 @@ static inline struct s3e_script *s3e_script_of(lua_State *L)
 {
     return *(struct s3e_script **)lua_getextraspace(L);
 }
+
+/* script_lib.c: is the function at idx marked with s3engine.pure? */
+int s3e_script_is_pure(lua_State *L, int idx);
 
 #endif

@@ -526,6 +526,45 @@ static int l_head(lua_State *L)
     return status == LUA_OK ? 1 : lua_error(L);
 }
 
+/* ---- pure hooks ------------------------------------------------------------------- */
+
+static const char PURE_KEY = 0; /* its address keys the registry's set of pure functions */
+
+/* s3engine.pure(fn) -> fn: fn is a hook that only reads obj while it runs.
+ * The set is weak-keyed: marking keeps no function alive. */
+static int l_pure(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &PURE_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &PURE_KEY);
+    }
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_settop(L, 1);
+    return 1;
+}
+
+int s3e_script_is_pure(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &PURE_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushvalue(L, idx);
+    int pure = lua_rawget(L, -2) == LUA_TBOOLEAN;
+    lua_pop(L, 2);
+    return pure;
+}
+
 /* ---- the module ------------------------------------------------------------------- */
 
 static int open_module(lua_State *L)
@@ -535,7 +574,7 @@ static int open_module(lua_State *L)
         { "extension", l_extension }, { "basename", l_basename }, { "dirname", l_dirname },
         { "date", l_date }, { "parse_time", l_parse_time }, { "now", l_now },
         { "log", l_log }, { "warn", l_warn }, { "list", l_list }, { "head", l_head },
-        { NULL, NULL },
+        { "pure", l_pure }, { NULL, NULL },
     };
     luaL_newlib(L, fns);
     lua_pushliteral(L, S3E_VERSION);

@@ -215,6 +215,55 @@ static void test_route_forms(void **state)
     s3e_plan_free(&p);
 }
 
+/* A hook marked s3engine.pure gets a view of the object: the same fields, read
+ * on demand; it may not change obj. A plan with any hook not marked gets a
+ * fresh table per object (pairs sees every field). */
+static void test_pure_hooks_see_a_view(void **state)
+{
+    (void)state;
+    struct s3e_script *s = NULL;
+    struct s3e_plan p;
+    assert_int_equal(load("local s3e = require 's3engine'\n"
+                          "return { sources = {'s3://src/in/'},\n" GOOD_TARGETS
+                          " route = s3e.pure(function(o)\n"
+                          "   if o.ext == 'set' then o.x = 1 end\n"
+                          "   return { target = 'a', key = table.concat({ o.bucket, o.key, o.rel,\n"
+                          "     o.name, o.ext, o.size, o.etag, o.last_modified, o.storage_class,\n"
+                          "     o.source, tostring(o.version_id), tostring(rawget(o, 'key')),\n"
+                          "     tostring(o.nothing), tostring(o[1]) }, ',') }\n"
+                          " end) }", &s, &p), S3E_OK);
+    int sel;
+    struct routes r = route_one(s, "in/d/Clip.MP4", 10, &sel);
+    assert_string_equal(r.line[0], "0 pa/src,in/d/Clip.MP4,d/Clip.MP4,Clip.MP4,mp4,10,e,1700000000,"
+                                   "STANDARD,1,nil,nil,nil,nil - - 0");
+    r = route_one(s, "in/x.jpg", 10, &sel); /* the next object through the same view */
+    assert_string_equal(r.line[0], "0 pa/src,in/x.jpg,x.jpg,x.jpg,jpg,10,e,1700000000,STANDARD,1,"
+                                   "nil,nil,nil,nil - - 0");
+    struct s3e_object o = { .source = 0, .bucket = "src", .key = "in/a.set", .key_len = 8,
+                            .etag = "e", .storage_class = "STANDARD" };
+    struct routes rs;
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(s3e_script_route(s, &o, collect, &rs, &sel, why, sizeof why), S3E_EPLAN);
+    assert_non_null(strstr(why, "obj is read-only in a hook marked s3engine.pure"));
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+
+    /* select not marked: every hook gets a fresh table, with its fields in it */
+    assert_int_equal(load("local s3e = require 's3engine'\n"
+                          "local last\n"
+                          "return { sources = {'s3://src/in/'},\n" GOOD_TARGETS
+                          " select = function(o) local n = 0 for _ in pairs(o) do n = n + 1 end\n"
+                          "   o.n = n; local same = o == last; last = o; return not same end,\n"
+                          " route = s3e.pure(function(o) return { target = 'a', key = o.rel .. o.n } end) }",
+                          &s, &p), S3E_OK);
+    r = route_one(s, "in/f.txt", 1, &sel);
+    assert_string_equal(r.line[0], "0 pa/f.txt10 - - 0");
+    r = route_one(s, "in/g.txt", 1, &sel);
+    assert_string_equal(r.line[0], "0 pa/g.txt10 - - 0");
+    s3e_script_free(s);
+    s3e_plan_free(&p);
+}
+
 static void test_route_errors_name_the_line(void **state)
 {
     (void)state;
@@ -772,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_broken_plans_name_file_line_field),
         cmocka_unit_test(test_plan_fields_read),
         cmocka_unit_test(test_route_forms),
+        cmocka_unit_test(test_pure_hooks_see_a_view),
         cmocka_unit_test(test_route_error_in_callers_buffer),
         cmocka_unit_test(test_route_errors_name_the_line),
         cmocka_unit_test(test_storage_classes_and_route_fields_are_checked),

@@ -53,9 +53,9 @@ function M.per_target(map)
     by[name] = { group = name, max_bytes = l.max_bytes, max_objects = l.max_objects }
   end
   local default = by.default
-  return function(obj, route)
+  return s3e.pure(function(obj, route)
     return by[route.target] or default
-  end
+  end)
 end
 
 -- size_tiers{ {below = "16MB", max_bytes = "256MB", max_objects = 2000},
@@ -79,12 +79,12 @@ function M.size_tiers(tiers)
     ts[i] = { below = below, group = t.name or ("tier " .. i), max_bytes = l.max_bytes,
               max_objects = l.max_objects }
   end
-  return function(obj)
+  return s3e.pure(function(obj)
     for _, t in ipairs(ts) do
       if not t.below or obj.size < t.below then return t end
     end
     -- larger than every tier: the default group
-  end
+  end)
 end
 
 return M

@@ -35,9 +35,9 @@ function M.by_extension(map, opts)
     end
   end
   local default = opts.default
-  return function(obj)
+  return s3e.pure(function(obj)
     return to[obj.ext] or default
-  end
+  end)
 end
 
 -- by_prefix{ {"raw/", "archive"}, {"logs/", "logs"} } [, {default = target}]
@@ -51,7 +51,7 @@ function M.by_prefix(rules, opts)
     check(type(r) == "table" and type(r[1]) == "string", "by_prefix: rule " .. i .. ": expected {\"prefix/\", \"target\"}")
     check_name(r[2], "by_prefix: rule " .. i)
   end
-  return function(obj)
+  return s3e.pure(function(obj)
     for _, r in ipairs(rules) do
       local p = r[1]
       if obj.rel:sub(1, #p) == p then
@@ -60,7 +60,7 @@ function M.by_prefix(rules, opts)
       end
     end
     return opts.default
-  end
+  end)
 end
 
 -- by_glob{ {"**/*.mp4", "videos"}, {"images/*", "images"} } [, {default = target}]
@@ -73,12 +73,12 @@ function M.by_glob(rules, opts)
     check(type(r) == "table" and type(r[1]) == "string", "by_glob: rule " .. i .. ": expected {\"pattern\", \"target\"}")
     check_name(r[2], "by_glob: rule " .. i)
   end
-  return function(obj)
+  return s3e.pure(function(obj)
     for _, r in ipairs(rules) do
       if s3e.glob(r[1], obj.rel) then return r[2] end
     end
     return opts.default
-  end
+  end)
 end
 
 -- fanout("a", "b", ...): every object goes to every named target.
@@ -87,7 +87,7 @@ function M.fanout(...)
   if #names == 1 and type(names[1]) == "table" then names = names[1] end
   check(#names > 0, "fanout: name at least one target")
   for _, n in ipairs(names) do check_name(n, "fanout") end
-  return function() return names end
+  return s3e.pure(function() return names end)
 end
 
 -- all(r1, r2, ...): the routes of every router together (fan-out by rules).

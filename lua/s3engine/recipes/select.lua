@@ -22,24 +22,24 @@ local function duration(v, fn)
   return n
 end
 
-function M.larger_than(v)  local n = size(v, "larger_than");  return function(o) return o.size > n end end
-function M.smaller_than(v) local n = size(v, "smaller_than"); return function(o) return o.size < n end end
+function M.larger_than(v)  local n = size(v, "larger_than");  return s3e.pure(function(o) return o.size > n end) end
+function M.smaller_than(v) local n = size(v, "smaller_than"); return s3e.pure(function(o) return o.size < n end) end
 
 -- size_between(lo, hi): lo <= size < hi
 function M.size_between(lo, hi)
   local a, b = size(lo, "size_between"), size(hi, "size_between")
-  return function(o) return o.size >= a and o.size < b end
+  return s3e.pure(function(o) return o.size >= a and o.size < b end)
 end
 
 -- newer_than("7d") / older_than("30d"): by last_modified, relative to the run's start.
 function M.newer_than(v)
   local cut = s3e.now() - duration(v, "newer_than")
-  return function(o) return o.last_modified > cut end
+  return s3e.pure(function(o) return o.last_modified > cut end)
 end
 
 function M.older_than(v)
   local cut = s3e.now() - duration(v, "older_than")
-  return function(o) return o.last_modified < cut end
+  return s3e.pure(function(o) return o.last_modified < cut end)
 end
 
 -- glob("**/*.mp4", ...): rel matches any of the patterns.
@@ -48,12 +48,12 @@ function M.glob(...)
   if #pats == 1 and type(pats[1]) == "table" then pats = pats[1] end
   check(#pats > 0, "glob: give at least one pattern")
   for _, p in ipairs(pats) do check(type(p) == "string", "glob: patterns are strings") end
-  return function(o)
+  return s3e.pure(function(o)
     for _, p in ipairs(pats) do
       if s3e.glob(p, o.rel) then return true end
     end
     return false
-  end
+  end)
 end
 
 -- extension("mp4", "mov") or extension{"jpg", "png"}: case-insensitive, no dot.
@@ -65,14 +65,14 @@ function M.extension(...)
     check(type(e) == "string", "extension: extensions are strings")
     set[e:lower():gsub("^%.", "")] = true
   end
-  return function(o) return set[o.ext] == true end
+  return s3e.pure(function(o) return set[o.ext] == true end)
 end
 
 -- storage_class("STANDARD", ...): the source object's storage class.
 function M.storage_class(...)
   local set = {}
   for _, c in ipairs({ ... }) do set[c] = true end
-  return function(o) return set[o.storage_class] == true end
+  return s3e.pure(function(o) return set[o.storage_class] == true end)
 end
 
 local function preds(fn, ...)
