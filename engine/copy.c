@@ -355,12 +355,6 @@ static int verify(struct s3e_client *c, const struct s3e_copy_spec *s, uint64_t 
     return rc;
 }
 
-int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
-                   struct s3e_copy_result *out, struct s3e_s3_error *err)
-{
-    return s3e_copy_check_across(c, c, spec, out, err);
-}
-
 int s3e_copy_check_across(struct s3e_client *src_c, struct s3e_client *dst_c,
                           const struct s3e_copy_spec *spec, struct s3e_copy_result *out,
                           struct s3e_s3_error *err)

@@ -32,6 +32,12 @@ void s3e_s3_error_clear(struct s3e_s3_error *e)
     memset(e, 0, sizeof *e);
 }
 
+void s3e_s3_error_name_op(struct s3e_s3_error *e, const char *op)
+{
+    if (!e->operation[0])
+        snprintf(e->operation, sizeof e->operation, "%s", op);
+}
+
 char *s3e_s3_error_format(const struct s3e_s3_error *e, int rc, char *errbuf, size_t errlen)
 {
     if (!errlen)

@@ -9,11 +9,12 @@
  * own polling, which is most of the client's CPU on small objects.
  *
  * A multipart copy is a state machine of requests on the same loop
- * (flight_multipart.c). What is not converted yet - a copy with a route's
- * metadata or tags under the cutoff, sources whose ETag cannot verify the
- * copy, a destination that may be an earlier copy, restores, a key's
- * versions - is handed to a thread of its own running the blocking path
- * (worker.c), while the worker's slot waits for it. */
+ * (flight_multipart.c), and so is every job that needs more than a
+ * CopyObject (flight_job.c): a copy with a route's metadata or tags, one
+ * whose ETag cannot verify it, a source that changed (412), an unknown
+ * size, a destination that may be an earlier copy, restores, a key's
+ * versions. Only a streamed object still has a thread of its own
+ * (stream_job.c), while the worker's slot waits for it. */
 #include "copy_hdrs.h"
 #include "run.h"
 #include "collide.h"
@@ -21,6 +22,7 @@
 #include "method.h"
 #include "stream_job.h"
 #include "flight.h"
+#include "flight_job.h"
 #include "flight_multipart.h"
 #include "s3_client.h"
 #include "s3_async.h"
@@ -46,7 +48,8 @@ enum lw_state {
     LW_VERIFY,   /* an encrypted target: HEAD of the copy (encrypted as asked? its size) */
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
     LW_MULTIPART,/* a multipart copy: its requests on this loop (flight_multipart.c) */
-    LW_THREAD,   /* the job runs on a thread of its own */
+    LW_JOB,      /* more than a CopyObject: its requests on this loop (flight_job.c) */
+    LW_THREAD,   /* a streamed job runs on a thread of its own */
     LW_DONE,     /* no more payloads for this worker */
 };
 
@@ -55,7 +58,6 @@ struct job_thread {
     struct s3e_run *run;
     const struct s3e_job *job;
     struct s3e_deadline deadline; /* the object's, from when the loop started it */
-    enum s3e_job_start how;
     _Atomic int finished;
 };
 
@@ -75,6 +77,7 @@ struct lw {
     double t0;
     struct job_thread *thread;
     struct s3e_mp *mp;         /* LW_MULTIPART */
+    struct s3e_fj *fj;         /* LW_JOB */
 };
 
 struct s3e_flight {
@@ -98,41 +101,23 @@ static int send_lw(struct s3e_flight *f, struct lw *w)
     return s3e_client_start(f->client, &w->a, &w->req);
 }
 
-/* ---- jobs on threads of their own ----------------------------------------------- */
-
-/* The blocking path, on a client of its own (clients belong to one thread). */
-static void do_job_on_own_client(struct s3e_run *run, const struct s3e_job *job,
-                                 const struct s3e_deadline *dl, enum s3e_job_start how)
-{
-    struct s3e_client *c = NULL;
-    if (s3e_method_streams(run, job)) { /* through this machine, a client per side */
-        s3e_stream_do_job(run, job, dl);
-        return;
-    }
-    if (s3e_client_new(&c, &run->cfg) == S3E_OK)
-        s3e_worker_do_job(run, c, job, dl, how);
-    else
-        s3e_worker_record(run, job, S3E_OUT_FAILED, job->size, NULL, 0,
-                          "out of memory creating an S3 client", s3e_now());
-    s3e_client_free(c);
-}
+/* ---- streamed jobs on threads of their own --------------------------------------- */
 
 static void *job_thread_main(void *arg)
 {
     struct job_thread *t = arg;
-    do_job_on_own_client(t->run, t->job, &t->deadline, t->how);
+    s3e_stream_do_job(t->run, t->job, &t->deadline); /* a client pinned to each side */
     atomic_store(&t->finished, 1);
     return NULL;
 }
 
-static void run_on_thread(struct s3e_flight *f, struct lw *w, enum s3e_job_start how)
+static void run_on_thread(struct s3e_flight *f, struct lw *w)
 {
     struct job_thread *t = calloc(1, sizeof *t);
     if (t) {
         t->run = f->run;
         t->job = job_of(w);
         t->deadline = w->a.deadline;
-        t->how = how;
         atomic_init(&t->finished, 0);
         if (pthread_create(&t->tid, NULL, job_thread_main, t) == 0) {
             w->thread = t;
@@ -142,9 +127,35 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w, enum s3e_job_start
         free(t);
     }
     /* No thread: do it here, blocking the loop for this one object. */
-    do_job_on_own_client(f->run, job_of(w), &w->a.deadline, how);
+    s3e_stream_do_job(f->run, job_of(w), &w->a.deadline);
     w->next++;
     w->state = LW_NEXT;
+}
+
+/* ---- jobs of more than a CopyObject ------------------------------------------------ */
+
+static void job_over(struct lw *w)
+{
+    s3e_fj_free(w->fj);
+    w->fj = NULL;
+    w->next++;
+    w->state = LW_NEXT;
+}
+
+/* The job in hand goes on as flight_job.c's machine, started as `how` says. */
+static void hand_over(struct s3e_flight *f, struct lw *w, enum s3e_job_start how)
+{
+    if (s3e_fj_start(&w->fj, f->run, f->client, &f->parts, job_of(w), &w->a.deadline, how,
+                     w) != S3E_OK) {
+        s3e_worker_record_all(f->run, job_of(w), S3E_OUT_FAILED, 0,
+                              "out of memory starting its requests", w->t0);
+        w->next++;
+        w->state = LW_NEXT;
+        return;
+    }
+    w->state = LW_JOB;
+    if (s3e_fj_finished(w->fj))
+        job_over(w);
 }
 
 /* ---- one job -------------------------------------------------------------------- */
@@ -152,7 +163,7 @@ static void run_on_thread(struct s3e_flight *f, struct lw *w, enum s3e_job_start
 static void fail_job(struct s3e_flight *f, struct lw *w, int rc, const char *prefix)
 {
     if (s3e_worker_wants_restore(f->run, job_of(w), &w->a.err)) {
-        run_on_thread(f, w, S3E_JOB_RESTORE); /* RestoreObject, blocking: on a thread */
+        hand_over(f, w, S3E_JOB_RESTORE); /* HEAD, RestoreObject */
         return;
     }
     s3e_worker_fail(f->run, job_of(w), rc, &w->a.err, prefix, w->t0);
@@ -235,7 +246,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (s3e_method_streams(run, j)) {
-        run_on_thread(f, w, S3E_JOB_COPY);
+        run_on_thread(f, w);
         return;
     }
     s3e_worker_hdrs(run, j, &w->hdrs);
@@ -248,7 +259,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (s3e_worker_restore_first(run, j)) {
-        run_on_thread(f, w, S3E_JOB_RESTORE); /* a HEAD first: a copy would be refused */
+        hand_over(f, w, S3E_JOB_RESTORE); /* a HEAD first: a copy would be refused */
         return;
     }
     int simple = !j->existing && !j->versions && j->size <= run->set.multipart_cutoff &&
@@ -259,7 +270,7 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (!simple) {
-        run_on_thread(f, w, S3E_JOB_COPY);
+        hand_over(f, w, S3E_JOB_COPY);
         return;
     }
     int rc = s3e_s3_copy_request(&w->req, &w->source, j->src_bucket, j->src_key, j->version_id,
@@ -312,7 +323,7 @@ static void copied(struct s3e_flight *f, struct lw *w)
                               NULL, NULL };
         if (w->hdrs.checksum_algorithm || !s3e_etags_comparable(&a, &b) ||
             strcmp(w->etag, j->etag) != 0) {
-            run_on_thread(f, w, S3E_JOB_CHECK);
+            hand_over(f, w, S3E_JOB_CHECK);
             return;
         }
         w->compared = S3E_CMP_ETAG;
@@ -360,7 +371,7 @@ static void verified(struct s3e_flight *f, struct lw *w)
     unsigned cmp = 0;
     if (f->run->set.verify &&
         (s3e_verify_compare(&a, &b, &cmp) || w->hdrs.checksum_algorithm)) {
-        run_on_thread(f, w, S3E_JOB_CHECK);
+        hand_over(f, w, S3E_JOB_CHECK);
         return;
     }
     w->compared = f->run->set.verify ? cmp : 0;
@@ -376,7 +387,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
     uint64_t size = head_size_etag(&w->a.resp, etag);
     if (j->existing && strcmp(w->etag, etag) != 0) {
         /* ETags not comparable (multipart, other providers): the full check. */
-        run_on_thread(f, w, S3E_JOB_COPY);
+        hand_over(f, w, S3E_JOB_COPY);
         return;
     }
     if (!s3e_worker_is_our_copy(w->etag, w->bytes, etag, size, msg, sizeof msg)) {
@@ -410,9 +421,13 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
         s3e_mp_on_done(w->mp, a, rc);
         if (s3e_mp_finished(w->mp))
             multipart_done(f, w);
+    } else if (w->state == LW_JOB) {
+        s3e_fj_on_done(w->fj, a, rc);
+        if (s3e_fj_finished(w->fj))
+            job_over(w);
     } else if (w->state == LW_COPY) {
         if (rc && s3e_copy_source_changed(&w->a.err) && !s3e_run_stopping(f->run))
-            run_on_thread(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
+            hand_over(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
         else if (rc && s3e_copy_ssec_source_refused(&w->a.err, w->hdrs.src_ssec != NULL))
             start_multipart(f, w); /* radosgw 16 copies an SSE-C source only so */
         else if (rc)
@@ -464,6 +479,11 @@ static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
         *waiting += s3e_mp_poll(w->mp); /* parts that wait for room */
         if (s3e_mp_finished(w->mp))
             multipart_done(f, w);
+    }
+    if (w->state == LW_JOB) {
+        *waiting += s3e_fj_poll(w->fj); /* parts that wait for room */
+        if (s3e_fj_finished(w->fj))
+            job_over(w);
     }
     if (w->state == LW_THREAD) {
         if (!atomic_load(&w->thread->finished))
@@ -534,6 +554,7 @@ static void flight_free(struct s3e_flight *f)
     for (int i = 0; i < f->n; i++) {
         s3e_payload_free(f->w[i].p);
         s3e_mp_free(f->w[i].mp);
+        s3e_fj_free(f->w[i].fj);
         s3e_areq_free(&f->w[i].a);
         s3e_buf_free(&f->w[i].source);
     }

@@ -410,36 +410,55 @@ void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key)
     s3e_s3_req_init(r, "HeadObject", "HEAD", bucket, key);
 }
 
+int s3e_s3_copy_put_request(struct s3e_req *r, struct s3e_copy_bufs *b, const char *src_bucket,
+                            const char *src_key, const char *dst_bucket, const char *dst_key,
+                            const struct s3e_put_opts *opts)
+{
+    const char *src_version = opts && opts->hdrs ? opts->hdrs->version_id : NULL;
+    int rc = s3e_s3_copy_request(r, &b->source, src_bucket, src_key, src_version, dst_bucket,
+                                 dst_key);
+    if (opts && opts->copy_bytes)
+        r->copy_bytes = opts->copy_bytes;
+    if (!rc && opts && opts->head)
+        rc = s3e_req_header(r, "x-amz-metadata-directive", "REPLACE");
+    if (!rc && opts && opts->tagging)
+        rc = s3e_req_header(r, "x-amz-tagging-directive", "REPLACE");
+    if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24)
+        rc = S3E_ELIMIT;
+    s3e_buf_reset(&b->names);
+    if (!rc)
+        rc = s3e_s3_put_headers(r, opts, &b->names, b->offsets);
+    if (!rc && opts)
+        rc = s3e_copy_hdrs_add(r, opts->hdrs, S3E_CR_COPY, b->quoted);
+    s3e_buf_reset(&b->lines);
+    if (!rc && opts)
+        rc = s3e_put_lines_add(r, opts->put_lines, &b->lines);
+    return rc;
+}
+
+void s3e_copy_bufs_init(struct s3e_copy_bufs *b)
+{
+    s3e_buf_init(&b->source, 0);
+    s3e_buf_init(&b->names, 0);
+    s3e_buf_init(&b->lines, 0);
+}
+
+void s3e_copy_bufs_free(struct s3e_copy_bufs *b)
+{
+    s3e_buf_free(&b->source);
+    s3e_buf_free(&b->names);
+    s3e_buf_free(&b->lines);
+}
+
 int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
                        const char *dst_bucket, const char *dst_key,
                        const struct s3e_put_opts *opts, char out_etag[80],
                        struct s3e_s3_error *err)
 {
-    struct s3e_buf source, names;
-    s3e_buf_init(&source, 0);
-    s3e_buf_init(&names, 0);
-    size_t offsets[S3E_MAX_REQ_HEADERS];
+    struct s3e_copy_bufs b;
+    s3e_copy_bufs_init(&b);
     struct s3e_req r;
-    const char *src_version = opts && opts->hdrs ? opts->hdrs->version_id : NULL;
-    int rc = s3e_s3_copy_request(&r, &source, src_bucket, src_key, src_version, dst_bucket,
-                                 dst_key);
-    if (opts && opts->copy_bytes)
-        r.copy_bytes = opts->copy_bytes;
-    if (!rc && opts && opts->head)
-        rc = s3e_req_header(&r, "x-amz-metadata-directive", "REPLACE");
-    if (!rc && opts && opts->tagging)
-        rc = s3e_req_header(&r, "x-amz-tagging-directive", "REPLACE");
-    if (!rc && opts && opts->head && opts->head->nmeta > S3E_MAX_REQ_HEADERS - 24)
-        rc = S3E_ELIMIT;
-    if (!rc)
-        rc = s3e_s3_put_headers(&r, opts, &names, offsets);
-    char quoted[84];
-    if (!rc && opts)
-        rc = s3e_copy_hdrs_add(&r, opts->hdrs, S3E_CR_COPY, quoted);
-    struct s3e_buf lines;
-    s3e_buf_init(&lines, 0);
-    if (!rc && opts)
-        rc = s3e_put_lines_add(&r, opts->put_lines, &lines);
+    int rc = s3e_s3_copy_put_request(&r, &b, src_bucket, src_key, dst_bucket, dst_key, opts);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)
@@ -450,9 +469,7 @@ int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char 
             snprintf(err->detail, sizeof err->detail, "malformed CopyObject response");
     }
     s3e_resp_free(&resp);
-    s3e_buf_free(&source);
-    s3e_buf_free(&names);
-    s3e_buf_free(&lines);
+    s3e_copy_bufs_free(&b);
     return rc;
 }
 

@@ -48,6 +48,21 @@ struct s3e_put_opts;
 struct s3e_part_copy;
 struct s3e_copy_hdrs;
 struct s3e_s3_error;
+/* What a CopyObject with a route's metadata and tags points to; lives as
+ * long as the request (s3e_copy_bufs_init, s3e_copy_bufs_free). */
+struct s3e_copy_bufs {
+    struct s3e_buf source, names, lines;
+    size_t offsets[S3E_MAX_REQ_HEADERS];
+    char quoted[84];
+};
+void s3e_copy_bufs_init(struct s3e_copy_bufs *b);
+void s3e_copy_bufs_free(struct s3e_copy_bufs *b);
+/* CopyObject with opts: storage class, metadata and tags replaced (opts->head,
+ * opts->tagging), encryption and if-match (opts->hdrs), a route's header lines
+ * (opts->put_lines), the copy's size for its time limit (opts->copy_bytes). */
+int  s3e_s3_copy_put_request(struct s3e_req *r, struct s3e_copy_bufs *b, const char *src_bucket,
+                             const char *src_key, const char *dst_bucket, const char *dst_key,
+                             const struct s3e_put_opts *opts);
 /* HeadObject of a version (NULL = the current one), checksum mode on, with
  * the customer key ssec (NULL = none). */
 int  s3e_s3_head_version_request(struct s3e_req *r, struct s3e_query_param *q,

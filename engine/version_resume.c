@@ -5,7 +5,6 @@
  * written on the copies. */
 #include "version_resume.h"
 #include "s3engine/error.h"
-#include "s3engine/s3_versions.h"
 #include "s3engine/versions.h"
 
 #include <stdio.h>
@@ -30,12 +29,7 @@ size_t s3e_vsig_copied(const struct s3e_vsig *src, size_t n, const struct s3e_vs
     return 0;
 }
 
-struct sigs {
-    struct s3e_vsig *v;
-    size_t n, cap;
-};
-
-static int push(struct sigs *s, uint64_t size, const char *etag)
+static int push(struct s3e_vsigs *s, uint64_t size, const char *etag)
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
@@ -51,23 +45,24 @@ static int push(struct sigs *s, uint64_t size, const char *etag)
     return S3E_OK;
 }
 
-struct listing {
-    const char *key;
-    size_t key_len;
-    struct sigs dst;
-};
+void s3e_vtarget_init(struct s3e_vtarget *t, const char *key)
+{
+    memset(t, 0, sizeof *t);
+    t->key = key;
+    t->key_len = strlen(key);
+}
 
 /* The key's versions, newest first as listed; keys that only start with it
  * come after it (keys in order), so the listing stops there. */
-static int on_version(void *ud, const struct s3e_listed *l)
+int s3e_vtarget_on_version(void *ud, const struct s3e_listed *l)
 {
-    struct listing *x = ud;
-    if (l->key_len != x->key_len || memcmp(l->key, x->key, x->key_len) != 0)
-        return x->dst.n ? S3E_LIST_STOP : S3E_OK;
-    return l->delete_marker ? S3E_OK : push(&x->dst, l->size, l->etag);
+    struct s3e_vtarget *t = ud;
+    if (l->key_len != t->key_len || memcmp(l->key, t->key, t->key_len) != 0)
+        return t->dst.n ? S3E_LIST_STOP : S3E_OK;
+    return l->delete_marker ? S3E_OK : push(&t->dst, l->size, l->etag);
 }
 
-static void reverse(struct sigs *s)
+static void reverse(struct s3e_vsigs *s)
 {
     for (size_t i = 0; i < s->n / 2; i++) {
         struct s3e_vsig t = s->v[i];
@@ -76,25 +71,25 @@ static void reverse(struct sigs *s)
     }
 }
 
-int s3e_versions_at_target(struct s3e_client *c, const char *bucket, const char *key,
-                           const char *versions, size_t *done, struct s3e_s3_error *err)
+int s3e_vtarget_copied(struct s3e_vtarget *t, const char *versions, size_t *done)
 {
-    *done = 0;
-    struct listing x = { .key = key, .key_len = strlen(key) };
-    struct sigs src = { 0 };
+    struct s3e_vsigs src = { 0 };
     struct s3e_version v;
     int rc = S3E_OK;
+    *done = 0;
     for (const char *p = versions; !rc && s3e_versions_next(&p, &v);)
         rc = push(&src, v.size, v.etag);
-    if (!rc)
-        rc = s3e_s3_list_versions(c, bucket, key, on_version, &x, err);
-    if (rc == S3E_LIST_STOP)
-        rc = S3E_OK;
     if (!rc) {
-        reverse(&x.dst);
-        *done = s3e_vsig_copied(src.v, src.n, x.dst.v, x.dst.n);
+        reverse(&t->dst);
+        *done = s3e_vsig_copied(src.v, src.n, t->dst.v, t->dst.n);
+        reverse(&t->dst);
     }
     free(src.v);
-    free(x.dst.v);
     return rc;
+}
+
+void s3e_vtarget_free(struct s3e_vtarget *t)
+{
+    free(t->dst.v);
+    t->dst = (struct s3e_vsigs){ 0 };
 }

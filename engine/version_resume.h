@@ -22,11 +22,23 @@ struct s3e_vsig {
 size_t s3e_vsig_copied(const struct s3e_vsig *src, size_t n, const struct s3e_vsig *dst,
                        size_t m);
 
+/* A key's versions at the target, gathered from a ListObjectVersions listing
+ * with the key as prefix (s3e_vtarget_on_version is its s3e_list_fn: delete
+ * markers left out, S3E_LIST_STOP past the key). */
+struct s3e_vsigs {
+    struct s3e_vsig *v;
+    size_t n, cap;
+};
+struct s3e_vtarget {
+    const char *key;
+    size_t key_len;
+    struct s3e_vsigs dst;   /* newest first, as listed */
+};
+void s3e_vtarget_init(struct s3e_vtarget *t, const char *key);
+int  s3e_vtarget_on_version(void *ud, const struct s3e_listed *l);
 /* s3e_vsig_copied for the versions list `versions` (versions.h, oldest
- * first) and the versions of bucket/key at the target (ListObjectVersions
- * with the key as prefix; delete markers left out) into *done. S3E_OK, or
- * the listing's failure in *err. */
-int s3e_versions_at_target(struct s3e_client *c, const char *bucket, const char *key,
-                           const char *versions, size_t *done, struct s3e_s3_error *err);
+ * first) and what t gathered, into *done. S3E_OK or S3E_ENOMEM. */
+int  s3e_vtarget_copied(struct s3e_vtarget *t, const char *versions, size_t *done);
+void s3e_vtarget_free(struct s3e_vtarget *t);
 
 #endif

@@ -1,4 +1,4 @@
-/* worker.h - one job the blocking way, and the record of every outcome (worker.c). Internal. */
+/* worker.h - what every copy of a job shares, and the record of every outcome (worker.c). Internal. */
 #ifndef S3E_WORKER_H
 #define S3E_WORKER_H
 
@@ -6,22 +6,15 @@
 
 struct s3e_deadline;
 struct s3e_copy_hdrs;
-/* How the blocking path takes a job over from the event loop. */
-enum s3e_job_start {
-    S3E_JOB_COPY,     /* copy it (a destination that looks current is checked first) */
-    S3E_JOB_CHECK,    /* the loop's CopyObject is done but its ETag could not verify it */
-    S3E_JOB_CHANGED,  /* the loop's CopyObject got 412: the source changed since listed */
-    S3E_JOB_RESTORE,  /* the loop's CopyObject found it archived and its source has
-                         restore = {...}: ask for the restore (s3e_worker_wants_restore) */
-};
-/* One job, blocking: copy (CopyObject or multipart), verify, delete in move
- * mode, record; no request of it goes past dl (s3e_worker_deadline). */
-void s3e_worker_do_job(struct s3e_run *run, struct s3e_client *c, const struct s3e_job *j,
-                       const struct s3e_deadline *dl, enum s3e_job_start how);
+struct s3e_version;
 /* The encryption, customer keys, checksum and if-match (j's ETag) of j's copy,
  * from its source and target in the plan. Pointers into run->plan and j. */
 void s3e_worker_hdrs(const struct s3e_run *run, const struct s3e_job *j,
                      struct s3e_copy_hdrs *out);
+/* One job of a key's versions (j->versions), for the version v: one's
+ * strings point into j and v. */
+void s3e_worker_version_job(const struct s3e_job *j, const struct s3e_version *v,
+                            struct s3e_job *one);
 /* Object-level tries on top of the per-request retries inside the client:
  * a multipart copy that failed mid-way or a copy that did not verify is
  * started again from scratch. */

@@ -80,17 +80,14 @@ struct s3e_copy_result {
 int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
                     struct s3e_copy_result *out, struct s3e_s3_error *err);
 
-/* Check a destination that should be spec's copy already (one made by an
- * earlier run, or by a CopyObject whose ETag could not tell) against fresh
- * HEADs of both: the source still as planned (spec->src_etag; else a 412 as
+/* Check a destination that should be spec's copy already (an earlier run's,
+ * found by a streamed copy) against fresh HEADs of both, the source reached
+ * by src_c and the destination by dst_c (a streamed copy's two connections):
+ * the source still as planned (spec->src_etag; else a 412 as
  * s3e_copy_source_changed tells), then what verify_rules.h compares, content
  * headers, user metadata and tag count. S3E_OK (out: bytes, ETag, compared),
  * S3E_EVERIFY (err->detail says what differs; nothing is deleted), or an S3
- * failure. */
-int s3e_copy_check(struct s3e_client *c, const struct s3e_copy_spec *spec,
-                   struct s3e_copy_result *out, struct s3e_s3_error *err);
-/* The same with the source reached by src_c and the destination by dst_c
- * (a streamed copy's two connections). */
+ * failure. flight_job.c makes the same check on the event loop. */
 int s3e_copy_check_across(struct s3e_client *src_c, struct s3e_client *dst_c,
                           const struct s3e_copy_spec *spec, struct s3e_copy_result *out,
                           struct s3e_s3_error *err);

@@ -47,6 +47,8 @@ struct s3e_s3_error {
 };
 
 void s3e_s3_error_clear(struct s3e_s3_error *e);
+/* Name the failed step op, unless a request named it already. */
+void s3e_s3_error_name_op(struct s3e_s3_error *e, const char *op);
 /* The failure rc of an S3 call as one line for humans into errbuf, cut to
  * errlen, e.g. "CopyObject: NoSuchKey (HTTP 404): The specified key does not
  * exist. [request-id tx0001] after 2 attempts" (e may be NULL: the code's

@@ -12,4 +12,6 @@
 int s3e_s3_list_versions(struct s3e_client *c, const char *bucket, const char *prefix,
                          s3e_list_fn fn, void *ud, struct s3e_s3_error *err);
 
+/* The same page by page, for requests sent on an event loop: engine/s3_versions_int.h. */
+
 #endif

@@ -23,17 +23,6 @@ return { sources = { "s3://$src/in/" }, target = "s3://$dst/out/" }
 LUA
 MP=(--multipart-cutoff 5MiB --part-size 5MiB --workers 8 --part-concurrency 2)
 
-# Peak of /proc/PID/status "Threads:" while PID runs.
-peak_threads() {
-  local pid=$1 peak=0 n
-  while kill -0 "$pid" 2>/dev/null; do
-    n=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-    [ -n "$n" ] && [ "$n" -gt "$peak" ] && peak=$n
-    sleep 0.02
-  done
-  echo "$peak"
-}
-
 ep=$(fault_proxy_start --only UploadPartCopy --rate delay=1 --delay 0.5) ||
   { fail "fault proxy"; finish; }
 "$S3ENGINE" "$work/plan.lua" --endpoint "$ep" "${MP[@]}" -q --report "$work/r.csv" &
