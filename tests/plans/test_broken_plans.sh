@@ -163,6 +163,15 @@ return {
 }
 LUA
 
+# an SSE-C source to a target without its key is streamed too
+export S3E_TEST_BROKEN_KEY=$(head -c 32 /dev/urandom | base64)
+broken ssec_versions 2 "an sse_c key the target does not share" <<LUA
+return {
+  sources = { { bucket = "$src", prefix = "in/", versions = "latest", sse_c_key_env = "S3E_TEST_BROKEN_KEY" } },
+  targets = { out = { bucket = "$dst" } },
+}
+LUA
+
 broken stream_type 4 "targets.out.stream: expected true or false, got string" <<LUA
 return {
   sources = { { bucket = "$src", prefix = "in/" } },
