@@ -10,6 +10,7 @@
 #include "s3engine/s3xml.h"
 #include "s3engine/uri.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +280,8 @@ static const char *prolog(const char *p, const char *end)
         const char *v;
         size_t vn;
         p = attribute(blanks(p + 5, end), end, "version", &v, &vn);
-        if (!p || vn != 3 || memcmp(v, "1.0", 3) != 0)
+        /* XML 1.x: a 1.0 processor reads any 1.x declaration as 1.0 */
+        if (!p || vn != 3 || v[0] != '1' || v[1] != '.' || !isdigit((unsigned char)v[2]))
             return NULL;
         const char *q = blanks(p, end);
         if (q > p && (p = attribute(q, end, "encoding", &v, &vn)) != NULL) {
