@@ -46,8 +46,8 @@ struct call {
  * flight (*cut_at), as s3e_now() values (0 without a deadline): the
  * invocation's deadline less a reserve (S3ENGINE_LAMBDA_RESERVE_SECONDS, by
  * default 30 s, never more than a fifth of the time given); the copies in
- * flight go on for two thirds of it, the last third is for aborting their
- * uploads, writing the result and posting the response. */
+ * flight go on for half of it, the other half is for aborting their uploads,
+ * writing the result and posting the response. */
 static void times_of(const struct call *c, double *stop_at, double *cut_at)
 {
     char *end;
@@ -66,7 +66,7 @@ static void times_of(const struct call *c, double *stop_at, double *cut_at)
         reserve = left / 5;
     double now = s3e_now();
     *stop_at = now + (left > reserve ? left - reserve : 0.001);
-    *cut_at = now + (left > reserve / 3 ? left - reserve / 3 : 0.001);
+    *cut_at = now + (left > reserve / 2 ? left - reserve / 2 : 0.001);
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)

@@ -8,6 +8,8 @@
 #     parts are slow (the fault proxy delays each UploadPartCopy) has its
 #     requests ended and its upload aborted, is reported failed ("stopped in
 #     flight"), and the response is still in time; `run-job --failed` copies it.
+#  3. the same for a streamed copy (stream = true: GET and UploadPart through
+#     the runner, each UploadPart delayed).
 # The Runtime API is tests/support/lambda_runtime_standin.py with a short
 # --timeout-ms.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -102,4 +104,26 @@ expect_contains "$status" "small.bin: not started: the time given ran out" \
 check "run-job --failed" s3e run-job "$work/bigjob" --failed >/dev/null
 check "job-status: all done" s3e job-status "$work/bigjob" >/dev/null
 check "byte for byte" s3check same-tree "s3://$src/big/" "s3://$dst/big/" >/dev/null
+
+# ---- 3. a streamed copy in flight at the deadline -------------------------------------
+cat >"$work/stream.lua" <<LUA
+return { sources = { "s3://$src/big/" },
+         targets = { out = { bucket = "$dst", prefix = "streamed/", stream = true } },
+         workers = 1, multipart_cutoff = "5MiB", part_size = "5MiB" }
+LUA
+check "emit a streamed payload" s3e "$work/stream.lua" --emit "$work/streamjob" >/dev/null
+ep=$(fault_proxy_start --only UploadPart --rate delay=1 --delay 12) || { fail "proxy"; finish; }
+# (10 s given, reserve 2 s: cut 1 s before the deadline; a streamed copy's parts
+# and its abort take a few hundred ms more to end than a copy on the loop)
+got=$(invoke "$work/streamjob" 10000 2 AWS_ENDPOINT_URL="$ep")
+expect_eq "$(sed -n 1p <<<"$got")" "in time" "streamed: the response was posted before the deadline"
+expect_eq "$(sed -n 2p <<<"$got")" "202 failed copied 0 failed 2" \
+  "streamed: the upload cut, the other object not started, both counted failed"
+fault_proxy_stop
+expect_eq "$(s3check uploads "s3://$dst/")" 0 "streamed: no upload left"
+expect_eq "$(s3check count "s3://$dst/streamed/")" 0 "streamed: nothing at the destination"
+expect_contains "$(s3e job-status "$work/streamjob")" \
+  "big.bin: stopped in flight: the time given ran out" "streamed: job-status names the object cut"
+check "streamed: run-job --failed" s3e run-job "$work/streamjob" --failed >/dev/null
+check "streamed: byte for byte" s3check same-tree "s3://$src/big/" "s3://$dst/streamed/" >/dev/null
 finish
