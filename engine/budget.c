@@ -35,6 +35,14 @@ void s3e_budget_free(struct s3e_budget *b)
     free(b);
 }
 
+static void take_locked(struct s3e_budget *b, uint64_t n, uint64_t *taken)
+{
+    b->used += n;
+    if (b->used > b->peak)
+        b->peak = b->used;
+    *taken = n;
+}
+
 int s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
                     uint64_t *taken)
 {
@@ -57,14 +65,23 @@ int s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
         }
         pthread_cond_timedwait(&b->freed, &b->lock, &until);
     }
-    if (!rc) {
-        b->used += n;
-        if (b->used > b->peak)
-            b->peak = b->used;
-        *taken = n;
-    }
+    if (!rc)
+        take_locked(b, n, taken);
     pthread_mutex_unlock(&b->lock);
     return rc;
+}
+
+int s3e_budget_try_take(struct s3e_budget *b, uint64_t n, uint64_t *taken)
+{
+    *taken = 0;
+    if (n > b->total)
+        n = b->total;
+    pthread_mutex_lock(&b->lock);
+    int ok = b->used + n <= b->total;
+    if (ok)
+        take_locked(b, n, taken);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
 }
 
 void s3e_budget_give(struct s3e_budget *b, uint64_t n)

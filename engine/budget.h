@@ -20,6 +20,9 @@ void s3e_budget_free(struct s3e_budget *b); /* NULL is fine */
  * while waiting (nothing taken). */
 int  s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
                      uint64_t *taken);
+/* The same without waiting (the event loop's way): 1 and *taken set when
+ * there was room, else 0 and nothing taken. */
+int  s3e_budget_try_take(struct s3e_budget *b, uint64_t n, uint64_t *taken);
 void s3e_budget_give(struct s3e_budget *b, uint64_t n);
 /* The total, and the most that was taken at once so far. */
 uint64_t s3e_budget_total(const struct s3e_budget *b);

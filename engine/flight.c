@@ -24,6 +24,7 @@
 #include "flight.h"
 #include "flight_job.h"
 #include "flight_multipart.h"
+#include "flight_stream.h"
 #include "s3_client.h"
 #include "s3_async.h"
 #include "s3_ops.h"
@@ -49,7 +50,8 @@ enum lw_state {
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
     LW_MULTIPART,/* a multipart copy: its requests on this loop (flight_multipart.c) */
     LW_JOB,      /* more than a CopyObject: its requests on this loop (flight_job.c) */
-    LW_THREAD,   /* a streamed job runs on a thread of its own */
+    LW_STREAM,   /* a streamed copy: its requests on this loop (flight_stream.c) */
+    LW_THREAD,   /* a streamed job that may be current, or moved: on a thread */
     LW_DONE,     /* no more payloads for this worker */
 };
 
@@ -78,6 +80,7 @@ struct lw {
     struct job_thread *thread;
     struct s3e_mp *mp;         /* LW_MULTIPART */
     struct s3e_fj *fj;         /* LW_JOB */
+    struct s3e_fs *fs;         /* LW_STREAM */
 };
 
 struct s3e_flight {
@@ -190,23 +193,57 @@ static void start_multipart(struct s3e_flight *f, struct lw *w)
 
 static void verified_copy(struct s3e_flight *f, struct lw *w);
 
+/* A copy on this loop (multipart or streamed) ended with rc: on to the
+ * move's check, or recorded. */
+static void copy_ended(struct s3e_flight *f, struct lw *w, int rc,
+                       const struct s3e_copy_result *res, const struct s3e_s3_error *err)
+{
+    if (rc)
+        w->a.err = *err;
+    snprintf(w->etag, sizeof w->etag, "%s", res->etag);
+    w->compared = res->compared;
+    w->bytes = res->bytes;
+    if (rc)
+        fail_job(f, w, rc, "");
+    else
+        verified_copy(f, w);
+}
+
+static void stream_done(struct s3e_flight *f, struct lw *w)
+{
+    struct s3e_copy_result res;
+    const struct s3e_s3_error *err;
+    int rc = s3e_fs_result(w->fs, &res, &err);
+    struct s3e_fs *fs = w->fs;
+    w->fs = NULL;
+    copy_ended(f, w, rc, &res, err); /* before the free: err points into it */
+    s3e_fs_free(fs);
+}
+
+/* The job as a streamed copy on this loop. */
+static void start_stream(struct s3e_flight *f, struct lw *w)
+{
+    if (s3e_fs_start(&w->fs, f->run, f->client, job_of(w), &w->a.deadline, w)) {
+        s3e_s3_error_clear(&w->a.err);
+        snprintf(w->a.err.detail, sizeof w->a.err.detail, "out of memory");
+        fail_job(f, w, S3E_ENOMEM, "");
+        return;
+    }
+    w->state = LW_STREAM;
+    if (s3e_fs_finished(w->fs))
+        stream_done(f, w);
+}
+
 /* The multipart copy ended: on to the move's check, or recorded. */
 static void multipart_done(struct s3e_flight *f, struct lw *w)
 {
     struct s3e_copy_result res;
     const struct s3e_s3_error *err;
     int rc = s3e_mp_result(w->mp, &res, &err);
-    if (rc)
-        w->a.err = *err;
-    snprintf(w->etag, sizeof w->etag, "%s", res.etag);
-    w->compared = res.compared;
-    w->bytes = res.bytes;
-    s3e_mp_free(w->mp);
+    struct s3e_mp *mp = w->mp;
     w->mp = NULL;
-    if (rc)
-        fail_job(f, w, rc, "");
-    else
-        verified_copy(f, w);
+    copy_ended(f, w, rc, &res, err); /* before the free: err points into it */
+    s3e_mp_free(mp);
 }
 
 /* HEAD the destination: before the source may be deleted (LW_CHECK), or to
@@ -246,7 +283,10 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (s3e_method_streams(run, j)) {
-        run_on_thread(f, w);
+        if (s3e_fs_handles(run, j))
+            start_stream(f, w);
+        else
+            run_on_thread(f, w);
         return;
     }
     s3e_worker_hdrs(run, j, &w->hdrs);
@@ -425,6 +465,10 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
         s3e_fj_on_done(w->fj, a, rc);
         if (s3e_fj_finished(w->fj))
             job_over(w);
+    } else if (w->state == LW_STREAM) {
+        s3e_fs_on_done(w->fs, a, rc);
+        if (s3e_fs_finished(w->fs))
+            stream_done(f, w);
     } else if (w->state == LW_COPY) {
         if (rc && s3e_copy_source_changed(&w->a.err) && !s3e_run_stopping(f->run))
             hand_over(f, w, S3E_JOB_CHANGED); /* 412: look it up again, copy again */
@@ -484,6 +528,11 @@ static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
         *waiting += s3e_fj_poll(w->fj); /* parts that wait for room */
         if (s3e_fj_finished(w->fj))
             job_over(w);
+    }
+    if (w->state == LW_STREAM) {
+        *waiting += s3e_fs_poll(w->fs); /* parts that wait for memory */
+        if (s3e_fs_finished(w->fs))
+            stream_done(f, w);
     }
     if (w->state == LW_THREAD) {
         if (!atomic_load(&w->thread->finished))
@@ -555,6 +604,7 @@ static void flight_free(struct s3e_flight *f)
         s3e_payload_free(f->w[i].p);
         s3e_mp_free(f->w[i].mp);
         s3e_fj_free(f->w[i].fj);
+        s3e_fs_free(f->w[i].fs);
         s3e_areq_free(&f->w[i].a);
         s3e_buf_free(&f->w[i].source);
     }

@@ -4,10 +4,9 @@
  * copy.c and verify_rules.c: the same as the blocking copy (copy.c), only
  * sent without waiting. */
 #include "flight_multipart.h"
-#include "open_uploads.h"
+#include "flight_upload.h"
 #include "put_lines.h"
 #include "s3_ops.h"
-#include "uploads_list.h"
 #include "worker.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
@@ -72,10 +71,7 @@ struct s3e_mp {
     int have_part_err;          /* part_err is a failure other than a cancel */
     int64_t create_started;     /* epoch seconds */
     int create_rc;
-    struct s3e_orphans orphans;
-    struct s3e_uploads_list uploads; /* the listing that finds them, page by page */
-    int listing;                /* uploads is initialised */
-    size_t orphan_next;
+    struct s3e_fu_search search; /* uploads a lost create answer made */
     int abort_tries;
     int complete;               /* the copy exists: a failure now deletes it */
     struct s3e_head dst;
@@ -287,18 +283,14 @@ static void after_head(struct s3e_mp *m, int rc)
 
 static void next_orphan(struct s3e_mp *m)
 {
-    struct s3e_orphans *o = &m->orphans;
-    if (m->orphan_next < o->n) {
+    const char *id = s3e_fu_orphan(&m->search);
+    if (id) {
         s3e_debug("s3://%s/%s: aborting upload %s, made by an attempt whose answer was lost",
-                  m->spec.dst_bucket, m->spec.dst_key, o->ids[m->orphan_next]);
-        s3e_s3_abort_request(&m->req, &m->q[0], m->spec.dst_bucket, m->spec.dst_key,
-                             o->ids[m->orphan_next]);
+                  m->spec.dst_bucket, m->spec.dst_key, id);
+        s3e_s3_abort_request(&m->req, &m->q[0], m->spec.dst_bucket, m->spec.dst_key, id);
         send_req(m, MP_ORPHAN_ABORT, S3E_OK);
         return;
     }
-    for (size_t i = 0; i < o->n; i++)
-        free(o->ids[i]);
-    o->n = 0;
     if (m->create_rc) {
         fail(m, m->create_rc, NULL); /* m->err holds the create's failure */
         return;
@@ -307,80 +299,41 @@ static void next_orphan(struct s3e_mp *m)
     pump(m);
 }
 
-/* Always looked for, not only after a retry: libcurl itself resends a
- * request whose reused connection died, unseen by our counters. */
 static void after_create(struct s3e_mp *m, int rc)
 {
-    if (!rc && s3e_xml_parse_initiate(m->a.resp.body.data, m->a.resp.body.len, &m->upload_id))
-        rc = S3E_EPARSE;
-    m->create_rc = rc;
-    if (rc)
+    m->create_rc = s3e_fu_created(rc, &m->a, &m->upload_id, &m->search, m->create_started,
+                                  &m->req, m->spec.dst_bucket, m->spec.dst_key);
+    if (m->create_rc)
         m->err = m->a.err;
-    memset(&m->orphans, 0, sizeof m->orphans);
-    m->orphans = (struct s3e_orphans){ .key = m->spec.dst_key, .keep = m->upload_id,
-                                       .since = m->create_started - S3E_ORPHAN_SKEW_S };
-    m->orphan_next = 0;
-    s3e_uploads_list_init(&m->uploads, m->spec.dst_bucket, m->spec.dst_key, s3e_orphans_collect,
-                          &m->orphans);
-    m->listing = 1;
-    s3e_uploads_list_request(&m->uploads, &m->req);
     send_req(m, MP_ORPHANS, S3E_OK);
 }
 
-static void end_listing(struct s3e_mp *m)
-{
-    if (m->listing)
-        s3e_uploads_list_free(&m->uploads);
-    m->listing = 0;
-}
-
-/* A page of the key's uploads: the next page (a key may have many uploads
- * begun in these minutes, by other clients too), then the aborts. */
 static void after_orphans(struct s3e_mp *m, int rc)
 {
-    int more = 0;
-    if (!rc)
-        rc = s3e_uploads_list_page(&m->uploads, &m->a.resp, &more, &m->a.err);
-    if (!rc && more && m->orphans.n < S3E_ORPHANS_MAX) {
-        s3e_uploads_list_request(&m->uploads, &m->req);
+    if (s3e_fu_listed(&m->search, rc, &m->a, &m->req, m->spec.dst_bucket, m->spec.dst_key))
         send_req(m, MP_ORPHANS, S3E_OK);
-        return;
-    }
-    if (rc)
-        s3e_warn("s3://%s/%s: could not look for an upload a lost answer may have left: %s "
-                 "(s3engine uploads --abort finds it)", m->spec.dst_bucket, m->spec.dst_key,
-                 m->a.err.code[0] ? m->a.err.code : m->a.err.detail);
-    s3e_debug("s3://%s/%s: %u page(s) of uploads read, %zu made by a lost answer",
-              m->spec.dst_bucket, m->spec.dst_key, m->uploads.pages, m->orphans.n);
-    end_listing(m);
-    next_orphan(m);
+    else
+        next_orphan(m);
 }
 
 static void after_orphan_abort(struct s3e_mp *m, int rc)
 {
-    rc = s3e_s3_abort_result(rc, &m->a.err);
-    if (rc && ++m->abort_tries < 2) { /* as s3e_abort_upload: twice */
+    if (s3e_fu_abort_again(rc, &m->a, &m->abort_tries, m->spec.open_uploads, NULL,
+                           m->spec.dst_bucket, m->spec.dst_key, s3e_fu_orphan(&m->search))) {
         send_req(m, MP_ORPHAN_ABORT, S3E_OK);
         return;
     }
-    if (rc)
-        s3e_open_uploads_keep(m->spec.open_uploads, m->spec.dst_bucket, m->spec.dst_key,
-                              m->orphans.ids[m->orphan_next], &m->a.err);
-    m->abort_tries = 0;
-    m->orphan_next++;
+    m->search.next++;
     next_orphan(m);
 }
 
 static void after_abort(struct s3e_mp *m, int rc)
 {
-    rc = s3e_s3_abort_result(rc, &m->a.err);
-    if (rc && ++m->abort_tries < 2) {
+    if (s3e_fu_abort_again(rc, &m->a, &m->abort_tries, m->spec.open_uploads, NULL,
+                           m->spec.dst_bucket, m->spec.dst_key, m->upload_id)) {
         abort_upload(m);
         return;
     }
-    if (rc)
-        s3e_open_uploads_keep(m->spec.open_uploads, m->spec.dst_bucket, m->spec.dst_key,
-                              m->upload_id, &m->a.err);
     free(m->upload_id);
     m->upload_id = NULL;
     settle(m);
@@ -687,9 +640,7 @@ void s3e_mp_free(struct s3e_mp *m)
         s3e_head_free(&m->head);
     if (m->have_dst)
         s3e_head_free(&m->dst);
-    for (size_t i = 0; i < m->orphans.n; i++)
-        free(m->orphans.ids[i]);
-    end_listing(m);
+    s3e_fu_search_free(&m->search);
     free(m->upload_id);
     free_parts(m);
     s3e_areq_free(&m->a);

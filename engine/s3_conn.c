@@ -253,8 +253,9 @@ static size_t access_headers(const struct s3e_client *c, const struct s3e_req *r
                              struct s3e_header *hs)
 {
     const struct s3e_conns *conns = c->cfg->conns;
-    const struct s3e_access *dst = c->pin ? s3e_conns_access_via(conns, r->bucket, c->pin)
-                                          : s3e_conns_access(conns, r->bucket);
+    const struct s3e_config *via = r->via ? r->via : c->pin;
+    const struct s3e_access *dst = via ? s3e_conns_access_via(conns, r->bucket, via)
+                                       : s3e_conns_access(conns, r->bucket);
     const struct s3e_access *src = r->src_bucket ? s3e_conns_access(conns, r->src_bucket)
                                                  : NULL;
     size_t n = 0;
@@ -402,8 +403,9 @@ int s3e_conn_prepare(struct s3e_client *c, struct conn *k, const struct s3e_req 
                      const struct s3e_deadline *dl)
 {
     /* the bucket's own connection when its source or target names one */
-    const struct s3e_config *cfg = c->pin ? c->pin /* s3e_client_pin */
-                                          : s3e_conns_config(c->cfg->conns, r->bucket, c->cfg);
+    const struct s3e_config *cfg = r->via   ? r->via
+                                   : c->pin ? c->pin /* s3e_client_pin */
+                                            : s3e_conns_config(c->cfg->conns, r->bucket, c->cfg);
     CURL *e = k->easy;
     int rc = attempt_limits(c, k, r, dl, err);
     if (rc)

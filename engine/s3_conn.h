@@ -18,6 +18,8 @@
 
 #define S3E_MAX_REQ_HEADERS 64 /* content headers, metadata, encryption, conditions */
 
+struct s3e_config;
+
 struct s3e_req {
     const char *op;                       /* operation name for errors/logs */
     const char *method;                   /* GET HEAD PUT POST DELETE */
@@ -38,6 +40,9 @@ struct s3e_req {
                                              before it answers this request (one part in flight
                                              on the same loop): its time limit grows with them
                                              too, so it does not run out while queued (flow.h) */
+    const struct s3e_config *via;         /* the connection it goes through, or NULL: the
+                                             client's pin, else its bucket's (a streamed
+                                             copy's two sides on one loop) */
 };
 
 struct s3e_resp {

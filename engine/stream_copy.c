@@ -38,7 +38,7 @@ struct stream {
 
 static int check_md5(struct stream *m, struct s3e_copy_result *out, struct s3e_s3_error *err);
 
-static void hex(const unsigned char *d, unsigned n, char *out)
+void s3e_stream_hex(const unsigned char *d, unsigned n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
     for (unsigned i = 0; i < n; i++) {
@@ -48,8 +48,7 @@ static void hex(const unsigned char *d, unsigned n, char *out)
     out[2 * n] = '\0';
 }
 
-/* Content-MD5 of one body, base64. */
-static int body_md5(const struct s3e_buf *b, char out[32])
+int s3e_stream_body_md5(const struct s3e_buf *b, char out[32])
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned n = 0;
@@ -59,11 +58,8 @@ static int body_md5(const struct s3e_buf *b, char out[32])
     return S3E_OK;
 }
 
-/* The target's checksum of one body into p (sent with it, then named on
- * CompleteMultipartUpload); nothing when the target asks for none. */
-static int body_checksum(const struct stream *m, const struct s3e_buf *b, struct s3e_part_copy *p)
+int s3e_stream_body_checksum(const char *alg, const struct s3e_buf *b, struct s3e_part_copy *p)
 {
-    const char *alg = m->hdrs.checksum_algorithm;
     if (!alg)
         return S3E_OK;
     snprintf(p->checksum_name, sizeof p->checksum_name, "%s", alg);
@@ -80,7 +76,7 @@ static void finish_md5(struct stream *m)
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned n = 0;
     if (EVP_DigestFinal_ex(m->md5, d, &n))
-        hex(d, n, m->md5_hex);
+        s3e_stream_hex(d, n, m->md5_hex);
 }
 
 static int fail_detail(struct s3e_s3_error *err, int rc, const char *op, const char *detail)
@@ -159,9 +155,9 @@ static int stream_single(struct stream *m, struct s3e_copy_result *out, struct s
     if (!rc)
         rc = check_md5(m, out, err); /* before anything is written */
     if (!rc)
-        rc = body_md5(&body, md5);
+        rc = s3e_stream_body_md5(&body, md5);
     if (!rc)
-        rc = body_checksum(m, &body, &part);
+        rc = s3e_stream_body_checksum(m->hdrs.checksum_algorithm, &body, &part);
     struct s3e_put_opts o = put_opts(m);
     if (!rc)
         rc = s3e_stream_put_object(m->dst, s->dst_bucket, s->dst_key, &o, &body, md5, &part,
@@ -189,9 +185,9 @@ static int stream_batch(struct stream *m, uint32_t first, uint32_t n, struct s3e
     for (uint32_t i = 0; i < n && !rc; i++) {
         rc = note_bytes(m, &bodies[i]);
         if (!rc)
-            rc = body_md5(&bodies[i], md5[i]);
+            rc = s3e_stream_body_md5(&bodies[i], md5[i]);
         if (!rc)
-            rc = body_checksum(m, &bodies[i], &p[i]);
+            rc = s3e_stream_body_checksum(m->hdrs.checksum_algorithm, &bodies[i], &p[i]);
     }
     if (!rc)
         rc = s3e_stream_upload_parts(m->dst, s->dst_bucket, s->dst_key, m->upload_id, &m->hdrs,
@@ -253,13 +249,19 @@ static int stream_multipart(struct stream *m, struct s3e_copy_result *out,
 static int check_md5(struct stream *m, struct s3e_copy_result *out, struct s3e_s3_error *err)
 {
     finish_md5(m);
+    return s3e_stream_md5_check(m->md5_hex, m->etag, &m->head, out, err);
+}
+
+int s3e_stream_md5_check(const char *md5_hex, const char *etag, const struct s3e_head *head,
+                         struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
     out->compared = S3E_CMP_SIZE;
-    if (!s3e_etag_is_md5(m->etag, m->head.sse, m->head.ssec))
+    if (!s3e_etag_is_md5(etag, head->sse, head->ssec))
         return S3E_OK;
-    if (strcmp(m->md5_hex, m->etag) != 0) {
+    if (strcmp(md5_hex, etag) != 0) {
         char why[256];
         snprintf(why, sizeof why, "the bytes read have MD5 %s, the source's ETag is %s",
-                 m->md5_hex, m->etag);
+                 md5_hex, etag);
         return fail_detail(err, S3E_EVERIFY, "Verify", why);
     }
     out->compared |= S3E_CMP_ETAG;
@@ -274,30 +276,37 @@ static int check_copy(struct stream *m, struct s3e_copy_result *out, struct s3e_
     int rc = s3e_s3_head_ssec(m->dst, s->dst_bucket, s->dst_key, m->hdrs.dst_ssec, &h, err);
     if (rc)
         return rc;
-    if (!out->etag[0])
-        snprintf(out->etag, sizeof out->etag, "%s", h.etag); /* radosgw's Complete omits it */
-    const char *what = s3e_head_mismatch(&m->head, &h);
-    if (!what && m->hdrs.sse && strcmp(m->hdrs.sse, h.sse) != 0)
-        what = "encryption";
-    if (!what && m->hdrs.dst_ssec && !h.ssec)
-        what = "encryption (SSE-C)";
-    if (!what && !m->upload_id && s3e_etag_is_md5(h.etag, h.sse, h.ssec) &&
-        strcmp(h.etag, m->md5_hex) != 0)
-        what = "ETag";
-    struct s3e_side a = { m->head.size, NULL, NULL, 0, m->head.checksum_name, m->head.checksum };
-    struct s3e_side b = { h.size, NULL, NULL, 0, h.checksum_name, h.checksum };
-    if (!what && s3e_checksums_comparable(&a, &b)) { /* S3's whole-object checksums */
-        out->compared |= S3E_CMP_CHECKSUM;
-        if (strcmp(m->head.checksum, h.checksum) != 0)
-            what = "checksum";
-    }
-    if (what) {
-        char why[256];
-        snprintf(why, sizeof why, "the copy's %s differs from the source's", what);
-        rc = fail_detail(err, S3E_EVERIFY, "Verify", why);
-    }
+    rc = s3e_stream_judge(&m->head, &h, &m->hdrs, !m->upload_id, m->md5_hex, out, err);
     s3e_head_free(&h);
     return rc;
+}
+
+int s3e_stream_judge(const struct s3e_head *want, const struct s3e_head *h,
+                     const struct s3e_copy_hdrs *hdrs, int single, const char *md5_hex,
+                     struct s3e_copy_result *out, struct s3e_s3_error *err)
+{
+    if (!out->etag[0])
+        snprintf(out->etag, sizeof out->etag, "%s", h->etag); /* radosgw's Complete omits it */
+    const char *what = s3e_head_mismatch(want, h);
+    if (!what && hdrs->sse && strcmp(hdrs->sse, h->sse) != 0)
+        what = "encryption";
+    if (!what && hdrs->dst_ssec && !h->ssec)
+        what = "encryption (SSE-C)";
+    if (!what && single && s3e_etag_is_md5(h->etag, h->sse, h->ssec) &&
+        strcmp(h->etag, md5_hex) != 0)
+        what = "ETag";
+    struct s3e_side a = { want->size, NULL, NULL, 0, want->checksum_name, want->checksum };
+    struct s3e_side b = { h->size, NULL, NULL, 0, h->checksum_name, h->checksum };
+    if (!what && s3e_checksums_comparable(&a, &b)) { /* S3's whole-object checksums */
+        out->compared |= S3E_CMP_CHECKSUM;
+        if (strcmp(want->checksum, h->checksum) != 0)
+            what = "checksum";
+    }
+    if (!what)
+        return S3E_OK;
+    char why[256];
+    snprintf(why, sizeof why, "the copy's %s differs from the source's", what);
+    return fail_detail(err, S3E_EVERIFY, "Verify", why);
 }
 
 int s3e_stream_object(struct s3e_client *src, struct s3e_client *dst, struct s3e_budget *budget,

@@ -53,18 +53,28 @@ struct sides {
     struct s3e_client *src, *dst;
 };
 
+void s3e_stream_vias(const struct s3e_run *run, const struct s3e_job *j,
+                     const struct s3e_config **src, const struct s3e_config **dst)
+{
+    const struct s3e_source *s = &run->plan.sources[j->source];
+    *src = *dst = NULL;
+    if (!run->conns)
+        return;
+    if (s->bucket || s3e_access_given(&s->access)) /* a manifest naming none: by bucket */
+        *src = s3e_conns_source(run->conns, j->source);
+    *dst = s3e_conns_target(run->conns, j->target);
+}
+
 static int sides_new(struct s3e_run *run, const struct s3e_job *j, const struct s3e_deadline *dl,
                      struct sides *s)
 {
     memset(s, 0, sizeof *s);
     if (s3e_client_new(&s->src, &run->cfg) || s3e_client_new(&s->dst, &run->cfg))
         return S3E_ENOMEM;
-    const struct s3e_source *src = &run->plan.sources[j->source];
-    if (run->conns) { /* (a manifest naming no connection: its rows by their buckets) */
-        if (src->bucket || s3e_access_given(&src->access))
-            s3e_client_pin(s->src, s3e_conns_source(run->conns, j->source));
-        s3e_client_pin(s->dst, s3e_conns_target(run->conns, j->target));
-    }
+    const struct s3e_config *src, *dst;
+    s3e_stream_vias(run, j, &src, &dst);
+    s3e_client_pin(s->src, src);
+    s3e_client_pin(s->dst, dst);
     s3e_client_set_deadline(s->src, dl);
     s3e_client_set_deadline(s->dst, dl);
     return S3E_OK;

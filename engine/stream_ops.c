@@ -76,9 +76,9 @@ static int results(struct batch *b, struct s3e_part_copy *parts, size_t n, int r
     return rc;
 }
 
-static int get_request(struct s3e_req *r, char text[2][84], struct s3e_query_param q[2],
-                       const char *bucket, const char *key, const struct s3e_copy_hdrs *h,
-                       const struct s3e_part_copy *p)
+int s3e_stream_get_request(struct s3e_req *r, char text[2][84], struct s3e_query_param q[2],
+                           const char *bucket, const char *key, const struct s3e_copy_hdrs *h,
+                           const struct s3e_part_copy *p)
 {
     s3e_s3_req_init(r, "GetObject", "GET", bucket, key);
     uint64_t len = p->last + 1 - p->first; /* first > last: an empty object, read whole */
@@ -101,6 +101,18 @@ static int get_request(struct s3e_req *r, char text[2][84], struct s3e_query_par
     return rc;
 }
 
+int s3e_stream_range_check(const struct s3e_part_copy *p, size_t got, struct s3e_s3_error *e)
+{
+    if (got == p->last + 1 - p->first)
+        return S3E_OK;
+    s3e_s3_error_clear(e);
+    snprintf(e->operation, sizeof e->operation, "GetObject");
+    snprintf(e->detail, sizeof e->detail, "bytes %llu-%llu: got %zu bytes",
+             (unsigned long long)p->first, (unsigned long long)p->last, got);
+    e->retryable = 1;
+    return S3E_ETRANSPORT;
+}
+
 int s3e_stream_get_ranges(struct s3e_client *c, const char *bucket, const char *key,
                           const struct s3e_copy_hdrs *h, struct s3e_part_copy *parts,
                           struct s3e_buf *bodies, size_t n, int max_in_flight,
@@ -110,7 +122,7 @@ int s3e_stream_get_ranges(struct s3e_client *c, const char *bucket, const char *
     int rc = batch_new(&b, n);
     for (size_t i = 0; i < n && !rc; i++) {
         parts[i].rc = S3E_OK;
-        rc = get_request(&b.reqs[i], b.text[i], b.q[i], bucket, key, h, &parts[i]);
+        rc = s3e_stream_get_request(&b.reqs[i], b.text[i], b.q[i], bucket, key, h, &parts[i]);
         /* room for the whole range at once: no doubling while it arrives */
         if (!rc)
             rc = s3e_buf_reserve(&b.resps[i].body, (size_t)(parts[i].last + 1 - parts[i].first));
@@ -118,17 +130,8 @@ int s3e_stream_get_ranges(struct s3e_client *c, const char *bucket, const char *
     if (!rc)
         rc = s3e_client_send_many(c, b.reqs, n, max_in_flight, 1, b.resps, b.errs, b.rcs);
     for (size_t i = 0; i < n && b.resps && b.rcs; i++) {
-        uint64_t want = parts[i].last + 1 - parts[i].first;
-        if (b.rcs[i] == S3E_OK && b.resps[i].body.len != want) {
-            struct s3e_s3_error *e = &parts[i].error;
-            s3e_s3_error_clear(e);
-            snprintf(e->operation, sizeof e->operation, "GetObject");
-            snprintf(e->detail, sizeof e->detail, "bytes %llu-%llu: got %zu bytes",
-                     (unsigned long long)parts[i].first, (unsigned long long)parts[i].last,
-                     b.resps[i].body.len);
-            e->retryable = 1;
-            parts[i].rc = S3E_ETRANSPORT;
-        }
+        if (b.rcs[i] == S3E_OK)
+            parts[i].rc = s3e_stream_range_check(&parts[i], b.resps[i].body.len, &parts[i].error);
         s3e_buf_free(&bodies[i]); /* hand the body over rather than copy it */
         bodies[i] = b.resps[i].body;
         bodies[i].max = 0;
@@ -150,6 +153,34 @@ static int checksum_header(struct s3e_req *r, const struct s3e_part_copy *p, cha
     return s3e_req_header(r, name, p->checksum);
 }
 
+int s3e_stream_part_request(struct s3e_req *r, char text[2][84], struct s3e_query_param q[2],
+                            char name[32], const char *bucket, const char *key,
+                            const char *upload_id, const struct s3e_copy_hdrs *h,
+                            const struct s3e_part_copy *p, const struct s3e_buf *body,
+                            const char *md5_b64)
+{
+    struct s3e_copy_hdrs part_hdrs;
+    if (h) {
+        part_hdrs = *h;
+        part_hdrs.checksum_algorithm = NULL;
+    }
+    s3e_s3_req_init(r, "UploadPart", "PUT", bucket, key);
+    snprintf(text[0], 84, "%d", p->part_number);
+    q[0] = (struct s3e_query_param){ "partNumber", text[0] };
+    q[1] = (struct s3e_query_param){ "uploadId", upload_id };
+    r->query = q;
+    r->nquery = 2;
+    r->body = body->data;
+    r->body_len = body->len;
+    r->copy_bytes = body->len;
+    int rc = s3e_req_header(r, "Content-MD5", md5_b64);
+    if (!rc) /* the destination's customer key; the checksum is the part's own */
+        rc = s3e_copy_hdrs_add(r, h ? &part_hdrs : NULL, S3E_CR_COMPLETE, text[1]);
+    if (!rc)
+        rc = checksum_header(r, p, name);
+    return rc;
+}
+
 int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char *key,
                             const char *upload_id, const struct s3e_copy_hdrs *h,
                             struct s3e_part_copy *parts, const struct s3e_buf *bodies,
@@ -158,31 +189,13 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
 {
     struct batch b;
     int rc = batch_new(&b, n);
-    struct s3e_copy_hdrs part_hdrs;
-    if (h) {
-        part_hdrs = *h;
-        part_hdrs.checksum_algorithm = NULL;
-    }
     char (*names)[32] = calloc(n ? n : 1, sizeof *names);
     if (!names)
         rc = rc ? rc : S3E_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
-        struct s3e_req *r = &b.reqs[i];
         parts[i].rc = S3E_OK;
-        s3e_s3_req_init(r, "UploadPart", "PUT", bucket, key);
-        snprintf(b.text[i][0], 84, "%d", parts[i].part_number);
-        b.q[i][0] = (struct s3e_query_param){ "partNumber", b.text[i][0] };
-        b.q[i][1] = (struct s3e_query_param){ "uploadId", upload_id };
-        r->query = b.q[i];
-        r->nquery = 2;
-        r->body = bodies[i].data;
-        r->body_len = bodies[i].len;
-        r->copy_bytes = bodies[i].len;
-        rc = s3e_req_header(r, "Content-MD5", md5_b64[i]);
-        if (!rc) /* the destination's customer key; the checksum is the part's own */
-            rc = s3e_copy_hdrs_add(r, h ? &part_hdrs : NULL, S3E_CR_COMPLETE, b.text[i][1]);
-        if (!rc)
-            rc = checksum_header(r, &parts[i], names[i]);
+        rc = s3e_stream_part_request(&b.reqs[i], b.text[i], b.q[i], names[i], bucket, key,
+                                     upload_id, h, &parts[i], &bodies[i], md5_b64[i]);
     }
     if (!rc)
         rc = s3e_client_send_many(c, b.reqs, n, max_in_flight, 1, b.resps, b.errs, b.rcs);
@@ -199,6 +212,32 @@ int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char
     return rc;
 }
 
+int s3e_stream_put_request(struct s3e_req *r, struct s3e_buf *names, size_t *offsets,
+                           char quoted[84], char name[32], const char *bucket, const char *key,
+                           const struct s3e_put_opts *o, const struct s3e_buf *body,
+                           const char *md5_b64, const struct s3e_part_copy *sum)
+{
+    s3e_s3_req_init(r, "PutObject", "PUT", bucket, key);
+    r->body = body->data;
+    r->body_len = body->len;
+    r->copy_bytes = body->len;
+    int rc = (o && o->head && o->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
+    if (!rc)
+        rc = s3e_s3_put_headers(r, o, names, offsets);
+    struct s3e_copy_hdrs h; /* a PutObject names its checksum by value, not by algorithm */
+    if (o && o->hdrs) {
+        h = *o->hdrs;
+        h.checksum_algorithm = NULL;
+    }
+    if (!rc && o)
+        rc = s3e_copy_hdrs_add(r, o->hdrs ? &h : NULL, S3E_CR_CREATE, quoted);
+    if (!rc)
+        rc = s3e_req_header(r, "Content-MD5", md5_b64);
+    if (!rc)
+        rc = checksum_header(r, sum, name);
+    return rc;
+}
+
 int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *key,
                           const struct s3e_put_opts *o, const struct s3e_buf *body,
                           const char *md5_b64, const struct s3e_part_copy *sum,
@@ -207,27 +246,10 @@ int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *
     struct s3e_buf names;
     s3e_buf_init(&names, 0);
     size_t offsets[S3E_MAX_REQ_HEADERS];
-    char quoted[84];
+    char quoted[84], name[32];
     struct s3e_req r;
-    s3e_s3_req_init(&r, "PutObject", "PUT", bucket, key);
-    r.body = body->data;
-    r.body_len = body->len;
-    r.copy_bytes = body->len;
-    int rc = (o && o->head && o->head->nmeta > S3E_MAX_REQ_HEADERS - 24) ? S3E_ELIMIT : 0;
-    if (!rc)
-        rc = s3e_s3_put_headers(&r, o, &names, offsets);
-    struct s3e_copy_hdrs h; /* a PutObject names its checksum by value, not by algorithm */
-    if (o && o->hdrs) {
-        h = *o->hdrs;
-        h.checksum_algorithm = NULL;
-    }
-    if (!rc && o)
-        rc = s3e_copy_hdrs_add(&r, o->hdrs ? &h : NULL, S3E_CR_CREATE, quoted);
-    if (!rc)
-        rc = s3e_req_header(&r, "Content-MD5", md5_b64);
-    char name[32];
-    if (!rc)
-        rc = checksum_header(&r, sum, name);
+    int rc = s3e_stream_put_request(&r, &names, offsets, quoted, name, bucket, key, o, body,
+                                    md5_b64, sum);
     struct s3e_resp resp;
     s3e_resp_init(&resp);
     if (!rc)

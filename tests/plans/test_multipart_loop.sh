@@ -9,6 +9,7 @@
 # is left, and each object is reported failed with the failing operation.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
+. "$PLAN_LIB_DIR/lib_threads.sh"
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
 work=$(mktemp -d)
