@@ -588,6 +588,9 @@ static int run_payload(struct runner *r, const struct s3e_job_payload *p, double
                  found || again ? "ran before" : "was emitted without listing the targets");
     s3e_info("payload %llu: %llu objects, worker %d", (unsigned long long)p->id,
              (unsigned long long)p->objects, p->worker);
+    /* what is there, for a key's versions that stopped part way (worker.c);
+     * read-only once load_objects has HEADed the destinations */
+    pr->run.tindex = pr->seen;
     if (!rc)
         rc = load_objects(r, pr, p);
     if (!rc)

@@ -2,13 +2,13 @@
 # versions = "all" run again after it stopped part way: each source version
 # reaches the target exactly once, in order. The target's versions of a key
 # are matched to the source's by size and ETag, oldest first (version ids
-# are the target's own; nothing is written on the copies). Three ways to
-# stop: kill -9 while the third version's copy hangs (fault proxy: silent); a
-# third version that cannot be copied (fault proxy: InvalidObjectState),
-# which must not let the fourth and fifth be copied before it; and new
-# versions at the source after a complete run; then a rerun where the
-# target's ETags are not MD5s (SSE-KMS, fault proxy). Before: every rerun copied the
-# key's versions again from the oldest, so the target held them twice.
+# are the target's own; nothing is written on the copies). Stopped by kill -9
+# while the third version's copy hangs (fault proxy: silent); by a third
+# version that cannot be copied (fault proxy: InvalidObjectState), which must
+# not let the fourth and fifth be copied before it; the same under run-job;
+# then new versions at the source after a complete run, and a rerun where the
+# target's ETags are not MD5s (SSE-KMS, fault proxy). Before: every rerun
+# copied the key's versions again from the oldest, so the target held them twice.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
@@ -104,6 +104,20 @@ out=$(s3e "$dir/fail.lua" 2>>"$dir/fail.err") || rc=$?
 expect_eq "$rc:$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:1:5" \
   "only the new version is copied"
 same_history fail/ 6 "the target has the source's six versions, in order"
+
+# ---- 3b. the same through a job: run-job stopped at the third version ------------------
+plan job
+check "emit the job" s3e "$dir/job.lua" --emit "$dir/job" >/dev/null
+ep=$(fault_proxy_start --only copy --after 2 --max-faults 1 --rate archived=1) || { fail "fault proxy"; finish; }
+rc=0
+s3e run-job "$dir/job" --index 0 --count 1 --endpoint "$ep" >/dev/null 2>&1 || rc=$?
+fault_proxy_stop
+expect_ne "$rc" 0 "run-job with a version not copied: not exit 0"
+same_history job/ 2 "run-job: the target holds versions 1 and 2 (of 6)"
+rc=0
+s3e run-job "$dir/job" --index 0 --count 1 >/dev/null 2>"$dir/job.err" || rc=$?
+expect_eq "$rc" 0 "run-job again exits 0"
+same_history job/ 6 "run-job again: each source version once, in order"
 
 # ---- 4. a complete run again where the target's ETags are not MD5s -------------------
 # (AWS's SSE-KMS ETags, given by the fault proxy for the target bucket): the
