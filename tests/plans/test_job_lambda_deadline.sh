@@ -77,53 +77,43 @@ check "job-status: all done" s3e job-status "$job" >/dev/null
 expect_eq "$(s3check count "s3://$dst/out/")" $n "all $n objects at the destination"
 check "byte for byte" s3check same-tree "s3://$src/in/" "s3://$dst/out/" >/dev/null
 
-# ---- 2. a copy in flight at the deadline ---------------------------------------------
+# ---- 2 and 3. a copy in flight at the deadline ----------------------------------------
 check "a 15 MiB object (3 parts of 5 MiB)" s3check put "s3://$src/big/big.bin" 15MiB >/dev/null
 check "a small one (one worker: after the big one)" s3check put "s3://$src/big/small.bin" 1000 >/dev/null
-cat >"$work/big.lua" <<LUA
-return { sources = { "s3://$src/big/" }, target = "s3://$dst/big/", workers = 1,
-         multipart_cutoff = "5MiB", part_size = "5MiB" }
-LUA
-check "emit one payload" s3e "$work/big.lua" --emit "$work/bigjob" >/dev/null
-# every part copy waits 6 s: the multipart copy cannot end within the 5 s given
-ep=$(fault_proxy_start --only UploadPartCopy --rate delay=1 --delay 6) || { fail "proxy"; finish; }
-got=$(invoke "$work/bigjob" 5000 1 AWS_ENDPOINT_URL="$ep")
-expect_eq "$(sed -n 1p <<<"$got")" "in time" "the response was posted before the deadline"
-expect_eq "$(sed -n 2p <<<"$got")" "202 failed copied 0 failed 2" \
-  "a response: the multipart copy cut, the other object not started, both counted failed"
-expect_eq "$(fault_count 'op=AbortMultipartUpload fault=none status=204')" 1 \
-  "the cut copy's upload was aborted"
-fault_proxy_stop
-expect_eq "$(s3check uploads "s3://$dst/")" 0 "no upload left"
-expect_eq "$(s3check count "s3://$dst/big/")" 0 "nothing at the destination"
-status=$(s3e job-status "$work/bigjob")
-expect_contains "$status" "big.bin: stopped in flight: the time given ran out" \
-  "job-status names the object cut"
-expect_contains "$status" "small.bin: not started: the time given ran out" \
-  "and the object not started"
-check "run-job --failed" s3e run-job "$work/bigjob" --failed >/dev/null
-check "job-status: all done" s3e job-status "$work/bigjob" >/dev/null
-check "byte for byte" s3check same-tree "s3://$src/big/" "s3://$dst/big/" >/dev/null
 
-# ---- 3. a streamed copy in flight at the deadline -------------------------------------
-cat >"$work/stream.lua" <<LUA
+# cut NAME PREFIX TARGET_FIELDS OPERATION DELAY_S TIMEOUT_MS RESERVE_S: one payload of
+# big/ to PREFIX, each OPERATION delayed DELAY_S through the fault proxy, run in an
+# invocation of TIMEOUT_MS with RESERVE_S; the big copy is cut, nothing is lost
+cut() {
+  local name=$1 prefix=$2 fields=$3 op=$4 delay=$5 ms=$6 reserve=$7 got status ep
+  cat >"$work/$name.lua" <<LUA
 return { sources = { "s3://$src/big/" },
-         targets = { out = { bucket = "$dst", prefix = "streamed/", stream = true } },
+         targets = { out = { bucket = "$dst", prefix = "$prefix" $fields } },
          workers = 1, multipart_cutoff = "5MiB", part_size = "5MiB" }
 LUA
-check "emit a streamed payload" s3e "$work/stream.lua" --emit "$work/streamjob" >/dev/null
-ep=$(fault_proxy_start --only UploadPart --rate delay=1 --delay 12) || { fail "proxy"; finish; }
-# (10 s given, reserve 2 s: cut 1 s before the deadline; a streamed copy's parts
-# and its abort take a few hundred ms more to end than a copy on the loop)
-got=$(invoke "$work/streamjob" 10000 2 AWS_ENDPOINT_URL="$ep")
-expect_eq "$(sed -n 1p <<<"$got")" "in time" "streamed: the response was posted before the deadline"
-expect_eq "$(sed -n 2p <<<"$got")" "202 failed copied 0 failed 2" \
-  "streamed: the upload cut, the other object not started, both counted failed"
-fault_proxy_stop
-expect_eq "$(s3check uploads "s3://$dst/")" 0 "streamed: no upload left"
-expect_eq "$(s3check count "s3://$dst/streamed/")" 0 "streamed: nothing at the destination"
-expect_contains "$(s3e job-status "$work/streamjob")" \
-  "big.bin: stopped in flight: the time given ran out" "streamed: job-status names the object cut"
-check "streamed: run-job --failed" s3e run-job "$work/streamjob" --failed >/dev/null
-check "streamed: byte for byte" s3check same-tree "s3://$src/big/" "s3://$dst/streamed/" >/dev/null
+  check "$name: emit one payload" s3e "$work/$name.lua" --emit "$work/$name" >/dev/null
+  ep=$(fault_proxy_start --only "$op" --rate delay=1 --delay "$delay") || { fail "proxy"; return; }
+  got=$(invoke "$work/$name" "$ms" "$reserve" AWS_ENDPOINT_URL="$ep")
+  expect_eq "$(sed -n 1p <<<"$got")" "in time" "$name: the response was posted before the deadline"
+  expect_eq "$(sed -n 2p <<<"$got")" "202 failed copied 0 failed 2" \
+    "$name: a response: the big copy cut, the other object not started, both counted failed"
+  expect_ne "$(fault_count 'op=AbortMultipartUpload fault=none status=204')" 0 \
+    "$name: the cut copy's upload was aborted"
+  fault_proxy_stop
+  expect_eq "$(s3check uploads "s3://$dst/")" 0 "$name: no upload left"
+  expect_eq "$(s3check count "s3://$dst/$prefix")" 0 "$name: nothing at the destination"
+  status=$(s3e job-status "$work/$name")
+  expect_contains "$status" "big.bin: stopped in flight: the time given ran out" \
+    "$name: job-status names the object cut"
+  expect_contains "$status" "small.bin: not started: the time given ran out" \
+    "$name: and the object not started"
+  check "$name: run-job --failed" s3e run-job "$work/$name" --failed >/dev/null
+  check "$name: job-status: all done" s3e job-status "$work/$name" >/dev/null
+  check "$name: byte for byte" s3check same-tree "s3://$src/big/" "s3://$dst/$prefix" >/dev/null
+}
+# 2. on the loop: each UploadPartCopy waits 6 s, more than the 5 s given
+cut multipart big/ "" UploadPartCopy 6 5000 1
+# 3. streamed (10 s given, reserve 2 s: cut 1 s before the deadline; a streamed copy's
+# parts and its abort take a few hundred ms more to end than a copy on the loop)
+cut streamed streamed/ ", stream = true" UploadPart 12 10000 2
 finish
