@@ -530,11 +530,25 @@ static int l_head(lua_State *L)
 
 static const char PURE_KEY = 0; /* its address keys the registry's set of pure functions */
 
-/* s3engine.pure(fn) -> fn: fn is a hook that only reads obj while it runs.
- * The set is weak-keyed: marking keeps no function alive. */
+/* s3engine.pure(fn [, uses]) -> fn: fn is a hook that only reads obj while
+ * it runs; with uses (a list), only when every function in it is marked too
+ * (fn hands obj on to them). The set is weak-keyed: it keeps no function alive. */
 static int l_pure(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TFUNCTION);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, 2, i);
+            int pure = lua_type(L, -1) == LUA_TFUNCTION && s3e_script_is_pure(L, -1);
+            lua_pop(L, 1);
+            if (!pure) {
+                lua_settop(L, 1);
+                return 1;
+            }
+        }
+    }
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &PURE_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);

@@ -262,6 +262,23 @@ static void test_pure_hooks_see_a_view(void **state)
     assert_string_equal(r.line[0], "0 pa/g.txt10 - - 0");
     s3e_script_free(s);
     s3e_plan_free(&p);
+
+    /* pure(fn, uses): marked only when every function in uses is (a view has no raw key) */
+    static const char *const uses[] = { "{ s3e.pure(function() end) }", "{ function() end }" };
+    static const char *const want[] = { "0 pa/f.txt - - 0", "1 pb/f.txt - - 0" };
+    for (int i = 0; i < 2; i++) {
+        char code[512];
+        snprintf(code, sizeof code,
+                 "local s3e = require 's3engine'\n"
+                 "return { sources = {'s3://src/in/'},\n" GOOD_TARGETS
+                 " route = s3e.pure(function(o) return rawget(o, 'key') and 'b' or 'a' end, %s) }",
+                 uses[i]);
+        assert_int_equal(load(code, &s, &p), S3E_OK);
+        r = route_one(s, "in/f.txt", 1, &sel);
+        assert_string_equal(r.line[0], want[i]);
+        s3e_script_free(s);
+        s3e_plan_free(&p);
+    }
 }
 
 static void test_route_errors_name_the_line(void **state)

@@ -94,7 +94,7 @@ end
 function M.all(...)
   local routers = { ... }
   for i, r in ipairs(routers) do check(type(r) == "function", "all: argument " .. i .. " is not a function") end
-  return function(obj)
+  return s3e.pure(function(obj)
     local out = {}
     for _, r in ipairs(routers) do
       local v = r(obj)
@@ -105,19 +105,19 @@ function M.all(...)
       end
     end
     if #out > 0 then return out end
-  end
+  end, routers)
 end
 
 -- first(r1, r2, ...): the first router that routes the object decides.
 function M.first(...)
   local routers = { ... }
   for i, r in ipairs(routers) do check(type(r) == "function", "first: argument " .. i .. " is not a function") end
-  return function(obj)
+  return s3e.pure(function(obj)
     for _, r in ipairs(routers) do
       local v = r(obj)
       if v then return v end
     end
-  end
+  end, routers)
 end
 
 -- rewrite(router, fn): keep the router's targets, set each key to fn(obj, target).
@@ -132,23 +132,23 @@ function M.rewrite(router, fn)
     end
     return { target = t.target, key = k or t.key, storage_class = t.storage_class }
   end
-  return function(obj)
+  return s3e.pure(function(obj)
     local v = router(obj)
     if not v then return nil end
     if type(v) == "string" or v.target then return one(obj, v) end
     local out = {}
     for i, r in ipairs(v) do out[i] = one(obj, r) end
     return out
-  end
+  end, { router, fn })
 end
 
 -- storage_class(router, class or {target = class}): set the storage class per route.
 function M.storage_class(router, classes)
   check(type(router) == "function", "storage_class: expected (router, class)")
-  return M.rewrite(router, function(obj, target)
+  return M.rewrite(router, s3e.pure(function(obj, target)
     local c = type(classes) == "table" and classes[target] or classes
     if type(c) == "string" then return { storage_class = c } end
-  end)
+  end))
 end
 
 return M

@@ -83,23 +83,23 @@ end
 
 function M.all(...)
   local ps = preds("all", ...)
-  return function(o)
+  return s3e.pure(function(o)
     for _, p in ipairs(ps) do if not p(o) then return false end end
     return true
-  end
+  end, ps)
 end
 
 function M.any(...)
   local ps = preds("any", ...)
-  return function(o)
+  return s3e.pure(function(o)
     for _, p in ipairs(ps) do if p(o) then return true end end
     return false
-  end
+  end, ps)
 end
 
 function M.none(...)
   local any = M.any(...)
-  return function(o) return not any(o) end
+  return s3e.pure(function(o) return not any(o) end, { any })
 end
 
 return M
