@@ -124,17 +124,6 @@ s3check() { "$S3CHECK_PYTHON" "$S3CHECK_PY" "$@"; }
 
 s3e() { "$S3ENGINE" "$@"; }
 
-# peak_threads PID: the peak of /proc/PID/status "Threads:" while PID runs.
-peak_threads() {
-  local pid=$1 peak=0 n
-  while kill -0 "$pid" 2>/dev/null; do
-    n=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-    [ -n "$n" ] && [ "$n" -gt "$peak" ] && peak=$n
-    sleep 0.02
-  done
-  echo "$peak"
-}
-
 # report_col CSV NAME: column NAME of every row of a --report CSV, one a line
 report_col() {
   "$S3CHECK_PYTHON" -c 'import csv, sys

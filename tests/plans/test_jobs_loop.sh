@@ -14,6 +14,7 @@
 # `changed`, still on the loop.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
+. "$PLAN_LIB_DIR/lib_threads.sh"
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
 work=$(mktemp -d)
