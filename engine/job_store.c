@@ -5,7 +5,6 @@
 #include "s3engine/s3.h"
 #include "s3engine/uri.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -307,69 +306,4 @@ int s3e_job_store_get(struct s3e_job_store *s, const char *name, uint64_t offset
     }
     *found = 1;
     return S3E_OK;
-}
-
-int s3e_job_store_remove(struct s3e_job_store *s, const char *name, char *err, size_t errlen)
-{
-    if (!s->client) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", s->root, name);
-        if (unlink(path) && errno != ENOENT) {
-            snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
-            return S3E_EIO;
-        }
-        return S3E_OK;
-    }
-    char *key = s3_key(s, name);
-    if (!key)
-        return S3E_ENOMEM;
-    struct s3e_s3_error e;
-    s3e_s3_error_clear(&e);
-    int rc = s3e_s3_delete_object(s->client, s->bucket, key, &e);
-    free(key);
-    return rc ? s3_fail(s, "cannot remove", name, rc, &e, err, errlen) : S3E_OK;
-}
-
-struct list_ctx {
-    size_t skip;            /* bytes of the root prefix */
-    s3e_job_store_fn fn;
-    void *ud;
-};
-
-static int on_listed(void *ud, const struct s3e_listed *o)
-{
-    struct list_ctx *lc = ud;
-    return lc->fn(lc->ud, o->key + lc->skip);
-}
-
-int s3e_job_store_list(struct s3e_job_store *s, const char *dir, s3e_job_store_fn fn, void *ud,
-                       char *err, size_t errlen)
-{
-    if (s->client) {
-        char *prefix = s3_key(s, dir);
-        if (!prefix)
-            return S3E_ENOMEM;
-        struct list_ctx lc = { strlen(s->root), fn, ud };
-        struct s3e_s3_error e;
-        s3e_s3_error_clear(&e);
-        int rc = s3e_s3_list(s->client, s->bucket, prefix, NULL, on_listed, &lc, &e);
-        free(prefix);
-        return rc && rc != S3E_LIST_STOP ? s3_fail(s, "cannot list", dir, rc, &e, err, errlen)
-                                         : S3E_OK;
-    }
-    char path[4096], name[4096];
-    snprintf(path, sizeof path, "%s/%s", s->root, dir);
-    DIR *d = opendir(path);
-    if (!d)
-        return errno == ENOENT ? S3E_OK : S3E_EIO;
-    struct dirent *de;
-    int rc = S3E_OK;
-    while (!rc && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp."))
-            continue;
-        snprintf(name, sizeof name, "%s%s", dir, de->d_name);
-        rc = fn(ud, name);
-    }
-    closedir(d);
-    return rc;
 }

@@ -39,11 +39,5 @@ int s3e_job_file_end(struct s3e_job_file *f, int commit, char *err, size_t errle
  * *found = 0 when there is no such file (S3E_OK). */
 int s3e_job_store_get(struct s3e_job_store *s, const char *name, uint64_t offset,
                       uint64_t length, struct s3e_buf *out, int *found, char *err, size_t errlen);
-/* Remove name (missing is fine). */
-int s3e_job_store_remove(struct s3e_job_store *s, const char *name, char *err, size_t errlen);
-/* Call fn with the name (relative to the store) of each file below dir ("results/"). */
-typedef int (*s3e_job_store_fn)(void *ud, const char *name);
-int s3e_job_store_list(struct s3e_job_store *s, const char *dir, s3e_job_store_fn fn, void *ud,
-                       char *err, size_t errlen);
 
 #endif

@@ -51,12 +51,6 @@ void s3e_open_uploads_free(struct s3e_open_uploads *u)
     free(u);
 }
 
-void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const char *key,
-                          const char *upload_id)
-{
-    s3e_open_uploads_add_via(u, NULL, bucket, key, upload_id);
-}
-
 void s3e_open_uploads_add_via(struct s3e_open_uploads *u, const struct s3e_config *via,
                               const char *bucket, const char *key, const char *upload_id)
 {
@@ -120,12 +114,6 @@ size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
     drop_all(u);
     pthread_mutex_unlock(&u->lock);
     return left;
-}
-
-void s3e_open_uploads_keep(struct s3e_open_uploads *u, const char *bucket, const char *key,
-                           const char *upload_id, const struct s3e_s3_error *err)
-{
-    s3e_open_uploads_keep_via(u, NULL, bucket, key, upload_id, err);
 }
 
 void s3e_open_uploads_keep_via(struct s3e_open_uploads *u, const struct s3e_config *via,

@@ -14,12 +14,9 @@ struct s3e_open_uploads;
 int  s3e_open_uploads_new(struct s3e_open_uploads **out);   /* S3E_OK or S3E_ENOMEM */
 void s3e_open_uploads_free(struct s3e_open_uploads *u);
 
-/* Remember an upload to abort later (once per upload id). */
-void s3e_open_uploads_add(struct s3e_open_uploads *u, const char *bucket, const char *key,
-                          const char *upload_id);
-
-/* The same for an upload made through a pinned client (s3_client.h): it is
- * aborted through that connection `via` (NULL = by its bucket). */
+/* Remember an upload to abort later (once per upload id), through the
+ * connection `via` it was made on (a pinned client, s3_client.h; NULL = by its
+ * bucket). */
 struct s3e_config;
 void s3e_open_uploads_add_via(struct s3e_open_uploads *u, const struct s3e_config *via,
                               const char *bucket, const char *key, const char *upload_id);
@@ -34,11 +31,8 @@ int s3e_abort_upload(struct s3e_client *c, const char *bucket, const char *key,
                      const char *upload_id, struct s3e_s3_error *err);
 
 /* An upload whose abort failed with *err: kept in u for the end of the run
- * (warned), or, without u, named in an error line for the user to remove. */
-void s3e_open_uploads_keep(struct s3e_open_uploads *u, const char *bucket, const char *key,
-                           const char *upload_id, const struct s3e_s3_error *err);
-
-/* The same for an upload made through a pinned client (s3_client.h). */
+ * (warned), or, without u, named in an error line for the user to remove;
+ * `via` as for s3e_open_uploads_add_via. */
 void s3e_open_uploads_keep_via(struct s3e_open_uploads *u, const struct s3e_config *via,
                                const char *bucket, const char *key, const char *upload_id,
                                const struct s3e_s3_error *err);
