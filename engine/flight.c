@@ -267,7 +267,9 @@ static void start_check(struct s3e_flight *f, struct lw *w)
     start_head(f, w, LW_CHECK);
 }
 
-/* Start the job in hand: one CopyObject, or a thread for anything bigger. */
+/* Start the job in hand: one CopyObject here; a multipart copy, a streamed copy or
+ * a job of several steps through its own machine on this loop (flight_*.c); only
+ * a streamed copy that may be current already, or moved, on a thread. */
 static void start_job(struct s3e_flight *f, struct lw *w)
 {
     const struct s3e_run *run = f->run;
