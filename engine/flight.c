@@ -304,6 +304,10 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         hand_over(f, w, S3E_JOB_RESTORE); /* a HEAD first: a copy would be refused */
         return;
     }
+    if (s3e_method_keys_differ(run, j)) {
+        hand_over(f, w, S3E_JOB_COPY); /* server-side, streamed if the server refuses */
+        return;
+    }
     int simple = !j->existing && !j->versions && j->size <= run->set.multipart_cutoff &&
                  !j->put; /* tags from a route: PutObjectTagging too */
     if (!simple && !j->existing && !j->versions && j->size != S3E_SIZE_UNKNOWN &&

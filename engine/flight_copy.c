@@ -5,6 +5,8 @@
  * copy.c and verify_rules.c. */
 #include "flight_copy.h"
 #include "flight_step.h"
+#include "flight_stream.h"
+#include "method.h"
 #include "put_lines.h"
 #include "s3_ops.h"
 #include "worker.h"
@@ -26,6 +28,8 @@ enum fc_state {
     FC_VERIFY_SRC, /* HEAD of the source, to compare */
     FC_DELETE_BAD, /* DeleteObject of a copy that is not the one asked for */
     FC_MULTIPART,  /* the copy as a multipart upload (flight_multipart.c) */
+    FC_STREAM,     /* the copy through this machine (flight_stream.c): the pair streams,
+                      or its server refused a copy from another customer key */
     FC_FINISHED,
 };
 
@@ -40,6 +44,7 @@ struct s3e_fc {
     int relooked;                /* looked up after a 412: no second time */
     int changed_lookup;          /* the FC_LOOKUP in flight is that look-up */
     struct s3e_mp *mp;
+    struct s3e_fs *fs;
     struct s3e_copy_bufs bufs;
     struct s3e_buf tags;         /* URL-encoded tags a route replaces */
     struct s3e_buf body;         /* PutObjectTagging's XML */
@@ -91,6 +96,37 @@ static void start_multipart(struct s3e_fc *x)
     x->state = FC_MULTIPART;
     if (s3e_mp_finished(x->mp))
         s3e_fc_on_done(x, NULL, 0);
+}
+
+/* The copy streamed: GET with the source's key, PUT or upload with the
+ * target's; its own tries, 412 look-up and verification. */
+static void start_stream(struct s3e_fc *x)
+{
+    const struct s3e_fstep *st = x->st;
+    int rc = s3e_fs_start(&x->fs, st->run, st->c, &x->cur, &st->dl, st->owner);
+    if (rc) {
+        s3e_s3_error_clear(&x->err);
+        snprintf(x->err.detail, sizeof x->err.detail, "out of memory");
+        finish(x, rc);
+        return;
+    }
+    x->state = FC_STREAM;
+    if (s3e_fs_finished(x->fs))
+        s3e_fc_on_done(x, NULL, 0);
+}
+
+/* A server-side copy failed with err: streamed instead when that is the
+ * target's server refusing a copy from another customer key (method.h). */
+static int stream_instead(struct s3e_fc *x, const struct s3e_s3_error *err)
+{
+    if (!s3e_method_refused(x->st->run, &x->cur, err))
+        return 0;
+    s3e_info("s3://%s/%s: streaming it (%s answered %ld %s)", x->cur.dst_bucket,
+             x->cur.dst_key, err->operation[0] ? err->operation : "the copy", err->http_status,
+             err->code);
+    x->res.multipart = 0;
+    start_stream(x);
+    return 1;
 }
 
 static void look_up(struct s3e_fc *x, int changed)
@@ -172,6 +208,10 @@ static void attempt(struct s3e_fc *x)
     if (x->have_dst)
         s3e_head_free(&x->dst);
     x->have_dst = 0;
+    if (s3e_method_streams(x->st->run, &x->cur)) {
+        start_stream(x);
+        return;
+    }
     if (x->cur.size == S3E_SIZE_UNKNOWN)
         look_up(x, 0);
     else
@@ -236,11 +276,14 @@ static void verify(struct s3e_fc *x)
 
 static void after_copy(struct s3e_fc *x, int rc)
 {
-    if (rc == S3E_ES3 && s3e_copy_ssec_source_refused(&x->st->a.err, x->hdrs.src_ssec != NULL)) {
+    if (rc == S3E_ES3 && s3e_copy_ssec_source_refused(&x->st->a.err, x->hdrs.src_ssec != NULL) &&
+        !s3e_method_streams(x->st->run, &x->cur)) {
         x->res.multipart = 1; /* radosgw 16 copies an SSE-C source only so */
         start_multipart(x);
         return;
     }
+    if (rc == S3E_ES3 && stream_instead(x, &x->st->a.err))
+        return;
     const struct s3e_resp *resp = &x->st->a.resp;
     if (!rc && s3e_xml_parse_copy_result(resp->body.data, resp->body.len, x->res.etag)) {
         rc = S3E_EPARSE;
@@ -324,7 +367,20 @@ static void multipart_over(struct s3e_fc *x)
         x->err = *err;
     s3e_mp_free(x->mp);
     x->mp = NULL;
+    if (rc == S3E_ES3 && stream_instead(x, &x->err))
+        return;
     finish(x, rc); /* it made its own tries and look-up */
+}
+
+static void stream_over(struct s3e_fc *x)
+{
+    const struct s3e_s3_error *err;
+    int rc = s3e_fs_result(x->fs, &x->res, &err);
+    if (rc)
+        x->err = *err;
+    s3e_fs_free(x->fs);
+    x->fs = NULL;
+    finish(x, rc); /* it made its own tries, look-up and verification */
 }
 
 void s3e_fc_on_done(struct s3e_fc *x, struct s3e_areq *a, int rc)
@@ -335,6 +391,12 @@ void s3e_fc_on_done(struct s3e_fc *x, struct s3e_areq *a, int rc)
             s3e_mp_on_done(x->mp, a, rc);
         if (s3e_mp_finished(x->mp))
             multipart_over(x);
+        break;
+    case FC_STREAM:
+        if (a)
+            s3e_fs_on_done(x->fs, a, rc);
+        if (s3e_fs_finished(x->fs))
+            stream_over(x);
         break;
     case FC_LOOKUP:
         after_lookup(x, rc);
@@ -366,6 +428,12 @@ void s3e_fc_on_done(struct s3e_fc *x, struct s3e_areq *a, int rc)
 
 int s3e_fc_poll(struct s3e_fc *x)
 {
+    if (x->state == FC_STREAM) {
+        int waiting = s3e_fs_poll(x->fs); /* parts that wait for memory */
+        if (s3e_fs_finished(x->fs))
+            stream_over(x);
+        return waiting;
+    }
     if (x->state != FC_MULTIPART)
         return 0;
     int waiting = s3e_mp_poll(x->mp);
@@ -413,6 +481,7 @@ void s3e_fc_free(struct s3e_fc *x)
     if (!x)
         return;
     s3e_mp_free(x->mp);
+    s3e_fs_free(x->fs);
     if (x->have_dst)
         s3e_head_free(&x->dst);
     s3e_copy_bufs_free(&x->bufs);

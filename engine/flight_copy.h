@@ -7,6 +7,8 @@
  * copy and the source, unless equal MD5 ETags verify it. Above the cutoff,
  * or where a CopyObject cannot make it (an SSE-C source on radosgw 16, a
  * copy not encrypted as asked), a multipart copy (flight_multipart.c). A
+ * streamed pair, or a source's customer key the target's server refuses to
+ * copy from server-side (method.h), a streamed copy (flight_stream.c). A
  * try that failed or did not verify is made again from the start
  * (S3E_OBJECT_TRIES); a source that changed (412) is looked up and copied
  * once more as it is now. A copy that is not the one asked for is deleted. */

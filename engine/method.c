@@ -2,14 +2,23 @@
 #include "method.h"
 #include "conns.h"
 #include "s3engine/error.h"
+#include "s3engine/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A source with a customer key to a target without that key: radosgw 16
- * answers CopyObject 501 and reads UploadPartCopy's source with the part's
- * own key, so only the source's own key copies server-side. */
+enum {
+    PAIR_COPIES = 0,      /* server-side */
+    PAIR_STREAMS = 1,     /* through this machine */
+    PAIR_KEYS_DIFFER = 2, /* server-side first, streamed once the target refuses */
+};
+
+/* A source with a customer key to a target without that key. AWS copies such a
+ * pair server-side (the copy-source key reads, the target's key writes);
+ * radosgw 16 answers CopyObject 501 and reads UploadPartCopy's source with the
+ * part's own key (400 InvalidArgument), so it is tried server-side first and
+ * streamed where the target's server refuses (s3e_method_refused). */
 static int keys_differ(const struct s3e_source *s, const struct s3e_target *t)
 {
     return s->ssec && (!t->ssec || strcmp(s->ssec->key_b64, t->ssec->key_b64) != 0);
@@ -19,7 +28,7 @@ static int pair_streams(const struct s3e_run *run, size_t i, size_t j)
 {
     const struct s3e_source *s = &run->plan.sources[i];
     const struct s3e_target *t = &run->plan.targets[j];
-    if (run->cli->stream || t->stream || keys_differ(s, t))
+    if (run->cli->stream || t->stream)
         return 1;
     /* a manifest source that names no connection: its rows' buckets as bound */
     if (!run->conns || (!s->bucket && !s3e_access_given(&s->access)))
@@ -47,14 +56,21 @@ int s3e_method_plan(struct s3e_run *run)
 {
     size_t ns = run->plan.nsources, nt = run->plan.ntargets;
     free(run->streams);
-    run->streams = calloc(ns * nt + 1, 1);
+    /* one block, freed with streams: the pairs, then each target's refusal */
+    run->streams = calloc(ns * nt + 1 + nt * sizeof(atomic_uchar), 1);
     if (!run->streams)
         return S3E_ENOMEM;
+    run->ssec_refused = (atomic_uchar *)(run->streams + ns * nt + 1);
+    for (size_t j = 0; j < nt; j++)
+        atomic_init(&run->ssec_refused[j], 0);
     for (size_t i = 0; i < ns; i++)
         for (size_t j = 0; j < nt; j++) {
-            if (!pair_streams(run, i, j))
+            if (!pair_streams(run, i, j)) {
+                if (keys_differ(&run->plan.sources[i], &run->plan.targets[j]))
+                    run->streams[i * nt + j] = PAIR_KEYS_DIFFER;
                 continue;
-            run->streams[i * nt + j] = 1;
+            }
+            run->streams[i * nt + j] = PAIR_STREAMS;
             const char *field = unsupported(run, i);
             if (!field)
                 continue;
@@ -71,11 +87,41 @@ int s3e_method_plan(struct s3e_run *run)
     return S3E_OK;
 }
 
-int s3e_method_streams(const struct s3e_run *run, const struct s3e_job *j)
+/* The pair's entry in run->streams (0 when there is none). */
+static uint8_t pair_of(const struct s3e_run *run, const struct s3e_job *j)
 {
     size_t nt = run->plan.ntargets;
-    return run->streams && j->source < run->plan.nsources && j->target < nt &&
-           run->streams[j->source * nt + j->target];
+    if (!run->streams || j->source >= run->plan.nsources || j->target >= nt)
+        return 0;
+    return run->streams[j->source * nt + j->target];
+}
+
+int s3e_method_streams(const struct s3e_run *run, const struct s3e_job *j)
+{
+    uint8_t p = pair_of(run, j);
+    return p == PAIR_STREAMS ||
+           (p == PAIR_KEYS_DIFFER && atomic_load(&run->ssec_refused[j->target]));
+}
+
+int s3e_method_keys_differ(const struct s3e_run *run, const struct s3e_job *j)
+{
+    return pair_of(run, j) == PAIR_KEYS_DIFFER && !s3e_method_streams(run, j);
+}
+
+int s3e_method_refused(struct s3e_run *run, const struct s3e_job *j,
+                       const struct s3e_s3_error *err)
+{
+    if (pair_of(run, j) != PAIR_KEYS_DIFFER || !err)
+        return 0;
+    if (err->http_status != 501 &&
+        !(err->http_status == 400 && strcmp(err->code, "InvalidArgument") == 0))
+        return 0;
+    if (!atomic_exchange(&run->ssec_refused[j->target], 1))
+        s3e_info("targets.%s: the server cannot copy from another customer key (%s, HTTP %ld "
+                 "on %s): such copies to it are streamed", run->plan.targets[j->target].name,
+                 err->code[0] ? err->code : "no code", err->http_status,
+                 err->operation[0] ? err->operation : "a copy");
+    return 1;
 }
 
 const char *s3e_method_name(const struct s3e_run *run, const struct s3e_job *j)

@@ -56,7 +56,10 @@ struct s3e_run {
     struct s3e_plan plan;
     struct s3e_budget *stream_budget; /* memory of streamed parts (stream_job.h), or NULL */
     uint8_t *streams;                /* per source i and target j, [i * ntargets + j]: 1 =
-                                        streamed (method.h); NULL = all server-side */
+                                        streamed, 2 = server-side unless refused (method.h);
+                                        NULL = all server-side */
+    atomic_uchar *ssec_refused;      /* per target, in streams' block: refused a copy
+                                        from another customer key (method.h) */
     struct s3e_tindex *tindex;       /* NULL with --force */
     struct s3e_packer *packer;
     struct s3e_sched *sched;         /* NULL in --dry-run */

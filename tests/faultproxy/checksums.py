@@ -143,8 +143,9 @@ class Upstream:
         self.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") \
             or "us-east-1"
 
-    def request(self, method, name, query=None, headers=None):
-        """method on "bucket/key" (decoded); returns (status, {header: value}, body)."""
+    def request(self, method, name, query=None, headers=None, body=None):
+        """method on "bucket/key" (decoded), with body (bytes) if any; returns
+        (status, {header: value}, body)."""
         path = "/" + urllib.parse.quote(name, safe="/-_.~")
         q = sorted((query or {}).items())
         qs = "&".join("%s=%s" % (urllib.parse.quote(k, safe="-_.~"),
@@ -167,7 +168,7 @@ class Upstream:
                               "Signature=%s" % (self.ak, scope, ";".join(names), sig))
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
-            conn.request(method, path + ("?" + qs if qs else ""), headers=h)
+            conn.request(method, path + ("?" + qs if qs else ""), body=body, headers=h)
             resp = conn.getresponse()
             body = resp.read()
             return resp.status, {k.lower(): v for k, v in resp.getheaders()}, body

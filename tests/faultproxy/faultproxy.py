@@ -33,6 +33,7 @@ import urllib.parse
 from archive import Archive, with_headers
 from checksums import ALGORITHMS, Checksums, Upstream, error_xml
 from sse_s3 import SseS3
+from ssec_copy import SsecCopy
 
 LIMIT = 4 * 1024 * 1024  # longest header block read from either side
 CHUNK = 64 * 1024
@@ -163,6 +164,12 @@ SSE-S3 (--sse-s3: radosgw 16 has none): as on AWS since 2023, every object is en
   another encryption say x-amz-server-side-encryption: AES256; each write that asks for
   AES256 is logged as a line "SSE-S3 OPERATION /bucket/key". See tests/faultproxy/sse_s3.py.
 
+SSE-C copies (--ssec-copy: radosgw 16 answers a CopyObject from an SSE-C source 501 and
+  reads UploadPartCopy's source with the part's key): CopyObject and UploadPartCopy with
+  a copy-source customer key are made by the proxy as AWS makes them (GET with the
+  source's key, PUT or UploadPart with the destination's), each logged as a line
+  "SSE-C OPERATION /bucket/key". See tests/faultproxy/ssec_copy.py.
+
 startup: prints "faultproxy PORT CONTROL_PORT" on stdout when listening (and writes
 the same line to --ready-file, atomically). SIGTERM/SIGINT stop it.
 
@@ -238,6 +245,9 @@ def fault_args(p):
     g.add_argument("--sse-s3", action="store_true",
                    help="objects are encrypted with SSE-S3 unless SSE-KMS or SSE-C, as on AWS "
                         "since 2023 (see SSE-S3 below)")
+    g.add_argument("--ssec-copy", action="store_true",
+                   help="copies from an SSE-C source made server-side, to any key or none, "
+                        "as AWS makes them (see SSE-C copies below)")
 
 
 def kind_name(k):
@@ -292,6 +302,7 @@ class Faults:
                              % (a.checksum_default, ", ".join(ALGORITHMS)))
         self.checksum_corrupt = re.compile(a.checksum_corrupt) if a.checksum_corrupt else None
         self.sse_s3 = a.sse_s3
+        self.ssec_copy = a.ssec_copy
         self.args = a
 
     def describe(self):
@@ -648,7 +659,8 @@ class Proxy:
         self.stats = {"requests": 0, "faults": {}, "ops": {}, "forwarded": 0}
         self.archive = Archive()  # restores asked for: kept across new settings
         self.sums = Checksums(Upstream(upstream_host, upstream_port))  # likewise
-        self.aws = (self.sums, SseS3(log))  # AWS behaviour radosgw lacks, in this order
+        # AWS behaviour radosgw lacks, in this order
+        self.aws = (self.sums, SseS3(log), SsecCopy(Upstream(upstream_host, upstream_port), log))
         self.slots = None  # --server-slots: (N, its semaphore)
 
     def set_faults(self, cfg):
@@ -1070,6 +1082,15 @@ class Proxy:
         SSE-S3: sse_s3.py): refused before it reaches the server, or relayed with what
         AWS would add."""
         mine = [a for a in self.aws if a.wants(r, self.cfg)]
+        whole = next((a for a in mine if hasattr(a, "serve")), None)
+        if whole:  # made here, not by the server (ssec_copy.py)
+            status, reason, headers, body = await asyncio.to_thread(whole.serve, r)
+            cwriter.write(build_head("HTTP/1.1 %d %s" % (status, reason), headers + [
+                ("Content-Length", str(len(body))), ("x-amz-request-id", "faultproxy-%d" % n)])
+                + body)
+            await cwriter.drain()
+            res["status"] = status
+            return up
         no = next(filter(None, (a.refuse(r) for a in mine)), None)
         if no:
             status, reason, code, message = no

@@ -4,10 +4,11 @@
 # scripts/run-tests.sh) gets encrypted copies, small and multipart alike; a
 # source encrypted with a customer key (from a variable) is copied server-side
 # to a target with the same key and streamed to any other target (radosgw 16
-# cannot copy it server-side otherwise, see README). Each
+# cannot copy it server-side otherwise, see README and test_ssec_keys.sh). Each
 # copy is checked byte for byte with boto3 and the key; a rerun copies nothing;
 # the key is in no log line and no report; a bad key stops the plan (exit 2).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PLAN_LIB_DIR/lib_ssec.sh"
 
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
@@ -18,23 +19,8 @@ export S3E_TEST_SOURCE_KEY=$(head -c 32 /dev/urandom | base64)
 check "a small object" s3check put "s3://$src/in/small.bin" 3000 >/dev/null
 check "a 12 MiB object" s3check put "s3://$src/in/big.bin" 12MiB >/dev/null
 
-# boto3 with the keys: py SCRIPT ARGS... (k_dst: the target key, k_src: the source key)
-py() {
-  local code=$1
-  shift
-  "$S3CHECK_PYTHON" - "$@" <<PY
-import base64, boto3, os, sys
-from botocore.config import Config
-s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
-                  config=Config(s3={"addressing_style": "path"}))
-k_dst = open("$dir/target.key", "rb").read()
-k_src = base64.b64decode(os.environ["S3E_TEST_SOURCE_KEY"])
-def get(b, k, key=None):
-    kw = dict(SSECustomerAlgorithm="AES256", SSECustomerKey=key) if key else {}
-    return s3.get_object(Bucket=b, Key=k, **kw)["Body"].read()
-$code
-PY
-}
+# boto3 with the keys (lib_ssec.sh): py CODE ARGS...
+py() { ssec_py "$dir" "$@"; }
 
 # ---- SSE-C target -----------------------------------------------------------------
 cat >"$dir/ssec.lua" <<LUA
