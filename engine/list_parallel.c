@@ -4,6 +4,7 @@
 #include "s3_client.h"
 #include "s3_async.h"
 #include "s3_ops.h"
+#include "list_xml.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
 #include "s3engine/log.h"

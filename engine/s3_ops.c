@@ -6,6 +6,7 @@
 #include "s3_ops.h"
 #include "uploads_list.h"
 #include "conns.h"
+#include "list_xml.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
 #include "s3engine/log.h"

@@ -2,6 +2,7 @@
  * listings: keys never go back and markers never come twice. */
 #include "s3_client.h"
 #include "s3_versions_int.h"
+#include "list_xml.h"
 #include "s3engine/error.h"
 #include "s3engine/listguard.h"
 #include "s3engine/s3.h"

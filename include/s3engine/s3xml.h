@@ -55,32 +55,6 @@ typedef int (*s3e_prefix_fn)(void *ud, const char *prefix, size_t len);
 int s3e_xml_tree_list_prefixes(const char *body, size_t len, int url_encoded, s3e_prefix_fn fn,
                                void *ud, int *out_truncated);
 
-/* One ListObjectsV2 page (list_xml.c: a scanner, libxml2 for what it
- * does not read). Keys are URL-decoded when url_encoded. Calls fn per
- * <Contents>; a non-zero return stops and is returned. *out_truncated and
- * out_next_token (NextContinuationToken, "" if none) describe what follows.
- * An entry whose Size, ETag or LastModified does not read stops the page with
- * S3E_EPARSE before fn sees it. On S3E_EPARSE from the page itself, why
- * (may be NULL) says what was wrong. */
-int s3e_xml_parse_list_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
-                            void *ud, int *out_truncated, struct s3e_buf *out_next_token,
-                            char *why, size_t why_len);
-
-/* The <CommonPrefixes> of a ListObjectsV2 page asked with a delimiter: fn per
- * prefix (decoded when url_encoded), in the page's order; a non-zero return
- * stops and is returned. S3E_EPARSE for a page that is not a listing. */
-int s3e_xml_parse_list_prefixes(const char *body, size_t len, int url_encoded,
-                                s3e_prefix_fn fn, void *ud, int *out_truncated);
-/* One ListObjectVersions page (<ListVersionsResult>): fn per <Version> and
- * <DeleteMarker> in the order listed (a key's versions newest first), with
- * version_id, is_latest and delete_marker set. out_next_key (decoded when
- * url_encoded) and out_next_version are NextKeyMarker and
- * NextVersionIdMarker. A VersionId that is empty or holds a blank or a
- * control character stops the page with S3E_EPARSE, as a bad Size does. */
-int s3e_xml_parse_versions_page(const char *body, size_t len, int url_encoded, s3e_list_fn fn,
-                                void *ud, int *out_truncated, struct s3e_buf *out_next_key,
-                                struct s3e_buf *out_next_version, char *why, size_t why_len);
-
 /* <CopyObjectResult> or <CopyPartResult>: ETag without quotes (radosgw sends none). */
 int s3e_xml_parse_copy_result(const char *body, size_t len, char out_etag[80]);
 

@@ -9,6 +9,7 @@
  * PutObjectTagging body built from the input (as a tag string) must parse
  * back to the same tags. */
 #include "fuzz_util.h"
+#include "../../engine/list_xml.h"
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"

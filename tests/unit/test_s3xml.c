@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../../engine/list_xml.h"
 #include "s3engine/buf.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"
