@@ -38,8 +38,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_OBJECT_TIMEOUT_MS 300000L
-
 struct runner {
     const struct s3e_cli *cli;
     struct s3e_config cfg;
@@ -426,7 +424,7 @@ static void settings_of(const struct runner *r, struct s3e_settings *s)
     s->move = ix->move;
     s->verify = ix->verify;
     s->object_timeout_ms = r->cli->object_timeout_ms ? r->cli->object_timeout_ms
-                                                     : DEFAULT_OBJECT_TIMEOUT_MS;
+                                                     : S3E_DEFAULT_OBJECT_TIMEOUT_MS;
 }
 
 /* The loaded payload on one worker, as a run would copy it. */

@@ -1,10 +1,10 @@
 /* main.c - entry point: parse the command line and dispatch. */
 #include "cli.h"
+#include "cp.h"
 #include "luadirs.h"
 #include "run.h"
 #include "job_run.h"
 #include "lambda.h"
-#include "s3engine/copy.h"
 #include "s3engine/cred.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
@@ -20,18 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* "s3://bucket/key" -> bucket (copied) and key (may be ""). 0 or -1. */
-static int split_s3_url(const char *url, char *bucket, size_t blen, const char **key)
-{
-    size_t n;
-    const char *b = s3e_uri_split_s3(url, &n, key);
-    if (!b || n >= blen)
-        return -1;
-    memcpy(bucket, b, n);
-    bucket[n] = '\0';
-    return 0;
-}
 
 /* "2024-01-31T12:00:00Z" (UTC), "-" when it cannot be shown. */
 static const char *iso_time(int64_t epoch, char out[32])
@@ -66,14 +54,6 @@ static const char *shown(const char *s, char *out, size_t len)
     return s3e_escape_str(s, out, len);
 }
 
-static void print_url(const char *bucket, const char *key)
-{
-    fputs("s3://", stdout);
-    s3e_escape_fputs(bucket, stdout);
-    putchar('/');
-    s3e_escape_fputs(key, stdout);
-}
-
 static int print_listed(void *ud, const struct s3e_listed *o)
 {
     (void)ud;
@@ -89,7 +69,7 @@ static int cmd_ls(const struct s3e_cli *cli)
 {
     char bucket[256];
     const char *prefix;
-    if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
+    if (s3e_uri_bucket_key(cli->rest[0], bucket, sizeof bucket, &prefix)) {
         char arg[512];
         fprintf(stderr, "s3engine: ls: expected s3://BUCKET[/PREFIX], got '%s'\n",
                 shown(cli->rest[0], arg, sizeof arg));
@@ -108,57 +88,6 @@ static int cmd_ls(const struct s3e_cli *cli)
         s3e_s3_errbuf(line, sizeof line, rc, &err, "ls s3://%s/%s", bucket, prefix);
         s3e_error("%s", line);
         status = S3E_EXIT_FATAL;
-    }
-    s3e_client_free(c);
-    s3e_config_free(&cfg);
-    return status;
-}
-
-static int cmd_cp(const struct s3e_cli *cli)
-{
-    char sb[256], db[256];
-    const char *sk, *dk;
-    if (split_s3_url(cli->rest[0], sb, sizeof sb, &sk) || !*sk ||
-        split_s3_url(cli->rest[1], db, sizeof db, &dk)) {
-        fprintf(stderr, "s3engine: cp: expected s3://BUCKET/KEY s3://BUCKET/[KEY]\n");
-        return S3E_EXIT_USAGE;
-    }
-    if (!*dk || dk[strlen(dk) - 1] == '/') {
-        /* "s3://b/dir/" means "into that folder, same name", as cp does. */
-        const char *base = strrchr(sk, '/');
-        static char joined[4096];
-        snprintf(joined, sizeof joined, "%s%s", dk, base ? base + 1 : sk);
-        dk = joined;
-    }
-    struct s3e_config cfg;
-    struct s3e_client *c;
-    int status = open_client(cli, &cfg, &c);
-    if (status)
-        return status;
-    struct s3e_copy_spec spec = {
-        .src_bucket = sb, .src_key = sk, .dst_bucket = db, .dst_key = dk,
-        .size = S3E_SIZE_UNKNOWN, .multipart_cutoff = cli->multipart_cutoff,
-        .part_size = cli->part_size, .part_concurrency = cli->part_concurrency,
-        .verify = !cli->no_verify,
-    };
-    struct s3e_copy_result res;
-    struct s3e_s3_error err;
-    s3e_s3_error_clear(&err);
-    double t0 = s3e_now();
-    int rc = s3e_copy_object(c, &spec, &res, &err);
-    if (rc) {
-        char line[2048];
-        s3e_s3_errbuf(line, sizeof line, rc, &err, "cp %s %s", cli->rest[0], cli->rest[1]);
-        s3e_error("%s", line);
-        status = S3E_EXIT_PARTIAL;
-    } else if (!cli->quiet) {
-        char b[32];
-        fputs("copied ", stdout);
-        print_url(sb, sk);
-        fputs(" -> ", stdout);
-        print_url(db, dk);
-        printf(" (%s%s, %u parts, %.2f s)\n", s3e_format_bytes(res.bytes, b, sizeof b),
-               res.multipart ? ", multipart" : "", res.parts, s3e_now() - t0);
     }
     s3e_client_free(c);
     s3e_config_free(&cfg);
@@ -210,7 +139,7 @@ static int cmd_uploads(const struct s3e_cli *cli)
 {
     char bucket[256];
     const char *prefix;
-    if (split_s3_url(cli->rest[0], bucket, sizeof bucket, &prefix)) {
+    if (s3e_uri_bucket_key(cli->rest[0], bucket, sizeof bucket, &prefix)) {
         char arg[512];
         fprintf(stderr, "s3engine: uploads: expected s3://BUCKET[/PREFIX], got '%s'\n",
                 shown(cli->rest[0], arg, sizeof arg));
@@ -334,7 +263,7 @@ int main(int argc, char **argv)
     case S3E_CMD_HELP: s3e_cli_usage(stdout); break;
     case S3E_CMD_VERSION: printf("s3engine %s\n", S3E_VERSION); break;
     case S3E_CMD_LS: status = cmd_ls(&cli); break;
-    case S3E_CMD_CP: status = cmd_cp(&cli); break;
+    case S3E_CMD_CP: status = s3e_cp(&cli); break;
     case S3E_CMD_LUA: status = cmd_lua(&cli); break;
     case S3E_CMD_UPLOADS: status = cmd_uploads(&cli); break;
     case S3E_CMD_WHOAMI: status = cmd_whoami(&cli); break;

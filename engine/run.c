@@ -32,7 +32,6 @@
 #define DEFAULT_MAX_PAYLOAD (10ULL << 30)
 #define DEFAULT_MAX_OBJECTS 10000
 #define DEFAULT_HOLD 1000000
-#define DEFAULT_OBJECT_TIMEOUT_MS 300000L
 
 static void merge_settings(struct s3e_run *run)
 {
@@ -56,7 +55,7 @@ static void merge_settings(struct s3e_run *run)
     s->force = cli->force;
     s->hold_limit = cli->hold_set ? cli->hold_limit : DEFAULT_HOLD;
     s->object_timeout_ms = cli->object_timeout_ms ? cli->object_timeout_ms
-                                                  : DEFAULT_OBJECT_TIMEOUT_MS;
+                                                  : S3E_DEFAULT_OBJECT_TIMEOUT_MS;
 }
 
 static int load_plan(struct s3e_run *run)

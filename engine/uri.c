@@ -154,3 +154,14 @@ const char *s3e_uri_split_s3(const char *url, size_t *bucket_len, const char **r
     *rest = slash ? slash + 1 : "";
     return *bucket_len ? b : NULL;
 }
+
+int s3e_uri_bucket_key(const char *url, char *bucket, size_t blen, const char **rest)
+{
+    size_t n;
+    const char *b = s3e_uri_split_s3(url, &n, rest);
+    if (!b || n >= blen)
+        return -1;
+    memcpy(bucket, b, n);
+    bucket[n] = '\0';
+    return 0;
+}

@@ -76,6 +76,7 @@ enum s3e_collisions {
 #define S3E_DEFAULT_PARTS_IN_FLIGHT  32 /* UploadPartCopy in flight in all (--parts-in-flight) */
 #define S3E_MAX_LIST_CONCURRENCY     256
 #define S3E_DEFAULT_LIST_CONCURRENCY 16 /* ListObjectsV2 requests in flight per prefix */
+#define S3E_DEFAULT_OBJECT_TIMEOUT_MS 300000L /* --object-timeout: 5 min, plus the copy time */
 
 struct s3e_plan {
     char *path;                    /* the plan file (for messages) */

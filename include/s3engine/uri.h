@@ -38,5 +38,8 @@ int s3e_uri_copy_source_version(struct s3e_buf *out, const char *bucket, const c
  * bytes) and sets *rest to what follows its '/' ("" when nothing does).
  * NULL when url is not of that form or the bucket is empty. */
 const char *s3e_uri_split_s3(const char *url, size_t *bucket_len, const char **rest);
+/* The same, the bucket copied into bucket[blen] (NUL-terminated). 0, or -1
+ * when url is not of that form or the bucket does not fit. */
+int s3e_uri_bucket_key(const char *url, char *bucket, size_t blen, const char **rest);
 
 #endif

@@ -261,6 +261,13 @@ static void test_split_s3_url(void **state)
     assert_null(s3e_uri_split_s3("s3:///key", &n, &rest));
     assert_null(s3e_uri_split_s3("https://media/key", &n, &rest));
     assert_null(s3e_uri_split_s3("s3://", &n, &rest));
+    /* the bucket copied: a buffer it fits in, not one it does not */
+    char bucket[6];
+    assert_int_equal(s3e_uri_bucket_key("s3://media/k", bucket, sizeof bucket, &rest), 0);
+    assert_string_equal(bucket, "media");
+    assert_string_equal(rest, "k");
+    assert_int_equal(s3e_uri_bucket_key("s3://medias/k", bucket, sizeof bucket, &rest), -1);
+    assert_int_equal(s3e_uri_bucket_key("s3:///k", bucket, sizeof bucket, &rest), -1);
 }
 
 /* A %00 decodes to a NUL byte inside the result: the length says where the
