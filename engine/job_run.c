@@ -427,6 +427,18 @@ static void settings_of(const struct runner *r, struct s3e_settings *s)
                                                      : S3E_DEFAULT_OBJECT_TIMEOUT_MS;
 }
 
+/* The failures the fail-fast check held back are logged, as a run logs them,
+ * or, when it tripped, the one line that says why the payload stopped. */
+static void say_failures(struct s3e_run *run)
+{
+    s3e_failfast_settle(&run->failfast);
+    if (!s3e_failfast_tripped(&run->failfast) || s3e_interrupted)
+        return;
+    char why[1024];
+    s3e_failfast_describe(&run->failfast, why, sizeof why);
+    s3e_error("payload stopped: %s (--fail-fast 0 tries every object)", why);
+}
+
 /* The loaded payload on one worker, as a run would copy it. */
 static int copy_payload(struct runner *r, struct payload_run *pr)
 {
@@ -451,6 +463,7 @@ static int copy_payload(struct runner *r, struct payload_run *pr)
     s3e_flight_join(run);
     s3e_sched_free(run->sched);
     run->sched = NULL;
+    say_failures(run);
     s3e_client_cleanup(r->client, 1);
     s3e_open_uploads_abort(run->open_uploads, r->client);
     s3e_client_cleanup(r->client, 0);

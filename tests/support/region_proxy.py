@@ -20,7 +20,12 @@ Every request is logged as one JSON line in --log: method, path, bucket, the reg
 it was signed for, the cross-account headers it carried (x-amz-acl, x-amz-expected-
 bucket-owner, x-amz-source-expected-bucket-owner, x-amz-request-payer) and the answer
 ("relayed", "redirect" or "malformed"). Without --bucket it only relays and logs.
-Path-style and virtual-hosted requests are both understood. With --tls-cert and
+With --owner NAME=ACCOUNT the bucket NAME belongs to the 12-digit ACCOUNT, and the
+expected-owner headers are checked as AWS checks them (radosgw ignores them): a request
+to NAME whose x-amz-expected-bucket-owner names another account, or a copy reading NAME
+(x-amz-copy-source) whose x-amz-source-expected-bucket-owner names another, is answered
+403 AccessDenied and not relayed (answer "owner" in the log). A request without the
+header is relayed. Path-style and virtual-hosted requests are both understood. With --tls-cert and
 --tls-key it is spoken to in HTTPS (tls_server.py; radosgw is reached in HTTP), to test
 which CA bundle a client verifies with. Standard library only.
 """
@@ -75,8 +80,25 @@ class Handler(BaseHTTPRequestHandler):
             self.server.logf.write(line + "\n")
             self.server.logf.flush()
 
-    def wrong_region(self, bucket, region, mode, sent):
+    def send_error_xml(self, status, inner, extra=()):
+        """An S3 <Error> answer; a HEAD gets the status and headers, no body."""
         rid = secrets.token_hex(8).upper()
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error>%s<RequestId>%s</RequestId>'
+                "<HostId>%s</HostId></Error>" % (inner, rid, secrets.token_urlsafe(24))).encode()
+        self.send_response(status)
+        self.send_header("x-amz-request-id", rid)
+        for k, v in extra:
+            self.send_header(k, v)
+        if self.command == "HEAD":
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def wrong_region(self, bucket, region, mode, sent):
         if mode == "redirect":
             status = 301
             body = ("<Code>PermanentRedirect</Code><Message>The bucket you are attempting to "
@@ -89,20 +111,19 @@ class Handler(BaseHTTPRequestHandler):
             body = ("<Code>AuthorizationHeaderMalformed</Code><Message>The authorization "
                     "header is malformed; the region '%s' is wrong; expecting '%s'</Message>"
                     "<Region>%s</Region>" % (sent, region, region))
-        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error>%s<RequestId>%s</RequestId>'
-                "<HostId>%s</HostId></Error>" % (body, rid, secrets.token_urlsafe(24))).encode()
-        self.send_response(status)
-        self.send_header("x-amz-request-id", rid)
-        if mode == "redirect" or self.command == "HEAD":
-            self.send_header("x-amz-bucket-region", region)
-        if self.command == "HEAD":
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        extra = [("x-amz-bucket-region", region)] if mode == "redirect" or self.command == "HEAD" else []
+        self.send_error_xml(status, body, extra)
+
+    def owner_refused(self, bucket):
+        """AWS's answer to an expected owner that is not the bucket's: 403 AccessDenied."""
+        owners = self.server.owners
+        said = self.headers.get("x-amz-expected-bucket-owner")
+        if said is not None and bucket in owners and said != owners[bucket]:
+            return True
+        src = urllib.parse.unquote(self.headers.get("x-amz-copy-source", "").split("?")[0])
+        src_bucket = src.lstrip("/").split("/", 1)[0]
+        said = self.headers.get("x-amz-source-expected-bucket-owner")
+        return said is not None and src_bucket in owners and said != owners[src_bucket]
 
     def relay(self, body):
         up = self.server.upstream
@@ -133,6 +154,10 @@ class Handler(BaseHTTPRequestHandler):
             self.log(bucket=bucket, signed=sent, answer=place[1])
             self.wrong_region(bucket, place[0], place[1], sent)
             return
+        if self.owner_refused(bucket):
+            self.log(bucket=bucket, signed=sent, answer="owner")
+            self.send_error_xml(403, "<Code>AccessDenied</Code><Message>Access Denied</Message>")
+            return
         self.log(bucket=bucket, signed=sent, answer="relayed")
         self.relay(body)
 
@@ -144,6 +169,8 @@ def main():
     ap.add_argument("--upstream", required=True, help="radosgw, http://host:port")
     ap.add_argument("--bucket", action="append", default=[], metavar="NAME=REGION:MODE",
                     help="a bucket in REGION; MODE redirect (301) or malformed (400)")
+    ap.add_argument("--owner", action="append", default=[], metavar="NAME=ACCOUNT",
+                    help="bucket NAME belongs to ACCOUNT: expected-owner headers are checked")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--ready-file", help="the port is written here once listening")
     ap.add_argument("--log", required=True)
@@ -161,6 +188,7 @@ def main():
     srv.daemon_threads = True
     srv.upstream = urllib.parse.urlsplit(a.upstream)
     srv.buckets = buckets
+    srv.owners = dict(spec.split("=", 1) for spec in a.owner)
     srv.lock = threading.Lock()
     srv.logf = open(a.log, "a")
     if a.ready_file:
