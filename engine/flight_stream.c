@@ -5,6 +5,7 @@
  * starts as soon as its bytes are in. */
 #include "flight_stream.h"
 #include "flight_upload.h"
+#include "part_hash.h"
 #include "put_lines.h"
 #include "s3_ops.h"
 #include "stream_copy.h"
@@ -16,12 +17,14 @@
 #include "s3engine/part.h"
 #include "s3engine/plan.h"
 #include "s3engine/s3xml.h"
+#include "s3engine/verify_rules.h"
 
 #include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum fs_state {
@@ -54,7 +57,8 @@ struct slot {
     struct s3e_areq a;
     struct s3e_req req;
     struct s3e_query_param q[2];
-    char text[2][84], name[32], md5[32];
+    char text[2][84], name[32];
+    struct s3e_part_hash h;   /* of body: Content-MD5, payload hash */
     struct s3e_buf body;
     uint64_t taken;           /* from the budget, for body */
     uint32_t part;
@@ -78,8 +82,10 @@ struct s3e_fs {
     int have_head;
     char etag[80];              /* the source's ETag, as its HEAD showed it */
     struct s3e_buf tags;        /* URL-encoded tags to set */
-    EVP_MD_CTX *md5;            /* of every byte read, in order */
+    EVP_MD_CTX *md5;            /* of every byte read, in order, when `whole` */
+    int whole;                  /* the source's ETag is an MD5: compared with md5 */
     char md5_hex[33];
+    unsigned char (*md5s)[16];  /* each part's MD5: the copy's ETag is made of them */
     int single;                 /* up to one part: one GetObject, one PutObject */
     uint64_t part_size;
     struct s3e_part_copy *parts;
@@ -103,6 +109,7 @@ struct s3e_fs {
     size_t offsets[S3E_MAX_REQ_HEADERS];
     char quoted[84], md5_b64[64], name[32], text[2][84];
     struct s3e_part_copy one;   /* a single part's range */
+    struct s3e_part_hash one_hash;
     struct s3e_buf body;        /* its bytes */
     uint64_t taken;
     struct slot *slots;
@@ -183,6 +190,8 @@ static void free_parts(struct s3e_fs *m)
     free(m->parts);
     m->parts = NULL;
     m->nparts = 0;
+    free(m->md5s);
+    m->md5s = NULL;
 }
 
 static void begin(struct s3e_fs *m);
@@ -266,6 +275,7 @@ static void begin(struct s3e_fs *m)
     m->in_flight = m->starved = m->part_rc = m->have_part_err = 0;
     m->written = m->tagging_failed = 0;
     m->rc = S3E_OK;
+    m->md5_hex[0] = '\0';
     s3e_s3_error_clear(&m->err);
     memset(&m->res, 0, sizeof m->res);
     if (!EVP_DigestInit_ex(m->md5, EVP_md5(), NULL)) {
@@ -314,6 +324,8 @@ static void after_head(struct s3e_fs *m, int rc)
     m->have_head = 1;
     snprintf(m->etag, sizeof m->etag, "%s", m->head.etag);
     m->hdrs.if_match = m->etag; /* every byte from this one version */
+    /* the bytes' MD5 in order only where something compares it */
+    m->whole = s3e_etag_is_md5(m->etag, m->head.sse, m->head.ssec);
     const char *planned = m->spec.src_etag;
     if (planned && *planned && strcmp(planned, m->etag) != 0) {
         fail(m, s3e_copy_changed_error(&m->err, "HeadObject", planned, m->etag), NULL);
@@ -363,19 +375,20 @@ static struct s3e_put_opts put_opts(const struct s3e_fs *m)
 
 static void hash(struct s3e_fs *m, const struct s3e_buf *b, int *rc)
 {
-    if (!*rc && !EVP_DigestUpdate(m->md5, b->data ? b->data : "", b->len))
+    if (m->whole && !*rc && !EVP_DigestUpdate(m->md5, b->data ? b->data : "", b->len))
         *rc = S3E_ENOMEM;
 }
 
-/* Every byte read: their MD5 against the source's ETag (before anything
- * becomes an object). */
+/* Every byte read: their MD5 against the source's ETag where that is an
+ * MD5 (before anything becomes an object). */
 static int check_md5(struct s3e_fs *m)
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned n = 0;
-    if (!EVP_DigestFinal_ex(m->md5, d, &n))
+    if (m->whole && !EVP_DigestFinal_ex(m->md5, d, &n))
         return S3E_ENOMEM;
-    s3e_stream_hex(d, n, m->md5_hex);
+    if (m->whole)
+        s3e_stream_hex(d, n, m->md5_hex);
     return s3e_stream_md5_check(m->md5_hex, m->etag, &m->head, &m->res, &m->err);
 }
 
@@ -388,21 +401,24 @@ static void after_get_single(struct s3e_fs *m, int rc)
         return;
     }
     take_body(&m->a, &m->body);
-    hash(m, &m->body, &rc);
-    if (!rc && (rc = check_md5(m)) != S3E_OK) {
-        fail(m, rc, NULL);
-        return;
+    /* one part: its MD5 is the object's, hashed once */
+    struct s3e_part_hash *h = &m->one_hash;
+    rc = s3e_part_hash(&m->body, m->hdrs.checksum_algorithm, &m->one, h);
+    if (!rc) {
+        memcpy(m->md5_hex, h->md5_hex, sizeof m->md5_hex);
+        rc = s3e_stream_md5_check(m->md5_hex, m->etag, &m->head, &m->res, &m->err);
+        if (rc) {
+            fail(m, rc, NULL);
+            return;
+        }
     }
-    if (!rc)
-        rc = s3e_stream_body_md5(&m->body, m->md5_b64);
-    if (!rc)
-        rc = s3e_stream_body_checksum(m->hdrs.checksum_algorithm, &m->body, &m->one);
     struct s3e_put_opts o = put_opts(m);
     s3e_buf_reset(&m->buf);
     if (!rc)
         rc = s3e_stream_put_request(&m->req, &m->buf, m->offsets, m->quoted, m->name,
                                     m->spec.dst_bucket, m->spec.dst_key, &o, &m->body,
-                                    m->md5_b64, &m->one);
+                                    h->md5_b64, &m->one);
+    m->req.body_sha256 = h->sha256_hex;
     send_req(m, FS_PUT, rc, m->dst_via);
 }
 
@@ -428,6 +444,8 @@ static void create(struct s3e_fs *m)
 {
     int rc = s3e_copy_cut_parts(m->head.size, m->spec.part_size, &m->parts, &m->nparts,
                                 &m->part_size);
+    if (!rc && !(m->md5s = calloc(m->nparts, sizeof *m->md5s)))
+        rc = S3E_ENOMEM;
     if (rc) {
         fail_detail(m, rc, "CreateMultipartUpload", "out of memory");
         return;
@@ -599,14 +617,15 @@ static void hash_in_order(struct s3e_fs *m)
 static void upload_part(struct s3e_fs *m, struct slot *s)
 {
     struct s3e_part_copy *p = &m->parts[s->part];
-    int rc = s3e_stream_body_md5(&s->body, s->md5);
-    if (!rc)
-        rc = s3e_stream_body_checksum(m->hdrs.checksum_algorithm, &s->body, p);
-    if (!rc)
+    int rc = s3e_part_hash(&s->body, m->hdrs.checksum_algorithm, p, &s->h);
+    if (!rc) {
+        memcpy(m->md5s[s->part], s->h.md5, sizeof s->h.md5);
         rc = s3e_stream_part_request(&s->req, s->text, s->q, s->name, m->spec.dst_bucket,
                                      m->spec.dst_key, m->upload_id, &m->hdrs, p, &s->body,
-                                     s->md5);
+                                     s->h.md5_b64);
+    }
     s->req.via = m->dst_via;
+    s->req.body_sha256 = s->h.sha256_hex;
     s->stage = SL_PUT;
     if (!rc)
         rc = s3e_client_start(m->c, &s->a, &s->req);
@@ -748,6 +767,23 @@ static void verify(struct s3e_fs *m)
     send_req(m, FS_VERIFY, rc, m->dst_via);
 }
 
+/* A multipart copy's ETag, where S3 made it from its parts' MD5s, against
+ * the MD5s of the parts sent: every part is in, in its place. */
+static int check_parts_etag(struct s3e_fs *m, const struct s3e_head *h)
+{
+    char want[48];
+    if (m->single || !m->md5s || !s3e_etag_is_multipart_md5(h->etag, h->sse, h->ssec))
+        return S3E_OK;
+    int rc = s3e_part_hash_etag((const unsigned char (*)[16])m->md5s, m->nparts, want);
+    if (rc || strcasecmp(want, h->etag) == 0)
+        return rc;
+    s3e_s3_error_clear(&m->err);
+    set_op(&m->err, "Verify");
+    snprintf(m->err.detail, sizeof m->err.detail, "the copy's ETag is %s, its parts' MD5s make %s",
+             h->etag, want);
+    return S3E_EVERIFY;
+}
+
 static void after_verify(struct s3e_fs *m, int rc)
 {
     struct s3e_head h;
@@ -758,6 +794,8 @@ static void after_verify(struct s3e_fs *m, int rc)
     }
     s3e_s3_error_clear(&m->err);
     rc = s3e_stream_judge(&m->head, &h, &m->hdrs, m->single, m->md5_hex, &m->res, &m->err);
+    if (!rc)
+        rc = check_parts_etag(m, &h);
     s3e_head_free(&h);
     if (rc) {
         fail(m, rc, NULL);

@@ -280,7 +280,9 @@ static int sign_headers(struct s3e_client *c, const struct s3e_config *cfg, stru
         return rc;
     char amz_date[17], hash[65];
     s3e_sigv4_amz_date(time(NULL), amz_date);
-    if (r->body_len)
+    if (r->body_len && r->body_sha256)
+        snprintf(hash, sizeof hash, "%s", r->body_sha256);
+    else if (r->body_len)
         s3e_sha256_hex(r->body, r->body_len, hash);
     else
         memcpy(hash, S3E_EMPTY_SHA256, 65);

@@ -32,6 +32,8 @@ struct s3e_req {
     size_t nheaders;
     const char *body;                     /* NULL = empty */
     size_t body_len;
+    const char *body_sha256;              /* body's SHA-256 (hex) as its caller computed it,
+                                             or NULL: computed when signed, every attempt */
     int expect_body_error;                /* a 200 with <Error> is a failure */
     size_t max_body;                      /* response body limit (0 = 1 MiB) */
     uint64_t copy_bytes;                  /* a server-side copy: the bytes it copies (its

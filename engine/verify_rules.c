@@ -14,6 +14,16 @@ int s3e_etag_is_md5(const char *etag, const char *sse, int ssec)
     return strspn(etag, "0123456789abcdefABCDEF") == 32;
 }
 
+int s3e_etag_is_multipart_md5(const char *etag, const char *sse, int ssec)
+{
+    if (!etag || strlen(etag) < 34 || etag[32] != '-' || etag[33] == '0')
+        return 0;
+    char head[33];
+    memcpy(head, etag, 32);
+    head[32] = '\0';
+    return s3e_etag_is_md5(head, sse, ssec) && strspn(etag + 33, "0123456789") == strlen(etag + 33);
+}
+
 int s3e_etags_comparable(const struct s3e_side *a, const struct s3e_side *b)
 {
     return s3e_etag_is_md5(a->etag, a->sse, a->ssec) && s3e_etag_is_md5(b->etag, b->sse, b->ssec);

@@ -31,6 +31,11 @@ struct s3e_side {
 /* 1 when this ETag is the MD5 of the object's bytes by the rules above. */
 int s3e_etag_is_md5(const char *etag, const char *sse, int ssec);
 
+/* 1 when this ETag is that of a multipart upload by the same rules: 32 hex
+ * digits, "-" and the number of parts, neither SSE-KMS nor SSE-C; S3 makes
+ * it from the MD5s of the parts' bytes (part_hash.h). */
+int s3e_etag_is_multipart_md5(const char *etag, const char *sse, int ssec);
+
 /* 1 when both sides' ETags are MD5s, so equal bytes mean equal ETags. */
 int s3e_etags_comparable(const struct s3e_side *a, const struct s3e_side *b);
 

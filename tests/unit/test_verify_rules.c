@@ -29,6 +29,21 @@ static void test_md5_etags(void **state)
     assert_false(s3e_etag_is_md5(NULL, NULL, 0));
 }
 
+static void test_multipart_md5_etags(void **state)
+{
+    (void)state;
+    assert_true(s3e_etag_is_multipart_md5(MD5A "-3", NULL, 0));
+    assert_true(s3e_etag_is_multipart_md5(MD5A "-10000", "AES256", 0));
+    assert_false(s3e_etag_is_multipart_md5(MD5A "-3", "aws:kms", 0));
+    assert_false(s3e_etag_is_multipart_md5(MD5A "-3", NULL, 1));
+    assert_false(s3e_etag_is_multipart_md5(MD5A, NULL, 0));          /* one PUT */
+    assert_false(s3e_etag_is_multipart_md5(MD5A "-", NULL, 0));
+    assert_false(s3e_etag_is_multipart_md5(MD5A "-0", NULL, 0));
+    assert_false(s3e_etag_is_multipart_md5(MD5A "-3x", NULL, 0));
+    assert_false(s3e_etag_is_multipart_md5("0cc175b9c0f1b6a831c399e26977266z-3", NULL, 0));
+    assert_false(s3e_etag_is_multipart_md5(NULL, NULL, 0));
+}
+
 static void test_plain_copy_by_size_and_etag(void **state)
 {
     (void)state;
@@ -120,6 +135,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_md5_etags),
+        cmocka_unit_test(test_multipart_md5_etags),
         cmocka_unit_test(test_plain_copy_by_size_and_etag),
         cmocka_unit_test(test_kms_target_is_checked_by_size),
         cmocka_unit_test(test_ssec_and_multipart_sources),
