@@ -285,7 +285,11 @@ static void start_job(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (s3e_method_streams(run, j)) {
-        if (s3e_fs_handles(run, j))
+        if (s3e_worker_restore_first(run, j))
+            hand_over(f, w, S3E_JOB_RESTORE); /* a HEAD, RestoreObject, then the stream */
+        else if (j->versions || run->plan.sources[j->source].restore_days)
+            hand_over(f, w, S3E_JOB_COPY); /* each version, or a restore, then streamed */
+        else if (s3e_fs_handles(run, j))
             start_stream(f, w);
         else
             run_on_thread(f, w);

@@ -454,7 +454,7 @@ int s3e_fc_start(struct s3e_fc **out, struct s3e_fstep *st, const struct s3e_job
     s3e_buf_init(&x->body, 0);
     use_job(x);
     *out = x;
-    if (changed) {
+    if (changed && !s3e_method_streams(st->run, j)) { /* a stream HEADs the source itself */
         x->relooked = 1;
         look_up(x, 1);
     } else {

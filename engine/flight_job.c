@@ -7,9 +7,11 @@
 #include "flight_job.h"
 #include "flight_copy.h"
 #include "flight_step.h"
+#include "method.h"
 #include "restore.h"
 #include "s3_ops.h"
 #include "s3_versions_int.h"
+#include "stream_job.h"
 #include "tindex.h"
 #include "version_resume.h"
 #include "worker.h"
@@ -32,6 +34,8 @@ enum fj_state {
     FJ_MOVE_HEAD,    /* move mode: HEAD of the destination (is it still this copy?) */
     FJ_MOVE_DELETE,  /* move mode: DeleteObject of the source */
     FJ_VERSIONS_AT,  /* ListObjectVersions of the destination key: versions there already */
+    FJ_VERSIONS_DST, /* HEAD of a target version matched by size alone (its ETag differs) */
+    FJ_VERSIONS_SRC, /* HEAD of the source version it would be the copy of */
     FJ_FINISHED,
 };
 
@@ -43,6 +47,8 @@ struct s3e_fj {
     struct s3e_version v;       /* what one points to */
     const char *vp;             /* the next version's line */
     size_t vi, skip;            /* its index; how many the target holds already */
+    unsigned skip_cmp;          /* what told them there: S3E_CMP_* */
+    size_t pair;                /* FJ_VERSIONS_DST/SRC: the pair being confirmed */
     const char *stopped;        /* why the key's next versions are not copied, or NULL */
     int one_ok;                 /* the object in hand ended at the target */
     int newest_check;           /* the check in flight asks whether every version is copied */
@@ -71,10 +77,25 @@ static void start_one(struct s3e_fj *x, const struct s3e_job *j, enum s3e_job_st
 static void next_version(struct s3e_fj *x);
 static void copied(struct s3e_fj *x, int rc);
 
+/* A streamed pair's requests go through the connection of their side (the
+ * source's or the target's: two endpoints, or one bucket name on both). */
+static const struct s3e_config *side_of(const struct s3e_fj *x, enum fj_state s)
+{
+    const struct s3e_job *j = x->j ? x->j : x->job; /* none in hand yet: the key's */
+    if (!s3e_method_streams(x->st.run, j))
+        return NULL; /* one endpoint: by bucket */
+    const struct s3e_config *src, *dst;
+    s3e_stream_vias(x->st.run, j, &src, &dst);
+    int source = s == FJ_CHECK_SRC || s == FJ_RESTORE_HEAD || s == FJ_RESTORE_ASK ||
+                 s == FJ_MOVE_DELETE || s == FJ_VERSIONS_SRC;
+    return source ? src : dst;
+}
+
 /* Send x->st.req (built with rc) as the request of state s. */
 static void send_req(struct s3e_fj *x, enum fj_state s, int rc)
 {
     x->state = s;
+    x->st.req.via = side_of(x, s);
     rc = s3e_fstep_send(&x->st, rc);
     if (rc)
         s3e_fj_on_done(x, &x->st.a, rc);
@@ -406,7 +427,7 @@ static void versions_from(struct s3e_fj *x, size_t skip)
     for (size_t i = 0; i < skip && s3e_versions_next(&x->vp, &x->v); i++, x->vi++) {
         s3e_worker_version_job(x->job, &x->v, &x->one);
         s3e_worker_record(x->st.run, &x->one, S3E_OUT_SKIPPED, x->v.size, x->v.etag,
-                          S3E_CMP_SIZE | S3E_CMP_ETAG, NULL, s3e_now());
+                          x->skip_cmp, NULL, s3e_now());
     }
     if (skip)
         s3e_info("s3://%s/%s: the oldest %zu of %zu versions are there already",
@@ -437,6 +458,80 @@ static void versions_at_target(struct s3e_fj *x)
     versions_page(x);
 }
 
+/* The target's versions are compared: the oldest `done` are copies. */
+static void versions_known(struct s3e_fj *x, size_t done, unsigned cmp)
+{
+    s3e_vtarget_free(&x->at);
+    drop_dst(x);
+    x->skip_cmp = cmp;
+    versions_from(x, done);
+}
+
+/* The next pair matched by size whose ETags differ (a multipart copy, an
+ * SSE-KMS or SSE-C side) is confirmed by HEADs of both versions, as a
+ * destination that may be current is (s3e_copy_compare_heads); all agree:
+ * the loose match stands, else only the exact one. */
+static void confirm_next(struct s3e_fj *x)
+{
+    size_t si;
+    const struct s3e_vsig *d;
+    if (!s3e_vtarget_pair(&x->at, &x->pair, &si, &d)) {
+        s3e_info("s3://%s/%s: the target's versions have other ETags; %zu of them confirmed "
+                 "by HEADs", x->job->dst_bucket, x->job->dst_key, x->pair);
+        versions_known(x, x->at.loose, S3E_CMP_SIZE);
+        return;
+    }
+    if (!d->version_id) {
+        versions_known(x, x->at.exact, S3E_CMP_SIZE | S3E_CMP_ETAG);
+        return;
+    }
+    const char *p = x->job->versions;
+    for (size_t i = 0; s3e_versions_next(&p, &x->v) && i < si; i++)
+        ;
+    s3e_worker_version_job(x->job, &x->v, &x->one);
+    x->j = &x->one;
+    s3e_worker_hdrs(x->st.run, x->j, &x->hdrs);
+    s3e_worker_spec(x->st.run, x->j, &x->hdrs, &x->spec);
+    s3e_s3_error_clear(&x->err);
+    drop_dst(x);
+    int rc = s3e_s3_head_version_request(&x->st.req, &x->st.q[0], x->j->dst_bucket,
+                                         x->j->dst_key, d->version_id, x->hdrs.dst_ssec);
+    send_req(x, FJ_VERSIONS_DST, rc);
+}
+
+static void after_confirm_dst(struct s3e_fj *x, int rc)
+{
+    rc = s3e_s3_head_result(rc, &x->st.a.resp, &x->dst, &x->st.a.err);
+    if (rc) {
+        versions_known(x, x->at.exact, S3E_CMP_SIZE | S3E_CMP_ETAG);
+        return;
+    }
+    x->have_dst = 1;
+    rc = s3e_s3_head_version_request(&x->st.req, &x->st.q[0], x->j->src_bucket, x->j->src_key,
+                                     x->hdrs.version_id, x->hdrs.src_ssec);
+    send_req(x, FJ_VERSIONS_SRC, rc);
+}
+
+static void after_confirm_src(struct s3e_fj *x, int rc)
+{
+    struct s3e_head src;
+    rc = s3e_s3_head_result(rc, &x->st.a.resp, &src, &x->st.a.err);
+    if (!rc) {
+        rc = s3e_copy_compare_heads(&x->spec, &src, &x->dst, x->spec.src_etag, 1, &x->res,
+                                    &x->err);
+        s3e_head_free(&src);
+    }
+    if (rc) {
+        s3e_info("s3://%s/%s: a version of the target's has the size of source version %s "
+                 "but is not its copy (%s)", x->job->dst_bucket, x->job->dst_key,
+                 x->v.id, x->err.detail[0] ? x->err.detail : s3e_strerror(rc));
+        versions_known(x, x->at.exact, S3E_CMP_SIZE | S3E_CMP_ETAG);
+        return;
+    }
+    x->pair++;
+    confirm_next(x);
+}
+
 static void after_versions_page(struct s3e_fj *x, int rc)
 {
     if (!rc)
@@ -447,19 +542,23 @@ static void after_versions_page(struct s3e_fj *x, int rc)
         versions_page(x);
         return;
     }
-    size_t done = 0;
+    s3e_versions_pager_free(&x->pager);
     if (!rc)
-        rc = s3e_vtarget_copied(&x->at, x->job->versions, &done);
+        rc = s3e_vtarget_compare(&x->at, x->job->versions);
     if (rc) {
         const struct s3e_s3_error *e = &x->st.a.err;
         s3e_warn("s3://%s/%s: its versions at the target could not be listed (%s); "
                  "copying every version", x->job->dst_bucket, x->job->dst_key,
                  e->code[0] ? e->code : e->detail);
-        done = 0;
+        versions_known(x, 0, 0);
+        return;
     }
-    s3e_versions_pager_free(&x->pager);
-    s3e_vtarget_free(&x->at);
-    versions_from(x, done);
+    if (x->at.loose > x->at.exact) {
+        x->pair = 0;
+        confirm_next(x);
+        return;
+    }
+    versions_known(x, x->at.exact, S3E_CMP_SIZE | S3E_CMP_ETAG);
 }
 
 /* A destination that may be an earlier run's copy of the newest version
@@ -544,6 +643,12 @@ void s3e_fj_on_done(struct s3e_fj *x, struct s3e_areq *a, int rc)
     case FJ_VERSIONS_AT:
         after_versions_page(x, rc);
         break;
+    case FJ_VERSIONS_DST:
+        after_confirm_dst(x, rc);
+        break;
+    case FJ_VERSIONS_SRC:
+        after_confirm_src(x, rc);
+        break;
     case FJ_FINISHED:
         break;
     }
@@ -570,10 +675,11 @@ void s3e_fj_free(struct s3e_fj *x)
         return;
     s3e_fc_free(x->fc);
     drop_dst(x);
-    if (x->state == FJ_VERSIONS_AT) {
+    if (x->state == FJ_VERSIONS_AT)
         s3e_versions_pager_free(&x->pager);
+    if (x->state == FJ_VERSIONS_AT || x->state == FJ_VERSIONS_DST ||
+        x->state == FJ_VERSIONS_SRC)
         s3e_vtarget_free(&x->at);
-    }
     s3e_fstep_free(&x->st);
     free(x);
 }

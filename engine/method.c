@@ -4,7 +4,6 @@
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,18 +39,6 @@ static int pair_streams(const struct s3e_run *run, size_t i, size_t j)
            (s->bucket && s3e_conns_twice(run->conns, s->bucket));
 }
 
-/* What a streamed copy from source i cannot do yet: NULL, or the source's
- * field (or option) that asks for it. */
-static const char *unsupported(const struct s3e_run *run, size_t i)
-{
-    const struct s3e_source *s = &run->plan.sources[i];
-    if (s->versions)
-        return "versions";
-    if (s->restore_days)
-        return "restore";
-    return NULL;
-}
-
 int s3e_method_plan(struct s3e_run *run)
 {
     size_t ns = run->plan.nsources, nt = run->plan.ntargets;
@@ -65,24 +52,10 @@ int s3e_method_plan(struct s3e_run *run)
         atomic_init(&run->ssec_refused[j], 0);
     for (size_t i = 0; i < ns; i++)
         for (size_t j = 0; j < nt; j++) {
-            if (!pair_streams(run, i, j)) {
-                if (keys_differ(&run->plan.sources[i], &run->plan.targets[j]))
-                    run->streams[i * nt + j] = PAIR_KEYS_DIFFER;
-                continue;
-            }
-            run->streams[i * nt + j] = PAIR_STREAMS;
-            const char *field = unsupported(run, i);
-            if (!field)
-                continue;
-            char where[400];
-            if (run->conns)
-                s3e_conns_where(run->conns, 0, i, field, where, sizeof where);
-            else
-                snprintf(where, sizeof where, "%s", run->plan.path);
-            snprintf(run->errbuf, sizeof run->errbuf, "%s: %s is not supported yet with a "
-                     "streamed copy (targets.%s from sources[%zu]: another endpoint, stream = "
-                     "true, --stream, or an sse_c key the target does not share)", where, field, run->plan.targets[j].name, i + 1);
-            return S3E_EPLAN;
+            if (pair_streams(run, i, j))
+                run->streams[i * nt + j] = PAIR_STREAMS;
+            else if (keys_differ(&run->plan.sources[i], &run->plan.targets[j]))
+                run->streams[i * nt + j] = PAIR_KEYS_DIFFER;
         }
     return S3E_OK;
 }

@@ -14,9 +14,7 @@
  * (SSE-C) the target does not share is copied server-side (the source's key
  * on the copy-source headers, the target's on the destination's) until the
  * target's server refuses such a copy (s3e_method_refused), then streamed.
- * S3E_OK; S3E_EPLAN with the plan's file:line in run->errbuf for what a
- * streamed copy cannot do yet (a source's versions or restore);
- * S3E_ENOMEM. */
+ * S3E_OK or S3E_ENOMEM. */
 int  s3e_method_plan(struct s3e_run *run);
 /* 1 when j is streamed. */
 int  s3e_method_streams(const struct s3e_run *run, const struct s3e_job *j);

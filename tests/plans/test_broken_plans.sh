@@ -155,23 +155,6 @@ return {
 }
 LUA
 
-# a copy between endpoints is streamed, which cannot copy versions yet
-broken stream_versions 2 "versions is not supported yet with a streamed copy" <<LUA
-return {
-  sources = { { bucket = "$src", prefix = "in/", versions = "all" } },
-  targets = { out = { bucket = "$dst", endpoint = "http://127.0.0.1:9" } },
-}
-LUA
-
-# an SSE-C source to a target without its key is streamed too
-export S3E_TEST_BROKEN_KEY=$(head -c 32 /dev/urandom | base64)
-broken ssec_versions 2 "an sse_c key the target does not share" <<LUA
-return {
-  sources = { { bucket = "$src", prefix = "in/", versions = "latest", sse_c_key_env = "S3E_TEST_BROKEN_KEY" } },
-  targets = { out = { bucket = "$dst" } },
-}
-LUA
-
 broken stream_type 4 "targets.out.stream: expected true or false, got string" <<LUA
 return {
   sources = { { bucket = "$src", prefix = "in/" } },

@@ -12,6 +12,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
+. "$PLAN_LIB_DIR/lib_versions.sh"
 
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
@@ -26,26 +27,8 @@ for i in 1 2 3 4 5; do
   check "v/k.txt version $i" s3check put "s3://$src/v/k.txt" "${sizes[$((i - 1))]}" --seed "k$i" >/dev/null
 done
 
-# the md5 of each version of s3://B/KEY, oldest first, one per line (read with boto3)
-md5s() {
-  "$S3CHECK_PYTHON" - "$1" "$2" "$PLAN_LIB_DIR" <<'PY'
-import hashlib, sys
-sys.path.insert(0, sys.argv[3])
-import s3check
-s3 = s3check.client()
-b, k = sys.argv[1], sys.argv[2]
-vs = s3.list_object_versions(Bucket=b, Prefix=k).get("Versions", [])
-for v in reversed([v for v in vs if v["Key"] == k]):
-    body = s3.get_object(Bucket=b, Key=k, VersionId=v["VersionId"])["Body"].read()
-    print(hashlib.md5(body).hexdigest())
-PY
-}
 # the target, prefix PFX: version by version the source's first N versions
-same_history() {
-  local pfx=$1 n=$2 msg=$3 want
-  want=$(md5s "$src" v/k.txt)
-  expect_eq "$(md5s "$dst" "${pfx}k.txt" | tr '\n' ' ')" "$(head -n "$n" <<<"$want" | tr '\n' ' ')" "$msg"
-}
+same_history() { expect_history v/k.txt "${1}k.txt" "$2" "$3"; }
 
 plan() {
   cat >"$dir/$1.lua" <<LUA
@@ -78,7 +61,7 @@ same_history kill/ 5 "the target holds each source version once, in order"
 out=$(s3e "$dir/kill.lua" 2>>"$dir/kill.err")
 expect_eq "$(summary_value "$out" copied):$(summary_value "$out" skipped)" "0:5" \
   "a further rerun copies nothing"
-expect_eq "$(md5s "$dst" kill/k.txt | wc -l)" 5 "still five versions"
+expect_eq "$(version_md5s "$dst" kill/k.txt | wc -l)" 5 "still five versions"
 
 # ---- 2. the third version cannot be copied -----------------------------------------
 plan fail
