@@ -9,7 +9,8 @@
 #  - a manifest naming an older versionId: that version, not the current one;
 #  - restore = {...} on archived sources (the fault proxy's archive): the first
 #    run asks for the restores (restoring), the next, once restored, streams
-#    them byte for byte.
+#    them byte for byte; one named by a manifest (not listed as archived) is
+#    restored when its GetObject is refused.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_faults.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
@@ -93,4 +94,20 @@ expect_eq "$rc:$(report_col "$dir/cold2.csv" status | sort -u)" "0:copied" \
   "restore: once restored, the next run copies them"
 expect_eq "$(report_col "$dir/cold2.csv" method | sort -u)" "stream" "restore: streamed"
 check "restore: the copies are the sources" s3check same-tree "s3://$src/cold/" "s3://$dst/cold/"
+# named by a manifest (no storage class listed): the GetObject is refused, then restored
+check "archived object 3" s3check put "s3://$src/cold2/c.bin" 90000 >/dev/null
+fault_proxy_set --archive "^$src/cold2?/" --restore-seconds 0
+printf '%s,cold2/c.bin\n' "$src" >"$dir/cold.csv"
+cat >"$dir/coldm.lua" <<LUA
+return { sources = { { manifest = "cold.csv", restore = { days = 1 } } },
+         targets = { out = { bucket = "$dst", prefix = "m/", stream = true } } }
+LUA
+s3e "$dir/coldm.lua" --endpoint "$ep" --report "$dir/coldm1.csv" >/dev/null 2>>"$dir/cold.err"
+expect_eq "$(report_col "$dir/coldm1.csv" status)" "restoring" \
+  "restore, manifest: the refused GetObject asks for the restore"
+rc=0
+s3e "$dir/coldm.lua" --endpoint "$ep" --report "$dir/coldm2.csv" >/dev/null 2>>"$dir/cold.err" || rc=$?
+expect_eq "$rc:$(report_col "$dir/coldm2.csv" status):$(report_col "$dir/coldm2.csv" method)" \
+  "0:copied:stream" "restore, manifest: then streamed"
+check "restore, manifest: the copy is the source" s3check same-tree "s3://$src/cold2/" "s3://$dst/m/cold2/"
 finish
