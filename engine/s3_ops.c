@@ -451,29 +451,6 @@ void s3e_copy_bufs_free(struct s3e_copy_bufs *b)
     s3e_buf_free(&b->lines);
 }
 
-int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
-                       const char *dst_bucket, const char *dst_key,
-                       const struct s3e_put_opts *opts, char out_etag[80],
-                       struct s3e_s3_error *err)
-{
-    struct s3e_copy_bufs b;
-    s3e_copy_bufs_init(&b);
-    struct s3e_req r;
-    int rc = s3e_s3_copy_put_request(&r, &b, src_bucket, src_key, dst_bucket, dst_key, opts);
-    struct s3e_resp resp;
-    s3e_resp_init(&resp);
-    if (!rc)
-        rc = s3e_client_send(c, &r, &resp, err);
-    if (!rc && s3e_xml_parse_copy_result(resp.body.data, resp.body.len, out_etag)) {
-        rc = S3E_EPARSE;
-        if (err)
-            snprintf(err->detail, sizeof err->detail, "malformed CopyObject response");
-    }
-    s3e_resp_free(&resp);
-    s3e_copy_bufs_free(&b);
-    return rc;
-}
-
 int s3e_s3_create_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *names,
                           size_t *offsets, char *quoted, const char *bucket, const char *key,
                           const struct s3e_put_opts *opts)
@@ -542,63 +519,6 @@ int s3e_s3_part_copy_result(const struct s3e_resp *resp, struct s3e_part_copy *p
     /* for CompleteMultipartUpload */
     s3e_xml_parse_checksum(resp->body.data, resp->body.len, part->checksum_name, part->checksum);
     return S3E_OK;
-}
-
-int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
-                                 const char *upload_id, const char *src_bucket,
-                                 const char *src_key, struct s3e_part_copy *parts, size_t n,
-                                 int max_in_flight, const struct s3e_copy_hdrs *hdrs,
-                                 struct s3e_s3_error *err)
-{
-    char quoted[84];
-    struct s3e_buf source;
-    s3e_buf_init(&source, 0);
-    struct s3e_req *reqs = calloc(n, sizeof *reqs);
-    struct s3e_resp *resps = calloc(n, sizeof *resps);
-    struct s3e_s3_error *errs = calloc(n, sizeof *errs);
-    int *rcs = calloc(n, sizeof *rcs);
-    char (*ranges)[64] = calloc(n, 64);
-    char (*numbers)[16] = calloc(n, 16);
-    struct s3e_query_param (*q)[2] = calloc(n, sizeof *q);
-    int rc = (!reqs || !resps || !errs || !rcs || !ranges || !numbers || !q) ? S3E_ENOMEM : S3E_OK;
-    if (!rc)
-        rc = s3e_uri_copy_source_version(&source, src_bucket, src_key,
-                                         hdrs ? hdrs->version_id : NULL);
-    for (size_t i = 0; i < n && !rc; i++) {
-        rc = s3e_s3_part_copy_request(&reqs[i], q[i], numbers[i], ranges[i], quoted, source.data,
-                                      bucket, key, upload_id, src_bucket, &parts[i], hdrs);
-        s3e_resp_init(&resps[i]);
-    }
-    if (!rc)
-        rc = s3e_client_send_many(c, reqs, n, max_in_flight, 1, resps, errs, rcs);
-    int reported = 0;
-    for (size_t i = 0; i < n && resps && rcs; i++) {
-        parts[i].rc = rcs[i];
-        parts[i].error = errs[i];
-        if (rcs[i] == S3E_OK && s3e_s3_part_copy_result(&resps[i], &parts[i])) {
-            parts[i].rc = S3E_EPARSE;
-            rc = rc ? rc : S3E_EPARSE;
-        }
-        if (parts[i].rc && parts[i].rc != S3E_ECANCELED && !reported && err) {
-            *err = errs[i];
-            reported = 1;
-        }
-        s3e_resp_free(&resps[i]);
-    }
-    if (rc == S3E_ECANCELED && !reported && err) { /* every part stopped by a signal */
-        s3e_s3_error_clear(err);
-        snprintf(err->operation, sizeof err->operation, "UploadPartCopy");
-        snprintf(err->detail, sizeof err->detail, "interrupted");
-    }
-    free(reqs);
-    free(resps);
-    free(errs);
-    free(rcs);
-    free(ranges);
-    free(numbers);
-    free(q);
-    s3e_buf_free(&source);
-    return rc;
 }
 
 int s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct s3e_buf *body,

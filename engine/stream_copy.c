@@ -1,6 +1,7 @@
 /* stream_copy.c - one object copied through this machine (stream_copy.h). */
 #include "stream_copy.h"
 #include "checksum.h"
+#include "copy_blocking.h"
 #include "put_lines.h"
 #include "s3_client.h"
 #include "stream_ops.h"

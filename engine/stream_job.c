@@ -1,6 +1,7 @@
 /* stream_job.c - one streamed job, the blocking way (stream_job.h). */
 #include "stream_job.h"
 #include "conns.h"
+#include "copy_blocking.h"
 #include "s3_client.h"
 #include "stream_copy.h"
 #include "worker.h"

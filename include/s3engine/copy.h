@@ -1,18 +1,20 @@
-/* copy.h - copy one object server-side, the way a careful user would.
+/* copy.h - one object's copy: what it is asked (struct s3e_copy_spec), what
+ * came of it (struct s3e_copy_result) and what it decides (copy.c), wherever
+ * its requests run: the event loop's copies (flight_copy.c,
+ * flight_multipart.c, flight_stream.c; `s3engine cp` too) and a streamed copy
+ * on a thread (stream_copy.c, whose blocking requests are copy_blocking.h's).
  *
- * Up to the cutoff: one CopyObject (metadata and tags copied by S3).
- * Above it: a multipart copy state machine
- *   HEAD source -> GetObjectTagging -> CreateMultipartUpload (with content
- *   headers, user metadata, tags, storage class) -> UploadPartCopy x N in
- *   parallel -> CompleteMultipartUpload, or AbortMultipartUpload on any
- *   failure, so no orphaned upload is left behind.
- * Every CopyObject and UploadPartCopy carries x-amz-copy-source-if-match
- * with the source's ETag as planned: a source that changed fails with 412
- * PreconditionFailed (s3e_copy_source_changed), never a copy spliced from
- * two versions.
- * Then the result is verified by verify_rules.h: the ETags when both are
- * MD5s, else HEADs of the target and the source (size, checksums, and for a
- * multipart copy content headers, user metadata and tag count). */
+ * Up to the cutoff a copy is one CopyObject (metadata and tags copied by S3);
+ * above it a multipart copy (HEAD of the source, GetObjectTagging,
+ * CreateMultipartUpload with its content headers, metadata, tags and storage
+ * class, UploadPartCopy of s3e_copy_cut_parts' parts,
+ * CompleteMultipartUpload, or AbortMultipartUpload on any failure). Every
+ * CopyObject and UploadPartCopy carries x-amz-copy-source-if-match with the
+ * source's ETag as planned: a source that changed fails with 412
+ * PreconditionFailed (s3e_copy_source_changed), never a copy spliced from two
+ * versions. The copy is verified by verify_rules.h: the ETags when both are
+ * MD5s, else HEADs of the target and the source (s3e_copy_compare_heads,
+ * s3e_copy_judge). */
 #ifndef S3E_COPY_H
 #define S3E_COPY_H
 
@@ -57,7 +59,7 @@ struct s3e_copy_spec {
     uint64_t    multipart_cutoff; /* 0 = S3E_DEFAULT_MULTIPART_CUTOFF; never above 5 GiB */
     uint64_t    part_size;        /* 0 = s3e_part_plan's choice */
     int         part_concurrency; /* parts in flight; 0 = 8 */
-    int         verify;           /* check the result as described above */
+    int         verify;           /* verify the copy (above) */
     int         force_multipart;  /* multipart copy whatever the size (radosgw 16 applies
                                      encryption to UploadPartCopy, not to CopyObject) */
     struct s3e_open_uploads *open_uploads; /* NULL, or where an upload whose abort
@@ -74,38 +76,7 @@ struct s3e_copy_result {
     int      unencrypted;/* the copy is not encrypted as asked (then S3E_EVERIFY) */
 };
 
-/* Returns S3E_OK, S3E_EVERIFY (copied but does not match: the bad target is
- * deleted), or an S3 failure with details in *err (err->operation names the
- * step). On failure no multipart upload is left open. */
-int s3e_copy_object(struct s3e_client *c, const struct s3e_copy_spec *spec,
-                    struct s3e_copy_result *out, struct s3e_s3_error *err);
-
-/* Check a destination that should be spec's copy already (an earlier run's,
- * found by a streamed copy) against fresh HEADs of both, the source reached
- * by src_c and the destination by dst_c (a streamed copy's two connections):
- * the source still as planned (spec->src_etag; else a 412 as
- * s3e_copy_source_changed tells), then what verify_rules.h compares, content
- * headers, user metadata and tag count. S3E_OK (out: bytes, ETag, compared),
- * S3E_EVERIFY (err->detail says what differs; nothing is deleted), or an S3
- * failure. flight_job.c makes the same check on the event loop. */
-int s3e_copy_check_across(struct s3e_client *src_c, struct s3e_client *dst_c,
-                          const struct s3e_copy_spec *spec, struct s3e_copy_result *out,
-                          struct s3e_s3_error *err);
-
-/* Shared with the streamed copy (stream_copy.c), which writes its
- * destination with uploads of its own: */
-/* Abort upload id of spec's destination, as a cleanup; one whose abort
- * fails is left in spec->open_uploads for the end of the run. */
-int s3e_copy_abort_upload(struct s3e_client *c, const struct s3e_copy_spec *spec,
-                          const char *id);
-/* Abort the uploads of spec's destination key begun since `since` (epoch
- * seconds, less a margin for clock skew) other than `keep`: what a
- * CreateMultipartUpload whose answer was lost left. */
-void s3e_copy_abort_orphans(struct s3e_client *c, const struct s3e_copy_spec *spec,
-                            int64_t since, const char *keep);
-
-/* The pieces of the verification above, for copies driven by the event loop
- * (engine/flight_multipart.c) that send the HEADs themselves. */
+/* The pieces of the verification, for the copies that send the HEADs. */
 /* The failure a 412 would have given: the source's ETag is `now`, not `was`. */
 int s3e_copy_changed_error(struct s3e_s3_error *err, const char *op, const char *was,
                            const char *now);

@@ -147,15 +147,6 @@ struct s3e_put_opts {
     const char *put_lines;
 };
 
-/* CopyObject (source up to 5 GiB). out_etag gets the new ETag (no quotes).
- * The source version is opts->hdrs->version_id (x-amz-copy-source:
- * ...?versionId=; NULL = the current one). A 200 OK whose body is <Error> is
- * a failure (S3E_ES3). */
-int s3e_s3_copy_object(struct s3e_client *c, const char *src_bucket, const char *src_key,
-                       const char *dst_bucket, const char *dst_key,
-                       const struct s3e_put_opts *opts, char out_etag[80],
-                       struct s3e_s3_error *err);
-
 /* CreateMultipartUpload; *out_upload_id is malloc'd (caller frees). */
 int s3e_s3_create_multipart(struct s3e_client *c, const char *bucket, const char *key,
                             const struct s3e_put_opts *opts, char **out_upload_id,
@@ -173,17 +164,6 @@ struct s3e_part_copy {
     int      rc;                 /* S3E_OK or the failure of this part */
     struct s3e_s3_error error;
 };
-
-/* UploadPartCopy for n parts (hdrs: if-match, customer keys and the source
- * version, may be NULL), up to max_in_flight at once on this client's
- * multi handle, each part retried on its own. Returns S3E_OK when every part
- * succeeded, else the first failure (copied to *err); per-part results are
- * in parts[i].rc. Stops starting new parts after the first final failure. */
-int s3e_s3_upload_part_copy_many(struct s3e_client *c, const char *bucket, const char *key,
-                                 const char *upload_id, const char *src_bucket,
-                                 const char *src_key, struct s3e_part_copy *parts, size_t n,
-                                 int max_in_flight, const struct s3e_copy_hdrs *hdrs,
-                                 struct s3e_s3_error *err);
 
 /* CompleteMultipartUpload with parts in order. out_etag may be "" afterwards:
  * radosgw answers with an empty ETag (HEAD the object to learn it). */

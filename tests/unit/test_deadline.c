@@ -18,6 +18,7 @@
 
 #include "../../engine/s3_client.h"
 #include "../../engine/s3_limits.h"
+#include "../../engine/s3_ops.h"
 #include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/s3.h"
@@ -168,30 +169,32 @@ static void test_cancel_ends_request_in_flight(void **state)
     s3e_client_free(k.c);
 }
 
-static void test_cancel_ends_parallel_parts(void **state)
+/* A batch (send_many, the streamed copy's parts on a thread): every request
+ * in flight or waiting ends at the signal. */
+static void test_cancel_ends_a_batch(void **state)
 {
     (void)state;
     struct client k;
     open_client(&k, 60000, 6);
-    struct s3e_part_copy parts[6];
-    memset(parts, 0, sizeof parts);
+    struct s3e_req reqs[6];
+    struct s3e_resp resps[6];
+    struct s3e_s3_error errs[6];
+    int rcs[6];
     for (int i = 0; i < 6; i++) {
-        parts[i].part_number = i + 1;
-        parts[i].first = (uint64_t)i << 20;
-        parts[i].last = (((uint64_t)i + 1) << 20) - 1;
+        s3e_s3_delete_request(&reqs[i], "b", "k");
+        s3e_resp_init(&resps[i]);
     }
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, raise_cancel, NULL), 0);
-    struct s3e_s3_error err;
-    s3e_s3_error_clear(&err);
     long t0 = s3e_now_ms();
-    int rc = s3e_s3_upload_part_copy_many(k.c, "b", "k", "id", "sb", "sk", parts, 6, 3, NULL, &err);
+    int rc = s3e_client_send_many(k.c, reqs, 6, 3, 1, resps, errs, rcs);
     long ms = elapsed_ms(t0);
     pthread_join(t, NULL);
     assert_int_equal(rc, S3E_ECANCELED);
-    assert_string_equal(err.detail, "interrupted");
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(parts[i].rc, S3E_ECANCELED);
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(rcs[i], S3E_ECANCELED);
+        s3e_resp_free(&resps[i]);
+    }
     assert_true(ms < 2500);
     s3e_client_free(k.c);
 }
@@ -224,7 +227,7 @@ int main(void)
         cmocka_unit_test(test_stall_is_given_up_in_seconds),
         cmocka_unit_test(test_deadline_ends_retries),
         cmocka_unit_test(test_cancel_ends_request_in_flight),
-        cmocka_unit_test(test_cancel_ends_parallel_parts),
+        cmocka_unit_test(test_cancel_ends_a_batch),
         cmocka_unit_test(test_cleanup_gets_a_short_grace),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
