@@ -218,7 +218,10 @@ class Server:
         self.pids = {}
 
     def start(self):
-        rgw_port, mon_port = free_port(20480), free_port(20300)
+        # RGW_PORT/MON_PORT from the environment when set (a shared machine hands each
+        # session its own ports), else the first free ones past 20480 and 20300
+        rgw_port = int(os.environ.get("RGW_PORT") or free_port(20480))
+        mon_port = int(os.environ.get("MON_PORT") or free_port(20300))
         env = clean_env()
         env.update(RGW_PORT=str(rgw_port), MON_PORT=str(mon_port), RGW_OBJECTSTORE="bluestore",
                    RGW_STORE_GB="24")

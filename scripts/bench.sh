@@ -9,6 +9,10 @@
 # Usage: scripts/bench.sh [--no-install] [bench.py options]
 #   --no-install   do not run scripts/install-deps.sh bench first
 #   everything else is passed to scripts/bench.py (see: scripts/bench.sh --help)
+# Ports (on a shared machine, give each run its own): RGW_PORT and MON_PORT for each
+# throwaway radosgw (started one after another; default: the first free ones past 20480 and
+# 20300 for the Python scripts, rgw-start.sh's for bench_slurm.sh), SLURMCTLD_PORT and
+# SLURMD_PORT for bench_slurm.sh's Slurm (slurm-start.sh's defaults).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
