@@ -145,6 +145,13 @@ void s3e_cred_provider_free(struct s3e_cred_provider *p)
     free(p);
 }
 
+/* Seconds ahead of expiry a set is renewed: min(5 minutes, a quarter of its life). */
+static long advisory_s(const struct s3e_cred_provider *p)
+{
+    long life = (long)(p->cur.expiration - p->fetched);
+    return life / 4 < ADVISORY_MAX_S ? life / 4 : ADVISORY_MAX_S;
+}
+
 /* 0: current; 1: renew if nobody else is (the set is still good);
  * 2: renew before signing (expired, nearly so, or refused). */
 static int renewal_due(const struct s3e_cred_provider *p, time_t now)
@@ -153,8 +160,7 @@ static int renewal_due(const struct s3e_cred_provider *p, time_t now)
         return 2;
     if (!p->cur.expiration)
         return 0;
-    long left = (long)(p->cur.expiration - now), life = (long)(p->cur.expiration - p->fetched);
-    long advisory = life / 4 < ADVISORY_MAX_S ? life / 4 : ADVISORY_MAX_S;
+    long left = (long)(p->cur.expiration - now), advisory = advisory_s(p);
     if (left <= advisory / 4 || left <= 0)
         return 2;
     return left <= advisory;
@@ -247,12 +253,32 @@ int s3e_cred_provider_expired(struct s3e_cred_provider *p, unsigned long gen)
     return renewable;
 }
 
+int s3e_cred_provider_refused(struct s3e_cred_provider *p, unsigned long gen, time_t server_now)
+{
+    pthread_mutex_lock(&p->mu);
+    time_t now = time(NULL), latest = server_now > now ? server_now : now;
+    int renewable = p->recipe->kind != CRED_STATIC, worth = 0;
+    if (renewable && gen != p->gen) {
+        worth = 1; /* signed with a set already replaced */
+    } else if (renewable && p->cur.expiration && latest >= p->cur.expiration) {
+        if (!p->stale)
+            s3e_info("credentials from %s refused at or after their expiry (%s clock): "
+                     "renewing them, and trying once more", p->recipe->label,
+                     server_now > now ? "the server's" : "this machine's");
+        worth = p->stale = 1;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return worth;
+}
+
 void s3e_cred_provider_info(struct s3e_cred_provider *p, struct s3e_cred_info *out)
 {
     pthread_mutex_lock(&p->mu);
     snprintf(out->source, sizeof out->source, "%s", p->recipe->label);
     snprintf(out->access_key, sizeof out->access_key, "%s", p->cur.c.access_key ? p->cur.c.access_key : "");
     out->expiration = p->cur.expiration;
+    out->renewable = p->recipe->kind != CRED_STATIC;
+    out->renew_at = out->renewable && p->cur.expiration ? p->cur.expiration - advisory_s(p) : 0;
     pthread_mutex_unlock(&p->mu);
 }
 

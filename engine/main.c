@@ -221,6 +221,14 @@ static int cmd_whoami(const struct s3e_cli *cli)
                (long)(info.expiration - time(NULL)));
     else
         printf("expires:       never\n");
+    if (!info.renewable)
+        printf("renewal:       never (static keys: an expired session token fails the run)\n");
+    else if (info.renew_at)
+        printf("renewal:       by a run at %s (%lds before they expire), and at once when "
+               "refused as expired\n", iso_time(info.renew_at, when),
+               (long)(info.expiration - info.renew_at));
+    else
+        printf("renewal:       when refused as expired (they name no expiry)\n");
     printf("region:        %s\n", cfg.region);
     s3e_config_free(&cfg);
     return S3E_EXIT_OK;

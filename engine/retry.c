@@ -35,6 +35,16 @@ int s3e_retry_is_expired_credentials(const char *s3_code)
     return 0;
 }
 
+int s3e_retry_may_be_expired(const char *method, long http_status, const char *s3_code)
+{
+    if (!s3_code)
+        return 0;
+    if (http_status == 403 && strcmp(s3_code, "AccessDenied") == 0)
+        return 1;
+    return http_status == 400 && method && strcmp(method, "HEAD") == 0 &&
+           strcmp(s3_code, "BadRequest") == 0; /* the code s3xml.c gives a bodiless 400 */
+}
+
 long s3e_retry_backoff_ms(int retry, long base_ms, long cap_ms, unsigned *seed)
 {
     if (retry < 1)
@@ -52,10 +62,12 @@ long s3e_retry_after(struct s3e_retry *st, int retryable, const char *s3_code,
                      int region_named, int max_attempts, int stop, unsigned *seed)
 {
     st->moved |= region_named != 0;
+    if (retryable == S3E_RETRY_ONCE_RENEWED && st->renewed++)
+        return -1; /* renewed once and refused again: that is the answer */
     if (!retryable || stop || st->attempts >= max_attempts + st->moved)
         return -1;
-    if (region_named) /* sent to the wrong region: nothing to wait for */
-        return 0;
+    if (region_named || retryable == S3E_RETRY_ONCE_RENEWED)
+        return 0; /* the wrong region or stale credentials: nothing to wait for */
     long base = s3_code && strcmp(s3_code, "SlowDown") == 0 ? S3E_RETRY_SLOWDOWN_BASE_MS
                                                             : S3E_RETRY_BASE_MS;
     return s3e_retry_backoff_ms(st->attempts, base, S3E_RETRY_CAP_MS, seed);

@@ -132,7 +132,7 @@ int s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e_
     if (rc)
         return rc;
     a->req = r;
-    a->tries = (struct s3e_retry){ 0, 0 };
+    a->tries = (struct s3e_retry){ 0, 0, 0 };
     s3e_s3_error_clear(&a->err);
     return launch(c, a);
 }

@@ -120,7 +120,7 @@ int s3e_client_send(struct s3e_client *c, const struct s3e_req *r, struct s3e_re
     if (!err)
         err = &local;
     int rc = S3E_OK;
-    struct s3e_retry tries = { 0, 0 };
+    struct s3e_retry tries = { 0, 0, 0 };
     for (;;) {
         int attempt = ++tries.attempts;
         struct s3e_rate_ticket slot = { 0 };

@@ -539,6 +539,16 @@ static void region_moved(struct conn *k, const struct s3e_req *r, struct s3e_s3_
     err->retryable = 1;
 }
 
+/* The server's clock as the answer's Date header gives it; 0 when absent. */
+static time_t answer_date(const struct s3e_resp *resp)
+{
+    char date[64];
+    if (!s3e_resp_header(resp, "date", date, sizeof date))
+        return 0;
+    int64_t t = s3e_parse_time(date);
+    return t > 0 ? (time_t)t : 0;
+}
+
 /* Turn a finished transfer into S3E_OK or a classified failure. */
 int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct s3e_s3_error *err)
 {
@@ -573,6 +583,12 @@ int s3e_conn_finish(struct conn *k, const struct s3e_req *r, CURLcode cc, struct
     if (rc == S3E_ES3 && k->cred && s3e_retry_is_expired_credentials(err->code) &&
         s3e_cred_provider_expired(k->cred, k->cred_gen))
         err->retryable = 1;
+    /* Refused in a way expired credentials are too (radosgw: AccessDenied): one
+     * retry with renewed ones when the set had expired by either clock. */
+    else if (rc == S3E_ES3 && k->cred &&
+             s3e_retry_may_be_expired(r->method, err->http_status, err->code) &&
+             s3e_cred_provider_refused(k->cred, k->cred_gen, answer_date(resp)))
+        err->retryable = S3E_RETRY_ONCE_RENEWED;
     if (rc == S3E_ES3)
         region_moved(k, r, err);
     return rc;

@@ -29,6 +29,8 @@ struct s3e_cred_info {
     char source[192];      /* "env", "web-identity", "profile:NAME assume-role", "container", "imds" */
     char access_key[128];
     time_t expiration;     /* 0 = does not expire */
+    int renewable;         /* 0: static keys (environment, profile), never renewed */
+    time_t renew_at;       /* when a run renews them ahead of expiry; 0 = not by time */
 };
 
 /* Find credentials (network calls for STS, SSO, container and IMDS sources).
@@ -56,6 +58,17 @@ int s3e_cred_provider_get(struct s3e_cred_provider *p, struct s3e_creds *dst, un
  * Returns 1 when a retry can use other credentials (they can be renewed),
  * 0 for static ones. Thread-safe. */
 int s3e_cred_provider_expired(struct s3e_cred_provider *p, unsigned long gen);
+
+/* A request signed with generation `gen` got an answer that expired
+ * credentials get too but not only they (s3e_retry_may_be_expired: radosgw's
+ * AccessDenied, a HEAD's bare 400): 1 when a retry with renewed credentials is
+ * worth one try, because they can be renewed and `gen` is older than the
+ * current set, or had expired by this machine's clock or by the server's
+ * (server_now: the answer's Date, 0 when unknown; a client clock behind the
+ * server's would otherwise keep signing with a set the server has let expire).
+ * Then the next get renews (once for all requests signed with that set).
+ * 0 otherwise: the answer stands. Thread-safe. */
+int s3e_cred_provider_refused(struct s3e_cred_provider *p, unsigned long gen, time_t server_now);
 
 void s3e_cred_provider_info(struct s3e_cred_provider *p, struct s3e_cred_info *out);
 

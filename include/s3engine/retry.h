@@ -18,6 +18,17 @@ int s3e_retry_is_retryable(long http_status, const char *s3_code, int curl_code)
  * its usual attempts. */
 int s3e_retry_is_expired_credentials(const char *s3_code);
 
+/* 1 for an answer that expired temporary credentials get too, among others:
+ * 403 AccessDenied (radosgw's answer to an expired STS session token) and a
+ * HEAD's bare 400 (an answer to a HEAD has no body, so AWS's ExpiredToken
+ * arrives without its code). Whether it was the credentials, the provider
+ * decides (s3e_cred_provider_refused); only then is it retried, once. */
+int s3e_retry_may_be_expired(const char *method, long http_status, const char *s3_code);
+
+/* err->retryable of such an answer when renewed credentials are worth one
+ * retry: s3e_retry_after retries it at once, and only once per request. */
+#define S3E_RETRY_ONCE_RENEWED 2
+
 /* Milliseconds to sleep before retry number `retry` (1 = first retry):
  * uniform in [0, min(cap_ms, base_ms * 2^(retry-1))] ("full jitter").
  * SlowDown callers pass a larger base. *seed is a per-thread PRNG state. */
@@ -34,12 +45,14 @@ struct s3e_retry {
     int attempts;
     int moved;  /* 1 once an answer named the bucket's region: going there is not a
                    failure, so it adds one attempt (--retries 1 still gets there) */
+    int renewed; /* 1 once retried with renewed credentials (S3E_RETRY_ONCE_RENEWED) */
 };
 
 /* The one retry decision, after attempt st->attempts failed: -1 when that
  * was the last (not retryable, max_attempts used up, or `stop`: the sender
  * gives up, e.g. the run is stopping), else the milliseconds to wait before
- * the next: none after an answer that named the bucket's region, else
+ * the next: none after an answer that named the bucket's region or after
+ * retryable S3E_RETRY_ONCE_RENEWED (final the second time), else
  * s3e_retry_backoff_ms (full jitter) from S3E_RETRY_BASE_MS, or
  * S3E_RETRY_SLOWDOWN_BASE_MS after SlowDown, up to S3E_RETRY_CAP_MS. Used by
  * every sender: s3e_client_send, s3e_client_send_many and the event loop. */

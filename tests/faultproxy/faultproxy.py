@@ -18,6 +18,7 @@ Python 3 standard library only (asyncio). Run with --help for the options.
 
 import argparse
 import asyncio
+import email.utils
 import hashlib
 import json
 import os
@@ -45,6 +46,9 @@ KINDS = {
     "slowdown": "answer 503 SlowDown (S3 XML error body); not forwarded",
     "internal": "answer 500 InternalError; not forwarded",
     "expired-token": "answer 400 ExpiredToken (temporary credentials expired); not forwarded",
+    "expired-denied": "answer 403 AccessDenied with an empty message, as radosgw 16 answers a "
+                      "session token past its expiry; not forwarded (chosen by "
+                      "--expire-tokens only)",
     "reset-before": "reset the connection (RST) before any response; not forwarded",
     "reset-after": "forward, read the whole response, then reset the client connection "
                    "(the server did the work, the client sees a reset)",
@@ -245,6 +249,10 @@ def fault_args(p):
     g.add_argument("--sse-s3", action="store_true",
                    help="objects are encrypted with SSE-S3 unless SSE-KMS or SSE-C, as on AWS "
                         "since 2023 (see SSE-S3 below)")
+    g.add_argument("--expire-tokens", action="store_true",
+                   help="a request whose x-amz-security-token ends in -expEPOCH "
+                        "(aws_standin.py --dated-tokens) at or after that second is answered "
+                        "expired-denied, before any other fault")
     g.add_argument("--ssec-copy", action="store_true",
                    help="copies from an SSE-C source made server-side, to any key or none, "
                         "as AWS makes them (see SSE-C copies below)")
@@ -296,6 +304,7 @@ class Faults:
         self.archive_status = a.archive_status
         self.restore_seconds = a.restore_seconds
         self.checksums = a.checksums
+        self.expire_tokens = a.expire_tokens
         self.checksum_default = a.checksum_default.upper()
         if self.checksum_default not in ALGORITHMS + ("NONE",):
             raise ValueError("--checksum-default %r is not one of %s or none"
@@ -573,13 +582,20 @@ def kms_etags(data):
                         .encode(), data)
 
 
+def token_expired(r):
+    """1 when the request's session token names its expiry (-expEPOCH) and that is past."""
+    m = re.search(r"-exp(\d+)$", r.header("x-amz-security-token") or "")
+    return m is not None and time.time() >= int(m.group(1))
+
+
 def error_response(r, status, reason, code, message, n):
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s'
             '</Message><Resource>%s</Resource><RequestId>faultproxy-%d</RequestId></Error>'
             % (code, message, r.path, n)).encode()
     head = build_head("HTTP/1.1 %d %s" % (status, reason), [
         ("Content-Type", "application/xml"), ("Content-Length", str(len(body))),
-        ("x-amz-request-id", "faultproxy-%d" % n), ("Connection", "keep-alive")])
+        ("x-amz-request-id", "faultproxy-%d" % n),
+        ("Date", email.utils.formatdate(usegmt=True)), ("Connection", "keep-alive")])
     return head if r.method == "HEAD" else head + body
 
 
@@ -704,6 +720,8 @@ class Proxy:
         if r.op == "ListObjectsV2" and \
                 (r.query.get("continuation-token") or [""])[0].startswith(REWIND_TOKEN):
             return "rewind-token"
+        if c.expire_tokens and token_expired(r):
+            return "expired-denied"
         if self.throttled():
             return "throttle"
         if c.only and not any(matches(s, r) for s in c.only):
@@ -887,6 +905,11 @@ class Proxy:
                                          "Please reduce your request rate.", n))
             await cwriter.drain()
             res["status"] = 503
+            return up
+        if kind == "expired-denied":
+            cwriter.write(error_response(r, 403, "Forbidden", "AccessDenied", "", n))
+            await cwriter.drain()
+            res["status"] = 403
             return up
         if kind == "expired-token":
             cwriter.write(error_response(r, 400, "Bad Request", "ExpiredToken",

@@ -13,7 +13,9 @@ Answers as AWS documents them:
   SSO            GET /federation/credentials?role_name=&account_id= (checks
                  x-amz-sso_bearer_token against --sso-token)
 Each answer hands out credentials valid for --lifetime seconds: the fixed --issue
-AK:SK[:TOKEN] or a new ASIA... key each time.
+AK:SK[:TOKEN] or a new ASIA... key each time (with --dated-tokens every session token
+ends in -expEPOCH, its expiry, so that a proxy can refuse it as radosgw does once it
+has expired: faultproxy.py --expire-tokens).
 
 Every request is logged as one JSON line in --log: time, method, path, action,
 whether Authorization / the IMDS token / the SSO token was sent, the key it issued,
@@ -60,6 +62,8 @@ class State:
                 ak = "ASIASTANDIN%09d" % self.counter
                 sk = secrets.token_urlsafe(30)
                 token = "standin-token-%d-%s" % (self.counter, secrets.token_hex(8))
+            if self.args.dated_tokens:  # the expiry readable by a proxy (faultproxy --expire-tokens)
+                token = "%s-exp%d" % (token or "standin-token-%d" % self.counter, exp)
             self.keys[ak] = (sk, token)
             return ak, sk, token, exp
 
@@ -277,6 +281,8 @@ def main():
     ap.add_argument("--lifetime", type=int, default=3600, help="seconds issued credentials live")
     ap.add_argument("--issue", help="AK:SK[:TOKEN] to hand out every time (no session token "
                     "unless given)")
+    ap.add_argument("--dated-tokens", action="store_true",
+                    help="every session token handed out ends in -expEPOCH, its expiry")
     ap.add_argument("--source-key", help="AK:SK that may sign AssumeRole")
     ap.add_argument("--container-token", help="the Authorization value container requests need")
     ap.add_argument("--web-token", default="standin-web-identity-token")

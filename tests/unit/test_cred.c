@@ -404,12 +404,24 @@ static void test_renewal_by_many_threads(void **state)
     assert_true(s3e_cred_provider_expired(p, gen - 1)); /* an older set: already renewed */
     assert_int_equal(s3e_cred_provider_get(p, &mine, &gen, err, sizeof err), S3E_OK);
     assert_int_equal(fetches(), before + 1);
+    /* an AccessDenied: renewed only when the set had expired by either clock */
+    assert_false(s3e_cred_provider_refused(p, gen, 0));
+    assert_false(s3e_cred_provider_refused(p, gen, time(NULL)));
+    assert_int_equal(s3e_cred_provider_get(p, &mine, &gen, err, sizeof err), S3E_OK);
+    assert_int_equal(fetches(), before + 1);
+    assert_true(s3e_cred_provider_refused(p, gen, time(NULL) + 3600)); /* the server's clock */
+    assert_int_equal(s3e_cred_provider_get(p, &mine, &gen, err, sizeof err), S3E_OK);
+    assert_int_equal(fetches(), before + 2);
+    assert_true(s3e_cred_provider_refused(p, gen - 1, 0)); /* an older set: retried, not renewed */
+    assert_int_equal(s3e_cred_provider_get(p, &mine, &gen, err, sizeof err), S3E_OK);
+    assert_int_equal(fetches(), before + 2);
     s3e_creds_clear(&mine);
     s3e_cred_provider_free(p);
     setenv("AWS_ACCESS_KEY_ID", "AKIASTATIC", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "s", 1);
     assert_int_equal(s3e_cred_provider_new(&p, NULL, 0, "us-east-1", err, sizeof err), S3E_OK);
     assert_false(s3e_cred_provider_expired(p, 1));
+    assert_false(s3e_cred_provider_refused(p, 1, time(NULL) + 3600));
     s3e_cred_provider_free(p);
     unsetenv("AWS_ACCESS_KEY_ID");
     unsetenv("AWS_SECRET_ACCESS_KEY");

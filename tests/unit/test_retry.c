@@ -150,7 +150,7 @@ static void test_retry_after(void **state)
 {
     (void)state;
     unsigned seed = 3;
-    struct s3e_retry st = { 0, 0 };
+    struct s3e_retry st = { 0, 0, 0 };
     st.attempts = 1;
     assert_int_equal(s3e_retry_after(&st, 0, "AccessDenied", 0, 6, 0, &seed), -1);
     assert_int_equal(s3e_retry_after(&st, 1, "InternalError", 0, 6, 1, &seed), -1); /* stop */
@@ -162,7 +162,7 @@ static void test_retry_after(void **state)
     st.attempts = 6;
     assert_int_equal(s3e_retry_after(&st, 1, "InternalError", 0, 6, 0, &seed), -1);
     /* an answer naming the bucket's region: at once, and one attempt more, once */
-    struct s3e_retry r = { 1, 0 };
+    struct s3e_retry r = { 1, 0, 0 };
     assert_int_equal(s3e_retry_after(&r, 1, "PermanentRedirect", 1, 1, 0, &seed), 0);
     assert_int_equal(r.moved, 1);
     r.attempts = 2;
@@ -170,15 +170,38 @@ static void test_retry_after(void **state)
     /* SlowDown waits from a larger base */
     long most = 0;
     for (int k = 0; k < 2000; k++) {
-        struct s3e_retry t = { 1, 0 };
+        struct s3e_retry t = { 1, 0, 0 };
         long ms = s3e_retry_after(&t, 1, "SlowDown", 0, 6, 0, &seed);
         assert_true(ms >= 0 && ms <= S3E_RETRY_SLOWDOWN_BASE_MS);
         most = ms > most ? ms : most;
     }
     assert_true(most > S3E_RETRY_BASE_MS);
     /* never beyond the cap */
-    struct s3e_retry late = { 40, 0 };
+    struct s3e_retry late = { 40, 0, 0 };
     assert_true(s3e_retry_after(&late, 1, "SlowDown", 0, 100, 0, &seed) <= S3E_RETRY_CAP_MS);
+}
+
+/* Answers expired credentials share with others, and the one retry they get. */
+static void test_maybe_expired_once(void **state)
+{
+    (void)state;
+    assert_true(s3e_retry_may_be_expired("GET", 403, "AccessDenied"));
+    assert_true(s3e_retry_may_be_expired("HEAD", 403, "AccessDenied"));
+    assert_true(s3e_retry_may_be_expired("HEAD", 400, "BadRequest"));
+    assert_false(s3e_retry_may_be_expired("PUT", 400, "BadRequest"));
+    assert_false(s3e_retry_may_be_expired("GET", 403, "SignatureDoesNotMatch"));
+    assert_false(s3e_retry_may_be_expired("GET", 404, "NoSuchKey"));
+    assert_false(s3e_retry_may_be_expired("GET", 403, NULL));
+    unsigned seed = 5;
+    struct s3e_retry st = { 1, 0, 0 };
+    assert_int_equal(s3e_retry_after(&st, S3E_RETRY_ONCE_RENEWED, "AccessDenied", 0, 6, 0, &seed), 0);
+    st.attempts = 2;
+    assert_int_equal(s3e_retry_after(&st, S3E_RETRY_ONCE_RENEWED, "AccessDenied", 0, 6, 0, &seed), -1);
+    /* within the attempts, and not when stopping */
+    struct s3e_retry last = { 1, 0, 0 };
+    assert_int_equal(s3e_retry_after(&last, S3E_RETRY_ONCE_RENEWED, "AccessDenied", 0, 1, 0, &seed), -1);
+    struct s3e_retry stop = { 1, 0, 0 };
+    assert_int_equal(s3e_retry_after(&stop, S3E_RETRY_ONCE_RENEWED, "AccessDenied", 0, 6, 1, &seed), -1);
 }
 
 int main(void)
@@ -190,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_backoff_grows_exponentially),
         cmocka_unit_test(test_backoff_edges),
         cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_maybe_expired_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
