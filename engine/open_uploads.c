@@ -2,11 +2,13 @@
  * the end of the run (see open_uploads.h). */
 #include "open_uploads.h"
 #include "s3_client.h"
+#include "s3engine/config.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/s3.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,20 @@ int s3e_abort_upload(struct s3e_client *c, const char *bucket, const char *key,
     return rc;
 }
 
+/* The command that removes the upload. A side's own connection (`via`) is
+ * named: the run's default one may reach another bucket of that name. */
+static const char *removal(const struct s3e_config *via, const char *bucket, const char *key,
+                           char *out, size_t len)
+{
+    int n = snprintf(out, len, "s3engine uploads s3://%s/%s --abort", bucket, key);
+    if (via && n >= 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n, " --endpoint %s --region %s%s%s %s", via->endpoint,
+                 via->region, strcmp(via->profile, "default") ? " --profile " : "",
+                 strcmp(via->profile, "default") ? via->profile : "",
+                 via->path_style ? "--path-style" : "--virtual-hosted");
+    return out;
+}
+
 size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
 {
     size_t left = 0;
@@ -104,10 +120,11 @@ size_t s3e_open_uploads_abort(struct s3e_open_uploads *u, struct s3e_client *c)
                      o->bucket, o->key);
             continue;
         }
-        char line[512];
+        char line[512], cmd[2048];
         s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
-                  "s3engine uploads --abort, AbortMultipartUpload or a lifecycle rule)", o->id,
-                  o->bucket, o->key, s3e_s3_error_format(&e, S3E_ES3, line, sizeof line));
+                  "`%s`, AbortMultipartUpload or a lifecycle rule)", o->id, o->bucket, o->key,
+                  s3e_s3_error_format(&e, S3E_ES3, line, sizeof line),
+                  removal(o->via ? o->via : was, o->bucket, o->key, cmd, sizeof cmd));
         left++;
     }
     s3e_client_pin(c, was);
@@ -127,8 +144,10 @@ void s3e_open_uploads_keep_via(struct s3e_open_uploads *u, const struct s3e_conf
                  "the end of the run)", upload_id, bucket, key, line);
         s3e_open_uploads_add_via(u, via, bucket, key, upload_id);
     } else {
+        char cmd[2048];
         s3e_error("could not abort multipart upload %s of s3://%s/%s: %s (remove it with "
-                  "AbortMultipartUpload or a lifecycle rule)", upload_id, bucket, key, line);
+                  "`%s`, AbortMultipartUpload or a lifecycle rule)", upload_id, bucket, key, line,
+                  removal(via, bucket, key, cmd, sizeof cmd));
     }
 }
 
