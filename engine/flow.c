@@ -50,7 +50,7 @@ enum s3e_flow_signal s3e_flow_classify(int rc, int busy, long took_ms, long limi
 {
     if (rc)
         return busy ? S3E_FLOW_BUSY : S3E_FLOW_NEUTRAL;
-    return limit_ms > 0 && took_ms > limit_ms / 4 ? S3E_FLOW_SLOW : S3E_FLOW_OK;
+    return limit_ms > 0 && took_ms > limit_ms / S3E_FLOW_SLOW_SHARE ? S3E_FLOW_SLOW : S3E_FLOW_OK;
 }
 
 int s3e_flow_answer(struct s3e_flow *f, enum s3e_flow_signal sig, long sent_ms, long now_ms)

@@ -23,7 +23,13 @@
 
 #include <stdint.h>
 
-#define S3E_FLOW_START 8 /* parts in flight before the first answer */
+/* Parts in flight before the first answer. Not derived from the ceiling: the
+ * ceiling (--parts-in-flight) is the most the user allows, not what the server
+ * takes before anything is known of it. A quarter of a ceiling of 4096 would
+ * send the 1024 parts at once that the window is there to avoid, while slow
+ * start reaches any ceiling in a few rounds (8, 16, 32, ...: one round is one
+ * part's time). A ceiling below it is the start (s3e_flow_init). */
+#define S3E_FLOW_START 8
 
 /* What one attempt's answer says about the server. */
 enum s3e_flow_signal {
@@ -57,7 +63,11 @@ void s3e_flow_take(struct s3e_flow *f, uint64_t bytes);
 void s3e_flow_release(struct s3e_flow *f);
 /* The signal of an attempt: rc 0 or a failure, `busy` when that failure says
  * the server is overloaded (SlowDown, 5xx, 429, no answer in time, a broken
- * connection), `took_ms` against its time limit `limit_ms`. */
+ * connection), `took_ms` against its time limit `limit_ms` (s3_limits.h's
+ * own_ms: --request-timeout plus --copy-timeout per GiB of the part, not cut
+ * by the object's deadline). Slow is past limit_ms / S3E_FLOW_SLOW_SHARE: the
+ * threshold follows the limit the user sets, as the stall (half of it) does. */
+#define S3E_FLOW_SLOW_SHARE 4
 enum s3e_flow_signal s3e_flow_classify(int rc, int busy, long took_ms, long limit_ms);
 /* One attempt, sent at sent_ms, answered at now_ms with signal sig. Returns
  * 1 when this answer cut the window (the caller may log it), else 0. */

@@ -145,7 +145,9 @@ static void tell_flow(struct s3e_areq *a, int rc)
     long now = s3e_now_ms(), status = e->http_status;
     int busy = e->retryable && !e->region[0] &&
                (status == 0 || status >= 500 || status == 429 || !strcmp(e->code, "SlowDown"));
-    enum s3e_flow_signal sig = s3e_flow_classify(rc, busy, now - a->sent_ms, k->lim.total_ms);
+    /* against the request's own limit: one cut short by its object's deadline
+     * would make answers in good time look slow as that deadline nears */
+    enum s3e_flow_signal sig = s3e_flow_classify(rc, busy, now - a->sent_ms, k->lim.own_ms);
     int was = s3e_flow_limit(a->flow);
     if (s3e_flow_answer(a->flow, sig, a->sent_ms, now) && s3e_flow_limit(a->flow) < was)
         s3e_info("server busy (%s %s after %ld ms): at most %d part copies in flight now, "

@@ -18,6 +18,7 @@ void s3e_request_limits(const struct s3e_config *cfg, uint64_t copy_bytes, long 
     if (total > 1e12) /* ~30 years: no overflow of long on any size */
         total = 1e12;
     out->total_ms = (long)total;
+    out->own_ms = out->total_ms;
     /* Silence for half the limit: a server that answers at all has sent
      * something by then (AWS sends whitespace while a long copy runs). */
     out->stall_ms = out->total_ms / 2;

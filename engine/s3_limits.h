@@ -8,6 +8,8 @@
 /* Time limits of one attempt. */
 struct s3e_limits {
     long total_ms;    /* its whole time */
+    long own_ms;      /* total_ms before the object's deadline cut it: what the request
+                         itself may take, the measure of a slow answer (flow.h) */
     long stall_ms;    /* the longest it may send and receive nothing */
     int  by_deadline; /* total_ms was cut to the time left before the object's deadline */
 };

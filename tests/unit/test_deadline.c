@@ -80,10 +80,12 @@ static void test_limits_by_operation(void **state)
     assert_int_equal(l.stall_ms, (30000 + 5 * 120000) / 2);
     s3e_request_limits(&cfg, 64ULL << 20, -1, &l); /* a 64 MiB part */
     assert_int_equal(l.total_ms, 30000 + 120000 / 16);
+    assert_int_equal(l.own_ms, l.total_ms);
     s3e_request_limits(&cfg, 5 * GIB, 4000, &l); /* 4 s left before the object's deadline */
     assert_int_equal(l.total_ms, 4000);
     assert_int_equal(l.stall_ms, (30000 + 5 * 120000) / 2);
     assert_int_equal(l.by_deadline, 1);
+    assert_int_equal(l.own_ms, 30000 + 5 * 120000); /* what a slow answer is measured by */
     s3e_request_limits(&cfg, 0, 0, &l); /* never 0: curl reads that as "no limit" */
     assert_true(l.total_ms > 0);
     struct s3e_config unset = { 0 };

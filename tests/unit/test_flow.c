@@ -114,6 +114,38 @@ static void test_classify(void **state)
     assert_int_equal(s3e_flow_classify(0, 0, LIMIT_MS / 4 + 1, LIMIT_MS), S3E_FLOW_SLOW);
     assert_int_equal(s3e_flow_classify(5, 1, 10, LIMIT_MS), S3E_FLOW_BUSY);
     assert_int_equal(s3e_flow_classify(5, 0, LIMIT_MS, LIMIT_MS), S3E_FLOW_NEUTRAL);
+    /* the threshold follows the limit: --request-timeout 2 with a 5 MiB part's copy
+     * time (3465 ms), the default 64 MiB part's (37500 ms), a 5 GiB copy's */
+    static const long limits[] = { 3465, 37500, 1530000 };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        long slow = limits[i] / S3E_FLOW_SLOW_SHARE;
+        assert_int_equal(s3e_flow_classify(0, 0, slow, limits[i]), S3E_FLOW_OK);
+        assert_int_equal(s3e_flow_classify(0, 0, slow + 1, limits[i]), S3E_FLOW_SLOW);
+    }
+    assert_int_equal(s3e_flow_classify(0, 0, 1L << 40, 0), S3E_FLOW_OK); /* no limit */
+}
+
+/* The start does not grow with the ceiling (flow.h says why); a ceiling below
+ * it is the start. Whatever the ceiling, slow start reaches it by doubling. */
+static void test_start_against_ceilings(void **state)
+{
+    (void)state;
+    static const int ceilings[] = { 1, 3, 8, 32, 256, 4096 };
+    for (size_t i = 0; i < sizeof ceilings / sizeof ceilings[0]; i++) {
+        int c = ceilings[i];
+        struct s3e_flow f;
+        s3e_flow_init(&f, c);
+        assert_int_equal(fill(&f), c < S3E_FLOW_START ? c : S3E_FLOW_START);
+        int rounds = 0;
+        while (s3e_flow_limit(&f) < c && rounds < 100) {
+            int n = s3e_flow_limit(&f); /* one round: every part in flight answered in time */
+            for (int k = 0; k < n; k++)
+                s3e_flow_answer(&f, S3E_FLOW_OK, 1000, 1100);
+            rounds++;
+        }
+        assert_int_equal(s3e_flow_limit(&f), c);
+        assert_true(rounds <= 10); /* 8 -> 4096: nine doublings */
+    }
 }
 
 int main(void)
@@ -124,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_grows_to_ceiling),
         cmocka_unit_test(test_cuts_and_recovers),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_start_against_ceilings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
