@@ -47,6 +47,7 @@ enum lw_state {
     LW_COPY,     /* CopyObject in flight */
     LW_CHECK,    /* move mode: HEAD of the destination (is it still this copy?) */
     LW_VERIFY,   /* an encrypted target: HEAD of the copy (encrypted as asked? its size) */
+    LW_DROP_PLAIN, /* DeleteObject of an unencrypted copy's version (versioned target) */
     LW_DELETE,   /* move mode: DeleteObject of the source in flight */
     LW_MULTIPART,/* a multipart copy: its requests on this loop (flight_multipart.c) */
     LW_JOB,      /* more than a CopyObject: its requests on this loop (flight_job.c) */
@@ -75,6 +76,8 @@ struct lw {
     char quoted[84];           /* the if-match value the request points to */
     unsigned compared;         /* what verified the copy (S3E_CMP_*) */
     char etag[80];
+    char copy_version[256];    /* the CopyObject's copy on a versioned target, or "" */
+    struct s3e_query_param vq;
     uint64_t bytes;            /* the copy's size: the job's, or what a multipart copy found */
     double t0;
     struct job_thread *thread;
@@ -362,6 +365,9 @@ static void copied(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (w->hdrs.sse || w->hdrs.dst_ssec) {
+        if (!s3e_resp_header(&w->a.resp, "x-amz-version-id", w->copy_version,
+                             sizeof w->copy_version))
+            w->copy_version[0] = '\0';
         start_head(f, w, LW_VERIFY); /* always: is the copy encrypted as asked? */
         return;
     }
@@ -413,6 +419,21 @@ static void verified(struct s3e_flight *f, struct lw *w)
     if ((w->hdrs.dst_ssec && !ssec) || (w->hdrs.sse && strcmp(w->hdrs.sse, sse) != 0)) {
         s3e_info("s3://%s/%s: the copy is not encrypted as asked; copying it as a multipart "
                  "upload", j->dst_bucket, j->dst_key);
+        /* radosgw 16's CopyObject does not name the version: the HEAD's, if it
+         * shows our copy (its ETag) */
+        if (!w->copy_version[0] && (strcmp(etag, w->etag) != 0 ||
+                                    !s3e_resp_header(&w->a.resp, "x-amz-version-id",
+                                                     w->copy_version, sizeof w->copy_version)))
+            w->copy_version[0] = '\0';
+        if (w->copy_version[0] && strcmp(w->copy_version, "null") != 0) {
+            /* a versioned target would keep the plain copy as an older version */
+            s3e_s3_delete_version_request(&w->req, &w->vq, j->dst_bucket, j->dst_key,
+                                          w->copy_version);
+            if (send_lw(f, w) == S3E_OK) {
+                w->state = LW_DROP_PLAIN;
+                return;
+            }
+        }
         start_multipart(f, w);
         return;
     }
@@ -488,6 +509,12 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
             fail_job(f, w, rc, "");
         else
             copied(f, w);
+    } else if (w->state == LW_DROP_PLAIN) {
+        if (rc)
+            s3e_warn("s3://%s/%s: the unencrypted copy (version %s) could not be deleted: %s",
+                     job_of(w)->dst_bucket, job_of(w)->dst_key, w->copy_version,
+                     w->a.err.code[0] ? w->a.err.code : s3e_strerror(rc));
+        start_multipart(f, w); /* the encrypted copy on top of it all the same */
     } else if (w->state == LW_VERIFY) {
         if (rc)
             fail_job(f, w, rc, "copied, but the copy could not be checked: ");

@@ -52,6 +52,8 @@ struct s3e_fc {
     struct s3e_head dst;
     int have_dst;
     int bad_rc;                  /* the failure a FC_DELETE_BAD ends the try with */
+    char copy_version[256];      /* the CopyObject's copy on a versioned target, or "" */
+    int by_version;              /* the FC_DELETE_BAD in flight names that version */
     int rc;
     struct s3e_s3_error err;
     struct s3e_copy_result res;
@@ -167,11 +169,20 @@ static void try_over(struct s3e_fc *x, int rc)
     }
 }
 
-/* This try's copy is not the one asked for: delete it, then end the try. */
+/* This try's copy is not the one asked for: delete it, then end the try. A
+ * CopyObject's copy on a versioned target is deleted by its version id (a
+ * delete by key would keep it as an older version); when that is refused
+ * (Object Lock), by key. */
 static void delete_bad(struct s3e_fc *x, int rc)
 {
     x->bad_rc = rc;
-    s3e_s3_delete_request(&x->st->req, x->spec.dst_bucket, x->spec.dst_key);
+    x->by_version = x->copy_version[0] && !x->res.multipart;
+    if (x->by_version)
+        s3e_s3_delete_version_request(&x->st->req, &x->st->q[0], x->spec.dst_bucket,
+                                      x->spec.dst_key, x->copy_version);
+    else
+        s3e_s3_delete_request(&x->st->req, x->spec.dst_bucket, x->spec.dst_key);
+    x->copy_version[0] = '\0';
     send_req(x, FC_DELETE_BAD, S3E_OK);
 }
 
@@ -204,6 +215,7 @@ static void copy(struct s3e_fc *x)
 static void attempt(struct s3e_fc *x)
 {
     s3e_s3_error_clear(&x->err);
+    x->copy_version[0] = '\0';
     memset(&x->res, 0, sizeof x->res);
     if (x->have_dst)
         s3e_head_free(&x->dst);
@@ -294,6 +306,9 @@ static void after_copy(struct s3e_fc *x, int rc)
         try_over(x, rc);
         return;
     }
+    if (!s3e_resp_header(resp, "x-amz-version-id", x->copy_version, sizeof x->copy_version) ||
+        strcmp(x->copy_version, "null") == 0)
+        x->copy_version[0] = '\0';
     if (s3e_put_replaces_tags(x->spec.put)) {
         /* radosgw 16 ignores x-amz-tagging-directive on CopyObject: set them. */
         struct s3e_head none;
@@ -329,6 +344,13 @@ static void after_verify_dst(struct s3e_fc *x, int rc)
     x->have_dst = 1;
     if (!x->res.etag[0])
         snprintf(x->res.etag, sizeof x->res.etag, "%s", x->dst.etag);
+    /* radosgw 16's CopyObject does not name the version: the HEAD's, if it shows
+     * our copy (its ETag) */
+    if (!x->copy_version[0] && !x->res.multipart &&
+        (strcmp(x->res.etag, x->dst.etag) != 0 ||
+         !s3e_resp_header(&x->st->a.resp, "x-amz-version-id", x->copy_version,
+                          sizeof x->copy_version) || strcmp(x->copy_version, "null") == 0))
+        x->copy_version[0] = '\0';
     if (s3e_copy_encryption_problem(&x->spec, &x->dst)) {
         rc = s3e_copy_judge(&x->spec, &x->dst, S3E_OK, x->cur.size, &x->res, &x->err);
         s3e_s3_error_name_op(&x->err, "Verify");
@@ -419,7 +441,10 @@ void s3e_fc_on_done(struct s3e_fc *x, struct s3e_areq *a, int rc)
         after_verify_src(x, rc);
         break;
     case FC_DELETE_BAD:
-        try_over(x, x->bad_rc); /* the failure stays the one that made the delete */
+        if (rc && x->by_version)
+            delete_bad(x, x->bad_rc); /* by key, as anywhere */
+        else
+            try_over(x, x->bad_rc); /* the failure stays the one that made the delete */
         break;
     case FC_FINISHED:
         break;

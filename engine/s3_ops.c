@@ -406,6 +406,15 @@ void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *ke
     s3e_s3_req_init(r, "DeleteObject", "DELETE", bucket, key);
 }
 
+void s3e_s3_delete_version_request(struct s3e_req *r, struct s3e_query_param *q,
+                                   const char *bucket, const char *key, const char *version)
+{
+    s3e_s3_delete_request(r, bucket, key);
+    *q = (struct s3e_query_param){ "versionId", version };
+    r->query = q;
+    r->nquery = 1;
+}
+
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key)
 {
     s3e_s3_req_init(r, "HeadObject", "HEAD", bucket, key);
