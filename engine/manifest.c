@@ -716,9 +716,10 @@ int s3e_manifest_next(struct s3e_manifest *m, struct s3e_manifest_row *row, char
                       size_t errlen)
 {
     int rc = next_row(m, row);
-    if (errlen)
-        snprintf(errbuf, errlen, "%s",
-                 rc == S3E_MANIFEST_ERROR || rc == S3E_MANIFEST_BAD_KEY ? m->err : "");
+    if (errlen && (rc == S3E_MANIFEST_ERROR || rc == S3E_MANIFEST_BAD_KEY))
+        snprintf(errbuf, errlen, "%s", m->err);
+    else if (errlen) /* no snprintf per row: it was 7 % of a plan's CPU */
+        errbuf[0] = '\0';
     return rc;
 }
 

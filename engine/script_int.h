@@ -11,6 +11,8 @@
 #include "s3engine/script.h"
 #include "script_lines.h"
 
+#define S3E_BLOCK_CLASSES 32 /* small blocks kept for reuse: classes of 16 to 512 bytes */
+
 struct s3e_script {
     lua_State *L;
     char *chunkname;            /* shown in messages: "plan.lua" */
@@ -22,12 +24,15 @@ struct s3e_script {
     int ref_select, ref_route, ref_payload; /* LUA_NOREF when absent */
     int obj_reuse;              /* -1 not yet known; 1: every hook is s3engine.pure */
     int ref_obj;                /* the view of the object pure hooks get, or LUA_NOREF */
+    int ref_step;               /* route_hooks' closure over the object's field names */
     const struct s3e_object *cur; /* the object the view shows, NULL between calls */
     size_t cur_rel_off;
     long budget, used;          /* instructions per hook call */
     int in_hook;                /* the budget applies only inside hooks and the chunk */
     int over;                   /* budget or memory exceeded: raise on every instruction */
     size_t mem_used, mem_limit; /* bytes held by the Lua state, and the most it may hold */
+    void *blocks[S3E_BLOCK_CLASSES]; /* small blocks the state freed, for reuse (script_limits.c) */
+    size_t blocks_bytes;        /* the bytes those hold */
     int mem_hit;                /* an allocation was refused during this call */
     int where_line;             /* last line seen by the hook while memory ran high */
     char where[64];             /* its chunk */
@@ -61,6 +66,8 @@ int s3e_script_read_put(lua_State *L, int idx, struct s3e_buf *out, const char *
 
 /* script_limits.c: the Lua allocator with the memory limit (ud is the script). */
 void *s3e_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Free the blocks the allocator kept for reuse (after lua_close). */
+void s3e_limited_alloc_drop(struct s3e_script *s);
 /* The count hook that enforces the budget, set on a new state. */
 void s3e_budget_install(lua_State *L);
 /* Around every protected call into the plan: start resets the budget and

@@ -6,8 +6,88 @@
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define HOOK_EVERY 1000 /* instructions between two looks at the budget */
+
+/* Small blocks the state freed are kept for its next allocations: a hook's
+ * object table and strings are made and freed for every object, and malloc
+ * and free were a sixth of an unmarked route's CPU. A block of up to
+ * BLOCK_MAX bytes is malloc'd with the size of its class (multiples of
+ * BLOCK_STEP), so any block of a class serves; at most CACHE_BYTES are kept,
+ * the rest is freed. Lua names the size of every block it frees, so blocks
+ * need no header. Not under AddressSanitizer: it would miss a use after free. */
+#define BLOCK_STEP 16
+#define BLOCK_MAX (BLOCK_STEP * S3E_BLOCK_CLASSES)
+#define CACHE_BYTES (1u << 20)
+#if defined(__SANITIZE_ADDRESS__)
+#define KEEP_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KEEP_BLOCKS 0
+#endif
+#endif
+#ifndef KEEP_BLOCKS
+#define KEEP_BLOCKS 1
+#endif
+
+static size_t block_class(size_t n)
+{
+    return (n - 1) / BLOCK_STEP;
+}
+
+static void *block_take(struct s3e_script *s, size_t n)
+{
+    size_t c = block_class(n);
+    void *p = s->blocks[c];
+    if (!p)
+        return malloc((c + 1) * BLOCK_STEP);
+    memcpy(&s->blocks[c], p, sizeof p); /* the next block of the list */
+    s->blocks_bytes -= (c + 1) * BLOCK_STEP;
+    return p;
+}
+
+static void block_give(struct s3e_script *s, void *p, size_t n)
+{
+    if (n > BLOCK_MAX) {
+        free(p);
+        return;
+    }
+    size_t c = block_class(n), size = (c + 1) * BLOCK_STEP;
+    if (!KEEP_BLOCKS || s->blocks_bytes + size > CACHE_BYTES) {
+        free(p);
+        return;
+    }
+    memcpy(p, &s->blocks[c], sizeof p);
+    s->blocks[c] = p;
+    s->blocks_bytes += size;
+}
+
+/* realloc for the state's blocks (old = 0 when ptr is NULL); NULL leaves ptr as it was. */
+static void *block_resize(struct s3e_script *s, void *ptr, size_t old, size_t n)
+{
+    if (old > BLOCK_MAX && n > BLOCK_MAX)
+        return realloc(ptr, n);
+    if (ptr && old <= BLOCK_MAX && n <= BLOCK_MAX && block_class(old) == block_class(n))
+        return ptr;
+    void *p = n <= BLOCK_MAX ? block_take(s, n) : malloc(n);
+    if (p && ptr) {
+        memcpy(p, ptr, old < n ? old : n);
+        block_give(s, ptr, old);
+    }
+    return p;
+}
+
+void s3e_limited_alloc_drop(struct s3e_script *s)
+{
+    for (size_t c = 0; c < S3E_BLOCK_CLASSES; c++)
+        while (s->blocks[c]) {
+            void *p = s->blocks[c];
+            memcpy(&s->blocks[c], p, sizeof p);
+            free(p);
+        }
+    s->blocks_bytes = 0;
+}
 
 /* Growth is refused past the limit while the plan runs; between calls the
  * engine's own pushes always succeed (an error there would be unprotected). */
@@ -16,7 +96,8 @@ void *s3e_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     struct s3e_script *s = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr)
+            block_give(s, ptr, old);
         s->mem_used -= old;
         return NULL;
     }
@@ -25,7 +106,7 @@ void *s3e_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         s->mem_hit = 1;
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p = block_resize(s, ptr, old, nsize);
     if (p)
         s->mem_used = s->mem_used - old + nsize;
     return p;
