@@ -1,14 +1,11 @@
 /* flight_multipart.h - a multipart copy as a state machine of requests on the
  * workers' event loop (flight_multipart.c). Internal.
  *
- * HEAD of the source -> GetObjectTagging (when it has tags to carry) ->
- * CreateMultipartUpload -> ListMultipartUploads (an upload a lost answer
- * made is aborted) -> UploadPartCopy parts, a bounded number in flight ->
- * CompleteMultipartUpload -> PutObjectTagging (when it has tags) -> HEADs of
- * the copy and the source (verification). A failure after create aborts the
- * upload; one after complete that leaves a wrong copy deletes it. The copy
- * is tried again from the start as worker.c does (S3E_OBJECT_TRIES), and a
- * source that changed (412) is looked up and copied once more. */
+ * The upload machine of flight_upload.h (HEAD of the source, its tags,
+ * CreateMultipartUpload and the search for lost uploads, Complete, tagging,
+ * abort, the delete of a wrong copy, the tries and a changed source's one
+ * more copy) with this copy's part step: UploadPartCopy, a bounded number in
+ * flight; and its verification: HEADs of the copy and of the source. */
 #ifndef S3E_FLIGHT_MULTIPART_H
 #define S3E_FLIGHT_MULTIPART_H
 

@@ -2,20 +2,17 @@
  * server-side: two endpoints, two identities, `stream = true`) as a state
  * machine of requests on the workers' event loop (flight_stream.c). Internal.
  *
- * HEAD of the source -> GetObjectTagging (when it has tags to carry) ->
- *   up to one part: GetObject (If-Match) -> PutObject (Content-MD5)
- *   else CreateMultipartUpload -> ListMultipartUploads (an upload a lost
- *   answer made is aborted) -> per part GetObject of its range, then its
- *   UploadPart as soon as the bytes are in, several parts in flight ->
- *   CompleteMultipartUpload -> PutObjectTagging
- * -> HEAD of the copy (verification). Every request names the connection
- * of its side (s3_conn.h's `via`): the source's endpoint, identity, region
- * and addressing for the reads, the target's for the writes. Same
- * decisions as the blocking copy (stream_copy.c): a failure after create
- * aborts the upload (one whose abort fails is kept in open_uploads), a copy
- * that does not verify is deleted, the copy is tried again from the start
- * (S3E_OBJECT_TRIES), and a source that changed (412) is copied once more
- * as it is now.
+ * The upload machine of flight_upload.h (HEAD of the source, its tags, the
+ * multipart upload and the search for lost uploads, Complete, tagging,
+ * abort, the delete of a wrong copy, the tries and a changed source's one
+ * more copy) with this copy's own steps: up to one part, GetObject
+ * (If-Match) -> PutObject (Content-MD5); above, its part step: per part a
+ * GetObject of its range, then its UploadPart as soon as the bytes are in,
+ * several parts in flight; the MD5 of every byte checked before Complete;
+ * its verification: HEAD of the copy. Every request names the connection of
+ * its side (s3_conn.h's `via`): the source's endpoint, identity, region and
+ * addressing for the reads, the target's for the writes. Same verdicts as
+ * the blocking copy (stream_copy.c).
  *
  * Memory: a part's bytes are taken from the run's stream budget
  * (--stream-memory, budget.h) before its GetObject starts and given back
