@@ -141,6 +141,7 @@ static void reset(struct s3e_fu *u)
     s3e_buf_reset(&u->tags);
     u->part_rc = u->have_part_err = u->create_rc = u->abort_tries = 0;
     u->written = u->tags_failed = 0;
+    u->written_version[0] = '\0';
     u->state = S3E_FU_OWNER;
     u->rc = S3E_OK;
     s3e_s3_error_clear(&u->err);
@@ -305,7 +306,8 @@ void s3e_fu_fail(struct s3e_fu *u, int rc, const struct s3e_s3_error *err)
     if (wrong_copy(u, rc)) {
         if (!u->tags_failed)
             s3e_s3_error_name_op(&u->err, "Verify");
-        s3e_s3_delete_request(&u->req, sp->dst_bucket, sp->dst_key);
+        s3e_s3_delete_version_request(&u->req, &u->q[0], sp->dst_bucket, sp->dst_key,
+                                      u->written_version);
         send_as(u, S3E_FU_DELETE_BAD, S3E_OK, u->via);
         return;
     }
@@ -475,9 +477,18 @@ static void verify(struct s3e_fu *u)
     u->ops->verify(u->self);
 }
 
-void s3e_fu_written(struct s3e_fu *u)
+/* The answer in u->a wrote the destination: its version, to delete no other. */
+static void wrote(struct s3e_fu *u)
 {
     u->written = 1;
+    if (!s3e_resp_header(&u->a.resp, "x-amz-version-id", u->written_version,
+                         sizeof u->written_version))
+        u->written_version[0] = '\0';
+}
+
+void s3e_fu_written(struct s3e_fu *u)
+{
+    wrote(u);
     verify(u);
 }
 
@@ -491,7 +502,7 @@ static void after_complete(struct s3e_fu *u, int rc)
     }
     free(u->upload_id);
     u->upload_id = NULL;
-    u->written = 1;
+    wrote(u);
     /* Set the tags again: not every server honours them on create. */
     if (u->tags.len) {
         const struct s3e_copy_spec *sp = u->spec;

@@ -19,7 +19,9 @@
  *
  * When a finished destination is deleted: only an object this try wrote
  * (its CompleteMultipartUpload or PutObject answered; nothing else at the
- * key is ever deleted, not an earlier copy, not what another writer put),
+ * key is ever deleted, not an earlier copy, not what another writer put: on
+ * a versioned bucket the delete names the version written, so the object
+ * that was there before is current again, without a delete marker),
  * and only when it is not the copy asked for: it did not verify
  * (S3E_EVERIFY), its tags could not be set, or its source changed while it
  * was copied (parts from two versions: radosgw 16 ignores the parts'
@@ -112,6 +114,7 @@ struct s3e_fu {
     struct s3e_fu_search search;
     int abort_tries;
     int written;                        /* this try wrote the destination */
+    char written_version[128];          /* the versionId it got ("" unversioned) */
     int tags_failed;                    /* and could not set its tags */
     /* the one request in flight outside the parts, and what it points to */
     struct s3e_areq a;

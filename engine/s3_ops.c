@@ -411,8 +411,10 @@ void s3e_s3_delete_version_request(struct s3e_req *r, struct s3e_query_param *q,
 {
     s3e_s3_delete_request(r, bucket, key);
     *q = (struct s3e_query_param){ "versionId", version };
-    r->query = q;
-    r->nquery = 1;
+    if (version && *version) {
+        r->query = q;
+        r->nquery = 1;
+    }
 }
 
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key)

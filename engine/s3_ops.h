@@ -36,7 +36,9 @@ void s3e_s3_req_init(struct s3e_req *r, const char *op, const char *method, cons
 /* An ETag header's value without its quotes, at most 79 bytes. */
 void s3e_s3_etag_unquote(const char *v, char out[80]);
 void s3e_s3_delete_request(struct s3e_req *r, const char *bucket, const char *key);
-/* DeleteObject of one version (q: its versionId parameter, kept while r lives). */
+/* DeleteObject of one version (q: its versionId parameter, kept while r
+ * lives); version NULL or "": the key's current object (on a versioned
+ * bucket, a delete marker). */
 void s3e_s3_delete_version_request(struct s3e_req *r, struct s3e_query_param *q,
                                    const char *bucket, const char *key, const char *version);
 void s3e_s3_head_request(struct s3e_req *r, const char *bucket, const char *key);
