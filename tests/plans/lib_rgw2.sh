@@ -4,6 +4,7 @@
 #
 #   rgw2_start DIR || finish   # sets B_EP, B_KEY, B_SECRET (B's env file in DIR/b.env)
 #   rgw2_profiles DIR          # DIR/credentials: profile a for A, b for B; DIR/config
+#   rgw2_same s3://A/P s3://B/P N  # the objects on A are on B, all N compared (boto3)
 #
 # B is started with scripts/rgw-start.sh on free ports (stopped and wiped at
 # exit, lib_cluster.sh), or taken from S3E_TEST_RGW2_ENV (a file rgw-start.sh
@@ -19,6 +20,7 @@ rgw2_start() {
       RGW_SECRET_KEY=s3etestclusterbsecret0000000000000000001 || return 1
   fi
   local dir=$1
+  _RGW2_DIR=$dir
   B_EP=$(sed -n 's/^RGW_ENDPOINT=//p' "$dir/b.env")
   B_KEY=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$dir/b.env")
   B_SECRET=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$dir/b.env")
@@ -36,4 +38,19 @@ aws_access_key_id = $B_KEY
 aws_secret_access_key = $B_SECRET
 INI
   : >"$1/config"
+}
+
+# rgw2_same s3://A-BUCKET/PREFIX s3://B-BUCKET/PREFIX N: every object under the first
+# (cluster A, the environment's keys) is under the second on B byte for byte, with its
+# metadata and tags (boto3, cross_same.py, 16 objects at a time), nothing else is there,
+# and all N were compared. The keys are passed, never printed.
+rgw2_same() {
+  local same rc
+  same=$(timeout $((120 + $3 / 10)) "$S3CHECK_PYTHON" "$PLAN_LIB_DIR/cross_same.py" \
+    "$AWS_ENDPOINT_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$1" \
+    "$B_EP" "$B_KEY" "$B_SECRET" "$2" 2>"$_RGW2_DIR/same.err")
+  rc=$?
+  expect_eq "$rc" 0 "every object on B byte for byte, with its metadata and tags (boto3)" ||
+    head -n 20 "$_RGW2_DIR/same.err" >&2
+  expect_eq "$(grep -c '^same' <<<"$same")" "$3" "the check compared all $3 objects"
 }

@@ -123,10 +123,7 @@ expect_eq "$(renewed_in_time)" "" "every renewal of the target's credentials cam
 expect_eq "$(standin_log '"action": "AssumeRole"' | grep -vcF "\"signer\": \"$SRC_AK\"")" 0 \
   "STS was asked by the target's source profile only (the source's keys are static)"
 expect_contains "$out" "credentials from profile:t assume-role renewed" "the renewals are logged (-v)"
-check "every object on B byte for byte, with its metadata and tags (boto3)" \
-  timeout 300 "$S3CHECK_PYTHON" "$PLAN_LIB_DIR/cross_same.py" "$AWS_ENDPOINT_URL" \
-  "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "s3://$src/in/" "$B_EP" "$B_KEY" "$B_SECRET" \
-  "s3://$dst/out/" >/dev/null
+rgw2_same "s3://$src/in/" "s3://$dst/out/" "$total"
 no_secrets "$out" "streamed"
 fault_proxy_stop
 standin_stop

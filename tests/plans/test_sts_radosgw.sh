@@ -18,33 +18,16 @@
 # profile itself here: it is given the profile's settings (`aws configure get`) instead.
 #
 # The cluster is started with scripts/rgw-start.sh on free ports, or taken from
-# S3E_TEST_RGW_STS_ENV (a file rgw-start.sh wrote for a cluster started with the
-# RGW_EXTRA_CONF below) when that is set.
+# S3E_TEST_RGW_STS_ENV (lib_cluster.sh, sts_cluster_start).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/lib_cluster.sh"
 
 AWS_CLI=${S3E_AWS_CLI:-/usr/bin/aws}
 dir=$(mktemp -d)
 on_exit rm -rf "$dir"
-if [ -n "${S3E_TEST_RGW_STS_ENV:-}" ]; then
-  cp "$S3E_TEST_RGW_STS_ENV" "$dir/rgw.env"
-else
-  # debug rgw 10: radosgw logs each STS request's form (no secret is in it)
-  cluster_start "$dir/rgw.env" RGW_EXTRA_CONF="rgw s3 auth use sts = true
-rgw sts key = s3etestststskey1
-debug rgw = 10" || finish
-fi
-# From here on everything talks to that cluster; its test user owns the buckets.
-AWS_ENDPOINT_URL=$(sed -n 's/^RGW_ENDPOINT=//p' "$dir/rgw.env")
-AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$dir/rgw.env")
-AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$dir/rgw.env")
-STS_RGW_DIR=$(sed -n 's/^RGW_DIR=//p' "$dir/rgw.env")
-export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-RGWLOG=$STS_RGW_DIR/log/client.rgw.a.log
-admin() { radosgw-admin -c "$STS_RGW_DIR/ceph.conf" "$@"; }
-
-ak=s3etestststsassumer01
-sk=s3etestststsassumersecret00000000000001
+sts_cluster_start "$dir" || finish
+ak=$STS_AK
+sk=$STS_SK
 src=sts-src-$$
 dst=sts-dst-$$
 check "the buckets (owned by the test user)" s3check mb "$src" "$dst" >/dev/null
@@ -52,27 +35,14 @@ check "the buckets (owned by the test user)" s3check mb "$src" "$dst" >/dev/null
 [ -z "${S3E_TEST_RGW_STS_ENV:-}" ] || on_exit s3check rb "$src" "$dst"
 check "20 objects" s3check load "$src" in 20 >/dev/null
 check "a 12 MiB object" s3check put "s3://$src/big/x.bin" 12MiB --meta k=v >/dev/null
-if admin user info --uid=sts-assumer >/dev/null 2>&1; then  # a cluster used before
-  check "sts-assumer's keys" admin key create --uid=sts-assumer --access-key="$ak" \
-    --secret-key="$sk" >/dev/null
-else
-  check "user sts-assumer" admin user create --uid=sts-assumer --display-name="assumes roles" \
-    --access-key="$ak" --secret-key="$sk" >/dev/null
-fi
-trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/sts-assumer"]},"Action":["sts:AssumeRole"]}]}'
-role() { # NAME POLICY
-  admin role get --role-name="$1" >/dev/null 2>&1 ||
-    check "role $1" admin role create --role-name="$1" --assume-role-policy-doc="$trust" >/dev/null
-  check "role $1's policy" admin role-policy put --role-name="$1" --policy-name=s3 \
-    --policy-doc="$2" >/dev/null
-}
-role S3ECopy "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
+sts_assumer
+sts_role S3ECopy "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
   \"Resource\":[\"arn:aws:s3:::$src\",\"arn:aws:s3:::$src/*\",\"arn:aws:s3:::$dst\",\"arn:aws:s3:::$dst/*\"]}]}"
 # trusts another user only
-admin role get --role-name=S3EUntrusted >/dev/null 2>&1 ||
-  check "role S3EUntrusted" admin role create --role-name=S3EUntrusted \
-    --assume-role-policy-doc="${trust/sts-assumer/someone-else}" >/dev/null
-role S3EDenied "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
+sts_admin role get --role-name=S3EUntrusted >/dev/null 2>&1 ||
+  check "role S3EUntrusted" sts_admin role create --role-name=S3EUntrusted \
+    --assume-role-policy-doc="${STS_TRUST/sts-assumer/someone-else}" >/dev/null
+sts_role S3EDenied "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],
   \"Resource\":[\"arn:aws:s3:::*\"]},{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],
   \"Resource\":[\"arn:aws:s3:::$dst/*\"]}]}"
 
