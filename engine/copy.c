@@ -73,11 +73,20 @@ static const char *meta_value(const struct s3e_head *h, const char *name)
     return NULL;
 }
 
+/* A Content-Type the server chose itself: a copy whose route replaced the
+ * metadata without giving one gets the server's default (radosgw 16: empty). */
+static int server_default_type(const char *t)
+{
+    return !t || !*t || strcmp(t, "binary/octet-stream") == 0 ||
+           strcmp(t, "application/octet-stream") == 0;
+}
+
 const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head *dst)
 {
     if (src->size != dst->size)
         return "size";
-    if (!same_text(src->content_type, dst->content_type))
+    if (src->content_type ? !same_text(src->content_type, dst->content_type)
+                          : !server_default_type(dst->content_type))
         return "Content-Type";
     if (!same_text(src->cache_control, dst->cache_control))
         return "Cache-Control";
