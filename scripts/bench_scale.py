@@ -10,10 +10,12 @@ standin: the same listings against tests/support/list_standin.py, a bucket that 
       lists (ListObjectsV2 as AWS documents it, pages made once, --latency per request,
       almost no CPU): what the client does when the server is not the limit.
 plan: a manifest of R rows planned with --dry-run --force, no server: without hooks,
-      and with a Lua route; CPU microseconds per object and peak RSS.
+      with a recipe's route (marked s3engine.pure) and with the same route written in
+      the plan (not marked); CPU microseconds per object and peak RSS.
 
 Results go into BENCH.md between the markers of its "Listing and planning at scale"
-section (added at the end when missing), and to stdout.
+section (added at the end when missing), and to stdout. What BENCH.md has after the
+end marker is written by hand and kept.
 
 Usage: /usr/bin/python3 scripts/bench_scale.py [--quick] [options]   (after make)
 With RGW_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY in the environment (and
@@ -168,6 +170,18 @@ def plan_runs(tmp, opts):
             '              images = { bucket = "dst", prefix = "images/" } },\n'
             '  route = route.by_extension{ videos = "mp4", images = {"jpg", "png"} },\n'
             '  payload = "800MB", workers = 16 }\n',
+        # the same routing written in the plan: not marked s3engine.pure, so the
+        # hook gets a fresh object table per object
+        "Lua route written in the plan (not marked pure, 2 targets)":
+            f'return {{ sources = {{ {{ manifest = "{manifest}" }} }},\n'
+            '  targets = { videos = { bucket = "dst", prefix = "mp4/" },\n'
+            '              images = { bucket = "dst", prefix = "images/" } },\n'
+            '  route = function(obj)\n'
+            '    local e = obj.ext\n'
+            '    if e == "mp4" then return "videos" end\n'
+            '    if e == "jpg" or e == "png" then return "images" end\n'
+            '  end,\n'
+            '  payload = "800MB", workers = 16 }\n',
     }
     env = bench.clean_env()
     logdir = os.path.join(tmp, "logs")
@@ -218,9 +232,16 @@ def list_table(opts, list_names, lres):
     return L + [""]
 
 
+def git_head():
+    r = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h (%cs)"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip() or "unknown"
+
+
 def report(opts, cmdline, list_names, lres, plan_names, pres, sres=()):
     L = [BEGIN, "", "## Listing and planning at scale (issue #14)", "",
          f"- Command: `{cmdline}` (`make bench` runs it after bench.py)",
+         f"- Commit: {git_head()}",
          f"- Date: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC",
          f"- Machine: {bench.machine()}",
          f"- Load average (1 min) at start / end: {opts.load_start} / {bench.loadavg()}", ""]

@@ -96,7 +96,7 @@ m1, ma, me = med(one), med(arr), med(emit)
 ratio = ma / m1 if m1 and ma else None
 L = ["<!-- bench_slurm: begin -->", "",
      "## One process against a Slurm array of 4 tasks (issue #13)", "",
-     "`scripts/bench_slurm.sh%s` (`make bench` runs it with `--quick`), %s, load average "
+     "`scripts/bench_slurm.sh%s` (`make bench` runs it; `make bench` with `--quick` passes `--quick`), %s, load average "
      "at the end %s. %d objects of 1 to 8 KiB on the radosgw, a plan of 4 workers and payloads "
      "of at most 100 objects; each run copies into a fresh prefix, alternately: one "
      "`s3engine plan.lua` process (4 workers on its event loop), and the plan emitted to a "
