@@ -9,18 +9,16 @@
  * own polling, which is most of the client's CPU on small objects.
  *
  * A multipart copy is a state machine of requests on the same loop
- * (flight_multipart.c), and so is every job that needs more than a
- * CopyObject (flight_job.c): a copy with a route's metadata or tags, one
- * whose ETag cannot verify it, a source that changed (412), an unknown
- * size, a destination that may be an earlier copy, restores, a key's
- * versions. Only a streamed object still has a thread of its own
- * (stream_job.c), while the worker's slot waits for it. */
+ * (flight_multipart.c), and so is a streamed copy (flight_stream.c) and
+ * every job that needs more than a CopyObject (flight_job.c): a copy with a
+ * route's metadata or tags, one whose ETag cannot verify it, a source that
+ * changed (412), an unknown size, a destination that may be an earlier copy
+ * (streamed or not), a streamed move, restores, a key's versions. */
 #include "copy_hdrs.h"
 #include "run.h"
 #include "collide.h"
 #include "worker.h"
 #include "method.h"
-#include "stream_job.h"
 #include "flight.h"
 #include "flight_job.h"
 #include "flight_multipart.h"
@@ -37,7 +35,6 @@
 #include "s3engine/verify_rules.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,16 +49,7 @@ enum lw_state {
     LW_MULTIPART,/* a multipart copy: its requests on this loop (flight_multipart.c) */
     LW_JOB,      /* more than a CopyObject: its requests on this loop (flight_job.c) */
     LW_STREAM,   /* a streamed copy: its requests on this loop (flight_stream.c) */
-    LW_THREAD,   /* a streamed job that may be current, or moved: on a thread */
     LW_DONE,     /* no more payloads for this worker */
-};
-
-struct job_thread {
-    pthread_t tid;
-    struct s3e_run *run;
-    const struct s3e_job *job;
-    struct s3e_deadline deadline; /* the object's, from when the loop started it */
-    _Atomic int finished;
 };
 
 struct lw {
@@ -80,7 +68,6 @@ struct lw {
     struct s3e_query_param vq;
     uint64_t bytes;            /* the copy's size: the job's, or what a multipart copy found */
     double t0;
-    struct job_thread *thread;
     struct s3e_mp *mp;         /* LW_MULTIPART */
     struct s3e_fj *fj;         /* LW_JOB */
     struct s3e_fs *fs;         /* LW_STREAM */
@@ -105,37 +92,6 @@ static int send_lw(struct s3e_flight *f, struct lw *w)
 {
     w->req.wait_bytes = f->parts.part_bytes;
     return s3e_client_start(f->client, &w->a, &w->req);
-}
-
-/* ---- streamed jobs on threads of their own --------------------------------------- */
-
-static void *job_thread_main(void *arg)
-{
-    struct job_thread *t = arg;
-    s3e_stream_do_job(t->run, t->job, &t->deadline); /* a client pinned to each side */
-    atomic_store(&t->finished, 1);
-    return NULL;
-}
-
-static void run_on_thread(struct s3e_flight *f, struct lw *w)
-{
-    struct job_thread *t = calloc(1, sizeof *t);
-    if (t) {
-        t->run = f->run;
-        t->job = job_of(w);
-        t->deadline = w->a.deadline;
-        atomic_init(&t->finished, 0);
-        if (pthread_create(&t->tid, NULL, job_thread_main, t) == 0) {
-            w->thread = t;
-            w->state = LW_THREAD;
-            return;
-        }
-        free(t);
-    }
-    /* No thread: do it here, blocking the loop for this one object. */
-    s3e_stream_do_job(f->run, job_of(w), &w->a.deadline);
-    w->next++;
-    w->state = LW_NEXT;
 }
 
 /* ---- jobs of more than a CopyObject ------------------------------------------------ */
@@ -271,8 +227,8 @@ static void start_check(struct s3e_flight *f, struct lw *w)
 }
 
 /* Start the job in hand: one CopyObject here; a multipart copy, a streamed copy or
- * a job of several steps through its own machine on this loop (flight_*.c); only
- * a streamed copy that may be current already, or moved, on a thread. */
+ * a job of several steps (a streamed one that may be current already, or moved,
+ * among them) through its own machine on this loop (flight_*.c). */
 static void start_job(struct s3e_flight *f, struct lw *w)
 {
     const struct s3e_run *run = f->run;
@@ -290,12 +246,10 @@ static void start_job(struct s3e_flight *f, struct lw *w)
     if (s3e_method_streams(run, j)) {
         if (s3e_worker_restore_first(run, j))
             hand_over(f, w, S3E_JOB_RESTORE); /* a HEAD, RestoreObject, then the stream */
-        else if (j->versions || run->plan.sources[j->source].restore_days)
-            hand_over(f, w, S3E_JOB_COPY); /* each version, or a restore, then streamed */
         else if (s3e_fs_handles(run, j))
             start_stream(f, w);
-        else
-            run_on_thread(f, w);
+        else /* each version, a restore, the check of an earlier copy, a move's delete */
+            hand_over(f, w, S3E_JOB_COPY);
         return;
     }
     s3e_worker_hdrs(run, j, &w->hdrs);
@@ -540,8 +494,6 @@ static void on_done(void *ud, struct s3e_areq *a, int rc)
 
 /* ---- the loop ------------------------------------------------------------------- */
 
-/* Move a worker on: collect a finished thread, start its next job or take
- * its next payload. Returns 1 while the worker has something going. */
 /* The run's stop_at passed (a Lambda invocation ends soon): the payload's
  * objects not started are reported failed, so that its result names them and
  * a rerun copies them; nothing is dropped unreported. */
@@ -554,6 +506,8 @@ static void not_started(struct s3e_flight *f, struct lw *w)
     w->next = w->p->njobs;
 }
 
+/* Move a worker on: start its next job or take its next payload. Returns 1
+ * while the worker has something going. */
 static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
 {
     if (w->state == LW_MULTIPART) {
@@ -570,15 +524,6 @@ static int advance(struct s3e_flight *f, struct lw *w, int *waiting)
         *waiting += s3e_fs_poll(w->fs); /* parts that wait for memory */
         if (s3e_fs_finished(w->fs))
             stream_done(f, w);
-    }
-    if (w->state == LW_THREAD) {
-        if (!atomic_load(&w->thread->finished))
-            return 1;
-        pthread_join(w->thread->tid, NULL);
-        free(w->thread);
-        w->thread = NULL;
-        w->next++;
-        w->state = LW_NEXT;
     }
     while (w->state == LW_NEXT) {
         int stopping = s3e_run_stopping(f->run);
@@ -621,11 +566,11 @@ static void *flight_main(void *arg)
             if (w->state == LW_DONE)
                 continue;
             busy += advance(f, w, &waiting);
-            waiting += w->state == LW_NEXT || w->state == LW_THREAD;
+            waiting += w->state == LW_NEXT;
         }
         if (!busy)
             break;
-        /* Network events wake the loop at once; payloads and threads are polled. */
+        /* Network events wake the loop at once; payloads are polled. */
         if (s3e_client_run(f->client, waiting ? 5 : 500, on_done, f) < 0) {
             s3e_error("the network event loop failed; stopping");
             s3e_sched_cancel(f->run->sched);

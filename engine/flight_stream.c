@@ -5,6 +5,7 @@
  * blocking streamed copy, only sent without waiting, and a part's upload
  * starts as soon as its bytes are in. */
 #include "flight_stream.h"
+#include "budget.h"
 #include "flight_upload.h"
 #include "part_hash.h"
 #include "put_lines.h"
@@ -547,7 +548,8 @@ static const struct s3e_fu_ops fs_ops = { reset, plan, step, pump, part_back, ve
 
 int s3e_fs_handles(const struct s3e_run *run, const struct s3e_job *j)
 {
-    return !j->existing && !run->set.move;
+    return !j->existing && !run->set.move && !j->versions &&
+           !run->plan.sources[j->source].restore_days;
 }
 
 int s3e_fs_start(struct s3e_fs **out, struct s3e_run *run, struct s3e_client *c,

@@ -27,8 +27,9 @@
 
 struct s3e_fs;
 
-/* 1 when the loop copies streamed job j itself; else (a destination that
- * may be an earlier copy, move mode) the blocking path does (stream_job.c). */
+/* 1 when streamed job j is this copy alone; else (a destination that may be
+ * an earlier copy, move mode, a key's versions, a source with restores)
+ * flight_job.c runs it, its copy streamed through flight_copy.c. */
 int  s3e_fs_handles(const struct s3e_run *run, const struct s3e_job *j);
 /* Start streaming j on c's loop, its requests bound by dl; every request's
  * a->ud is `owner`. S3E_OK or S3E_ENOMEM; check s3e_fs_finished after. */

@@ -1,13 +1,12 @@
-/* stream_job.h - one streamed job on a thread (stream_job.c): clients pinned
- * to its source's and its target's connections, the check of a destination
- * that looks current, the copy (stream_copy.h) and its retries, the delete
- * of a move, the record. Internal. */
+/* stream_job.h - what the run's streamed jobs share (stream_job.c): the
+ * memory budget of their parts and the connections of a job's two sides.
+ * The jobs themselves are copied on the workers' loop (flight_stream.c,
+ * flight_job.c). Internal. */
 #ifndef S3E_STREAM_JOB_H
 #define S3E_STREAM_JOB_H
 
 #include "run.h"
 
-struct s3e_deadline;
 struct s3e_config;
 
 /* Before the workers start: the memory budget of the run's streamed copies
@@ -22,10 +21,5 @@ uint64_t s3e_stream_memory(const struct s3e_run *run);
  * none (a manifest's rows, by their buckets), *dst NULL without conns. */
 void s3e_stream_vias(const struct s3e_run *run, const struct s3e_job *j,
                      const struct s3e_config **src, const struct s3e_config **dst);
-
-/* Job j (s3e_method_streams), blocking; no request goes past dl. Records
- * its outcome (worker.h). */
-void s3e_stream_do_job(struct s3e_run *run, const struct s3e_job *j,
-                       const struct s3e_deadline *dl);
 
 #endif

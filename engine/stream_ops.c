@@ -1,5 +1,5 @@
-/* stream_ops.c - GetObject ranges, UploadPart and PutObject with bodies: the
- * requests of a streamed copy (stream_ops.h). */
+/* stream_ops.c - GetObject of a range, UploadPart and PutObject with a
+ * body: the requests of a streamed copy (stream_ops.h). */
 #include "stream_ops.h"
 #include "checksum.h"
 #include "copy_hdrs.h"
@@ -14,67 +14,6 @@
 /* A 412 or another error answers with an XML document: room for it even
  * when the range is shorter. */
 #define ERROR_BODY_ROOM (64u << 10)
-
-/* Scratch of n requests sent together; freed by batch_free. */
-struct batch {
-    struct s3e_req *reqs;
-    struct s3e_resp *resps;
-    struct s3e_s3_error *errs;
-    int *rcs;
-    char (*text)[2][84];                /* per request: a range or part number, a quoted ETag */
-    struct s3e_query_param (*q)[2];
-};
-
-static int batch_new(struct batch *b, size_t n)
-{
-    b->reqs = calloc(n, sizeof *b->reqs);
-    b->resps = calloc(n, sizeof *b->resps);
-    b->errs = calloc(n, sizeof *b->errs);
-    b->rcs = calloc(n, sizeof *b->rcs);
-    b->text = calloc(n, sizeof *b->text);
-    b->q = calloc(n, sizeof *b->q);
-    for (size_t i = 0; b->resps && i < n; i++)
-        s3e_resp_init(&b->resps[i]);
-    return b->reqs && b->resps && b->errs && b->rcs && b->text && b->q ? S3E_OK : S3E_ENOMEM;
-}
-
-static void batch_free(struct batch *b, size_t n)
-{
-    for (size_t i = 0; b->resps && i < n; i++)
-        s3e_resp_free(&b->resps[i]);
-    free(b->reqs);
-    free(b->resps);
-    free(b->errs);
-    free(b->rcs);
-    free(b->text);
-    free(b->q);
-}
-
-/* Each part's result; the first failure into *err. Returns rc, or the
- * first part's failure when rc is S3E_OK. */
-static int results(struct batch *b, struct s3e_part_copy *parts, size_t n, int rc,
-                   const char *op, struct s3e_s3_error *err)
-{
-    int reported = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (parts[i].rc == S3E_OK && b->rcs[i] != S3E_OK) {
-            parts[i].rc = b->rcs[i];
-            parts[i].error = b->errs[i];
-        }
-        if (parts[i].rc && parts[i].rc != S3E_ECANCELED && !reported) {
-            if (err)
-                *err = parts[i].error;
-            rc = rc ? rc : parts[i].rc;
-            reported = 1;
-        }
-    }
-    if (rc == S3E_ECANCELED && !reported && err) { /* every part stopped by a signal */
-        s3e_s3_error_clear(err);
-        snprintf(err->operation, sizeof err->operation, "%s", op);
-        snprintf(err->detail, sizeof err->detail, "interrupted");
-    }
-    return rc;
-}
 
 int s3e_stream_get_request(struct s3e_req *r, char text[2][84], struct s3e_query_param q[2],
                            const char *bucket, const char *key, const struct s3e_copy_hdrs *h,
@@ -111,36 +50,6 @@ int s3e_stream_range_check(const struct s3e_part_copy *p, size_t got, struct s3e
              (unsigned long long)p->first, (unsigned long long)p->last, got);
     e->retryable = 1;
     return S3E_ETRANSPORT;
-}
-
-int s3e_stream_get_ranges(struct s3e_client *c, const char *bucket, const char *key,
-                          const struct s3e_copy_hdrs *h, struct s3e_part_copy *parts,
-                          struct s3e_buf *bodies, size_t n, int max_in_flight,
-                          struct s3e_s3_error *err)
-{
-    struct batch b;
-    int rc = batch_new(&b, n);
-    for (size_t i = 0; i < n && !rc; i++) {
-        parts[i].rc = S3E_OK;
-        rc = s3e_stream_get_request(&b.reqs[i], b.text[i], b.q[i], bucket, key, h, &parts[i]);
-        /* room for the whole range at once: no doubling while it arrives */
-        if (!rc)
-            rc = s3e_buf_reserve(&b.resps[i].body, (size_t)(parts[i].last + 1 - parts[i].first));
-    }
-    if (!rc)
-        rc = s3e_client_send_many(c, b.reqs, n, max_in_flight, 1, b.resps, b.errs, b.rcs);
-    for (size_t i = 0; i < n && b.resps && b.rcs; i++) {
-        if (b.rcs[i] == S3E_OK)
-            parts[i].rc = s3e_stream_range_check(&parts[i], b.resps[i].body.len, &parts[i].error);
-        s3e_buf_free(&bodies[i]); /* hand the body over rather than copy it */
-        bodies[i] = b.resps[i].body;
-        bodies[i].max = 0;
-        s3e_buf_init(&b.resps[i].body, 0);
-    }
-    if (b.rcs)
-        rc = results(&b, parts, n, rc, "GetObject", err);
-    batch_free(&b, n);
-    return rc;
 }
 
 /* x-amz-checksum-<alg> with the body's checksum, when p has one: S3 checks
@@ -181,37 +90,6 @@ int s3e_stream_part_request(struct s3e_req *r, char text[2][84], struct s3e_quer
     return rc;
 }
 
-int s3e_stream_upload_parts(struct s3e_client *c, const char *bucket, const char *key,
-                            const char *upload_id, const struct s3e_copy_hdrs *h,
-                            struct s3e_part_copy *parts, const struct s3e_buf *bodies,
-                            char (*md5_b64)[32], size_t n, int max_in_flight,
-                            struct s3e_s3_error *err)
-{
-    struct batch b;
-    int rc = batch_new(&b, n);
-    char (*names)[32] = calloc(n ? n : 1, sizeof *names);
-    if (!names)
-        rc = rc ? rc : S3E_ENOMEM;
-    for (size_t i = 0; i < n && !rc; i++) {
-        parts[i].rc = S3E_OK;
-        rc = s3e_stream_part_request(&b.reqs[i], b.text[i], b.q[i], names[i], bucket, key,
-                                     upload_id, h, &parts[i], &bodies[i], md5_b64[i]);
-    }
-    if (!rc)
-        rc = s3e_client_send_many(c, b.reqs, n, max_in_flight, 1, b.resps, b.errs, b.rcs);
-    for (size_t i = 0; i < n && b.resps && b.rcs; i++) {
-        char v[96] = "";
-        if (b.rcs[i] == S3E_OK)
-            s3e_resp_header(&b.resps[i], "etag", v, sizeof v);
-        s3e_s3_etag_unquote(v, parts[i].etag);
-    }
-    if (b.rcs)
-        rc = results(&b, parts, n, rc, "UploadPart", err);
-    batch_free(&b, n);
-    free(names);
-    return rc;
-}
-
 int s3e_stream_put_request(struct s3e_req *r, struct s3e_buf *names, size_t *offsets,
                            char quoted[84], char name[32], const char *bucket, const char *key,
                            const struct s3e_put_opts *o, const struct s3e_buf *body,
@@ -238,27 +116,3 @@ int s3e_stream_put_request(struct s3e_req *r, struct s3e_buf *names, size_t *off
     return rc;
 }
 
-int s3e_stream_put_object(struct s3e_client *c, const char *bucket, const char *key,
-                          const struct s3e_put_opts *o, const struct s3e_buf *body,
-                          const char *md5_b64, const struct s3e_part_copy *sum,
-                          char out_etag[80], struct s3e_s3_error *err)
-{
-    struct s3e_buf names;
-    s3e_buf_init(&names, 0);
-    size_t offsets[S3E_MAX_REQ_HEADERS];
-    char quoted[84], name[32];
-    struct s3e_req r;
-    int rc = s3e_stream_put_request(&r, &names, offsets, quoted, name, bucket, key, o, body,
-                                    md5_b64, sum);
-    struct s3e_resp resp;
-    s3e_resp_init(&resp);
-    if (!rc)
-        rc = s3e_client_send(c, &r, &resp, err);
-    char v[96] = "";
-    if (!rc)
-        s3e_resp_header(&resp, "etag", v, sizeof v);
-    s3e_s3_etag_unquote(v, out_etag);
-    s3e_resp_free(&resp);
-    s3e_buf_free(&names);
-    return rc;
-}
