@@ -4,13 +4,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
-
-#define WAIT_SLICE_MS 200 /* how often a waiting thread looks at the stop flag */
 
 struct s3e_budget {
     pthread_mutex_t lock;
-    pthread_cond_t freed;
     uint64_t total, used, peak;
 };
 
@@ -20,7 +16,6 @@ int s3e_budget_new(struct s3e_budget **out, uint64_t total)
     if (!b)
         return S3E_ENOMEM;
     pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->freed, NULL);
     b->total = total ? total : 1;
     *out = b;
     return S3E_OK;
@@ -30,7 +25,6 @@ void s3e_budget_free(struct s3e_budget *b)
 {
     if (!b)
         return;
-    pthread_cond_destroy(&b->freed);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }
@@ -41,34 +35,6 @@ static void take_locked(struct s3e_budget *b, uint64_t n, uint64_t *taken)
     if (b->used > b->peak)
         b->peak = b->used;
     *taken = n;
-}
-
-int s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
-                    uint64_t *taken)
-{
-    *taken = 0;
-    if (n > b->total)
-        n = b->total;
-    int rc = S3E_OK;
-    pthread_mutex_lock(&b->lock);
-    while (b->used + n > b->total) {
-        if (cancel && atomic_load(cancel)) {
-            rc = S3E_ECANCELED;
-            break;
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += WAIT_SLICE_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&b->freed, &b->lock, &until);
-    }
-    if (!rc)
-        take_locked(b, n, taken);
-    pthread_mutex_unlock(&b->lock);
-    return rc;
 }
 
 int s3e_budget_try_take(struct s3e_budget *b, uint64_t n, uint64_t *taken)
@@ -88,7 +54,6 @@ void s3e_budget_give(struct s3e_budget *b, uint64_t n)
 {
     pthread_mutex_lock(&b->lock);
     b->used -= n <= b->used ? n : b->used;
-    pthread_cond_broadcast(&b->freed);
     pthread_mutex_unlock(&b->lock);
 }
 

@@ -5,7 +5,6 @@
 #ifndef S3E_BUDGET_H
 #define S3E_BUDGET_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 struct s3e_budget;
@@ -14,14 +13,10 @@ struct s3e_budget;
 int  s3e_budget_new(struct s3e_budget **out, uint64_t total);
 void s3e_budget_free(struct s3e_budget *b); /* NULL is fine */
 
-/* Wait until n bytes are free and take them; more than the total is cut
- * to the total (it waits until nothing else is taken). *taken gets what to
- * give back. S3E_OK, or S3E_ECANCELED when *cancel (may be NULL) was set
- * while waiting (nothing taken). */
-int  s3e_budget_take(struct s3e_budget *b, uint64_t n, const atomic_int *cancel,
-                     uint64_t *taken);
-/* The same without waiting (the event loop's way): 1 and *taken set when
- * there was room, else 0 and nothing taken. */
+/* Take n bytes when they are free, without waiting (the event loop's way;
+ * more than the total is cut to the total, free once nothing else is
+ * taken): 1 and *taken (what to give back) set when there was room, else 0
+ * and nothing taken. */
 int  s3e_budget_try_take(struct s3e_budget *b, uint64_t n, uint64_t *taken);
 void s3e_budget_give(struct s3e_budget *b, uint64_t n);
 /* The total, and the most that was taken at once so far. */
