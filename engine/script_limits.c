@@ -63,7 +63,9 @@ static void block_give(struct s3e_script *s, void *p, size_t n)
     s->blocks_bytes += size;
 }
 
-/* realloc for the state's blocks (old = 0 when ptr is NULL); NULL leaves ptr as it was. */
+/* realloc for the state's blocks (old = 0 when ptr is NULL); NULL leaves ptr as it was.
+ * Lua counts on a shrink never failing: without memory for the smaller block the old
+ * one stays (a block bigger than its class is freed or reused as its class's size). */
 static void *block_resize(struct s3e_script *s, void *ptr, size_t old, size_t n)
 {
     if (old > BLOCK_MAX && n > BLOCK_MAX)
@@ -71,7 +73,9 @@ static void *block_resize(struct s3e_script *s, void *ptr, size_t old, size_t n)
     if (ptr && old <= BLOCK_MAX && n <= BLOCK_MAX && block_class(old) == block_class(n))
         return ptr;
     void *p = n <= BLOCK_MAX ? block_take(s, n) : malloc(n);
-    if (p && ptr) {
+    if (!p)
+        return ptr && n <= old ? ptr : NULL;
+    if (ptr) {
         memcpy(p, ptr, old < n ? old : n);
         block_give(s, ptr, old);
     }
