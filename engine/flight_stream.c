@@ -7,6 +7,7 @@
 #include "flight_stream.h"
 #include "budget.h"
 #include "flight_upload.h"
+#include "hash_pool.h"
 #include "part_hash.h"
 #include "put_lines.h"
 #include "s3_ops.h"
@@ -31,6 +32,7 @@
 enum fs_step {
     FS_ROOM,          /* one part: waits for room in the budget (nothing in flight) */
     FS_GET,           /* one part: GetObject */
+    FS_HASH,          /* one part: its bytes hashed off the loop (nothing in flight) */
     FS_PUT,           /* one part: PutObject */
     FS_VERIFY,        /* HEAD of the copy */
 };
@@ -38,8 +40,9 @@ enum fs_step {
 enum slot_stage {
     SL_FREE,
     SL_GET,   /* its range being read */
+    SL_HASH,  /* its bytes being hashed off the loop (Content-MD5, payload hash) */
     SL_PUT,   /* its bytes being uploaded */
-    SL_HELD,  /* uploaded; kept until the bytes before it are hashed */
+    SL_HELD,  /* uploaded; kept until the bytes before it are fed to the object's MD5 */
 };
 
 /* One part in flight; `a` first: the loop hands back &slot->a. */
@@ -49,16 +52,18 @@ struct slot {
     struct s3e_query_param q[2];
     char text[2][84], name[32];
     struct s3e_part_hash h;   /* of body: Content-MD5, payload hash */
+    struct s3e_hash_job job;  /* computing h */
     struct s3e_buf body;
     uint64_t taken;           /* from the budget, for body */
     uint32_t part;
     enum slot_stage stage;
-    int got, hashed;
+    int got, hashed;          /* its bytes are in; fed to the object's MD5 (or need not be) */
 };
 
 struct s3e_fs {
     struct s3e_fu up;           /* the upload, its tries, the one request in flight */
     struct s3e_budget *budget;
+    struct s3e_hash_pool *pool; /* hashes large bodies off the loop, or NULL */
     const struct s3e_job *j;
     const struct s3e_config *src_via, *dst_via;
     struct s3e_copy_hdrs hdrs;  /* the job's; if_match: the ETag every read must match */
@@ -68,9 +73,11 @@ struct s3e_fs {
     int whole;                  /* the source's ETag is an MD5: compared with md5 */
     char md5_hex[33];
     unsigned char (*md5s)[16];  /* each part's MD5: the copy's ETag is made of them */
+    struct s3e_hash_job feed;   /* md5 fed one slot's bytes, one at a time */
+    int feed_slot;              /* that slot, while the feed is busy */
     int single;                 /* up to one part: one GetObject, one PutObject */
     uint32_t next, next_hash;   /* parts started, parts hashed */
-    int in_flight;              /* part requests on the loop */
+    int in_flight;              /* part requests on the loop, and hash jobs */
     int starved;                /* a part waits for room in the budget */
     /* what a single part's requests point to */
     struct s3e_buf names;
@@ -78,6 +85,7 @@ struct s3e_fs {
     char quoted[84], name[32], text[2][84];
     struct s3e_part_copy one;   /* a single part's range */
     struct s3e_part_hash one_hash;
+    struct s3e_hash_job one_job;
     struct s3e_buf body;        /* its bytes */
     uint64_t taken;
     struct slot *slots;
@@ -108,6 +116,42 @@ static void give(struct s3e_fs *m, struct s3e_buf *body, uint64_t *taken)
     *taken = 0;
 }
 
+/* ---- hashing ------------------------------------------------------------------------ */
+
+static void wake_loop(void *c)
+{
+    s3e_client_wake(c);
+}
+
+/* Hash body into out (NULL: none) and feed it to feed (NULL: none): on the
+ * pool when it is large enough (1: under way, the job tells when done),
+ * else here and now (0: done, j->rc). */
+static int hash_body(struct s3e_fs *m, struct s3e_hash_job *j, const struct s3e_buf *body,
+                     struct s3e_part_copy *p, struct s3e_part_hash *out, void *feed)
+{
+    j->body = body;
+    j->alg = out ? m->hdrs.checksum_algorithm : NULL;
+    j->p = p;
+    j->out = out;
+    j->feed = feed;
+    j->wake = wake_loop;
+    j->wake_ud = m->up.c;
+    j->rc = S3E_OK;
+    if (m->pool && body->len >= S3E_HASH_OFF_LOOP_FROM && s3e_hash_submit(m->pool, j) == S3E_OK)
+        return 1;
+    s3e_hash_run(j);
+    return 0;
+}
+
+/* A job that may be under way, taken back (its body is about to go). */
+static void drop_job(struct s3e_fs *m, struct s3e_hash_job *j)
+{
+    if (!s3e_hash_busy(j))
+        return;
+    s3e_hash_cancel(m->pool, j);
+    m->in_flight--;
+}
+
 /* The response's body becomes `to` (no copy): the areq's next response
  * must not overwrite the bytes an upload sends. */
 static void take_body(struct s3e_areq *a, struct s3e_buf *to)
@@ -120,8 +164,11 @@ static void take_body(struct s3e_areq *a, struct s3e_buf *to)
 
 static void free_slots(struct s3e_fs *m)
 {
-    for (int i = 0; i < m->nslots; i++)
+    drop_job(m, &m->feed);
+    for (int i = 0; i < m->nslots; i++) {
+        drop_job(m, &m->slots[i].job);
         give(m, &m->slots[i].body, &m->slots[i].taken);
+    }
     s3e_fu_slots_free(m->slots, sizeof *m->slots, m->nslots);
     m->slots = NULL;
     m->nslots = 0;
@@ -147,10 +194,12 @@ static int reset(void *self)
 {
     struct s3e_fs *m = self;
     free_slots(m);
+    s3e_hash_cancel(m->pool, &m->one_job);
     give(m, &m->body, &m->taken);
     free(m->md5s);
     m->md5s = NULL;
     m->next = m->next_hash = 0;
+    m->feed_slot = -1;
     m->in_flight = m->starved = 0;
     m->md5_hex[0] = '\0';
     return EVP_DigestInit_ex(m->md5, EVP_md5(), NULL) ? S3E_OK : S3E_ENOMEM;
@@ -193,12 +242,6 @@ static void plan(void *self)
     s3e_fu_create(&m->up, size, &o);
 }
 
-static void hash(struct s3e_fs *m, const struct s3e_buf *b, int *rc)
-{
-    if (m->whole && !*rc && !EVP_DigestUpdate(m->md5, b->data ? b->data : "", b->len))
-        *rc = S3E_ENOMEM;
-}
-
 /* Every byte read: their MD5 against the source's ETag where that is an
  * MD5 (before anything becomes an object). */
 static int check_md5(struct s3e_fs *m)
@@ -235,6 +278,8 @@ static void start_single(struct s3e_fs *m)
         read_single(m);
 }
 
+static void single_hashed(struct s3e_fs *m);
+
 static void after_get_single(struct s3e_fs *m, int rc)
 {
     struct s3e_fu *u = &m->up;
@@ -246,8 +291,17 @@ static void after_get_single(struct s3e_fs *m, int rc)
     }
     take_body(&u->a, &m->body);
     /* one part: its MD5 is the object's, hashed once */
+    m->step = FS_HASH;
+    if (!hash_body(m, &m->one_job, &m->body, &m->one, &m->one_hash, NULL))
+        single_hashed(m);
+}
+
+static void single_hashed(struct s3e_fs *m)
+{
+    struct s3e_fu *u = &m->up;
     struct s3e_part_hash *h = &m->one_hash;
-    rc = s3e_part_hash(&m->body, m->hdrs.checksum_algorithm, &m->one, h);
+    int rc = m->one_job.rc;
+    s3e_hash_collect(&m->one_job);
     if (!rc) {
         memcpy(m->md5_hex, h->md5_hex, sizeof m->md5_hex);
         rc = s3e_stream_md5_check(m->md5_hex, u->etag, &u->head, &u->res, &u->err);
@@ -293,6 +347,9 @@ static int make_slots(struct s3e_fs *m)
 
 static void release(struct s3e_fs *m, struct slot *s)
 {
+    if (m->feed_slot == (int)(s - m->slots))
+        drop_job(m, &m->feed); /* its bytes are going */
+    drop_job(m, &s->job);
     give(m, &s->body, &s->taken);
     s->stage = SL_FREE;
 }
@@ -304,28 +361,43 @@ static void part_failed(struct s3e_fs *m, struct slot *s, int rc)
     release(m, s);
 }
 
-/* Hash the bytes read in the order of the object: each part whose bytes
- * are in and whose predecessors are hashed; one already uploaded is done. */
-static void hash_in_order(struct s3e_fs *m)
+/* The object's MD5 was fed the feed's slot: the next part in order. */
+static void fed(struct s3e_fs *m)
 {
-    for (int found = 1; found && !m->up.part_rc;) {
-        found = 0;
-        for (int i = 0; i < m->nslots; i++) {
-            struct slot *s = &m->slots[i];
-            if (s->stage == SL_FREE || !s->got || s->hashed || s->part != m->next_hash)
-                continue;
-            int rc = S3E_OK;
-            hash(m, &s->body, &rc);
-            if (rc) {
-                part_failed(m, s, rc);
-                return;
-            }
-            s->hashed = 1;
-            m->next_hash++;
-            if (s->stage == SL_HELD)
-                release(m, s);
-            found = 1;
+    struct slot *s = &m->slots[m->feed_slot];
+    int rc = m->feed.rc;
+    s3e_hash_collect(&m->feed);
+    m->feed_slot = -1;
+    if (rc) {
+        part_failed(m, s, rc);
+        return;
+    }
+    s->hashed = 1;
+    m->next_hash++;
+    if (s->stage == SL_HELD)
+        release(m, s);
+}
+
+/* Feed the object's MD5 (where the source's ETag is one) the bytes read in
+ * the order of the object, one part at a time: the next one once its bytes
+ * are in. */
+static void feed_next(struct s3e_fs *m)
+{
+    while (m->whole && !m->up.part_rc && !s3e_hash_busy(&m->feed)) {
+        struct slot *s = NULL;
+        for (int i = 0; i < m->nslots && !s; i++) {
+            struct slot *t = &m->slots[i];
+            if (t->stage != SL_FREE && t->got && !t->hashed && t->part == m->next_hash)
+                s = t;
         }
+        if (!s)
+            return;
+        m->feed_slot = (int)(s - m->slots);
+        if (hash_body(m, &m->feed, &s->body, NULL, NULL, m->md5)) {
+            m->in_flight++;
+            return;
+        }
+        fed(m);
     }
 }
 
@@ -333,13 +405,9 @@ static void upload_part(struct s3e_fs *m, struct slot *s)
 {
     struct s3e_fu *u = &m->up;
     struct s3e_part_copy *p = &u->parts[s->part];
-    int rc = s3e_part_hash(&s->body, m->hdrs.checksum_algorithm, p, &s->h);
-    if (!rc) {
-        memcpy(m->md5s[s->part], s->h.md5, sizeof s->h.md5);
-        rc = s3e_stream_part_request(&s->req, s->text, s->q, s->name, m->spec.dst_bucket,
+    int rc = s3e_stream_part_request(&s->req, s->text, s->q, s->name, m->spec.dst_bucket,
                                      m->spec.dst_key, u->upload_id, &m->hdrs, p, &s->body,
                                      s->h.md5_b64);
-    }
     s->req.via = m->dst_via;
     s->req.body_sha256 = s->h.sha256_hex;
     s->stage = SL_PUT;
@@ -351,6 +419,23 @@ static void upload_part(struct s3e_fs *m, struct slot *s)
         part_failed(m, s, rc);
     } else {
         m->in_flight++;
+    }
+}
+
+/* A part's hashes are in: on to its upload. */
+static void part_hashed(struct s3e_fs *m, struct slot *s)
+{
+    int rc = s->job.rc;
+    s3e_hash_collect(&s->job);
+    if (rc) {
+        s3e_s3_error_clear(&s->a.err);
+        s3e_s3_error_name_op(&s->a.err, "UploadPart");
+        part_failed(m, s, rc);
+    } else if (m->up.part_rc) { /* another part failed meanwhile */
+        release(m, s);
+    } else {
+        memcpy(m->md5s[s->part], s->h.md5, sizeof s->h.md5);
+        upload_part(m, s);
     }
 }
 
@@ -367,9 +452,31 @@ static void after_part_get(struct s3e_fs *m, struct slot *s, int rc)
     }
     take_body(&s->a, &s->body);
     s->got = 1;
-    hash_in_order(m);
-    if (s->stage != SL_FREE && !m->up.part_rc)
-        upload_part(m, s);
+    s->hashed = !m->whole;
+    s->stage = SL_HASH;
+    if (hash_body(m, &s->job, &s->body, &m->up.parts[s->part], &s->h, NULL))
+        m->in_flight++;
+    else
+        part_hashed(m, s);
+    feed_next(m);
+}
+
+/* Hashes the pool finished: each part on to its upload, the object's MD5
+ * on to the next part. */
+static void collect(struct s3e_fs *m)
+{
+    for (int i = 0; i < m->nslots; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->stage == SL_HASH && s3e_hash_done(&s->job)) {
+            m->in_flight--;
+            part_hashed(m, s);
+        }
+    }
+    if (s3e_hash_done(&m->feed)) {
+        m->in_flight--;
+        fed(m);
+    }
+    feed_next(m);
 }
 
 static void after_part_put(struct s3e_fs *m, struct slot *s, int rc)
@@ -526,6 +633,7 @@ static void step(void *owner, int rc)
         after_verify(m, rc);
         break;
     case FS_ROOM:
+    case FS_HASH:
         break;
     }
 }
@@ -559,6 +667,8 @@ int s3e_fs_start(struct s3e_fs **out, struct s3e_run *run, struct s3e_client *c,
     if (!m)
         return S3E_ENOMEM;
     m->budget = run->stream_budget;
+    m->pool = run->hash_pool;
+    m->feed_slot = -1;
     m->j = j;
     s3e_stream_vias(run, j, &m->src_via, &m->dst_via);
     s3e_worker_hdrs(run, j, &m->hdrs);
@@ -588,6 +698,11 @@ void s3e_fs_on_done(struct s3e_fs *m, struct s3e_areq *a, int rc)
 int s3e_fs_poll(struct s3e_fs *m)
 {
     const struct s3e_fu *u = &m->up;
+    if (u->state == S3E_FU_OWNER && m->step == FS_HASH) {
+        if (s3e_hash_done(&m->one_job))
+            single_hashed(m);
+        return 0;
+    }
     if (u->state == S3E_FU_OWNER && m->step == FS_ROOM) {
         if (take(m, m->up.head.size, &m->taken))
             read_single(m);
@@ -597,6 +712,7 @@ int s3e_fs_poll(struct s3e_fs *m)
     }
     if (u->state != S3E_FU_PARTS)
         return 0;
+    collect(m);
     pump(m);
     return u->state == S3E_FU_PARTS && m->starved;
 }
@@ -617,6 +733,7 @@ void s3e_fs_free(struct s3e_fs *m)
     if (!m)
         return;
     free_slots(m);
+    s3e_hash_cancel(m->pool, &m->one_job);
     s3e_fu_free(&m->up);
     give(m, &m->body, &m->taken);
     free(m->md5s);

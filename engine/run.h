@@ -19,6 +19,7 @@
 struct s3e_client;
 struct s3e_conns;
 struct s3e_budget;
+struct s3e_hash_pool;
 struct s3e_script;
 struct s3e_tindex;
 struct s3e_sched;
@@ -55,6 +56,7 @@ struct s3e_run {
     struct s3e_script *script;
     struct s3e_plan plan;
     struct s3e_budget *stream_budget; /* memory of streamed parts (stream_job.h), or NULL */
+    struct s3e_hash_pool *hash_pool; /* hashes streamed parts off the loop (hash_pool.h), or NULL */
     uint8_t *streams;                /* per source i and target j, [i * ntargets + j]: 1 =
                                         streamed, 2 = server-side unless refused (method.h);
                                         NULL = all server-side */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 /* curl tells which sockets to watch; socketp marks those already in epoll. */
@@ -56,8 +57,14 @@ static int loop_init(struct s3e_client *c)
     if (!l)
         return S3E_ENOMEM;
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
+    l->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     l->timer_at = -1;
-    if (l->epfd < 0) {
+    struct epoll_event wake = { .events = EPOLLIN, .data.fd = l->wake_fd };
+    if (l->epfd < 0 || l->wake_fd < 0 || epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->wake_fd, &wake)) {
+        if (l->epfd >= 0)
+            close(l->epfd);
+        if (l->wake_fd >= 0)
+            close(l->wake_fd);
         free(l);
         return S3E_EIO;
     }
@@ -242,6 +249,12 @@ int s3e_client_run(struct s3e_client *c, int timeout_ms,
     int n = epoll_wait(l->epfd, ev, 64, (int)wait);
     int running = 0;
     for (int i = 0; i < n; i++) {
+        if (ev[i].data.fd == l->wake_fd) {
+            uint64_t wakes;
+            ssize_t got = read(l->wake_fd, &wakes, sizeof wakes);
+            (void)got; /* how many does not matter: the caller looks at what is done */
+            continue;
+        }
         int flags = 0;
         if (ev[i].events & (EPOLLIN | EPOLLHUP))
             flags |= CURL_CSELECT_IN;
@@ -259,6 +272,13 @@ int s3e_client_run(struct s3e_client *c, int timeout_ms,
     return l->active + (int)l->nretry;
 }
 
+void s3e_client_wake(struct s3e_client *c)
+{
+    uint64_t one = 1;
+    ssize_t put = c->loop ? write(c->loop->wake_fd, &one, sizeof one) : 0;
+    (void)put; /* fails only when the counter is full: a wake is due anyway */
+}
+
 void s3e_client_loop_free(struct s3e_client *c)
 {
     struct loop *l = c ? c->loop : NULL;
@@ -268,6 +288,7 @@ void s3e_client_loop_free(struct s3e_client *c)
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, NULL);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, NULL);
     close(l->epfd);
+    close(l->wake_fd);
     free(l->retry);
     free(l);
     c->loop = NULL;

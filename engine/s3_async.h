@@ -39,6 +39,9 @@ int  s3e_client_start(struct s3e_client *c, struct s3e_areq *a, const struct s3e
  * to be retried, or -1 when the loop itself failed. */
 int  s3e_client_run(struct s3e_client *c, int timeout_ms,
                     void (*done)(void *ud, struct s3e_areq *a, int rc), void *ud);
+/* End the loop's wait (s3e_client_run returns): from any thread, once the
+ * loop exists (a request was started on it). */
+void s3e_client_wake(struct s3e_client *c);
 /* Free the loop that s3e_client_start/run made (NULL or none is fine). Whoever
  * drives the loop frees it, once its requests are freed and before
  * s3e_client_free: the client knows nothing of the loop's insides. */

@@ -16,6 +16,7 @@ struct loop {
     struct s3e_areq **retry;   /* requests waiting for their backoff */
     size_t nretry, cap;
     int active;                /* requests on the multi handle */
+    int wake_fd;               /* an eventfd in epfd: s3e_client_wake ends a wait */
 };
 
 struct s3e_client {

@@ -3,6 +3,7 @@
 #include "stream_job.h"
 #include "budget.h"
 #include "conns.h"
+#include "hash_pool.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 #include "s3engine/part.h"
@@ -28,11 +29,14 @@ int s3e_stream_prepare(struct s3e_run *run)
         any |= run->streams[i];
     if (!any || run->stream_budget)
         return S3E_OK;
-    return s3e_budget_new(&run->stream_budget, s3e_stream_memory(run));
+    int rc = s3e_hash_pool_new(&run->hash_pool);
+    return rc ? rc : s3e_budget_new(&run->stream_budget, s3e_stream_memory(run));
 }
 
 void s3e_stream_finish(struct s3e_run *run)
 {
+    s3e_hash_pool_free(run->hash_pool);
+    run->hash_pool = NULL;
     if (!run->stream_budget)
         return;
     s3e_debug("streamed copies held at most %llu bytes of parts at once (limit %llu)",
