@@ -6,6 +6,7 @@
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/part.h"
+#include "s3engine/s3.h"
 #include "s3engine/verify_rules.h"
 
 #include <stdio.h>
@@ -106,6 +107,16 @@ const char *s3e_head_mismatch(const struct s3e_head *src, const struct s3e_head 
     if (src->tag_count != dst->tag_count)
         return "tag count";
     return NULL;
+}
+
+int s3e_copy_etag_verifies(const struct s3e_copy_hdrs *h, uint64_t size, const char *src_etag,
+                           const char *copy_etag)
+{
+    if (!src_etag || !*src_etag || h->checksum_algorithm || h->sse || h->dst_ssec)
+        return 0;
+    struct s3e_side a = { size, src_etag, NULL, h->src_ssec != NULL, NULL, NULL };
+    struct s3e_side b = { UINT64_MAX, copy_etag, NULL, 0, NULL, NULL };
+    return s3e_etags_comparable(&a, &b) && strcmp(src_etag, copy_etag) == 0;
 }
 
 const char *s3e_copy_encryption_problem(const struct s3e_copy_spec *s, const struct s3e_head *h)

@@ -327,12 +327,8 @@ static void copied(struct s3e_flight *f, struct lw *w)
     }
     if (f->run->set.verify) {
         /* Equal MD5 ETags are equal bytes; anything else (an encrypted side, a
-         * checksum asked for, another ETag) is settled by HEADs on the blocking path. */
-        struct s3e_side a = { j->size, j->etag, NULL, w->hdrs.src_ssec != NULL, NULL, NULL };
-        struct s3e_side b = { UINT64_MAX, w->etag, w->hdrs.sse, w->hdrs.dst_ssec != NULL,
-                              NULL, NULL };
-        if (w->hdrs.checksum_algorithm || !s3e_etags_comparable(&a, &b) ||
-            strcmp(w->etag, j->etag) != 0) {
+         * checksum asked for, another ETag) is settled by HEADs (flight_job.c). */
+        if (!s3e_copy_etag_verifies(&w->hdrs, j->size, j->etag, w->etag)) {
             hand_over(f, w, S3E_JOB_CHECK);
             return;
         }
@@ -416,11 +412,7 @@ static void checked(struct s3e_flight *f, struct lw *w)
         return;
     }
     if (!s3e_worker_is_our_copy(w->etag, w->bytes, etag, size, msg, sizeof msg)) {
-        s3e_s3_error_clear(&w->a.err);
-        snprintf(w->a.err.operation, sizeof w->a.err.operation, "HeadObject");
-        snprintf(w->a.err.detail, sizeof w->a.err.detail, "the source is still at s3://%s/%s",
-                 j->src_bucket, j->src_key);
-        fail_job(f, w, S3E_EVERIFY, msg);
+        fail_job(f, w, s3e_worker_not_ours(j, &w->a.err), msg);
         return;
     }
     if (j->existing) { /* an earlier run's copy: size and ETag, MD5s or not, as listed */

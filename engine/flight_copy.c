@@ -269,13 +269,8 @@ static void verify(struct s3e_fc *x)
         try_over(x, S3E_OK);
         return;
     }
-    /* What the plan says of both sides' encryption decides whether the ETags are MD5s. */
-    struct s3e_side a = { x->cur.size, x->spec.src_etag, NULL, x->hdrs.src_ssec != NULL,
-                          NULL, NULL };
-    struct s3e_side b = { UINT64_MAX, x->res.etag, x->hdrs.sse, x->hdrs.dst_ssec != NULL,
-                          NULL, NULL };
-    if (!x->hdrs.checksum_algorithm && !encrypt && !x->spec.put && x->spec.src_etag &&
-        s3e_etags_comparable(&a, &b) && strcmp(x->spec.src_etag, x->res.etag) == 0) {
+    if (!x->spec.put && s3e_copy_etag_verifies(&x->hdrs, x->cur.size, x->spec.src_etag,
+                                                x->res.etag)) {
         x->res.compared = S3E_CMP_ETAG; /* equal MD5s: equal bytes */
         x->res.verified = 1;
         try_over(x, S3E_OK);

@@ -343,10 +343,7 @@ static void after_move_head(struct s3e_fj *x, int rc)
     int ours = s3e_worker_is_our_copy(x->res.etag, size, h.etag, h.size, x->msg, sizeof x->msg);
     s3e_head_free(&h);
     if (!ours) {
-        snprintf(x->err.operation, sizeof x->err.operation, "HeadObject");
-        snprintf(x->err.detail, sizeof x->err.detail, "the source is still at s3://%s/%s",
-                 x->j->src_bucket, x->j->src_key);
-        finish(x, S3E_EVERIFY);
+        finish(x, s3e_worker_not_ours(x->j, &x->err));
         return;
     }
     s3e_s3_delete_request(&x->st.req, x->j->src_bucket, x->j->src_key);

@@ -168,6 +168,15 @@ int s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char
     return 0;
 }
 
+int s3e_worker_not_ours(const struct s3e_job *j, struct s3e_s3_error *err)
+{
+    s3e_s3_error_clear(err);
+    snprintf(err->operation, sizeof err->operation, "HeadObject");
+    snprintf(err->detail, sizeof err->detail, "the source is still at s3://%s/%s",
+             j->src_bucket, j->src_key);
+    return S3E_EVERIFY;
+}
+
 void s3e_worker_version_job(const struct s3e_job *j, const struct s3e_version *v,
                             struct s3e_job *one)
 {

@@ -32,6 +32,8 @@ void s3e_worker_deadline(const struct s3e_run *run, uint64_t size, struct s3e_de
  * size or S3E_SIZE_UNKNOWN); else 0, with the start of a failure message in msg. */
 int  s3e_worker_is_our_copy(const char *copy_etag, uint64_t copy_size, const char *head_etag,
                             uint64_t head_size, char *msg, size_t len);
+/* The failure of a move whose destination is not j's copy (the source stays). */
+int  s3e_worker_not_ours(const struct s3e_job *j, struct s3e_s3_error *err);
 /* Count an outcome and write its report row (and log a failure; compared:
  * the S3E_CMP_* bits of what verified it, for the `verified` column; error is
  * the reason of a failure or of a skip, else NULL). */

@@ -80,6 +80,13 @@ struct s3e_copy_result {
 /* The failure a 412 would have given: the source's ETag is `now`, not `was`. */
 int s3e_copy_changed_error(struct s3e_s3_error *err, const char *op, const char *was,
                            const char *now);
+/* 1 when a CopyObject's answer alone verifies the copy: the copy's ETag
+ * equals the source's (src_etag, of size bytes) and both are MD5s of the
+ * bytes (verify_rules.h: neither side encrypted so that they are not), no
+ * checksum is asked for and the target is not to be encrypted (a HEAD must
+ * show it is); else HEADs must tell (s3e_copy_compare_heads). */
+int s3e_copy_etag_verifies(const struct s3e_copy_hdrs *h, uint64_t size, const char *src_etag,
+                           const char *copy_etag);
 /* Why the copy's HEAD h is not encrypted as spec asks (radosgw 16 ignores the
  * encryption of CopyObject), or NULL when it is. */
 const char *s3e_copy_encryption_problem(const struct s3e_copy_spec *spec,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "s3engine/copy.h"
+#include "s3engine/s3.h"
 
 static struct s3e_kv meta_ab[] = { { "a", "1" }, { "b", "2" } };
 static struct s3e_kv meta_ba[] = { { "b", "2" }, { "a", "1" } };
@@ -75,12 +76,33 @@ static void server_default_content_type(void **state)
     assert_string_equal(s3e_head_mismatch(&a, &b), "Content-Type");
 }
 
+/* What alone lets a CopyObject's answer verify its copy (flight.c and flight_copy.c). */
+static void etag_verifies_only_equal_md5s(void **state)
+{
+    (void)state;
+    static const char md5[] = "0123456789abcdef0123456789abcdef";
+    struct s3e_copy_hdrs h;
+    memset(&h, 0, sizeof h);
+    assert_true(s3e_copy_etag_verifies(&h, 10, md5, md5));
+    assert_false(s3e_copy_etag_verifies(&h, 10, md5, "fedcba9876543210fedcba9876543210"));
+    assert_false(s3e_copy_etag_verifies(&h, 10, NULL, md5));        /* none listed */
+    assert_false(s3e_copy_etag_verifies(&h, 10, "", md5));
+    assert_false(s3e_copy_etag_verifies(&h, 10, "0123456789abcdef0123456789abcdef-2",
+                                        "0123456789abcdef0123456789abcdef-2")); /* multipart */
+    h.checksum_algorithm = "CRC32";                                  /* asked: HEADs */
+    assert_false(s3e_copy_etag_verifies(&h, 10, md5, md5));
+    h.checksum_algorithm = NULL;
+    h.sse = "aws:kms";                                               /* its ETag is no MD5 */
+    assert_false(s3e_copy_etag_verifies(&h, 10, md5, md5));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(equal_heads_agree),
         cmocka_unit_test(each_field_is_compared),
         cmocka_unit_test(server_default_content_type),
+        cmocka_unit_test(etag_verifies_only_equal_md5s),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
