@@ -55,6 +55,11 @@ static int is_aws_host(const char *endpoint)
     return strstr(endpoint, ".amazonaws.com") != NULL;
 }
 
+int s3e_config_is_aws(const struct s3e_config *cfg)
+{
+    return !cfg->custom_endpoint || is_aws_host(cfg->endpoint);
+}
+
 static int set_endpoint(struct s3e_config *cfg, const char *ep, char *errbuf, size_t errlen)
 {
     if (ep) {

@@ -8,11 +8,13 @@
 #include "cp.h"
 #include "flight.h"
 #include "flow.h"
+#include "method.h"
 #include "open_uploads.h"
 #include "ratelimit.h"
 #include "run.h"
 #include "sched.h"
 #include "s3_client.h"
+#include "stream_job.h"
 #include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/escape.h"
@@ -29,6 +31,8 @@
 struct cp_run {
     struct s3e_run run;
     struct s3e_client *client;   /* for the uploads a failed copy could not abort */
+    struct s3e_source source;    /* the run's plan: one source, one target, neither */
+    struct s3e_target target;    /* naming a connection of its own */
     int recorded;
     enum s3e_outcome outcome;
     uint64_t bytes;
@@ -82,7 +86,13 @@ static int open_run(struct cp_run *cr, const struct s3e_cli *cli)
     run->cfg.cancel = &s3e_interrupted;
     run->on_record = on_record;
     run->on_record_ud = cr;
-    if (s3e_failfast_init(&run->failfast, 0) ||
+    cr->target.name = "cp";
+    run->plan.sources = &cr->source;
+    run->plan.nsources = 1;
+    run->plan.targets = &cr->target;
+    run->plan.ntargets = 1;
+    /* streamed where a server-side copy would misread the key (method.c) */
+    if (s3e_method_plan(run) || s3e_stream_prepare(run) || s3e_failfast_init(&run->failfast, 0) ||
         s3e_ratelimit_new(&run->cfg.rate, (double)cli->max_rps) ||
         s3e_client_new(&cr->client, &run->cfg) || s3e_open_uploads_new(&run->open_uploads)) {
         s3e_error("out of memory");
@@ -97,6 +107,8 @@ static void close_run(struct cp_run *cr)
     s3e_open_uploads_free(run->open_uploads);
     s3e_client_free(cr->client);
     s3e_failfast_destroy(&run->failfast);
+    s3e_stream_finish(run);
+    free(run->streams);
     if (run->have_cfg) {
         s3e_ratelimit_free(run->cfg.rate);
         s3e_config_free(&run->cfg);

@@ -1,6 +1,7 @@
 /* method.c - copy or stream, per source and target pair. */
 #include "method.h"
 #include "conns.h"
+#include "s3engine/copy.h"
 #include "s3engine/error.h"
 #include "s3engine/log.h"
 
@@ -69,11 +70,28 @@ static uint8_t pair_of(const struct s3e_run *run, const struct s3e_job *j)
     return run->streams[j->source * nt + j->target];
 }
 
+/* radosgw 16 URL-decodes UploadPartCopy's x-amz-copy-source twice (CopyObject's
+ * once): a part of "q%41x" is read from "qAx" and passes as copied, and "q%x"
+ * aborts the server. So a key holding '%' that may be copied by parts (above
+ * the cutoff, of unknown size, versions that may be, or an SSE-C source,
+ * which radosgw copies only by parts) is streamed on any server but AWS. */
+static int part_copy_misreads(const struct s3e_run *run, const struct s3e_job *j)
+{
+    if (!j->src_key || !strchr(j->src_key, '%') || !run->cfg.endpoint)
+        return 0;
+    if (s3e_config_is_aws(s3e_conns_config(run->conns, j->dst_bucket, &run->cfg)))
+        return 0;
+    int ssec = j->source < run->plan.nsources && run->plan.sources[j->source].ssec;
+    return j->size == S3E_SIZE_UNKNOWN || j->size > run->set.multipart_cutoff || j->versions ||
+           ssec;
+}
+
 int s3e_method_streams(const struct s3e_run *run, const struct s3e_job *j)
 {
     uint8_t p = pair_of(run, j);
     return p == PAIR_STREAMS ||
-           (p == PAIR_KEYS_DIFFER && atomic_load(&run->ssec_refused[j->target]));
+           (p == PAIR_KEYS_DIFFER && atomic_load(&run->ssec_refused[j->target])) ||
+           part_copy_misreads(run, j);
 }
 
 int s3e_method_keys_differ(const struct s3e_run *run, const struct s3e_job *j)

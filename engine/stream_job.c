@@ -24,10 +24,9 @@ uint64_t s3e_stream_memory(const struct s3e_run *run)
 
 int s3e_stream_prepare(struct s3e_run *run)
 {
-    size_t n = run->plan.nsources * run->plan.ntargets, any = 0;
-    for (size_t i = 0; run->streams && i < n; i++)
-        any |= run->streams[i];
-    if (!any || run->stream_budget)
+    /* Always: a pair that copies server-side may still stream one object (a
+     * key UploadPartCopy would misread, method.c); both start empty. */
+    if (run->stream_budget)
         return S3E_OK;
     int rc = s3e_hash_pool_new(&run->hash_pool);
     return rc ? rc : s3e_budget_new(&run->stream_budget, s3e_stream_memory(run));

@@ -10,7 +10,8 @@
 struct s3e_config;
 
 /* Before the workers start: the memory budget of the run's streamed copies
- * (run->stream_budget), when any pair streams. S3E_OK or S3E_ENOMEM. */
+ * (run->stream_budget) and the hash pool, both idle until a part needs them.
+ * S3E_OK or S3E_ENOMEM. */
 int  s3e_stream_prepare(struct s3e_run *run);
 /* After they ended: the budget's figures in a debug line, and freed. */
 void s3e_stream_finish(struct s3e_run *run);

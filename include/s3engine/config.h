@@ -96,6 +96,9 @@ int s3e_config_address(const struct s3e_config *cfg, const char *bucket, const c
                        const char *query, struct s3e_buf *out_url, struct s3e_buf *out_host,
                        struct s3e_buf *out_path);
 
+/* 1 when cfg's requests go to AWS: its own endpoint, or one the user gave on
+ * an amazonaws.com host. */
+int s3e_config_is_aws(const struct s3e_config *cfg);
 /* Why an endpoint cannot be used (not http(s)://host[:port]), or NULL. */
 const char *s3e_config_endpoint_problem(const char *endpoint);
 /* 1 when the shared credentials or config file has this profile. */

@@ -83,6 +83,7 @@ static void test_default_profile(void **state)
     assert_string_equal(c.region, "eu-west-1");
     assert_string_equal(c.endpoint, "https://s3.eu-west-1.amazonaws.com");
     assert_false(c.custom_endpoint);
+    assert_true(s3e_config_is_aws(&c));
     assert_false(c.path_style); /* virtual-hosted on AWS */
     assert_true(c.verify_tls);  /* TLS verification is on by default */
     s3e_config_free(&c);
@@ -102,6 +103,10 @@ static void test_named_profile_and_its_config(void **state)
     assert_string_equal(c.region, "ap-south-1");
     assert_string_equal(c.endpoint, "http://127.0.0.1:9000");
     assert_true(c.custom_endpoint);
+    assert_false(s3e_config_is_aws(&c));
+    free(c.endpoint); /* a user's endpoint on an AWS host is AWS */
+    c.endpoint = strdup("https://s3.eu-west-1.amazonaws.com");
+    assert_true(s3e_config_is_aws(&c));
     assert_true(c.path_style); /* path-style for a custom endpoint */
     s3e_config_free(&c);
     unsetenv("AWS_PROFILE");
