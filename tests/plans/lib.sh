@@ -124,6 +124,10 @@ s3check() { "$S3CHECK_PYTHON" "$S3CHECK_PY" "$@"; }
 
 s3e() { "$S3ENGINE" "$@"; }
 
+# For `env ... "$PRELOAD_ASAN" LD_PRELOAD=SHIM s3engine`: an ASan build refuses a
+# preloaded library listed before its runtime; the test shims need no such order.
+PRELOAD_ASAN="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
 # report_col CSV NAME: column NAME of every row of a --report CSV, one a line
 report_col() {
   "$S3CHECK_PYTHON" -c 'import csv, sys

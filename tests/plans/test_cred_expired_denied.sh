@@ -49,7 +49,7 @@ container() {
 # behind URL ENDPOINT PLAN ARGS...: s3engine with container credentials and its
 # clock SKEW s behind
 behind() {
-  container "$1" env S3E_CLOCK_BEHIND="$SKEW" LD_PRELOAD="$dir/clock_behind.so" \
+  container "$1" env S3E_CLOCK_BEHIND="$SKEW" "$PRELOAD_ASAN" LD_PRELOAD="$dir/clock_behind.so" \
     "$S3ENGINE" "$3" --endpoint "$2" --workers 4 --report "$dir/r.csv" -v "${@:4}" 2>&1
 }
 fetches() { standin_log '"action": "container"' '"status": 200' | wc -l; }

@@ -59,7 +59,7 @@ lines0=$(wc -l <"$RGWLOG")
 start=$SECONDS
 out=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
   HOME="$dir" AWS_CONFIG_FILE="$dir/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$dir/.aws/credentials" \
-  AWS_REGION=us-east-1 S3E_CLOCK_BEHIND="$SKEW" LD_PRELOAD="$dir/clock_behind.so" \
+  AWS_REGION=us-east-1 S3E_CLOCK_BEHIND="$SKEW" "$PRELOAD_ASAN" LD_PRELOAD="$dir/clock_behind.so" \
   "$S3ENGINE" --profile copier "$dir/plan.lua" --workers 1 --max-rps 1 --report "$dir/r.csv" -v 2>&1)
 rc=$?
 took=$((SECONDS - start))
