@@ -555,29 +555,6 @@ int s3e_s3_complete_request(struct s3e_req *r, struct s3e_query_param *q, struct
     return rc;
 }
 
-int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
-                              const char *upload_id, const struct s3e_part_copy *parts,
-                              size_t n, const struct s3e_copy_hdrs *hdrs, char out_etag[80],
-                              struct s3e_s3_error *err)
-{
-    char quoted[84];
-    struct s3e_buf body;
-    s3e_buf_init(&body, 0);
-    struct s3e_query_param q;
-    struct s3e_req r;
-    int rc = s3e_s3_complete_request(&r, &q, &body, quoted, bucket, key, upload_id, parts, n,
-                                     hdrs);
-    struct s3e_resp resp;
-    s3e_resp_init(&resp);
-    if (!rc)
-        rc = s3e_client_send(c, &r, &resp, err);
-    if (!rc && s3e_xml_parse_complete(resp.body.data, resp.body.len, out_etag))
-        rc = S3E_EPARSE;
-    s3e_resp_free(&resp);
-    s3e_buf_free(&body);
-    return rc;
-}
-
 void s3e_s3_abort_request(struct s3e_req *r, struct s3e_query_param *q, const char *bucket,
                           const char *key, const char *upload_id)
 {
@@ -649,21 +626,6 @@ int s3e_s3_put_tagging_request(struct s3e_req *r, struct s3e_query_param *q,
         rc = s3e_req_header(r, "Content-MD5", md5b64);
     }
     return rc ? rc : s3e_req_header(r, "Content-Type", "application/xml");
-}
-
-int s3e_s3_put_tagging(struct s3e_client *c, const char *bucket, const char *key,
-                       const char *tagging, struct s3e_s3_error *err)
-{
-    struct s3e_buf body;
-    s3e_buf_init(&body, 0);
-    char md5b64[64];
-    struct s3e_query_param q;
-    struct s3e_req r;
-    int rc = s3e_s3_put_tagging_request(&r, &q, &body, md5b64, bucket, key, tagging);
-    if (!rc)
-        rc = simple(c, &r, err);
-    s3e_buf_free(&body);
-    return rc;
 }
 
 int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *key,

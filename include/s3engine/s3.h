@@ -165,13 +165,6 @@ struct s3e_part_copy {
     struct s3e_s3_error error;
 };
 
-/* CompleteMultipartUpload with parts in order. out_etag may be "" afterwards:
- * radosgw answers with an empty ETag (HEAD the object to learn it). */
-int s3e_s3_complete_multipart(struct s3e_client *c, const char *bucket, const char *key,
-                              const char *upload_id, const struct s3e_part_copy *parts,
-                              size_t n, const struct s3e_copy_hdrs *hdrs, char out_etag[80],
-                              struct s3e_s3_error *err);
-
 /* AbortMultipartUpload. NoSuchUpload counts as success. */
 int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char *key,
                            const char *upload_id, struct s3e_s3_error *err);
@@ -180,11 +173,6 @@ int s3e_s3_abort_multipart(struct s3e_client *c, const char *bucket, const char 
  * tag set "k=v&k2=v2" ("" if none). */
 int s3e_s3_get_tagging(struct s3e_client *c, const char *bucket, const char *key,
                        const char *version, struct s3e_buf *out, struct s3e_s3_error *err);
-
-/* PutObjectTagging with a URL-encoded tag set ("k=v&k2=v2"). Used after a
- * multipart copy: radosgw ignores x-amz-tagging on CreateMultipartUpload. */
-int s3e_s3_put_tagging(struct s3e_client *c, const char *bucket, const char *key,
-                       const char *tagging, struct s3e_s3_error *err);
 
 /* DeleteObject (a missing key is not an error, as in S3). */
 int s3e_s3_delete_object(struct s3e_client *c, const char *bucket, const char *key,
