@@ -155,17 +155,16 @@ static void try_over(struct s3e_fc *x, int rc)
         start_multipart(x);
         return;
     }
-    int again = rc == S3E_EVERIFY || (rc != S3E_OK && x->err.retryable);
-    if (again && x->tries + 1 < S3E_OBJECT_TRIES && !stopping) {
-        x->tries++;
-        s3e_info("retrying s3://%s/%s from the start (%s)", j->src_bucket, j->src_key,
-                 s3e_strerror(rc));
+    switch (s3e_worker_next_try(&x->spec, rc, &x->err, &x->tries, &x->relooked, stopping)) {
+    case S3E_TRY_AGAIN:
         attempt(x);
-    } else if (rc && s3e_copy_source_changed(&x->err) && !x->relooked && !stopping) {
-        x->relooked = 1;
+        break;
+    case S3E_TRY_LOOK_UP:
         look_up(x, 1);
-    } else {
+        break;
+    case S3E_TRY_OVER:
         finish(x, rc);
+        break;
     }
 }
 

@@ -256,23 +256,15 @@ static void after_tags(struct s3e_fu *u, int rc)
  * changed, or failed. */
 static void settle(struct s3e_fu *u)
 {
-    int rc = u->rc, stopping = s3e_run_stopping(u->run);
-    const struct s3e_copy_spec *sp = u->spec;
-    int again = rc == S3E_EVERIFY || (rc != S3E_OK && u->err.retryable);
+    int rc = u->rc;
     if (rc)
         u->res.compared = 0;
-    if (again && u->tries + 1 < S3E_OBJECT_TRIES && !stopping) {
-        u->tries++;
-        s3e_info("retrying s3://%s/%s from the start (%s)", sp->src_bucket, sp->src_key,
-                 s3e_strerror(rc));
+    /* after a 412 the try starts with the source's HEAD: the look-up */
+    if (s3e_worker_next_try(u->spec, rc, &u->err, &u->tries, &u->relooked,
+                            s3e_run_stopping(u->run)) != S3E_TRY_OVER)
         start_try(u);
-    } else if (rc && s3e_copy_source_changed(&u->err) && !u->relooked && !stopping) {
-        u->relooked = 1;
-        u->tries = 0;
-        start_try(u);
-    } else {
+    else
         u->state = S3E_FU_FINISHED;
-    }
 }
 
 static void abort_upload(struct s3e_fu *u)

@@ -203,3 +203,22 @@ void s3e_worker_record_all(struct s3e_run *run, const struct s3e_job *j, enum s3
         s3e_worker_record(run, &one, outcome, v.size, v.etag, compared, error, t0);
     }
 }
+
+enum s3e_next_try s3e_worker_next_try(const struct s3e_copy_spec *sp, int rc,
+                                      const struct s3e_s3_error *err, int *tries, int *relooked,
+                                      int stopping)
+{
+    int again = rc == S3E_EVERIFY || (rc != S3E_OK && err->retryable);
+    if (again && *tries + 1 < S3E_OBJECT_TRIES && !stopping) {
+        ++*tries;
+        s3e_info("retrying s3://%s/%s from the start (%s)", sp->src_bucket, sp->src_key,
+                 s3e_strerror(rc));
+        return S3E_TRY_AGAIN;
+    }
+    if (rc && s3e_copy_source_changed(err) && !*relooked && !stopping) {
+        *relooked = 1;
+        *tries = 0;
+        return S3E_TRY_LOOK_UP;
+    }
+    return S3E_TRY_OVER;
+}

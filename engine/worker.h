@@ -20,6 +20,19 @@ void s3e_worker_version_job(const struct s3e_job *j, const struct s3e_version *v
  * started again from scratch. */
 #define S3E_OBJECT_TRIES 2
 struct s3e_copy_spec;
+/* What follows a try of a copy that ended with rc (err its failure): */
+enum s3e_next_try {
+    S3E_TRY_AGAIN,   /* from the start: a retryable failure, or a copy that did not verify */
+    S3E_TRY_LOOK_UP, /* the source changed (412): copied once more as it is now */
+    S3E_TRY_OVER,    /* done, or failed for good */
+};
+/* The one rule for both (flight_copy.c, flight_upload.c): counts *tries, sets
+ * *relooked, and starts the tries afresh for the source as it is now. A run
+ * that is stopping tries nothing more. Logs a try from the start. */
+enum s3e_next_try s3e_worker_next_try(const struct s3e_copy_spec *sp, int rc,
+                                      const struct s3e_s3_error *err, int *tries, int *relooked,
+                                      int stopping);
+struct s3e_copy_spec;
 /* What copy.h needs to copy j: its buckets, keys, size, ETag, the run's
  * settings and hdrs (s3e_worker_hdrs). Pointers into run, j and hdrs. */
 void s3e_worker_spec(const struct s3e_run *run, const struct s3e_job *j,
