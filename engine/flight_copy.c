@@ -85,19 +85,26 @@ static void finish(struct s3e_fc *x, int rc)
     x->state = FC_FINISHED;
 }
 
-static void start_multipart(struct s3e_fc *x)
+/* The copy handed to a machine of its own that started with rc (and may
+ * already be over): its state, or the failure. */
+static void handed_over(struct s3e_fc *x, int rc, enum fc_state state, int finished)
 {
-    const struct s3e_fstep *st = x->st;
-    int rc = s3e_mp_start(&x->mp, st->run, st->c, st->flow, &x->cur, &st->dl, st->owner);
     if (rc) {
         s3e_s3_error_clear(&x->err);
         snprintf(x->err.detail, sizeof x->err.detail, "out of memory");
         finish(x, rc);
         return;
     }
-    x->state = FC_MULTIPART;
-    if (s3e_mp_finished(x->mp))
+    x->state = state;
+    if (finished)
         s3e_fc_on_done(x, NULL, 0);
+}
+
+static void start_multipart(struct s3e_fc *x)
+{
+    const struct s3e_fstep *st = x->st;
+    int rc = s3e_mp_start(&x->mp, st->run, st->c, st->flow, &x->cur, &st->dl, st->owner);
+    handed_over(x, rc, FC_MULTIPART, !rc && s3e_mp_finished(x->mp));
 }
 
 /* The copy streamed: GET with the source's key, PUT or upload with the
@@ -106,15 +113,7 @@ static void start_stream(struct s3e_fc *x)
 {
     const struct s3e_fstep *st = x->st;
     int rc = s3e_fs_start(&x->fs, st->run, st->c, &x->cur, &st->dl, st->owner);
-    if (rc) {
-        s3e_s3_error_clear(&x->err);
-        snprintf(x->err.detail, sizeof x->err.detail, "out of memory");
-        finish(x, rc);
-        return;
-    }
-    x->state = FC_STREAM;
-    if (s3e_fs_finished(x->fs))
-        s3e_fc_on_done(x, NULL, 0);
+    handed_over(x, rc, FC_STREAM, !rc && s3e_fs_finished(x->fs));
 }
 
 /* A server-side copy failed with err: streamed instead when that is the

@@ -35,7 +35,7 @@ expect_eq $? 0 "the dry run plans (output: $(head -c 400 <<<"$dry"))"
 expect_contains "$dry" "4 objects, 24.0 MiB by stream" "the dry run names the four streamed"
 s3e "$dir/plan.lua" --report "$dir/r.csv" >/dev/null 2>"$dir/err"
 expect_eq $? 0 "every object copied (stderr: $(head -c 600 "$dir/err"))"
-expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$RGW_ENDPOINT/")" 200 "radosgw still answers"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$AWS_ENDPOINT_URL/")" 200 "radosgw still answers"
 
 for k in "${big[@]}" small/q%41x.bin small/qAx.bin; do
   expect_eq "$(s3check md5 "$dst" "$k")" "${want[$k]}" "$k holds its own source's bytes"
