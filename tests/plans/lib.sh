@@ -24,6 +24,9 @@
 #   report_col CSV NAME        column NAME of every row of a --report CSV
 #   fresh_bucket NAME          create a bucket unique to this test run, echo its name;
 #                              removed by finish when the test passed
+#   versioned_pair             $src and $dst: fresh buckets with versioning on
+#   clock_shim DIR             build DIR/clock_behind.so (tests/support/clock_behind.c),
+#                              preloaded with "$PRELOAD_ASAN" LD_PRELOAD=... S3E_CLOCK_BEHIND=S
 #   on_exit CMD...             run CMD at exit (do not set your own EXIT trap)
 #   finish                     print "PASS name" or "FAIL name", exit 1 on any failure
 #
@@ -128,6 +131,11 @@ s3e() { "$S3ENGINE" "$@"; }
 # preloaded library listed before its runtime; the test shims need no such order.
 PRELOAD_ASAN="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
+clock_shim() {
+  check "the clock shim builds" "${CC:-cc}" -shared -fPIC -o "$1/clock_behind.so" \
+    "$PLAN_ROOT/tests/support/clock_behind.c" -ldl
+}
+
 # report_col CSV NAME: column NAME of every row of a --report CSV, one a line
 report_col() {
   "$S3CHECK_PYTHON" -c 'import csv, sys
@@ -151,6 +159,13 @@ fresh_bucket() {
     return 1
   fi
   echo "$name"
+}
+
+# versioned_pair: fresh buckets $src and $dst, versioning on in both (checked).
+versioned_pair() {
+  src=$(fresh_bucket src) && dst=$(fresh_bucket dst) &&
+    check "versioning on the source" s3check versioning "$src" >/dev/null &&
+    check "versioning on the target" s3check versioning "$dst" >/dev/null
 }
 
 on_exit() { _EXIT_CMDS+=("$(printf '%q ' "$@")"); }

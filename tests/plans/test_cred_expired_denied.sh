@@ -28,8 +28,7 @@ OBJECTS=${S3E_DENIED_OBJECTS:-200}
 
 dir=$(mktemp -d)
 on_exit rm -rf "$dir"
-check "the clock shim builds" "${CC:-cc}" -shared -fPIC -o "$dir/clock_behind.so" \
-  "$PLAN_ROOT/tests/support/clock_behind.c" -ldl || finish
+clock_shim "$dir" || finish
 src=$(fresh_bucket src) || finish
 dst=$(fresh_bucket dst) || finish
 check "load $OBJECTS objects" s3check load "$src" in "$OBJECTS" >/dev/null

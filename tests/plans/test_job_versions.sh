@@ -7,10 +7,7 @@
 # the copies made by run-job.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-src=$(fresh_bucket src) || finish
-dst=$(fresh_bucket dst) || finish
-check "versioning on the source" s3check versioning "$src" >/dev/null
-check "versioning on the target" s3check versioning "$dst" >/dev/null
+versioned_pair || finish
 for i in 1 2 3; do
   check "v/a.txt version $i" s3check put "s3://$src/v/a.txt" $((1000 * i)) --seed "a$i" >/dev/null
 done

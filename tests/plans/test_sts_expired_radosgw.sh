@@ -28,8 +28,7 @@ OBJECTS=${S3E_STS_EXP_OBJECTS:-1050}
 
 dir=$(mktemp -d)
 on_exit rm -rf "$dir"
-check "the clock shim builds" "${CC:-cc}" -shared -fPIC -o "$dir/clock_behind.so" \
-  "$PLAN_ROOT/tests/support/clock_behind.c" -ldl || finish
+clock_shim "$dir" || finish
 sts_cluster_start "$dir" || finish
 ak=$STS_AK
 sk=$STS_SK

@@ -10,10 +10,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PLAN_LIB_DIR/copycheck.sh"
 
-src=$(fresh_bucket src) || finish
-dst=$(fresh_bucket dst) || finish
-check "versioning on the source" s3check versioning "$src" >/dev/null
-check "versioning on the target" s3check versioning "$dst" >/dev/null
+versioned_pair || finish
 dir=$(mktemp -d)
 on_exit rm -rf "$dir"
 
